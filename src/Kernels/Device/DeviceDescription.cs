@@ -1,0 +1,15 @@
+namespace Trainer.Kernels.Device;
+
+/// <summary>One accelerator as ILGPU reports it, for `trainer devices` and for choosing.</summary>
+public sealed record DeviceDescription(
+    DeviceKind Kind,
+    string Name,
+    long MemoryBytes,
+    int WarpSize,
+    int MaxGroupSize,
+    int Multiprocessors)
+{
+    public override string ToString() =>
+        $"{DeviceKindNames.Name(Kind),-6} {Name}  memory {MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB, " +
+        $"warp {WarpSize}, max group {MaxGroupSize}, multiprocessors {Multiprocessors}";
+}

@@ -1,0 +1,41 @@
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Kernels.Device;
+
+/// <summary>
+/// Everything the layers above need from a device: memory, copies, and one method per kernel.
+/// Eager execution and the compiled graph both go through it, so a non-ILGPU backend (plain C#
+/// SIMD, say) can run the same launch plans by implementing this interface. Element counts are
+/// explicit; buffers may be larger than what a launch touches.
+/// </summary>
+public interface IKernelBackend : IDisposable
+{
+    DeviceDescription Description { get; }
+    GemmVariant GemmVariant { get; }
+
+    /// <summary>Kernel launches so far; the difference across a step is its launch count.</summary>
+    long LaunchCount { get; }
+
+    MemoryStats Memory { get; }
+
+    DeviceBuffer Allocate(long bytes);
+    void Free(DeviceBuffer buffer);
+    void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged;
+    void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged;
+    void Synchronize();
+
+    void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask);
+    void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns);
+    void Relu(DeviceBuffer x, DeviceBuffer y, int count);
+    void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count);
+    void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns);
+    void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes);
+    void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes);
+    void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss);
+    void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate);
+    void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate);
+    void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
+    void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
+    void Fill(DeviceBuffer y, int count, float value);
+    void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count);
+}

@@ -1,0 +1,203 @@
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Kernels.Device;
+
+/// <summary>
+/// <see cref="IKernelBackend"/> on an ILGPU accelerator. Every kernel is compiled once, here, and
+/// launched through a cached delegate, so a launch costs only the driver call.
+/// </summary>
+public sealed class IlgpuBackend : IKernelBackend
+{
+    private readonly Context context;
+    private readonly Accelerator accelerator;
+    private readonly int reductionGroupSize;
+
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue> gemmBlocked;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue> gemmTiled;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> biasAdd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> relu;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> reluBackward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> columnSum;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> sceForward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int> sceBackward;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float> sceFused;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float> sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float> sgdMulti;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float> imageNormalize;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int> countCorrect;
+    private readonly Action<Index1D, ArrayView<float>, float> fill;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> add;
+
+    internal IlgpuBackend(Context context, Accelerator accelerator, DeviceDescription description, GemmVariant? gemmVariant = null)
+    {
+        this.context = context;
+        this.accelerator = accelerator;
+        Description = description;
+        GemmVariant = gemmVariant ?? (accelerator.AcceleratorType == AcceleratorType.CPU ? GemmVariant.RegisterBlocked : GemmVariant.Tiled);
+        reductionGroupSize = Math.Min(Ops.SoftmaxCrossEntropy.MaxGroupSize, accelerator.MaxNumThreadsPerGroup);
+
+        var a = accelerator;
+        gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.RegisterBlockedKernel);
+        gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
+        biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(Ops.BiasAdd.ForwardKernel);
+        relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Ops.Relu.ForwardKernel);
+        reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Ops.Relu.BackwardKernel);
+        columnSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.ColumnSum.Kernel);
+        sceForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.ForwardKernel);
+        sceBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.BackwardKernel);
+        sceFused = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(Ops.SoftmaxCrossEntropy.FusedKernel);
+        sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(Ops.SgdUpdate.Kernel);
+        sgdMulti = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float>(Ops.SgdUpdate.MultiTensorKernel);
+        imageNormalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float>(Ops.ImageNormalize.Kernel);
+        countCorrect = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(Ops.CountCorrect.Kernel);
+        fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(Elementwise.FillKernel);
+        add = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Elementwise.AddKernel);
+    }
+
+    public DeviceDescription Description { get; }
+    public GemmVariant GemmVariant { get; }
+    public long LaunchCount { get; private set; }
+    public MemoryStats Memory { get; } = new();
+
+    public DeviceBuffer Allocate(long bytes)
+    {
+        var buffer = new DeviceBuffer(accelerator.Allocate1D<byte>(Math.Max(bytes, 1)));
+        Memory.OnAllocate(buffer.ByteLength);
+        return buffer;
+    }
+
+    public void Free(DeviceBuffer buffer)
+    {
+        Memory.OnFree(buffer.ByteLength);
+        buffer.Dispose();
+    }
+
+    public void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
+    {
+        if (source.IsEmpty) return;
+        var view = destination.Bytes.Cast<T>().SubView(0, source.Length);
+        view.CopyFromCPU<T, ArrayView<T>>(ref MemoryMarshal.GetReference(source), source.Length);
+    }
+
+    public void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
+    {
+        if (destination.IsEmpty) return;
+        var view = source.Bytes.Cast<T>().SubView(0, destination.Length);
+        view.CopyToCPU<T, ArrayView<T>>(ref MemoryMarshal.GetReference(destination), destination.Length);
+    }
+
+    public void Synchronize() => accelerator.Synchronize();
+
+    private static bool Empty(long n) => n <= 0;
+
+    public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
+    {
+        if (Empty((long)shape.M * shape.N)) return;
+        var biasView = (bias ?? c).Float;
+        var maskView = (mask ?? c).Float;
+        LaunchCount++;
+        if (GemmVariant == GemmVariant.Tiled)
+            gemmTiled(Ops.Gemm.TiledConfig(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
+        else
+            gemmBlocked(Ops.Gemm.RegisterBlockedThreads(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
+    }
+
+    public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
+    {
+        if (Empty((long)rows * columns)) return;
+        LaunchCount++;
+        biasAdd(rows * columns, x.Float, bias.Float, y.Float, columns);
+    }
+
+    public void Relu(DeviceBuffer x, DeviceBuffer y, int count)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        relu(count, x.Float, y.Float);
+    }
+
+    public void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        reluBackward(count, dy.Float, y.Float, dx.Float);
+    }
+
+    public void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
+    {
+        if (Empty(columns)) return;
+        LaunchCount++;
+        columnSum(columns, x.Float, sum.Float, rows, columns);
+    }
+
+    private KernelConfig OneGroup => new(1, reductionGroupSize);
+
+    public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
+    {
+        LaunchCount++;
+        sceForward(OneGroup, logits.Float, labels.Int, loss.Float, rows, classes);
+    }
+
+    public void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
+    {
+        if (Empty(rows)) return;
+        LaunchCount++;
+        sceBackward(rows, logits.Float, labels.Int, dloss.Float, dlogits.Float, rows, classes);
+    }
+
+    public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
+    {
+        LaunchCount++;
+        sceFused(OneGroup, logits.Float, labels.Int, loss.Float, dlogits.Float, rows, classes, dloss);
+    }
+
+    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        sgd(count, parameter.Float, gradient.Float, learningRate);
+    }
+
+    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
+    {
+        if (Empty(totalElements)) return;
+        LaunchCount++;
+        sgdMulti(totalElements, parameterBlock.Float, gradientArena.Float, segments.Int, segmentCount, learningRate);
+    }
+
+    public void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        imageNormalize(count, pixels.Bytes, output.Float, scale, shift, mean, std);
+    }
+
+    public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
+    {
+        LaunchCount++;
+        countCorrect(OneGroup, logits.Float, labels.Int, count.Int, rows, classes);
+    }
+
+    public void Fill(DeviceBuffer y, int count, float value)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        fill(count, y.Float, value);
+    }
+
+    public void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        add(count, a.Float, b.Float, y.Float);
+    }
+
+    public void Dispose()
+    {
+        accelerator.Dispose();
+        context.Dispose();
+    }
+}

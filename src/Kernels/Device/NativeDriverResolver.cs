@@ -1,0 +1,45 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ILGPU;
+
+namespace Trainer.Kernels.Device;
+
+/// <summary>
+/// Maps ILGPU's unversioned driver imports ("cuda", "OpenCL") to the versioned sonames that
+/// driver packages always install. Machines without the CUDA toolkit have libcuda.so.1 but no
+/// libcuda.so symlink, and ILGPU would then report CUDA as absent.
+/// </summary>
+public static class NativeDriverResolver
+{
+    private static int installed;
+
+    public static void Install()
+    {
+        if (Interlocked.Exchange(ref installed, 1) == 1 || !OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(Context).Assembly, Resolve);
+        }
+        catch (InvalidOperationException)
+        {
+            // ILGPU installs its own resolver under WSL; that one already knows where the driver is.
+        }
+    }
+
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        string[] candidates = libraryName switch
+        {
+            "cuda" => ["libcuda.so.1", "libcuda.so"],
+            "OpenCL" => ["libOpenCL.so.1", "libOpenCL.so"],
+            _ => [],
+        };
+        foreach (var candidate in candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, assembly, searchPath, out var handle))
+                return handle;
+        }
+        return IntPtr.Zero;
+    }
+}

@@ -1,0 +1,12 @@
+using ILGPU;
+
+namespace Trainer.Kernels.Ops;
+
+/// <summary>y[i,j] = x[i,j] + b[j]; its backward for b is <see cref="ColumnSum"/>, for x the identity.</summary>
+public static class BiasAdd
+{
+    public static void ForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> bias, ArrayView<float> y, int columns)
+    {
+        y[index] = x[index] + bias[index % columns];
+    }
+}

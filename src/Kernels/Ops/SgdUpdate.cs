@@ -1,0 +1,34 @@
+using ILGPU;
+
+namespace Trainer.Kernels.Ops;
+
+/// <summary>
+/// Plain SGD, p ← p − lr·g, in place. The multi-tensor form updates every parameter in one launch:
+/// all parameters live in one block and all gradients in one arena, and a segment table of
+/// (parameter offset, gradient offset, length) triples, in elements, says which is which.
+/// </summary>
+public static class SgdUpdate
+{
+    public static void Kernel(Index1D index, ArrayView<float> param, ArrayView<float> grad, float learningRate)
+    {
+        param[index] = param[index] - learningRate * grad[index];
+    }
+
+    public static void MultiTensorKernel(
+        Index1D index, ArrayView<float> paramBlock, ArrayView<float> gradArena, ArrayView<int> segments,
+        int segmentCount, float learningRate)
+    {
+        int remaining = index;
+        for (int s = 0; s < segmentCount; s++)
+        {
+            int length = segments[s * 3 + 2];
+            if (remaining < length)
+            {
+                long p = segments[s * 3] + (long)remaining, g = segments[s * 3 + 1] + (long)remaining;
+                paramBlock[p] = paramBlock[p] - learningRate * gradArena[g];
+                return;
+            }
+            remaining -= length;
+        }
+    }
+}

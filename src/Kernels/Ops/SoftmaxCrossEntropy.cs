@@ -1,0 +1,93 @@
+using ILGPU;
+
+namespace Trainer.Kernels.Ops;
+
+/// <summary>
+/// Softmax + cross-entropy over rows of logits [B,C] with int32 labels, loss = mean over rows of
+/// (log Σ_j exp(x_j − max) − (x_label − max)). Backward: dx = (softmax(x) − onehot(label)) · dloss / B.
+/// The loss is reduced by one group: each thread sums a strided set of rows in order, then thread 0
+/// adds the partial sums in thread order, so the loss is the same every run.
+/// </summary>
+public static class SoftmaxCrossEntropy
+{
+    public const int MaxGroupSize = 256;
+
+    private static float RowMax(ArrayView<float> logits, long start, int classes)
+    {
+        float m = logits[start];
+        for (int j = 1; j < classes; j++) m = MathF.Max(m, logits[start + j]);
+        return m;
+    }
+
+    private static float RowSumExp(ArrayView<float> logits, long start, int classes, float max)
+    {
+        float s = 0f;
+        for (int j = 0; j < classes; j++) s += MathF.Exp(logits[start + j] - max);
+        return s;
+    }
+
+    private static void ReduceMean(ArrayView<float> partial, float mine, ArrayView<float> loss, int rows)
+    {
+        int tid = Group.IdxX;
+        partial[tid] = mine;
+        Group.Barrier();
+        if (tid == 0)
+        {
+            float total = 0f;
+            for (int t = 0; t < Group.DimX; t++) total += partial[t];
+            loss[0] = total / rows;
+        }
+    }
+
+    public static void ForwardKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int rows, int classes)
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroupSize);
+        float mine = 0f;
+        for (int row = Group.IdxX; row < rows; row += Group.DimX)
+        {
+            long start = (long)row * classes;
+            float max = RowMax(logits, start, classes);
+            float sum = RowSumExp(logits, start, classes, max);
+            mine += MathF.Log(sum) - (logits[start + labels[row]] - max);
+        }
+        ReduceMean(partial, mine, loss, rows);
+    }
+
+    public static void BackwardKernel(
+        Index1D row, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dloss, ArrayView<float> dlogits, int rows, int classes)
+    {
+        long start = (long)(int)row * classes;
+        float max = RowMax(logits, start, classes);
+        float sum = RowSumExp(logits, start, classes, max);
+        float scale = dloss[0] / rows;
+        int label = labels[row];
+        for (int j = 0; j < classes; j++)
+        {
+            float p = MathF.Exp(logits[start + j] - max) / sum;
+            dlogits[start + j] = (p - (j == label ? 1f : 0f)) * scale;
+        }
+    }
+
+    /// <summary>Forward and backward in one pass over the logits; the upstream gradient is the constant <paramref name="dloss"/>.</summary>
+    public static void FusedKernel(
+        ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, ArrayView<float> dlogits, int rows, int classes, float dloss)
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroupSize);
+        float scale = dloss / rows;
+        float mine = 0f;
+        for (int row = Group.IdxX; row < rows; row += Group.DimX)
+        {
+            long start = (long)row * classes;
+            float max = RowMax(logits, start, classes);
+            float sum = RowSumExp(logits, start, classes, max);
+            int label = labels[row];
+            mine += MathF.Log(sum) - (logits[start + label] - max);
+            for (int j = 0; j < classes; j++)
+            {
+                float p = MathF.Exp(logits[start + j] - max) / sum;
+                dlogits[start + j] = (p - (j == label ? 1f : 0f)) * scale;
+            }
+        }
+        ReduceMean(partial, mine, loss, rows);
+    }
+}
