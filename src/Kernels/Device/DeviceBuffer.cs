@@ -20,11 +20,17 @@ public sealed class DeviceBuffer : IDisposable
         ByteOffset = 0;
     }
 
-    private DeviceBuffer(ArrayView<byte> bytes, long byteOffset)
+    private DeviceBuffer(ArrayView<byte> bytes, long byteOffset, DeviceBuffer root)
     {
         Bytes = bytes;
         ByteOffset = byteOffset;
+        this.root = root;
     }
+
+    private readonly DeviceBuffer? root;
+
+    /// <summary>The whole allocation this range belongs to (itself when it owns its memory).</summary>
+    public DeviceBuffer Root => root ?? this;
 
     /// <summary>Length of the range in bytes.</summary>
     public long ByteLength => Bytes.Length;
@@ -38,7 +44,7 @@ public sealed class DeviceBuffer : IDisposable
         if (byteOffset < 0 || byteLength < 0 || byteOffset + byteLength > ByteLength)
             throw new ArgumentOutOfRangeException(nameof(byteOffset),
                 $"slice [{byteOffset}, {byteOffset + byteLength}) is outside a buffer of {ByteLength} bytes");
-        return new DeviceBuffer(Bytes.SubView(byteOffset, byteLength), ByteOffset + byteOffset);
+        return new DeviceBuffer(Bytes.SubView(byteOffset, byteLength), ByteOffset + byteOffset, Root);
     }
 
     internal ArrayView<float> Float => Bytes.Cast<float>();

@@ -1,0 +1,113 @@
+using Trainer.Graph.Analysis;
+using Trainer.Graph.Ir;
+using Trainer.Graph.Ops;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Compilation;
+
+/// <summary>
+/// A program bound to a device: one arena for every intermediate, one buffer per input, kernels
+/// bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
+/// tracing, no graph work, no allocation.
+/// </summary>
+public sealed class CompiledGraph : IDisposable
+{
+    private readonly IKernelBackend backend;
+    private readonly BoundKernel[] plan;
+    private readonly DeviceBuffer arena;
+    private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> inputs = [];
+    private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> outputs = [];
+
+    private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, DeviceBuffer arena)
+    {
+        this.backend = backend;
+        Program = program;
+        this.plan = plan;
+        this.arena = arena;
+    }
+
+    public GraphProgram Program { get; }
+
+    /// <summary>Kernel launches per <see cref="Run"/>.</summary>
+    public int Launches => Program.Launches;
+
+    public long ArenaBytes => arena.ByteLength;
+
+    /// <summary>Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.</summary>
+    public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters)
+    {
+        var arena = backend.Allocate(program.Memory.ArenaBytes);
+        var buffers = new Dictionary<Value, DeviceBuffer>();
+        var bound = new List<BoundKernel>();
+        var inputBuffers = new Dictionary<string, (DeviceBuffer, TensorType)>();
+        try
+        {
+            foreach (var node in program.Graph.Nodes)
+            {
+                if (node.Op.Kind == OpKind.Input)
+                {
+                    var buffer = backend.Allocate(node.Type.ByteCount);
+                    buffers[node] = buffer;
+                    inputBuffers[node.Op.Name!] = (buffer, node.Type);
+                }
+                else if (node.Op.Kind == OpKind.Parameter)
+                {
+                    if (!parameters.TryGetValue(node.Op.Name!, out var p))
+                        throw new GraphCompileException($"parameter '{node.Op.Name}' of the graph has no device memory bound");
+                    if (p.ByteLength < node.Type.ByteCount)
+                        throw new GraphCompileException($"parameter '{node.Op.Name}' is {p.ByteLength} bytes, the graph needs {node.Type} ({node.Type.ByteCount} bytes)");
+                    buffers[node] = p;
+                }
+            }
+            foreach (var slot in program.Memory.Slots)
+                buffers[slot.Storage] = arena.Slice(slot.Offset, slot.Bytes);
+
+            DeviceBuffer BufferOf(Value v) => buffers[BufferAliasing.StorageOf(v)];
+
+            foreach (var node in program.Schedule)
+            {
+                var def = OpRegistry.Get(node.Op.Kind);
+                if (node.Op.Kind is OpKind.Input or OpKind.Parameter || def.IsAlias) continue;
+                var ins = node.Inputs.Select(BufferOf).ToArray();
+                var outs = Enumerable.Range(0, node.Outputs.Length).Select(o => buffers[new Value(node, o)]).ToArray();
+                if (def.Bind(backend, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs) is { } kernel)
+                    bound.Add(kernel);
+            }
+
+            var compiled = new CompiledGraph(backend, program, bound.ToArray(), arena);
+            foreach (var (name, entry) in inputBuffers) compiled.inputs[name] = entry;
+            foreach (var (name, value) in program.Graph.Outputs)
+                compiled.outputs[name] = (BufferOf(value), value.Type);
+            return compiled;
+        }
+        catch
+        {
+            foreach (var k in bound) k.Dispose();
+            foreach (var (b, _) in inputBuffers.Values) backend.Free(b);
+            backend.Free(arena);
+            throw;
+        }
+    }
+
+    /// <summary>The device memory of a step input; write the batch here before <see cref="Run"/>.</summary>
+    public (DeviceBuffer Buffer, TensorType Type) Input(string name) =>
+        inputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no input '{name}'");
+
+    /// <summary>Where a step output is after <see cref="Run"/>; valid until the next run.</summary>
+    public (DeviceBuffer Buffer, TensorType Type) Output(string name) =>
+        outputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no output '{name}'");
+
+    public IEnumerable<string> InputNames => inputs.Keys;
+
+    public void Run()
+    {
+        foreach (var kernel in plan) kernel.Launch();
+    }
+
+    public void Dispose()
+    {
+        foreach (var k in plan) k.Dispose();
+        foreach (var (b, _) in inputs.Values) backend.Free(b);
+        backend.Free(arena);
+    }
+}

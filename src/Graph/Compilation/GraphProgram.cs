@@ -1,0 +1,40 @@
+using Trainer.Graph.Analysis;
+using Trainer.Graph.Ir;
+using Trainer.Graph.Memory;
+using Trainer.Graph.Ops;
+using Trainer.Graph.Passes;
+
+namespace Trainer.Graph.Compilation;
+
+/// <summary>
+/// Everything compilation decides before a device is involved: the optimised graph, its
+/// schedule and its memory plan. <see cref="CompiledGraph"/> binds it to a device.
+/// </summary>
+public sealed class GraphProgram
+{
+    private GraphProgram(Ir.Graph graph, IReadOnlyList<Node> schedule, MemoryPlan memory, IReadOnlyList<(string, bool)> passLog)
+    {
+        Graph = graph;
+        Schedule = schedule;
+        Memory = memory;
+        PassLog = passLog;
+    }
+
+    public Ir.Graph Graph { get; }
+    public IReadOnlyList<Node> Schedule { get; }
+    public MemoryPlan Memory { get; }
+    public IReadOnlyList<(string Pass, bool Changed)> PassLog { get; }
+
+    /// <summary>Kernel launches one run of the schedule makes.</summary>
+    public int Launches => Schedule.Sum(n => OpRegistry.Get(n.Op.Kind).Launches);
+
+    /// <summary>Optimises <paramref name="graph"/> in place, then schedules it and plans its memory.</summary>
+    public static GraphProgram Build(Ir.Graph graph, CompileOptions options)
+    {
+        var log = PassPipeline.Standard(options.Fuse).Run(graph, options.Verify);
+        GraphVerifier.Verify(graph);
+        var schedule = TopologicalScheduler.Schedule(graph);
+        var memory = MemoryPlanner.Plan(graph, schedule);
+        return new GraphProgram(graph, schedule, memory, log);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Graph.Ir;
+
+/// <summary>
+/// An operation and its attributes. Immutable and comparable by value, so common-subexpression
+/// elimination can compare two nodes' ops directly.
+/// </summary>
+public sealed record Op
+{
+    public required OpKind Kind { get; init; }
+
+    /// <summary>MatMul: use A transposed / B transposed.</summary>
+    public bool TransposeA { get; init; }
+    public bool TransposeB { get; init; }
+
+    /// <summary>MatMul: what the kernel applies to each result (bias, ReLU, ReLU-backward mask).</summary>
+    public int Epilogue { get; init; }
+
+    /// <summary>Fill: the value; SgdUpdate: the learning rate; SoftmaxCrossEntropyFused: the upstream gradient.</summary>
+    public float Scalar { get; init; }
+
+    /// <summary>Reshape: the target shape; Input/Parameter/Fill: the shape.</summary>
+    public int[]? Shape { get; init; }
+
+    /// <summary>Input and Parameter: the name users know it by.</summary>
+    public string? Name { get; init; }
+
+    public static Op Of(OpKind kind) => new() { Kind = kind };
+
+    public static Op MatMul(bool transposeA, bool transposeB) => new() { Kind = OpKind.MatMul, TransposeA = transposeA, TransposeB = transposeB };
+
+    public static Op Reshape(params int[] shape) => new() { Kind = OpKind.Reshape, Shape = shape };
+
+    public static Op Fill(float value, params int[] shape) => new() { Kind = OpKind.Fill, Scalar = value, Shape = shape };
+
+    public static Op Sgd(float learningRate) => new() { Kind = OpKind.SgdUpdate, Scalar = learningRate };
+
+    public bool Equals(Op? other) =>
+        other is not null && Kind == other.Kind && TransposeA == other.TransposeA && TransposeB == other.TransposeB &&
+        Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Name == other.Name &&
+        (Shape ?? []).AsSpan().SequenceEqual(other.Shape ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Name, Shape?.Length ?? -1);
+
+    /// <summary>The op as the printed IR shows it, e.g. <c>MatMul[nt,bias+relu]</c> or <c>Fill[1]</c>.</summary>
+    public override string ToString()
+    {
+        var attrs = new List<string>();
+        switch (Kind)
+        {
+            case OpKind.MatMul:
+                attrs.Add($"{(TransposeA ? 't' : 'n')}{(TransposeB ? 't' : 'n')}");
+                if (Epilogue != 0) attrs.Add(new GemmEpilogue(Epilogue).ToString());
+                break;
+            case OpKind.Reshape:
+                attrs.Add("[" + string.Join(",", Shape!) + "]");
+                break;
+            case OpKind.Fill:
+                attrs.Add(Scalar.ToString("R", CultureInfo.InvariantCulture));
+                break;
+            case OpKind.SgdUpdate:
+            case OpKind.SgdUpdateMulti:
+                attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
+                break;
+            case OpKind.SoftmaxCrossEntropyFused:
+                attrs.Add("dloss=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
+                break;
+            case OpKind.Input:
+            case OpKind.Parameter:
+                attrs.Add(Name ?? "?");
+                break;
+        }
+        return attrs.Count == 0 ? Kind.ToString() : $"{Kind}[{string.Join(",", attrs)}]";
+    }
+}

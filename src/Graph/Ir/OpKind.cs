@@ -1,0 +1,24 @@
+namespace Trainer.Graph.Ir;
+
+/// <summary>Every operation the IR knows. Primitives are what users' code produces; fused kinds come only from passes.</summary>
+public enum OpKind
+{
+    Input,
+    Parameter,
+    MatMul,
+    BiasAdd,
+    Relu,
+    ReluGrad,
+    Reshape,
+    SoftmaxCrossEntropy,
+    SoftmaxCrossEntropyGrad,
+    ColumnSum,
+    Fill,
+    Add,
+    SgdUpdate,
+    Depend,
+    CountCorrect,
+    // Produced by fusion passes.
+    SoftmaxCrossEntropyFused,
+    SgdUpdateMulti,
+}

@@ -1,0 +1,29 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>Elementwise a + b of equal shapes; autodiff uses it to sum the gradients of a value read twice.</summary>
+public sealed class AddOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.Add;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 2);
+        ExpectFloat(op, inputs, 0);
+        if (!inputs[0].Equals(inputs[1])) throw Mismatch(op, inputs, "shapes differ");
+        return [inputs[0]];
+    }
+
+    public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
+        where T : class => [needed[0] ? dOutput : null, needed[1] ? dOutput : null];
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        int count = checked((int)inputTypes[0].ElementCount);
+        DeviceBuffer a = inputs[0], bb = inputs[1], y = outputs[0];
+        return new BoundKernel("add", () => backend.Add(a, bb, y, count));
+    }
+}

@@ -1,0 +1,25 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>How many rows of logits [B,C] have their argmax equal to the int32 label: an int32 scalar.</summary>
+public sealed class CountCorrectOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.CountCorrect;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 2);
+        SoftmaxCrossEntropyOp.CheckLogitsAndLabels(op, inputs);
+        return [TensorType.Int()];
+    }
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        int rows = inputTypes[0][0], classes = inputTypes[0][1];
+        DeviceBuffer logits = inputs[0], labels = inputs[1], count = outputs[0];
+        return new BoundKernel("count-correct", () => backend.CountCorrect(logits, labels, count, rows, classes));
+    }
+}

@@ -1,0 +1,28 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>A float32 tensor of the given shape filled with a constant: the seed gradient of the loss.</summary>
+public sealed class FillOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.Fill;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 0);
+        return [new TensorType(op.Shape ?? [], DType.Float32)];
+    }
+
+    public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
+        where T : class => [];
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        int count = checked((int)new TensorType(op.Shape ?? [], DType.Float32).ElementCount);
+        float value = op.Scalar;
+        DeviceBuffer y = outputs[0];
+        return new BoundKernel("fill", () => backend.Fill(y, count, value));
+    }
+}

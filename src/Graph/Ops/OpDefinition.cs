@@ -1,0 +1,53 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>
+/// One primitive, defined once: its type rule, its gradient rule (in terms of other ops) and how
+/// it binds to a kernel. Eager execution and compiled graphs both use these definitions.
+/// </summary>
+public abstract class OpDefinition
+{
+    public abstract OpKind Kind { get; }
+
+    /// <summary>Output types for the given inputs; throws <see cref="OpShapeException"/> naming the op and the input types when they do not fit.</summary>
+    public abstract TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs);
+
+    /// <summary>
+    /// Gradients of the inputs given the gradient of output 0; an entry is null where the input has
+    /// no gradient or <paramref name="needed"/> says nobody wants it.
+    /// </summary>
+    public virtual T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
+        where T : class =>
+        throw new GraphCompileException($"{op} has no gradient rule, but a gradient flows through it " +
+                                        $"(inputs {string.Join(", ", inputs.Select(b.TypeOf))})");
+
+    /// <summary>True when output 0 is input 0's memory seen differently (Reshape, Depend): no kernel, no buffer.</summary>
+    public virtual bool IsAlias => false;
+
+    /// <summary>Indices of the inputs this op overwrites in place (optimizer updates).</summary>
+    public virtual IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [];
+
+    /// <summary>Kernel launches one execution costs.</summary>
+    public virtual int Launches => 1;
+
+    /// <summary>Binds the op to its kernel with fixed buffers; null for ops that launch nothing.</summary>
+    public abstract BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs);
+
+    protected static OpShapeException Mismatch(Op op, IReadOnlyList<TensorType> inputs, string what) =>
+        new($"{op}: {what} (inputs: {string.Join(", ", inputs)})");
+
+    protected static void ExpectInputs(Op op, IReadOnlyList<TensorType> inputs, int count)
+    {
+        if (inputs.Count != count)
+            throw Mismatch(op, inputs, $"expected {count} inputs, got {inputs.Count}");
+    }
+
+    protected static void ExpectFloat(Op op, IReadOnlyList<TensorType> inputs, int index)
+    {
+        if (inputs[index].DType != DType.Float32)
+            throw Mismatch(op, inputs, $"input {index} must be float32");
+    }
+}

@@ -1,0 +1,19 @@
+using Trainer.Graph.Ir;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>The one table from op kind to definition.</summary>
+public static class OpRegistry
+{
+    private static readonly Dictionary<OpKind, OpDefinition> Definitions = new OpDefinition[]
+    {
+        new GraphInputOp(OpKind.Input), new GraphInputOp(OpKind.Parameter),
+        new MatMulOp(), new BiasAddOp(), new ReluOp(), new ReluGradOp(), new ReshapeOp(),
+        new SoftmaxCrossEntropyOp(), new SoftmaxCrossEntropyGradOp(), new SoftmaxCrossEntropyFusedOp(),
+        new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(),
+        new DependOp(), new CountCorrectOp(),
+    }.ToDictionary(d => d.Kind);
+
+    public static OpDefinition Get(OpKind kind) =>
+        Definitions.TryGetValue(kind, out var d) ? d : throw new InvalidOperationException($"no definition for op {kind}");
+}

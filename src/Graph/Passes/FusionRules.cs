@@ -1,0 +1,37 @@
+using Trainer.Graph.Ir;
+
+namespace Trainer.Graph.Passes;
+
+/// <summary>What every fusion pass needs: when a value may disappear, and how to swap nodes for a fused one.</summary>
+internal static class FusionRules
+{
+    /// <summary>
+    /// True when <paramref name="consumer"/> is the only reader of <paramref name="producer"/>'s data
+    /// and it is not a step output. Control edges on the producer may exist: they move to the fused
+    /// node, which runs no earlier, and the verifier rejects the result if that closes a cycle.
+    /// </summary>
+    public static bool OnlyReader(Ir.Graph graph, Dictionary<Node, List<(Node Consumer, int Index)>> users, Node producer, Node consumer) =>
+        users[producer].All(u => u.Consumer == consumer) &&
+        graph.Outputs.All(o => o.Value.Node != producer);
+
+    /// <summary>
+    /// Puts a new node in place of <paramref name="replaced"/>: it takes their control inputs, and
+    /// every read of <paramref name="resultOf"/> (and control edge on any replaced node) moves to it.
+    /// </summary>
+    public static Node Replace(Ir.Graph graph, IReadOnlyList<Node> replaced, Op op, IReadOnlyList<Value> inputs, Node resultOf)
+    {
+        var fused = graph.CreateDetached(op, inputs);
+        graph.InsertBefore(replaced[0], fused);
+        foreach (var r in replaced)
+        {
+            fused.ControlInputs.AddRange(r.ControlInputs.Where(c => !replaced.Contains(c) && !fused.ControlInputs.Contains(c)));
+            fused.FusedFrom.AddRange(r.FusedFrom.Count > 0 ? r.FusedFrom : [r.Id]);
+            graph.ReplaceControlUses(r, fused);
+        }
+        for (int o = 0; o < resultOf.Outputs.Length; o++)
+            graph.ReplaceUses(new Value(resultOf, o), new Value(fused, o));
+        var gone = replaced.ToHashSet();
+        graph.RemoveAll(gone.Contains);
+        return fused;
+    }
+}

@@ -1,0 +1,63 @@
+using Trainer.Graph.Analysis;
+
+namespace Trainer.Graph.Passes;
+
+/// <summary>
+/// The optimisation passes in order, in one place. Ordering (write-after-read edges) runs before
+/// fusion so that fusion sees, and keeps, every hazard edge; the verifier can run between passes.
+/// </summary>
+public sealed class PassPipeline
+{
+    private readonly IReadOnlyList<IGraphPass> passes;
+
+    private PassPipeline(IReadOnlyList<IGraphPass> passes) => this.passes = passes;
+
+    public IReadOnlyList<IGraphPass> Passes => passes;
+
+    /// <summary>The standard pipeline; <paramref name="fuse"/> false leaves out every fusion (one kernel per primitive).</summary>
+    public static PassPipeline Standard(bool fuse)
+    {
+        var list = new List<IGraphPass>
+        {
+            new DeadNodeElimination(),
+            new CommonSubexpressionElimination(),
+            new ReshapeCollapsing(),
+            new WriteAfterReadOrdering(),
+        };
+        if (fuse)
+        {
+            list.Add(new GemmEpilogueFusion());
+            list.Add(new ReluBackwardFusion());
+            list.Add(new SoftmaxCrossEntropyFusion());
+            list.Add(new SgdUpdateBatching());
+        }
+        list.Add(new DeadNodeElimination());
+        return new PassPipeline(list);
+    }
+
+    /// <summary>Runs every pass once; with <paramref name="verify"/> checks the graph before the first and after each.</summary>
+    public IReadOnlyList<(string Pass, bool Changed)> Run(Ir.Graph graph, bool verify)
+    {
+        var log = new List<(string, bool)>();
+        bool ordered = false;
+        if (verify) GraphVerifier.Verify(graph, checkHazards: false);
+        foreach (var pass in passes)
+        {
+            bool changed = pass.Run(graph);
+            ordered |= pass is WriteAfterReadOrdering;
+            log.Add((pass.Name, changed));
+            if (verify)
+            {
+                try
+                {
+                    GraphVerifier.Verify(graph, checkHazards: ordered);
+                }
+                catch (GraphCompileException e)
+                {
+                    throw new GraphCompileException($"after pass {pass.Name}: {e.Message}");
+                }
+            }
+        }
+        return log;
+    }
+}

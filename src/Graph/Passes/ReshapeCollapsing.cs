@@ -1,0 +1,35 @@
+using Trainer.Graph.Ir;
+
+namespace Trainer.Graph.Passes;
+
+/// <summary>
+/// Reshape (and Flatten) never launch a kernel: the planner treats them as aliases. This pass
+/// removes the ones that do nothing (same shape in and out) and folds a Reshape of a Reshape
+/// into one, so the printed graph and the alias chains stay short.
+/// </summary>
+public sealed class ReshapeCollapsing : IGraphPass
+{
+    public string Name => "reshape-collapsing";
+
+    public bool Run(Ir.Graph graph)
+    {
+        bool changed = false;
+        foreach (var node in graph.Nodes.Where(n => n.Op.Kind == OpKind.Reshape).ToList())
+        {
+            var input = node.Inputs[0];
+            if (input.Type.Equals(node.Type) && node.ControlInputs.Count == 0)
+            {
+                graph.ReplaceUses(node, input);
+                changed = true;
+            }
+            else if (input.Node.Op.Kind == OpKind.Reshape && input.Index == 0)
+            {
+                node.Inputs[0] = input.Node.Inputs[0];
+                node.ControlInputs.AddRange(input.Node.ControlInputs.Except(node.ControlInputs));
+                changed = true;
+            }
+        }
+        if (changed) new DeadNodeElimination().Run(graph);
+        return changed;
+    }
+}

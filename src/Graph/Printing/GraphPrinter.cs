@@ -1,0 +1,37 @@
+using System.Text;
+using Trainer.Graph.Ir;
+
+namespace Trainer.Graph.Printing;
+
+/// <summary>
+/// The IR as text, one node a line: <c>%id = Op[attrs](inputs) after(control inputs) : types</c>,
+/// then the step's outputs. This is the form people read and golden tests compare.
+/// </summary>
+public static class GraphPrinter
+{
+    public static string Print(Ir.Graph graph, IReadOnlyList<Node>? order = null)
+    {
+        var sb = new StringBuilder();
+        foreach (var node in order ?? graph.Nodes) sb.AppendLine(Line(node));
+        sb.Append("return ").AppendLine(string.Join(", ", graph.Outputs.Select(o => $"{o.Name}={o.Value}")));
+        return sb.ToString();
+    }
+
+    public static string Line(Node node)
+    {
+        var sb = new StringBuilder();
+        sb.Append('%').Append(node.Id).Append(" = ").Append(node.Op);
+        sb.Append('(').Append(string.Join(", ", node.Inputs)).Append(')');
+        if (node.ControlInputs.Count > 0)
+            sb.Append(" after(").Append(string.Join(", ", node.ControlInputs.Select(c => $"%{c.Id}").Order(StringComparer.Ordinal))).Append(')');
+        sb.Append(" : ").Append(Types(node));
+        return sb.ToString();
+    }
+
+    public static string Types(Node node) => node.Outputs.Length switch
+    {
+        0 => "()",
+        1 => node.Outputs[0].ToString(),
+        _ => "(" + string.Join(", ", node.Outputs.AsEnumerable()) + ")",
+    };
+}
