@@ -1,0 +1,83 @@
+namespace Trainer.Training.Data;
+
+/// <summary>
+/// Pipeline stage that yields all rows of its source exactly once per epoch, in an order given by a full
+/// Fisher–Yates permutation (see <see cref="GetPermutation"/>). The order is a pure function of
+/// <see cref="Seed"/> and the epoch number: the same seed and epoch always give the same order, and
+/// different epochs give different orders.
+/// </summary>
+/// <remarks>
+/// A random-access source is read row by row in permuted order; any other source is first buffered for
+/// the whole epoch. Both give the same order.
+/// </remarks>
+public sealed class ShuffleDataset : Dataset
+{
+    /// <summary>Creates the stage.</summary>
+    public ShuffleDataset(Dataset source, ulong seed)
+        : base(source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Source = source;
+        Seed = seed;
+    }
+
+    /// <summary>The stage rows are read from.</summary>
+    public Dataset Source { get; }
+
+    /// <summary>The seed all epoch permutations derive from.</summary>
+    public ulong Seed { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> ColumnNames => Source.ColumnNames;
+
+    /// <inheritdoc />
+    public override int GetDatasetSize() => Source.GetDatasetSize();
+
+    /// <summary>
+    /// The seed of the <see cref="SeededRandom"/> that permutes epoch <paramref name="epoch"/>:
+    /// <c>seed ^ (0x9E3779B97F4A7C15 * (epoch + 1))</c> in wrapping 64-bit arithmetic. Multiplying by the
+    /// odd golden-ratio constant gives every epoch a distinct, well-spread seed.
+    /// </summary>
+    public static ulong EpochSeed(ulong seed, int epoch) =>
+        unchecked(seed ^ (0x9E3779B97F4A7C15UL * (ulong)((long)epoch + 1)));
+
+    /// <summary>
+    /// The order of epoch <paramref name="epoch"/>: position k of the epoch yields source row
+    /// <c>GetPermutation(epoch)[k]</c>. Computed as the identity array 0..n-1 shuffled by
+    /// <see cref="SeededRandom.Shuffle{T}"/> with seed <see cref="EpochSeed"/>(<see cref="Seed"/>, epoch).
+    /// </summary>
+    public int[] GetPermutation(int epoch) => Permutation(Source.GetDatasetSize(), epoch);
+
+    /// <inheritdoc />
+    public override IEnumerable<HostTensor[]> Rows(int epoch)
+    {
+        if (Source.IsRandomAccess)
+        {
+            int[] order = GetPermutation(epoch);
+            foreach (int index in order)
+            {
+                yield return Source.GetRow(index, epoch);
+            }
+        }
+        else
+        {
+            List<HostTensor[]> rows = Source.Rows(epoch).ToList();
+            int[] order = Permutation(rows.Count, epoch);
+            foreach (int index in order)
+            {
+                yield return rows[index];
+            }
+        }
+    }
+
+    private int[] Permutation(int count, int epoch)
+    {
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+        new SeededRandom(EpochSeed(Seed, epoch)).Shuffle<int>(order);
+        return order;
+    }
+}
