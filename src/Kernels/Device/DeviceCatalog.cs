@@ -24,7 +24,7 @@ public static class DeviceCatalog
         NativeDriverResolver.Install();
         return Context.Create(builder =>
         {
-            builder.CPU(cpu).Optimize(OptimizationLevel.O1);
+            builder.CPU(cpu).Optimize(OptimizationLevel.O2);
             if (!includeGpus) return;
             try { builder.Cuda(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException) { }
             try { builder.OpenCL(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CLException) { }

@@ -24,6 +24,9 @@ public interface IKernelBackend : IDisposable
     void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged;
     void Synchronize();
 
+    /// <summary>Device-to-device copy of the first <paramref name="bytes"/> bytes; not a kernel launch.</summary>
+    void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes);
+
     void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask);
     void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns);
     void Relu(DeviceBuffer x, DeviceBuffer y, int count);

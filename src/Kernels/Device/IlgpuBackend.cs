@@ -14,22 +14,24 @@ public sealed class IlgpuBackend : IKernelBackend
     private readonly Context context;
     private readonly Accelerator accelerator;
     private readonly int reductionGroupSize;
+    private readonly int maxConcurrentThreads;
 
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue> gemmBlocked;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue> gemmTiled;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> biasAdd;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> relu;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> reluBackward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> columnSum;
+    // Only the variant this backend launches is compiled: the register-blocked one is CPU-only code.
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>? gemmBlocked;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>? gemmTiled;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> biasAdd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> relu;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> reluBackward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> columnSum;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> sceForward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int> sceBackward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int> sceBackward;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float> sceFused;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float> sgd;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float> sgdMulti;
-    private readonly Action<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float> imageNormalize;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float, int, int> sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, int, int> sgdMulti;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float, int, int> imageNormalize;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int> countCorrect;
-    private readonly Action<Index1D, ArrayView<float>, float> fill;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> add;
+    private readonly Action<Index1D, ArrayView<float>, float, int, int> fill;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> add;
 
     internal IlgpuBackend(Context context, Accelerator accelerator, DeviceDescription description, GemmVariant? gemmVariant = null)
     {
@@ -37,24 +39,31 @@ public sealed class IlgpuBackend : IKernelBackend
         this.accelerator = accelerator;
         Description = description;
         GemmVariant = gemmVariant ?? (accelerator.AcceleratorType == AcceleratorType.CPU ? GemmVariant.RegisterBlocked : GemmVariant.Tiled);
+        maxConcurrentThreads = accelerator.AcceleratorType == AcceleratorType.CPU
+            ? accelerator.MaxNumThreads
+            : accelerator.MaxNumThreads * 4;
         reductionGroupSize = Math.Min(Ops.SoftmaxCrossEntropy.MaxGroupSize, accelerator.MaxNumThreadsPerGroup);
 
         var a = accelerator;
-        gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.RegisterBlockedKernel);
-        gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
-        biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(Ops.BiasAdd.ForwardKernel);
-        relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Ops.Relu.ForwardKernel);
-        reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Ops.Relu.BackwardKernel);
-        columnSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.ColumnSum.Kernel);
+        if (GemmVariant == GemmVariant.RegisterBlocked && accelerator.AcceleratorType != AcceleratorType.CPU)
+            throw new ArgumentException("the register-blocked GEMM runs only on the CPU accelerator", nameof(gemmVariant));
+        if (GemmVariant == GemmVariant.RegisterBlocked)
+            gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.RegisterBlockedKernel);
+        else
+            gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
+        biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.BiasAdd.ForwardKernel);
+        relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.ForwardKernel);
+        reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.BackwardKernel);
+        columnSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.ColumnSum.Kernel);
         sceForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.ForwardKernel);
-        sceBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.BackwardKernel);
+        sceBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.SoftmaxCrossEntropy.BackwardKernel);
         sceFused = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(Ops.SoftmaxCrossEntropy.FusedKernel);
-        sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(Ops.SgdUpdate.Kernel);
-        sgdMulti = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float>(Ops.SgdUpdate.MultiTensorKernel);
-        imageNormalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float>(Ops.ImageNormalize.Kernel);
+        sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, int, int>(Ops.SgdUpdate.Kernel);
+        sgdMulti = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, int, int>(Ops.SgdUpdate.MultiTensorKernel);
+        imageNormalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float, int, int>(Ops.ImageNormalize.Kernel);
         countCorrect = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(Ops.CountCorrect.Kernel);
-        fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(Elementwise.FillKernel);
-        add = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Elementwise.AddKernel);
+        fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, int, int>(Elementwise.FillKernel);
+        add = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Elementwise.AddKernel);
     }
 
     public DeviceDescription Description { get; }
@@ -91,7 +100,20 @@ public sealed class IlgpuBackend : IKernelBackend
 
     public void Synchronize() => accelerator.Synchronize();
 
+    public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
+    {
+        if (bytes <= 0) return;
+        source.Bytes.SubView(0, bytes).CopyTo(destination.Bytes.SubView(0, bytes));
+    }
+
     private static bool Empty(long n) => n <= 0;
+
+    /// <summary>
+    /// How many threads to launch for <paramref name="work"/> items: kernels loop with a grid stride,
+    /// so this is at most what the device runs at once. ILGPU's CPU accelerator pays microseconds
+    /// per group it schedules, so there it is one thread per simulated core.
+    /// </summary>
+    private int Threads(int work) => Math.Max(1, Math.Min(work, maxConcurrentThreads));
 
     public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
@@ -100,37 +122,41 @@ public sealed class IlgpuBackend : IKernelBackend
         var maskView = (mask ?? c).Float;
         LaunchCount++;
         if (GemmVariant == GemmVariant.Tiled)
-            gemmTiled(Ops.Gemm.TiledConfig(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
+            gemmTiled!(Ops.Gemm.TiledConfig(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
         else
-            gemmBlocked(Ops.Gemm.RegisterBlockedThreads(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
+            { int t = Threads(Ops.Gemm.RegisterBlockedThreads(shape)); gemmBlocked!(t, a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue, t); }
     }
 
     public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
     {
         if (Empty((long)rows * columns)) return;
         LaunchCount++;
-        biasAdd(rows * columns, x.Float, bias.Float, y.Float, columns);
+        int t = Threads(rows * columns);
+        biasAdd(t, x.Float, bias.Float, y.Float, columns, rows * columns, t);
     }
 
     public void Relu(DeviceBuffer x, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;
-        relu(count, x.Float, y.Float);
+        int t = Threads(count);
+        relu(t, x.Float, y.Float, count, t);
     }
 
     public void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;
-        reluBackward(count, dy.Float, y.Float, dx.Float);
+        int t = Threads(count);
+        reluBackward(t, dy.Float, y.Float, dx.Float, count, t);
     }
 
     public void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
     {
         if (Empty(columns)) return;
         LaunchCount++;
-        columnSum(columns, x.Float, sum.Float, rows, columns);
+        int t = Threads(columns);
+        columnSum(t, x.Float, sum.Float, rows, columns, t);
     }
 
     private KernelConfig OneGroup => new(1, reductionGroupSize);
@@ -145,7 +171,8 @@ public sealed class IlgpuBackend : IKernelBackend
     {
         if (Empty(rows)) return;
         LaunchCount++;
-        sceBackward(rows, logits.Float, labels.Int, dloss.Float, dlogits.Float, rows, classes);
+        int t = Threads(rows);
+        sceBackward(t, logits.Float, labels.Int, dloss.Float, dlogits.Float, rows, classes, t);
     }
 
     public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
@@ -158,21 +185,24 @@ public sealed class IlgpuBackend : IKernelBackend
     {
         if (Empty(count)) return;
         LaunchCount++;
-        sgd(count, parameter.Float, gradient.Float, learningRate);
+        int t = Threads(count);
+        sgd(t, parameter.Float, gradient.Float, learningRate, count, t);
     }
 
     public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;
-        sgdMulti(totalElements, parameterBlock.Float, gradientArena.Float, segments.Int, segmentCount, learningRate);
+        int t = Threads(totalElements);
+        sgdMulti(t, parameterBlock.Float, gradientArena.Float, segments.Int, segmentCount, learningRate, totalElements, t);
     }
 
     public void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
     {
         if (Empty(count)) return;
         LaunchCount++;
-        imageNormalize(count, pixels.Bytes, output.Float, scale, shift, mean, std);
+        int t = Threads(count);
+        imageNormalize(t, pixels.Bytes, output.Float, scale, shift, mean, std, count, t);
     }
 
     public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
@@ -185,14 +215,16 @@ public sealed class IlgpuBackend : IKernelBackend
     {
         if (Empty(count)) return;
         LaunchCount++;
-        fill(count, y.Float, value);
+        int t = Threads(count);
+        fill(t, y.Float, value, count, t);
     }
 
     public void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;
-        add(count, a.Float, b.Float, y.Float);
+        int t = Threads(count);
+        add(t, a.Float, b.Float, y.Float, count, t);
     }
 
     public void Dispose()

@@ -8,11 +8,14 @@ namespace Trainer.Kernels.Ops;
 /// </summary>
 public static class ColumnSum
 {
-    public static void Kernel(Index1D column, ArrayView<float> x, ArrayView<float> sum, int rows, int columns)
+    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> sum, int rows, int columns, int stride)
     {
-        float acc = 0f;
-        for (int i = 0; i < rows; i++)
-            acc += x[(long)i * columns + column];
-        sum[column] = acc;
+        for (int column = thread; column < columns; column += stride)
+        {
+            float acc = 0f;
+            for (int i = 0; i < rows; i++)
+                acc += x[(long)i * columns + column];
+            sum[column] = acc;
+        }
     }
 }

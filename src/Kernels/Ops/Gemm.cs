@@ -7,8 +7,8 @@ namespace Trainer.Kernels.Ops;
 /// General matrix multiply in two variants that give bit-identical results (every output sums
 /// its K products in order p = 0..K-1, then applies the epilogue):
 /// <list type="bullet">
-/// <item>register-blocked: barrier-free, each thread computes a 4x4 block straight from global
-/// memory. ILGPU's CPU accelerator pays microseconds to milliseconds per group barrier, so this
+/// <item>register-blocked: barrier-free, each thread computes 4x4 blocks straight from global
+/// memory, looping over blocks with a grid stride. ILGPU's CPU accelerator pays microseconds to milliseconds per group barrier, so this
 /// is the variant for it.</item>
 /// <item>tiled: 64x64 output tile per group of 16x16 threads, staged through shared memory in
 /// K-slices of 16, each thread computing a 4x4 block. The variant for GPUs.</item>
@@ -35,7 +35,16 @@ public static class Gemm
     }
 
     public static void RegisterBlockedKernel(
-        Index1D index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
+        Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
+        ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e, int stride)
+    {
+        int blocks = RegisterBlockedThreads(s);
+        for (int index = thread; index < blocks; index += stride)
+            RegisterBlock(index, a, b, c, bias, mask, s, e);
+    }
+
+    private static void RegisterBlock(
+        int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e)
     {
         int blocksN = (s.N + Block - 1) / Block;

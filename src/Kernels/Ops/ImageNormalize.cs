@@ -10,9 +10,12 @@ namespace Trainer.Kernels.Ops;
 public static class ImageNormalize
 {
     public static void Kernel(
-        Index1D index, ArrayView<byte> pixels, ArrayView<float> output, float scale, float shift, float mean, float std)
+        Index1D thread, ArrayView<byte> pixels, ArrayView<float> output, float scale, float shift, float mean, float std, int count, int stride)
     {
-        float v = pixels[index] * scale + shift;
-        output[index] = (v - mean) / std;
+        for (int i = thread; i < count; i += stride)
+        {
+            float v = pixels[i] * scale + shift;
+            output[i] = (v - mean) / std;
+        }
     }
 }

@@ -9,26 +9,30 @@ namespace Trainer.Kernels.Ops;
 /// </summary>
 public static class SgdUpdate
 {
-    public static void Kernel(Index1D index, ArrayView<float> param, ArrayView<float> grad, float learningRate)
+    public static void Kernel(Index1D thread, ArrayView<float> param, ArrayView<float> grad, float learningRate, int count, int stride)
     {
-        param[index] = param[index] - learningRate * grad[index];
+        for (int i = thread; i < count; i += stride)
+            param[i] = param[i] - learningRate * grad[i];
     }
 
     public static void MultiTensorKernel(
-        Index1D index, ArrayView<float> paramBlock, ArrayView<float> gradArena, ArrayView<int> segments,
-        int segmentCount, float learningRate)
+        Index1D thread, ArrayView<float> paramBlock, ArrayView<float> gradArena, ArrayView<int> segments,
+        int segmentCount, float learningRate, int count, int stride)
     {
-        int remaining = index;
-        for (int s = 0; s < segmentCount; s++)
+        for (int index = thread; index < count; index += stride)
         {
-            int length = segments[s * 3 + 2];
-            if (remaining < length)
+            int remaining = index;
+            for (int s = 0; s < segmentCount; s++)
             {
-                long p = segments[s * 3] + (long)remaining, g = segments[s * 3 + 1] + (long)remaining;
-                paramBlock[p] = paramBlock[p] - learningRate * gradArena[g];
-                return;
+                int length = segments[s * 3 + 2];
+                if (remaining < length)
+                {
+                    long p = segments[s * 3] + (long)remaining, g = segments[s * 3 + 1] + (long)remaining;
+                    paramBlock[p] = paramBlock[p] - learningRate * gradArena[g];
+                    break;
+                }
+                remaining -= length;
             }
-            remaining -= length;
         }
     }
 }

@@ -54,17 +54,20 @@ public static class SoftmaxCrossEntropy
     }
 
     public static void BackwardKernel(
-        Index1D row, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dloss, ArrayView<float> dlogits, int rows, int classes)
+        Index1D thread, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dloss, ArrayView<float> dlogits, int rows, int classes, int stride)
     {
-        long start = (long)(int)row * classes;
-        float max = RowMax(logits, start, classes);
-        float sum = RowSumExp(logits, start, classes, max);
         float scale = dloss[0] / rows;
-        int label = labels[row];
-        for (int j = 0; j < classes; j++)
+        for (int row = thread; row < rows; row += stride)
         {
-            float p = MathF.Exp(logits[start + j] - max) / sum;
-            dlogits[start + j] = (p - (j == label ? 1f : 0f)) * scale;
+            long start = (long)row * classes;
+            float max = RowMax(logits, start, classes);
+            float sum = RowSumExp(logits, start, classes, max);
+            int label = labels[row];
+            for (int j = 0; j < classes; j++)
+            {
+                float p = MathF.Exp(logits[start + j] - max) / sum;
+                dlogits[start + j] = (p - (j == label ? 1f : 0f)) * scale;
+            }
         }
     }
 

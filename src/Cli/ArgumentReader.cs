@@ -1,0 +1,116 @@
+using System.Globalization;
+using Trainer.Kernels.Device;
+using Trainer.Training.Loops;
+
+namespace Trainer.Cli;
+
+/// <summary>
+/// Reads `--flag value` and `--switch` arguments for one command, with errors that name the flag
+/// and say what was expected. Hand-written rather than a parsing library so that every message
+/// and exit code is exactly what the documentation and tests say.
+/// </summary>
+public sealed class ArgumentReader
+{
+    private readonly string command;
+    private readonly Dictionary<string, string?> values = [];
+
+    public ArgumentReader(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueFlags, IReadOnlyCollection<string> switches)
+    {
+        this.command = command;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string? inline = null;
+            int eq = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            if (valueFlags.Contains(arg))
+            {
+                string? value = inline;
+                if (value is null)
+                {
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        throw Error($"{arg} needs a value");
+                    value = args[++i];
+                }
+                values[arg] = value;
+            }
+            else if (switches.Contains(arg) && inline is null)
+            {
+                values[arg] = null;
+            }
+            else
+            {
+                throw Error(arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
+            }
+        }
+    }
+
+    public UsageException Error(string message) => new($"{message} (see 'trainer {command} --help')");
+
+    public bool Has(string flag) => values.ContainsKey(flag);
+
+    public string? String(string flag) => values.TryGetValue(flag, out var v) ? v : null;
+
+    public int PositiveInt(string flag, int fallback)
+    {
+        if (String(flag) is not { } text) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v <= 0)
+            throw Error($"{flag} must be a positive integer, got '{text}'");
+        return v;
+    }
+
+    public int NonNegativeInt(string flag, int fallback)
+    {
+        if (String(flag) is not { } text) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 0)
+            throw Error($"{flag} must be a non-negative integer, got '{text}'");
+        return v;
+    }
+
+    public ulong Seed(string flag, ulong fallback)
+    {
+        if (String(flag) is not { } text) return fallback;
+        if (!ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v))
+            throw Error($"{flag} must be a non-negative integer, got '{text}'");
+        return v;
+    }
+
+    public float PositiveFloat(string flag, float fallback)
+    {
+        if (String(flag) is not { } text) return fallback;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !(v > 0) || float.IsInfinity(v))
+            throw Error($"{flag} must be a positive number, got '{text}'");
+        return v;
+    }
+
+    public DeviceKind Device(string flag = "--device")
+    {
+        if (String(flag) is not { } text) return DeviceKind.Auto;
+        if (!DeviceKindNames.TryParse(text, out var kind))
+            throw Error($"{flag} must be one of {DeviceKindNames.Choices}, got '{text}'");
+        return kind;
+    }
+
+    public ExecutionMode Mode(string flag = "--mode")
+    {
+        switch (String(flag))
+        {
+            case null: return ExecutionMode.Graph;
+            case "graph": return ExecutionMode.Graph;
+            case "eager": return ExecutionMode.Eager;
+            case var other: throw Error($"{flag} must be eager or graph, got '{other}'");
+        }
+    }
+
+    public string Choice(string flag, string fallback, params string[] choices)
+    {
+        string value = String(flag) ?? fallback;
+        if (!choices.Contains(value))
+            throw Error($"{flag} must be one of {string.Join("|", choices)}, got '{value}'");
+        return value;
+    }
+}

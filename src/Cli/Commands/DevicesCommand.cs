@@ -1,0 +1,17 @@
+using Trainer.Kernels.Device;
+
+namespace Trainer.Cli.Commands;
+
+/// <summary>`trainer devices`: every accelerator ILGPU finds on this machine.</summary>
+public static class DevicesCommand
+{
+    public const string Usage = "usage: trainer devices\n  Lists every accelerator ILGPU finds: type, name, memory, warp size, max group size.";
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        _ = new ArgumentReader("devices", args, [], []);
+        foreach (var d in DeviceCatalog.List())
+            output.WriteLine(d);
+        return 0;
+    }
+}

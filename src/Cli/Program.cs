@@ -1,0 +1,72 @@
+using Trainer.Cli.Commands;
+using Trainer.Graph;
+using Trainer.Graph.Ops;
+using Trainer.Kernels.Device;
+using Trainer.Training.Data;
+
+namespace Trainer.Cli;
+
+/// <summary>The `trainer` command: dispatches to a subcommand and turns every expected failure into one line and an exit code.</summary>
+public static class Program
+{
+    public const string Usage =
+        "usage: trainer <command> [options]\n" +
+        "commands:\n" +
+        "  train     train the MNIST quick-start model (graph mode by default)\n" +
+        "  graph     print the training step's graph at a compiler stage\n" +
+        "  devices   list the accelerators ILGPU finds\n" +
+        "run 'trainer <command> --help' for a command's options";
+
+    private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
+    {
+        ["train"] = (TrainCommand.Run, TrainCommand.Usage),
+        ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
+        ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
+    };
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            (args.Length == 0 ? error : output).WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        if (!Commands.TryGetValue(args[0], out var command))
+        {
+            error.WriteLine($"error: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys)})");
+            return 2;
+        }
+        var rest = args[1..];
+        if (rest.Contains("--help") || rest.Contains("-h"))
+        {
+            output.WriteLine(command.Usage);
+            return 0;
+        }
+        try
+        {
+            return command.Run(rest, output);
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (DeviceNotAvailableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is DatasetException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("TRAINER_DEBUG") is null)
+        {
+            error.WriteLine($"error: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set TRAINER_DEBUG=1 for the stack trace)");
+            return 70;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Trainer.Graph.Autodiff;
+using Trainer.Graph.Ir;
+using Trainer.Graph.Ops;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Training.Execution;
+
+/// <summary>
+/// PyNative-style execution: every op allocates its output, launches its kernel at once, and, while
+/// a gradient is being recorded, appends itself to a tape that reverse mode walks backwards.
+/// </summary>
+internal sealed class EagerExecutor : IExecutor, IDisposable
+{
+    private readonly EagerMemoryPool pool;
+    private readonly List<DeviceBuffer> stepBuffers = [];
+    private List<TapeEntry<Tensor>>? tape;
+
+    public EagerExecutor(IKernelBackend backend)
+    {
+        Backend = backend;
+        pool = new EagerMemoryPool(backend);
+    }
+
+    public IKernelBackend Backend { get; }
+
+    /// <summary>Bytes of device memory eager ops have asked for so far (cache hits included).</summary>
+    public long BytesRequested => pool.BytesRequested;
+
+    /// <summary>A tensor backed by fresh pooled memory that lives until the current step ends.</summary>
+    public Tensor NewTensor(TensorType type)
+    {
+        var buffer = pool.Rent(type.ByteCount);
+        stepBuffers.Add(buffer);
+        return new Tensor(type, buffer, this);
+    }
+
+    /// <summary>Returns every tensor made since the last call to the pool; earlier tensors must not be used again.</summary>
+    public void EndStep()
+    {
+        foreach (var b in stepBuffers) pool.Return(b);
+        stepBuffers.Clear();
+    }
+
+    public Tensor Apply(Op op, params Tensor[] inputs)
+    {
+        var def = OpRegistry.Get(op.Kind);
+        var inputTypes = inputs.Select(t => t.Type).ToArray();
+        var types = def.InferTypes(op, inputTypes);
+        if (types.Length != 1) throw new InvalidOperationException($"{op} has {types.Length} outputs; Apply takes single-output ops");
+
+        Tensor output = def.IsAlias
+            ? new Tensor(types[0], inputs[0].DeviceMemory, this)
+            : NewTensor(types[0]);
+        Launch(def, op, inputTypes, inputs, [output.DeviceMemory]);
+        tape?.Add(new TapeEntry<Tensor>(op, inputs, output));
+        return output;
+    }
+
+    public Effect ApplyEffect(Op op, params Tensor[] inputs)
+    {
+        var def = OpRegistry.Get(op.Kind);
+        var inputTypes = inputs.Select(t => t.Type).ToArray();
+        var types = def.InferTypes(op, inputTypes);
+        if (types.Length != 0) throw new InvalidOperationException($"{op} has outputs; ApplyEffect takes ops without outputs");
+        Launch(def, op, inputTypes, inputs, []);
+        return new Effect([]);
+    }
+
+    private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)
+    {
+        using var kernel = def.Bind(Backend, op, inputTypes, inputs.Select(t => t.DeviceMemory).ToArray(), outputs);
+        kernel?.Launch();
+    }
+
+    public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects) => value;
+
+    public IDisposable Record()
+    {
+        if (tape is not null) throw new InvalidOperationException("gradients are already being recorded (nested ValueAndGrad is not supported)");
+        tape = [];
+        return new StopRecording(this);
+    }
+
+    public Tensor[] Gradients(Tensor loss, IReadOnlyList<Tensor> wrt)
+    {
+        var recorded = tape ?? throw new InvalidOperationException("no recording in progress");
+        tape = null;
+        return ReverseMode.Gradients(new Builder(this), recorded, loss, wrt);
+    }
+
+    public void Dispose()
+    {
+        EndStep();
+        pool.Dispose();
+    }
+
+    private sealed class StopRecording(EagerExecutor owner) : IDisposable
+    {
+        public void Dispose() => owner.tape = null;
+    }
+
+    private sealed class Builder(EagerExecutor executor) : IOpBuilder<Tensor>
+    {
+        public Tensor Apply(Op op, params Tensor[] inputs) => executor.Apply(op, inputs);
+        public TensorType TypeOf(Tensor value) => value.Type;
+    }
+}

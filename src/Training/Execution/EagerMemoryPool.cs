@@ -1,0 +1,41 @@
+using Trainer.Kernels.Device;
+
+namespace Trainer.Training.Execution;
+
+/// <summary>
+/// A caching allocator for eager tensors, like PyTorch's: buffers freed at the end of a step go
+/// into per-size free lists and are handed out again, so a steady-state eager step asks the
+/// device for no new memory even though every op "allocates" its output.
+/// </summary>
+internal sealed class EagerMemoryPool(IKernelBackend backend) : IDisposable
+{
+    private readonly Dictionary<long, Stack<DeviceBuffer>> free = [];
+    private readonly List<DeviceBuffer> all = [];
+
+    /// <summary>Bytes handed out since creation (from the cache or fresh).</summary>
+    public long BytesRequested { get; private set; }
+
+    public DeviceBuffer Rent(long bytes)
+    {
+        bytes = Math.Max(256, (bytes + 255) / 256 * 256);
+        BytesRequested += bytes;
+        if (free.TryGetValue(bytes, out var stack) && stack.TryPop(out var cached)) return cached;
+        var buffer = backend.Allocate(bytes);
+        all.Add(buffer);
+        return buffer;
+    }
+
+    public void Return(DeviceBuffer buffer)
+    {
+        if (!free.TryGetValue(buffer.ByteLength, out var stack))
+            free[buffer.ByteLength] = stack = new Stack<DeviceBuffer>();
+        stack.Push(buffer);
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in all) backend.Free(b);
+        all.Clear();
+        free.Clear();
+    }
+}

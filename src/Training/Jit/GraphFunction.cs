@@ -1,0 +1,95 @@
+using Trainer.Graph;
+using Trainer.Graph.Compilation;
+using Trainer.Graph.Ir;
+using Trainer.Training.Execution;
+
+namespace Trainer.Training.Jit;
+
+/// <summary>
+/// A two-argument step compiled for graph mode (MindSpore's GRAPH_MODE / @jit): traced once per
+/// input shape, optimised, planned and bound; each call then copies the arguments into the
+/// step's input buffers and replays the launch plan. Results are valid until the next call.
+/// </summary>
+public sealed class GraphFunction : IDisposable
+{
+    private readonly Session? session;
+    private readonly Func<Tensor, Tensor, Tensor[]> function;
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
+    private readonly Dictionary<(TensorType, TensorType), (CompiledGraph Graph, Tensor[] Outputs)> cache = [];
+
+    public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
+        string[] inputNames, string[] outputNames, CompileOptions options)
+    {
+        this.session = session;
+        Name = name;
+        this.function = function;
+        this.inputNames = inputNames;
+        this.outputNames = outputNames;
+        Options = options;
+    }
+
+    public string Name { get; }
+    public CompileOptions Options { get; }
+
+    /// <summary>Time spent tracing and compiling, all shapes together.</summary>
+    public TimeSpan CompileTime { get; private set; }
+
+    /// <summary>Kernel launches of the most recently compiled shape.</summary>
+    public int Launches { get; private set; }
+
+    /// <summary>Bytes of the arenas of every compiled shape.</summary>
+    public long ArenaBytes => cache.Values.Sum(c => c.Graph.ArenaBytes);
+
+    /// <summary>Traces the function for the given argument types into a fresh graph, without compiling.</summary>
+    public (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters) Trace(TensorType a, TensorType b)
+    {
+        var tracer = new Tracer(Name);
+        var outputs = function(tracer.AddInput(inputNames[0], a), tracer.AddInput(inputNames[1], b));
+        if (outputs.Length != outputNames.Length)
+            throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
+        for (int i = 0; i < outputs.Length; i++)
+            tracer.Graph.Outputs.Add((outputNames[i], tracer.Lift(outputs[i]).Node!));
+        return (tracer.Graph, tracer.Parameters.ToList());
+    }
+
+    /// <summary>Traces and optimises, stopping before any device work: what `trainer graph` prints.</summary>
+    public GraphProgram Program(TensorType a, TensorType b) => GraphProgram.Build(Trace(a, b).Graph, Options);
+
+    private (CompiledGraph Graph, Tensor[] Outputs) Compile(Session session, TensorType a, TensorType b)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (graph, parameters) = Trace(a, b);
+        var program = GraphProgram.Build(graph, Options);
+        var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
+        var compiled = CompiledGraph.Bind(program, session.Backend, buffers);
+        var outputs = outputNames.Select(n =>
+        {
+            var (buffer, type) = compiled.Output(n);
+            return new Tensor(type, buffer, session.Eager);
+        }).ToArray();
+        CompileTime += started.Elapsed;
+        return (compiled, outputs);
+    }
+
+    public Tensor[] Call(Tensor a, Tensor b)
+    {
+        var session = this.session ?? throw new InvalidOperationException($"{Name} was made without a session: it can be traced but not run");
+        if (!cache.TryGetValue((a.Type, b.Type), out var entry))
+            cache[(a.Type, b.Type)] = entry = Compile(session, a.Type, b.Type);
+        Launches = entry.Graph.Launches;
+        var backend = session.Backend;
+        var (ia, _) = entry.Graph.Input(inputNames[0]);
+        var (ib, _) = entry.Graph.Input(inputNames[1]);
+        backend.Copy(a.DeviceMemory, ia, a.Type.ByteCount);
+        backend.Copy(b.DeviceMemory, ib, b.Type.ByteCount);
+        entry.Graph.Run();
+        return entry.Outputs;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (graph, _) in cache.Values) graph.Dispose();
+        cache.Clear();
+    }
+}

@@ -1,0 +1,19 @@
+using Trainer.Kernels.Device;
+using Trainer.Training.Data;
+
+namespace Trainer.Training.Loops;
+
+/// <summary>The tutorial's data pipeline: Rescale, Normalize and HWC2CHW on images, TypeCast on labels, then batches.</summary>
+public static class Datapipe
+{
+    public const float Mean = 0.1307f, Std = 0.3081f;
+
+    public static Dataset Create(MnistDataset source, int batchSize, ulong? shuffleSeed)
+    {
+        Dataset dataset = source
+            .Map([new Rescale(1f / 255f, 0f), new Normalize(Mean, Std), new HWC2CHW()], "image")
+            .Map([new TypeCast(DType.Int32)], "label");
+        if (shuffleSeed is { } seed) dataset = dataset.Shuffle(seed);
+        return dataset.Batch(batchSize);
+    }
+}

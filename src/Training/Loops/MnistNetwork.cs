@@ -1,0 +1,28 @@
+using Trainer.Training.Nn;
+
+namespace Trainer.Training.Loops;
+
+/// <summary>The quick-start model: Flatten → Dense(784,512) → ReLU → Dense(512,512) → ReLU → Dense(512,10).</summary>
+public sealed class MnistNetwork : Cell
+{
+    private readonly Flatten flatten;
+    private readonly SequentialCell denseReluSequential;
+
+    public MnistNetwork(int imagePixels = 28 * 28, int hidden = 512, int classes = 10)
+    {
+        flatten = Register("flatten", new Flatten());
+        denseReluSequential = Register("dense_relu_sequential", new SequentialCell(
+            new Dense(imagePixels, hidden), new ReLU(),
+            new Dense(hidden, hidden), new ReLU(),
+            new Dense(hidden, classes)));
+        Classes = classes;
+    }
+
+    public int Classes { get; }
+
+    public override Tensor Construct(Tensor x)
+    {
+        x = flatten.Call(x);
+        return denseReluSequential.Call(x);
+    }
+}

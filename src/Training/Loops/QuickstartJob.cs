@@ -1,0 +1,107 @@
+using Trainer.Graph.Compilation;
+using Trainer.Training.Data;
+
+namespace Trainer.Training.Loops;
+
+/// <summary>
+/// MindSpore's quick-start, written the way the tutorial writes it (forward_fn, value_and_grad,
+/// train_step with depend, train_loop, test_loop), running eagerly or compiled.
+/// </summary>
+public sealed class QuickstartJob : IDisposable
+{
+    private readonly Session session;
+
+    public QuickstartJob(Session session, TrainOptions options)
+    {
+        this.session = session;
+        Options = options;
+        TrainData = new MnistDataset(options.DataDirectory, "train");
+        TestData = new MnistDataset(options.DataDirectory, "test");
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate);
+        int maxLabel = Math.Max(TrainData.MaxLabel, TestData.MaxLabel);
+        if (maxLabel >= Model.Classes)
+            throw new DatasetException($"{TrainData.Source}: labels go up to {maxLabel}, but the model has {Model.Classes} classes");
+        session.Place(Model);
+
+        TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed);
+        TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);
+
+        var compile = new CompileOptions(Fuse: options.Fuse);
+        TrainStep = options.Mode == ExecutionMode.Graph
+            ? new CompiledStep(Steps.CompileTrainStep(session, compile))
+            : new EagerStep(Steps.TrainStepFn);
+        EvalStep = options.Mode == ExecutionMode.Graph
+            ? new CompiledStep(Steps.CompileEvalStep(session, compile))
+            : new EagerStep(Steps.EvalStepFn);
+    }
+
+    public QuickstartSteps Steps { get; }
+    public MnistNetwork Model => Steps.Model;
+
+    public TrainOptions Options { get; }
+    public MnistDataset TrainData { get; }
+    public MnistDataset TestData { get; }
+    public Dataset TrainBatches { get; }
+    public Dataset TestBatches { get; }
+    public IStep TrainStep { get; }
+    public IStep EvalStep { get; }
+    public Session Session => session;
+
+    /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
+    public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
+
+    /// <summary>One pass over the training set; logs like the tutorial's train_loop. Returns the mean loss.</summary>
+    public double TrainLoop(int epoch, TextWriter log, Action<int, float>? onLoss = null)
+    {
+        int size = TrainBatches.GetDatasetSize();
+        Model.SetTrain();
+        int batch = 0;
+        double sum = 0;
+        foreach (var host in TrainBatches.CreateTupleIterator(epoch))
+        {
+            var (data, label) = ToDevice(host);
+            var loss = TrainStep.Call(data, label)[0];
+            if (batch % 100 == 0 || onLoss is not null)
+            {
+                float value = loss.Item();
+                sum += value;
+                onLoss?.Invoke(batch, value);
+                if (batch % 100 == 0)
+                    log.WriteLine(FormattableString.Invariant($"loss: {value,7:F6}  [{batch,3}/{size,3}]"));
+            }
+            session.EndStep();
+            batch++;
+        }
+        return sum;
+    }
+
+    /// <summary>The tutorial's test_loop: mean batch loss and accuracy over the test set.</summary>
+    public (double Accuracy, double AvgLoss) TestLoop(TextWriter log)
+    {
+        int batches = TestBatches.GetDatasetSize();
+        Model.SetTrain(false);
+        double testLoss = 0;
+        long correct = 0, total = 0;
+        foreach (var host in TestBatches.CreateTupleIterator(0))
+        {
+            var (data, label) = ToDevice(host);
+            var outputs = EvalStep.Call(data, label);
+            total += data.Shape[0];
+            testLoss += outputs[0].Item();
+            correct += outputs[1].ToInt32Array()[0];
+            session.EndStep();
+        }
+        testLoss /= batches;
+        double accuracy = (double)correct / total;
+        log.WriteLine("Test: ");
+        log.WriteLine(FormattableString.Invariant($" Accuracy: {100 * accuracy:F1}%, Avg loss: {testLoss,8:F6} "));
+        log.WriteLine();
+        return (accuracy, testLoss);
+    }
+
+    public void Dispose()
+    {
+        (TrainStep as CompiledStep)?.Function.Dispose();
+        (EvalStep as CompiledStep)?.Function.Dispose();
+    }
+}

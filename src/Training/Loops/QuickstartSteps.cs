@@ -1,0 +1,54 @@
+using Trainer.Graph.Compilation;
+using Trainer.Training.Jit;
+using Trainer.Training.Nn;
+using Trainer.Training.Optim;
+
+namespace Trainer.Training.Loops;
+
+/// <summary>
+/// The quick-start's model, loss, optimizer and step functions, written as the tutorial writes them
+/// and independent of any device: `trainer graph` traces them without one.
+/// </summary>
+public sealed class QuickstartSteps
+{
+    private readonly CrossEntropyLoss lossFn = new();
+    private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
+
+    public QuickstartSteps(ulong seed, float learningRate)
+    {
+        GlobalSeed.Set(seed);
+        Model = new MnistNetwork();
+        Optimizer = new SGD(Model.TrainableParams(), learningRate);
+        gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
+    }
+
+    public MnistNetwork Model { get; }
+    public SGD Optimizer { get; }
+
+    private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)
+    {
+        var logits = Model.Call(data);
+        var loss = lossFn.Call(logits, label);
+        return (loss, logits);
+    }
+
+    /// <summary>The tutorial's train_step: gradients, an optimizer step, and the loss ordered after it.</summary>
+    public Tensor[] TrainStepFn(Tensor data, Tensor label)
+    {
+        var ((loss, _), grads) = gradFn(data, label);
+        return [Ops.Depend(loss, Optimizer.Step(grads))];
+    }
+
+    /// <summary>The tutorial's test_loop body: the batch loss and the number of correct predictions.</summary>
+    public Tensor[] EvalStepFn(Tensor data, Tensor label)
+    {
+        var pred = Model.Call(data);
+        return [lossFn.Call(pred, label), Ops.CountCorrect(pred, label)];
+    }
+
+    public GraphFunction CompileTrainStep(Session? session, CompileOptions options) =>
+        new(session, "train_step", TrainStepFn, ["data", "label"], ["loss"], options);
+
+    public GraphFunction CompileEvalStep(Session? session, CompileOptions options) =>
+        new(session, "eval_step", EvalStepFn, ["data", "label"], ["loss", "correct"], options);
+}

@@ -1,0 +1,65 @@
+namespace Trainer.Training.Nn;
+
+/// <summary>
+/// A network building block, as in MindSpore: subclasses register child cells and parameters in
+/// their constructor and compute in <see cref="Construct"/>. Parameter names are the path of
+/// registered names, e.g. <c>dense_relu_sequential.0.weight</c>.
+/// </summary>
+public abstract class Cell
+{
+    private readonly List<(string Name, Cell Cell)> children = [];
+    private readonly List<(string Name, Parameter Parameter)> parameters = [];
+
+    /// <summary>Whether the cell is in training mode (see <see cref="SetTrain"/>).</summary>
+    public bool Training { get; private set; } = true;
+
+    public abstract Tensor Construct(Tensor x);
+
+    /// <summary>Runs <see cref="Construct"/>, like calling a MindSpore cell.</summary>
+    public Tensor Call(Tensor x) => Construct(x);
+
+    protected T Register<T>(string name, T cell) where T : Cell
+    {
+        if (children.Any(c => c.Name == name) || parameters.Any(p => p.Name == name))
+            throw new ArgumentException($"'{name}' is already registered in {GetType().Name}");
+        children.Add((name, cell));
+        return cell;
+    }
+
+    protected Parameter RegisterParameter(string name, Parameter parameter)
+    {
+        if (children.Any(c => c.Name == name) || parameters.Any(p => p.Name == name))
+            throw new ArgumentException($"'{name}' is already registered in {GetType().Name}");
+        parameters.Add((name, parameter));
+        return parameter;
+    }
+
+    /// <summary>Every parameter of this cell and its children with its full dotted name, in registration order.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, p) in parameters)
+            yield return (prefix + name, p);
+        foreach (var (name, child) in children)
+            foreach (var entry in child.NamedParameters(prefix + name + "."))
+                yield return entry;
+    }
+
+    /// <summary>The parameters to train, named by their full paths (MindSpore's trainable_params()).</summary>
+    public IReadOnlyList<Parameter> TrainableParams()
+    {
+        var list = new List<Parameter>();
+        foreach (var (name, p) in NamedParameters())
+        {
+            p.Name = name;
+            list.Add(p);
+        }
+        return list;
+    }
+
+    /// <summary>Switches training mode for this cell and its children.</summary>
+    public void SetTrain(bool mode = true)
+    {
+        Training = mode;
+        foreach (var (_, child) in children) child.SetTrain(mode);
+    }
+}

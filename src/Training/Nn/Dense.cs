@@ -1,0 +1,41 @@
+using Trainer.Graph.Ir;
+
+namespace Trainer.Training.Nn;
+
+/// <summary>
+/// y = x·Wᵀ + b with W [out, in] row-major. W and b start U(−1/√in, 1/√in), which is what
+/// MindSpore's HeUniform(√5) and PyTorch's Linear give, drawn from <see cref="GlobalSeed"/>.
+/// </summary>
+public sealed class Dense : Cell
+{
+    public Dense(int inChannels, int outChannels, bool hasBias = true)
+    {
+        if (inChannels <= 0 || outChannels <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inChannels), $"Dense({inChannels}, {outChannels}): sizes must be positive");
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        float bound = 1f / MathF.Sqrt(inChannels);
+        Weight = RegisterParameter("weight", new Parameter("weight", TensorType.Float(outChannels, inChannels), Uniform(outChannels * inChannels, bound)));
+        if (hasBias)
+            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), Uniform(outChannels, bound)));
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    private static float[] Uniform(int count, float bound)
+    {
+        var rng = GlobalSeed.Generator;
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = rng.NextUniform(-bound, bound);
+        return data;
+    }
+
+    public override Tensor Construct(Tensor x)
+    {
+        var y = Ops.MatMul(x, Weight, transposeB: true);
+        return Bias is null ? y : Ops.BiasAdd(y, Bias);
+    }
+}

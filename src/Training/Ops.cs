@@ -1,0 +1,53 @@
+using Trainer.Graph.Ir;
+using Trainer.Training.Execution;
+
+namespace Trainer.Training;
+
+/// <summary>
+/// The operations user code calls (MindSpore's <c>ops</c>). Each runs now in eager mode or adds a
+/// node while a step is traced; which one is decided by the inputs, so model code never knows.
+/// </summary>
+public static class Ops
+{
+    private static IExecutor ExecutorOf(IEnumerable<Tensor> inputs)
+    {
+        IExecutor? chosen = null;
+        foreach (var t in inputs)
+        {
+            if (t.Tracer is not null) return t.Tracer;
+            chosen ??= t.Eager;
+        }
+        return chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
+    }
+
+    private static Tensor Apply(Op op, params Tensor[] inputs) => ExecutorOf(inputs).Apply(op, inputs);
+
+    /// <summary>op(a)·op(b) for 2-D tensors.</summary>
+    public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) =>
+        Apply(Graph.Ir.Op.MatMul(transposeA, transposeB), a, b);
+
+    /// <summary>x [rows,n] + bias [n] broadcast over rows.</summary>
+    public static Tensor BiasAdd(Tensor x, Tensor bias) => Apply(Graph.Ir.Op.Of(OpKind.BiasAdd), x, bias);
+
+    public static Tensor Relu(Tensor x) => Apply(Graph.Ir.Op.Of(OpKind.Relu), x);
+
+    /// <summary>The same elements with another shape; one dimension may be -1. Never copies.</summary>
+    public static Tensor Reshape(Tensor x, params int[] shape) => Apply(Graph.Ir.Op.Reshape(shape), x);
+
+    /// <summary>Mean softmax cross-entropy of logits [B,C] against int32 labels [B]: a scalar.</summary>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels) =>
+        Apply(Graph.Ir.Op.Of(OpKind.SoftmaxCrossEntropy), logits, labels);
+
+    /// <summary>The number of rows whose argmax equals the label, as an int32 scalar.</summary>
+    public static Tensor CountCorrect(Tensor logits, Tensor labels) => Apply(Graph.Ir.Op.Of(OpKind.CountCorrect), logits, labels);
+
+    /// <summary>param ← param − lr·grad, in place.</summary>
+    public static Effect SgdUpdate(Parameter param, Tensor grad, float learningRate) =>
+        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(learningRate), param, grad);
+
+    /// <summary>
+    /// <paramref name="value"/>, ordered after <paramref name="effects"/>: MindSpore's ops.depend. In
+    /// graph mode this is the edge that keeps the optimizer's updates in the compiled step.
+    /// </summary>
+    public static Tensor Depend(Tensor value, params Effect[] effects) => ExecutorOf([value]).Depend(value, effects);
+}

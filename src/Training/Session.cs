@@ -1,0 +1,72 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+using Trainer.Training.Data;
+using Trainer.Training.Execution;
+using Trainer.Training.Nn;
+
+namespace Trainer.Training;
+
+/// <summary>
+/// A device and what lives on it: the eager executor with its memory pool, and the parameter
+/// blocks of the networks placed on it.
+/// </summary>
+public sealed class Session : IDisposable
+{
+    private readonly List<ParameterBlock> blocks = [];
+
+    public Session(IKernelBackend backend, string deviceChoice = "")
+    {
+        Backend = backend;
+        DeviceChoice = deviceChoice;
+        Eager = new EagerExecutor(backend);
+    }
+
+    /// <summary>Opens a device of the requested kind; throws <see cref="DeviceNotAvailableException"/> if there is none.</summary>
+    public static Session Open(DeviceKind kind)
+    {
+        var backend = DeviceCatalog.Open(kind, out var choice);
+        return new Session(backend, choice);
+    }
+
+    public IKernelBackend Backend { get; }
+
+    /// <summary>One line saying which device was opened and, for auto, why.</summary>
+    public string DeviceChoice { get; }
+
+    internal EagerExecutor Eager { get; }
+
+    /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
+    public long EagerBytesRequested => Eager.BytesRequested;
+
+    /// <summary>Puts every parameter of <paramref name="network"/> into one device block, initialised with its initial values.</summary>
+    public void Place(Cell network)
+    {
+        var parameters = network.TrainableParams();
+        if (parameters.Any(p => p.Eager is not null))
+            throw new InvalidOperationException("the network is already placed on a session");
+        blocks.Add(new ParameterBlock(Backend, parameters, Eager));
+    }
+
+    /// <summary>Copies a host tensor to the device as an eager tensor that lives until <see cref="EndStep"/>.</summary>
+    public Tensor ToDevice(HostTensor host)
+    {
+        var tensor = Eager.NewTensor(new TensorType(host.Shape, host.DType));
+        switch (host.DType)
+        {
+            case DType.Float32: Backend.Upload<float>(tensor.DeviceMemory, host.AsFloat()); break;
+            case DType.Int32: Backend.Upload<int>(tensor.DeviceMemory, host.AsInt32()); break;
+            default: Backend.Upload<byte>(tensor.DeviceMemory, host.AsUInt8()); break;
+        }
+        return tensor;
+    }
+
+    /// <summary>Ends an eager step: every tensor made since the last call goes back to the memory pool.</summary>
+    public void EndStep() => Eager.EndStep();
+
+    public void Dispose()
+    {
+        Eager.Dispose();
+        foreach (var b in blocks) b.Dispose();
+        Backend.Dispose();
+    }
+}
