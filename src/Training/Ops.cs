@@ -20,7 +20,8 @@ public static class Ops
         return chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
     }
 
-    private static Tensor Apply(Op op, params Tensor[] inputs) => ExecutorOf(inputs).Apply(op, inputs);
+    /// <summary>Any single-output op of the IR; the public methods below are the ones models use.</summary>
+    internal static Tensor Apply(Op op, params Tensor[] inputs) => ExecutorOf(inputs).Apply(op, inputs);
 
     /// <summary>op(a)·op(b) for 2-D tensors.</summary>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) =>

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
 using Trainer.Kernels.Ops;
@@ -84,18 +84,22 @@ public sealed class IlgpuBackend : IKernelBackend
         buffer.Dispose();
     }
 
-    public void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
+    // The host memory is pinned for the copy: ILGPU turns the reference into a raw pointer, and
+    // a garbage collection on another thread could otherwise move the array mid-copy.
+    public unsafe void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
     {
         if (source.IsEmpty) return;
         var view = destination.Bytes.Cast<T>().SubView(0, source.Length);
-        view.CopyFromCPU<T, ArrayView<T>>(ref MemoryMarshal.GetReference(source), source.Length);
+        fixed (T* pointer = source)
+            view.CopyFromCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), source.Length);
     }
 
-    public void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
+    public unsafe void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
         var view = source.Bytes.Cast<T>().SubView(0, destination.Length);
-        view.CopyToCPU<T, ArrayView<T>>(ref MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (T* pointer = destination)
+            view.CopyToCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), destination.Length);
     }
 
     public void Synchronize() => accelerator.Synchronize();

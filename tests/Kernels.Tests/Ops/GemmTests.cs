@@ -1,0 +1,206 @@
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
+using Trainer.Kernels.Tests.Reference;
+
+namespace Trainer.Kernels.Tests.Ops;
+
+public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFixture>
+{
+    public enum Layout { NN, NT, TN }
+
+    private const float Sentinel = -7777.25f;
+    private const int Guard = 19;
+
+    private static (bool A, bool B) Transposes(Layout layout) => (layout == Layout.TN, layout == Layout.NT);
+
+    private static readonly int[] Awkward = [1, 7, 63, 65];
+
+    private sealed record Case(float[] A, float[] B, float[]? Bias, float[]? Mask);
+
+    private static Case MakeCase(int m, int n, int k, int flags, int seed)
+    {
+        var rng = TestData.Rng(m, n, k, flags, seed);
+        var a = TestData.Uniform(rng, m * k);
+        var b = TestData.Uniform(rng, k * n);
+        float[]? bias = (flags & GemmEpilogue.BiasFlag) != 0 ? TestData.Uniform(rng, n) : null;
+        float[]? mask = null;
+        if ((flags & GemmEpilogue.MaskFlag) != 0)
+        {
+            // A ReLU output has exact zeros; negatives and -0 must also count as "not > 0".
+            mask = TestData.Uniform(rng, m * n);
+            for (int i = 0; i < mask.Length; i++)
+                if (i % 5 == 0) mask[i] = 0f;
+                else if (i % 7 == 0) mask[i] = -0f;
+        }
+        return new Case(a, b, bias, mask);
+    }
+
+    /// <summary>Runs the GEMM into a C with a sentinel-filled guard region after M·N, and checks the guard.</summary>
+    private static float[] Run(IKernelBackend backend, Case c, int m, int n, int k, Layout layout, int flags)
+    {
+        var (ta, tb) = Transposes(layout);
+        using var da = backend.Put(c.A);
+        using var db = backend.Put(c.B);
+        using var dc = backend.Filled(m * n + Guard, Sentinel);
+        using DeviceBuffer? dbias = c.Bias is null ? null : backend.Put(c.Bias);
+        using DeviceBuffer? dmask = c.Mask is null ? null : backend.Put(c.Mask);
+        backend.Gemm(da, db, dc, GemmShape.For(m, n, k, ta, tb), new GemmEpilogue(flags), dbias, dmask);
+        var result = backend.Floats(dc, m * n + Guard);
+        Close.Untouched(result, m * n, m * n + Guard, Sentinel, $"GEMM {layout} {m}x{n}x{k} wrote past C");
+        return result[..(m * n)];
+    }
+
+    /// <summary>
+    /// Compares with the float64 reference. Bound: each output is a float32 dot product of length
+    /// K, plus the bias as one more term, summed in order, so |got − exact| ≤ γ_{K+1}·(Σ_p |a_ip b_pj| + |bias_j|)
+    /// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1; γ_n = n·u/(1−n·u), u = 2^-24).
+    /// ReLU is 1-Lipschitz and the mask decision uses the same float32 mask on both sides, so the
+    /// bound survives the epilogue. A single wrong or missing term (|a_ip b_pj| ≈ Σ/K) exceeds it.
+    /// </summary>
+    private static void CheckAgainstReference(float[] got, Case c, int m, int n, int k, Layout layout, int flags)
+    {
+        var (ta, tb) = Transposes(layout);
+        var expected = ReferenceMath.MatMul(c.A, c.B, m, n, k, ta, tb, c.Bias, (flags & GemmEpilogue.ReluFlag) != 0, c.Mask, out var magnitude);
+        double gamma = Close.Gamma(k + 1);
+        Close.All(expected, got, i => gamma * magnitude[i] + 1e-30,
+            $"GEMM {layout} M={m} N={n} K={k} epilogue={new GemmEpilogue(flags)}");
+    }
+
+    private void Check(string backendName, int m, int n, int k, Layout layout, int flags, int seed = 0)
+    {
+        var backend = backends.Get(backendName);
+        var c = MakeCase(m, n, k, flags, seed);
+        CheckAgainstReference(Run(backend, c, m, n, k, layout, flags), c, m, n, k, layout, flags);
+    }
+
+    public static TheoryData<Layout, int, int> AwkwardLayouts()
+    {
+        var data = new TheoryData<Layout, int, int>();
+        foreach (var layout in Enum.GetValues<Layout>())
+            foreach (int m in Awkward)
+                foreach (int n in Awkward)
+                    data.Add(layout, m, n);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardLayouts))]
+    public void Register_blocked_matches_reference_at_awkward_sizes(Layout layout, int m, int n)
+    {
+        foreach (int k in Awkward)
+            Check(BackendFixture.Fast, m, n, k, layout, flags: 0);
+    }
+
+    public static TheoryData<Layout, int, int, int> LargeShapes()
+    {
+        var data = new TheoryData<Layout, int, int, int>();
+        foreach (var layout in Enum.GetValues<Layout>())
+        {
+            data.Add(layout, 257, 65, 7);
+            data.Add(layout, 63, 257, 65);
+            data.Add(layout, 7, 63, 257);
+        }
+        data.Add(Layout.NN, 257, 257, 257);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LargeShapes))]
+    public void Register_blocked_matches_reference_at_257(Layout layout, int m, int n, int k) =>
+        Check(BackendFixture.Fast, m, n, k, layout, flags: 0);
+
+    /// <summary>The GEMMs of a 784-512-10 MLP at batch 64, with the epilogues training uses.</summary>
+    public static TheoryData<string, Layout, int, int, int, int> MlpShapes() => new()
+    {
+        { "layer 1 forward: X[64,784]·W1[512,784]ᵀ + b1, ReLU", Layout.NT, 64, 512, 784, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag },
+        { "layer 2 forward: H[64,512]·W2[10,512]ᵀ + b2", Layout.NT, 64, 10, 512, GemmEpilogue.BiasFlag },
+        { "dH = dY[64,10]·W2[10,512], ReLU mask by H", Layout.NN, 64, 512, 10, GemmEpilogue.MaskFlag },
+        { "dW2 = dY[64,10]ᵀ·H[64,512]", Layout.TN, 10, 512, 64, 0 },
+        { "dW1 = dH[64,512]ᵀ·X[64,784]", Layout.TN, 512, 784, 64, 0 },
+        { "dX = dH[64,512]·W1[512,784]", Layout.NN, 64, 784, 512, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MlpShapes))]
+    public void Register_blocked_matches_reference_at_mlp_shapes(string what, Layout layout, int m, int n, int k, int flags)
+    {
+        Assert.NotEmpty(what);
+        Check(BackendFixture.Fast, m, n, k, layout, flags);
+    }
+
+    public static TheoryData<Layout, int> EpilogueCombinations()
+    {
+        var data = new TheoryData<Layout, int>();
+        foreach (var layout in Enum.GetValues<Layout>())
+            for (int flags = 0; flags < 8; flags++)
+                data.Add(layout, flags);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EpilogueCombinations))]
+    public void Register_blocked_applies_every_epilogue_combination(Layout layout, int flags)
+    {
+        Check(BackendFixture.Fast, 65, 63, 17, layout, flags);
+        Check(BackendFixture.Fast, 7, 1, 65, layout, flags);
+        Check(BackendFixture.Fast, 1, 7, 1, layout, flags);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(GemmEpilogue.BiasFlag)]
+    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag)]
+    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.MaskFlag)]
+    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag | GemmEpilogue.MaskFlag)]
+    public void Empty_inner_dimension_gives_the_epilogue_of_zero(int flags)
+    {
+        Check(BackendFixture.Fast, 7, 5, 0, Layout.NN, flags);
+        Check(BackendFixture.Tiled, 7, 5, 0, Layout.NN, flags);
+    }
+
+    /// <summary>Small shapes for the tiled GEMM: edges that are not multiples of the 64x64 tile and K not a multiple of the 16-deep slice.</summary>
+    public static TheoryData<Layout, int, int, int, int> TiledCases()
+    {
+        var data = new TheoryData<Layout, int, int, int, int>();
+        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 65, 17), (65, 7, 33), (64, 64, 16), (70, 66, 7), (63, 65, 63), (65, 63, 65), (70, 70, 70), (1, 70, 31)];
+        int i = 0;
+        foreach (var layout in Enum.GetValues<Layout>())
+            foreach (var (m, n, k) in shapes)
+                data.Add(layout, m, n, k, i++ % 8);
+        return data;
+    }
+
+    /// <summary>
+    /// The tiled (GPU) variant on the CPU accelerator: correct against float64, and bit-identical
+    /// to the register-blocked variant because both sum p = 0..K-1 in order and then apply the
+    /// same epilogue.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TiledCases))]
+    public void Tiled_matches_reference_and_is_bit_identical_to_register_blocked(Layout layout, int m, int n, int k, int flags)
+    {
+        var c = MakeCase(m, n, k, flags, seed: 1);
+        var tiled = Run(backends.Get(BackendFixture.Tiled), c, m, n, k, layout, flags);
+        CheckAgainstReference(tiled, c, m, n, k, layout, flags);
+        var blocked = Run(backends.Get(BackendFixture.Fast), c, m, n, k, layout, flags);
+        Close.Bitwise(blocked, tiled, $"tiled vs register-blocked {layout} {m}x{n}x{k} epilogue={new GemmEpilogue(flags)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(EpilogueCombinations))]
+    public void Tiled_applies_every_epilogue_combination(Layout layout, int flags)
+    {
+        var c = MakeCase(65, 70, 17, flags, seed: 2);
+        var tiled = Run(backends.Get(BackendFixture.Tiled), c, 65, 70, 17, layout, flags);
+        CheckAgainstReference(tiled, c, 65, 70, 17, layout, flags);
+        Close.Bitwise(Run(backends.Get(BackendFixture.Fast), c, 65, 70, 17, layout, flags), tiled, "tiled vs register-blocked");
+    }
+
+    [Fact]
+    public void Register_blocked_is_deterministic()
+    {
+        var backend = backends.Get(BackendFixture.Fast);
+        var c = MakeCase(65, 63, 257, 3, seed: 3);
+        Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.NT, 3), Run(backend, c, 65, 63, 257, Layout.NT, 3), "second run");
+    }
+}

@@ -1,0 +1,143 @@
+namespace Trainer.Kernels.Tests.Reference;
+
+/// <summary>
+/// Plain float64 loops, one per kernel, written from the kernels' documented semantics and not
+/// from their code. Inputs are the float32 values the kernels see (widened exactly), so the only
+/// difference between a kernel and its reference is float32 rounding.
+/// </summary>
+public static class ReferenceMath
+{
+    /// <summary>
+    /// C[M,N] = epilogue(op(A)·op(B)), A row-major [M,K] (or [K,M] when <paramref name="transposeA"/>),
+    /// B row-major [K,N] (or [N,K] when <paramref name="transposeB"/>). The epilogue adds bias[j],
+    /// then applies ReLU, then zeroes entries whose mask[i,j] is not &gt; 0, in that order.
+    /// <paramref name="magnitude"/>[i,j] = Σ_p |a(i,p)·b(p,j)| + |bias[j]|, the scale of the rounding error.
+    /// </summary>
+    public static double[] MatMul(
+        float[] a, float[] b, int m, int n, int k, bool transposeA, bool transposeB,
+        float[]? bias, bool relu, float[]? mask, out double[] magnitude)
+    {
+        var c = new double[m * n];
+        magnitude = new double[m * n];
+        for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, abs = 0;
+            for (int p = 0; p < k; p++)
+            {
+                double x = transposeA ? a[p * m + i] : a[i * k + p];
+                double y = transposeB ? b[j * k + p] : b[p * n + j];
+                sum += x * y;
+                abs += Math.Abs(x * y);
+            }
+            if (bias is not null) { sum += bias[j]; abs += Math.Abs(bias[j]); }
+            if (relu) sum = Math.Max(sum, 0);
+            if (mask is not null && !(mask[i * n + j] > 0)) sum = 0;
+            c[i * n + j] = sum;
+            magnitude[i * n + j] = abs;
+        }
+        return c;
+    }
+
+    /// <summary>y[i,j] = x[i,j] + bias[j].</summary>
+    public static double[] BiasAdd(float[] x, float[] bias, int rows, int columns)
+    {
+        var y = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < columns; j++)
+            y[i * columns + j] = (double)x[i * columns + j] + bias[j];
+        return y;
+    }
+
+    public static double[] Relu(float[] x) => Array.ConvertAll(x, v => v > 0 ? (double)v : 0.0);
+
+    /// <summary>dx = dy where the forward output y &gt; 0, else 0.</summary>
+    public static double[] ReluBackward(float[] dy, float[] y)
+    {
+        var dx = new double[dy.Length];
+        for (int i = 0; i < dy.Length; i++) dx[i] = y[i] > 0 ? dy[i] : 0.0;
+        return dx;
+    }
+
+    /// <summary>s[j] = Σ_i x[i,j]; <paramref name="magnitude"/>[j] = Σ_i |x[i,j]|.</summary>
+    public static double[] ColumnSum(float[] x, int rows, int columns, out double[] magnitude)
+    {
+        var s = new double[columns];
+        magnitude = new double[columns];
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < columns; j++)
+        {
+            s[j] += x[i * columns + j];
+            magnitude[j] += Math.Abs(x[i * columns + j]);
+        }
+        return s;
+    }
+
+    /// <summary>Per-row cross-entropy of softmax(logits row) against the label: log Σ_j exp(x_j) − x_label, computed stably.</summary>
+    public static double[] SoftmaxCrossEntropyRows(double[] logits, int[] labels, int rows, int classes)
+    {
+        var loss = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int start = r * classes;
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[start + j]);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[start + j] - max);
+            loss[r] = Math.Log(sum) - (logits[start + labels[r]] - max);
+        }
+        return loss;
+    }
+
+    /// <summary>The mean over rows of <see cref="SoftmaxCrossEntropyRows"/>.</summary>
+    public static double SoftmaxCrossEntropy(double[] logits, int[] labels, int rows, int classes) =>
+        SoftmaxCrossEntropyRows(logits, labels, rows, classes).Average();
+
+    /// <summary>d(dloss · mean loss)/d logits = (softmax(x) − onehot(label)) · dloss / rows.</summary>
+    public static double[] SoftmaxCrossEntropyGradient(double[] logits, int[] labels, int rows, int classes, double dloss)
+    {
+        var grad = new double[rows * classes];
+        double scale = dloss / rows;
+        for (int r = 0; r < rows; r++)
+        {
+            int start = r * classes;
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[start + j]);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[start + j] - max);
+            for (int j = 0; j < classes; j++)
+                grad[start + j] = (Math.Exp(logits[start + j] - max) / sum - (j == labels[r] ? 1 : 0)) * scale;
+        }
+        return grad;
+    }
+
+    /// <summary>p ← p − lr·g.</summary>
+    public static double[] Sgd(float[] parameter, float[] gradient, float learningRate)
+    {
+        var p = new double[parameter.Length];
+        for (int i = 0; i < p.Length; i++) p[i] = parameter[i] - (double)learningRate * gradient[i];
+        return p;
+    }
+
+    /// <summary>y = ((x·scale + shift) − mean) / std for uint8 x.</summary>
+    public static double[] ImageNormalize(byte[] pixels, float scale, float shift, float mean, float std)
+    {
+        var y = new double[pixels.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = (pixels[i] * (double)scale + shift - mean) / std;
+        return y;
+    }
+
+    /// <summary>The number of rows whose argmax (the first maximum on ties) equals the label.</summary>
+    public static int CountCorrect(float[] logits, int[] labels, int rows, int classes)
+    {
+        int correct = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int best = 0;
+            for (int j = 1; j < classes; j++)
+                if ((double)logits[r * classes + j] > logits[r * classes + best]) best = j;
+            if (best == labels[r]) correct++;
+        }
+        return correct;
+    }
+}

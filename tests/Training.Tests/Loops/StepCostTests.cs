@@ -1,0 +1,52 @@
+using Trainer.Kernels.Device;
+using Trainer.Training.Loops;
+using Xunit.Abstractions;
+
+namespace Trainer.Training.Tests.Loops;
+
+/// <summary>What one training step of the reference MLP costs in launches and allocations, per mode.</summary>
+public sealed class StepCostTests(ITestOutputHelper output)
+{
+    private static (long Launches, long DeviceAllocations, long ManagedBytes) MeasureSteadyStep(ExecutionMode mode, bool fuse)
+    {
+        using var session = Session.Open(DeviceKind.Cpu);
+        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceKind.Cpu, Mode = mode, Fuse = fuse });
+        var batches = job.TrainBatches.CreateTupleIterator(0).Take(8).ToList();
+        long launches = 0, allocations = 0, managed = 0;
+        for (int i = 0; i < batches.Count; i++)
+        {
+            var (data, label) = job.ToDevice(batches[i]);
+            long launchesBefore = session.Backend.LaunchCount;
+            long allocationsBefore = session.Backend.Memory.Allocations;
+            long managedBefore = GC.GetAllocatedBytesForCurrentThread();
+            job.TrainStep.Call(data, label);
+            long managedAfter = GC.GetAllocatedBytesForCurrentThread();
+            session.Backend.Synchronize();
+            if (i >= 4) // the first steps compile (graph) or fill the memory pool (eager)
+            {
+                launches = session.Backend.LaunchCount - launchesBefore;
+                allocations += session.Backend.Memory.Allocations - allocationsBefore;
+                managed = Math.Max(managed, managedAfter - managedBefore);
+            }
+            session.EndStep();
+        }
+        return (launches, allocations, managed);
+    }
+
+    [Fact]
+    public void FusedGraphStepLaunchesAtMost14KernelsAndAllocatesNoDeviceMemory()
+    {
+        var graph = MeasureSteadyStep(ExecutionMode.Graph, fuse: true);
+        var unfused = MeasureSteadyStep(ExecutionMode.Graph, fuse: false);
+        var eager = MeasureSteadyStep(ExecutionMode.Eager, fuse: false);
+        output.WriteLine($"launches per step: graph {graph.Launches}, graph --no-fuse {unfused.Launches}, eager {eager.Launches}");
+        output.WriteLine($"managed bytes per step: graph {graph.ManagedBytes}, eager {eager.ManagedBytes}");
+        Assert.Equal(13, graph.Launches);
+        Assert.True(graph.Launches <= 14);
+        Assert.Equal(eager.Launches, unfused.Launches); // no fusion: one kernel per primitive, like eager
+        Assert.True(eager.Launches > 2 * graph.Launches);
+        Assert.Equal(0, graph.DeviceAllocations);
+        Assert.Equal(0, eager.DeviceAllocations); // eager reuses pooled buffers in steady state
+        Assert.True(graph.ManagedBytes <= 4096, $"a replayed graph step allocated {graph.ManagedBytes} managed bytes");
+    }
+}
