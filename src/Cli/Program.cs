@@ -13,6 +13,7 @@ public static class Program
         "usage: trainer <command> [options]\n" +
         "commands:\n" +
         "  train     train the MNIST quick-start model (graph mode by default)\n" +
+        "  compare   eager against graph mode: same seed and batches, figures side by side\n" +
         "  graph     print the training step's graph at a compiler stage\n" +
         "  devices   list the accelerators ILGPU finds\n" +
         "run 'trainer <command> --help' for a command's options";
@@ -20,6 +21,7 @@ public static class Program
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
     {
         ["train"] = (TrainCommand.Run, TrainCommand.Usage),
+        ["compare"] = (CompareCommand.Run, CompareCommand.Usage),
         ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
         ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
     };

@@ -51,13 +51,19 @@ public sealed class Session : IDisposable
     public Tensor ToDevice(HostTensor host)
     {
         var tensor = Eager.NewTensor(new TensorType(host.Shape, host.DType));
+        Upload(host, tensor.DeviceMemory);
+        return tensor;
+    }
+
+    /// <summary>Copies a host tensor's elements into existing device memory.</summary>
+    internal void Upload(HostTensor host, DeviceBuffer destination)
+    {
         switch (host.DType)
         {
-            case DType.Float32: Backend.Upload<float>(tensor.DeviceMemory, host.AsFloat()); break;
-            case DType.Int32: Backend.Upload<int>(tensor.DeviceMemory, host.AsInt32()); break;
-            default: Backend.Upload<byte>(tensor.DeviceMemory, host.AsUInt8()); break;
+            case DType.Float32: Backend.Upload<float>(destination, host.AsFloat()); break;
+            case DType.Int32: Backend.Upload<int>(destination, host.AsInt32()); break;
+            default: Backend.Upload<byte>(destination, host.AsUInt8()); break;
         }
-        return tensor;
     }
 
     /// <summary>Ends an eager step: every tensor made since the last call goes back to the memory pool.</summary>

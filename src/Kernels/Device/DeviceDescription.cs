@@ -9,6 +9,9 @@ public sealed record DeviceDescription(
     int MaxGroupSize,
     int Multiprocessors)
 {
+    /// <summary>Kind and name in one short phrase, e.g. <c>cuda: NVIDIA H100 80GB HBM3</c>.</summary>
+    public string Summary => $"{DeviceKindNames.Name(Kind)}: {Name}";
+
     public override string ToString() =>
         $"{DeviceKindNames.Name(Kind),-6} {Name}  memory {MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB, " +
         $"warp {WarpSize}, max group {MaxGroupSize}, multiprocessors {Multiprocessors}";

@@ -72,19 +72,34 @@ public sealed class GraphFunction : IDisposable
         return (compiled, outputs);
     }
 
-    public Tensor[] Call(Tensor a, Tensor b)
+    private (CompiledGraph Graph, Tensor[] Outputs) Compiled(TensorType a, TensorType b)
     {
         var session = this.session ?? throw new InvalidOperationException($"{Name} was made without a session: it can be traced but not run");
-        if (!cache.TryGetValue((a.Type, b.Type), out var entry))
-            cache[(a.Type, b.Type)] = entry = Compile(session, a.Type, b.Type);
+        if (!cache.TryGetValue((a, b), out var entry))
+            cache[(a, b)] = entry = Compile(session, a, b);
         Launches = entry.Graph.Launches;
-        var backend = session.Backend;
-        var (ia, _) = entry.Graph.Input(inputNames[0]);
-        var (ib, _) = entry.Graph.Input(inputNames[1]);
-        backend.Copy(a.DeviceMemory, ia, a.Type.ByteCount);
-        backend.Copy(b.DeviceMemory, ib, b.Type.ByteCount);
-        entry.Graph.Run();
-        return entry.Outputs;
+        return entry;
+    }
+
+    /// <summary>Runs the step on device tensors, copying them into the step's input buffers first.</summary>
+    public Tensor[] Call(Tensor a, Tensor b)
+    {
+        var (graph, outputs) = Compiled(a.Type, b.Type);
+        var backend = session!.Backend;
+        backend.Copy(a.DeviceMemory, graph.Input(inputNames[0]).Buffer, a.Type.ByteCount);
+        backend.Copy(b.DeviceMemory, graph.Input(inputNames[1]).Buffer, b.Type.ByteCount);
+        graph.Run();
+        return outputs;
+    }
+
+    /// <summary>Runs the step on host data, uploaded straight into the step's input buffers.</summary>
+    public Tensor[] Call(Data.HostTensor a, Data.HostTensor b)
+    {
+        var (graph, outputs) = Compiled(new TensorType(a.Shape, a.DType), new TensorType(b.Shape, b.DType));
+        session!.Upload(a, graph.Input(inputNames[0]).Buffer);
+        session.Upload(b, graph.Input(inputNames[1]).Buffer);
+        graph.Run();
+        return outputs;
     }
 
     public void Dispose()

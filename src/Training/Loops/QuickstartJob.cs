@@ -29,10 +29,10 @@ public sealed class QuickstartJob : IDisposable
         var compile = new CompileOptions(Fuse: options.Fuse);
         TrainStep = options.Mode == ExecutionMode.Graph
             ? new CompiledStep(Steps.CompileTrainStep(session, compile))
-            : new EagerStep(Steps.TrainStepFn);
+            : new EagerStep(session, Steps.TrainStepFn);
         EvalStep = options.Mode == ExecutionMode.Graph
             ? new CompiledStep(Steps.CompileEvalStep(session, compile))
-            : new EagerStep(Steps.EvalStepFn);
+            : new EagerStep(session, Steps.EvalStepFn);
     }
 
     public QuickstartSteps Steps { get; }
@@ -59,8 +59,7 @@ public sealed class QuickstartJob : IDisposable
         double sum = 0;
         foreach (var host in TrainBatches.CreateTupleIterator(epoch))
         {
-            var (data, label) = ToDevice(host);
-            var loss = TrainStep.Call(data, label)[0];
+            var loss = TrainStep.Call(host[0], host[1])[0];
             if (batch % 100 == 0 || onLoss is not null)
             {
                 float value = loss.Item();
@@ -84,9 +83,8 @@ public sealed class QuickstartJob : IDisposable
         long correct = 0, total = 0;
         foreach (var host in TestBatches.CreateTupleIterator(0))
         {
-            var (data, label) = ToDevice(host);
-            var outputs = EvalStep.Call(data, label);
-            total += data.Shape[0];
+            var outputs = EvalStep.Call(host[0], host[1]);
+            total += host[0].Shape[0];
             testLoss += outputs[0].Item();
             correct += outputs[1].ToInt32Array()[0];
             session.EndStep();

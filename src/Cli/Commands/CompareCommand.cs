@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Trainer.Training.Loops;
+
+namespace Trainer.Cli.Commands;
+
+/// <summary>`trainer compare`: eager against graph mode on the same seed and batches, side by side.</summary>
+public static class CompareCommand
+{
+    public const string Usage =
+        "usage: trainer compare [--device auto|cuda|opencl|cpu] [--steps 200] [--warmup 20] [--batch-size 64]\n" +
+        "                       [--data DIR] [--seed 0] [--json FILE]\n" +
+        "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
+        "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
+        "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.";
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        var r = new ArgumentReader("compare", args, ["--device", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json"], []);
+        var device = r.Device();
+        int steps = r.PositiveInt("--steps", 200);
+        int warmup = r.NonNegativeInt("--warmup", 20);
+        int batch = r.PositiveInt("--batch-size", 64);
+        ulong seed = r.Seed("--seed", 0);
+        string? json = r.String("--json");
+
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed);
+        var (eager, graph) = comparison.Run(warmup, steps);
+        double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
+        var description = comparison.Device!;
+        output.Write(Table(description.Summary, batch, warmup, steps, eager, graph, maxDiff));
+        if (json is not null)
+        {
+            AtomicFile.WriteAllText(json, Json(description.Summary, args, batch, steps, warmup, eager, graph, maxDiff));
+            output.WriteLine($"wrote {json}");
+        }
+        return 0;
+    }
+
+    public static string Table(string device, int batch, int warmup, int steps, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"device: {device}");
+        sb.AppendLine(inv, $"batch {batch}, {warmup} warm-up + {steps} timed steps, same seed and batches in both modes");
+        sb.AppendLine(inv, $"{"",-26}{"eager",14}{"graph",14}{"eager/graph",14}");
+        void Row(string name, double e, double g, string format, bool ratio = true) =>
+            sb.AppendLine(inv, $"{name,-26}{e.ToString(format, inv),14}{g.ToString(format, inv),14}{(ratio && g != 0 ? (e / g).ToString("F2", inv) + "x" : "-"),14}");
+        Row("compile/trace ms", eager.CompileMs, graph.CompileMs, "F1", ratio: false);
+        Row("step ms median", eager.StepMsMedian, graph.StepMsMedian, "F3");
+        Row("step ms p10", eager.StepMsP10, graph.StepMsP10, "F3");
+        Row("step ms p90", eager.StepMsP90, graph.StepMsP90, "F3");
+        Row("steps/s", eager.StepsPerSecond, graph.StepsPerSecond, "F1");
+        Row("samples/s", eager.SamplesPerSecond, graph.SamplesPerSecond, "F0");
+        Row("launches/step", eager.LaunchesPerStep, graph.LaunchesPerStep, "F1");
+        Row("device bytes/step", eager.DeviceBytesPerStep, graph.DeviceBytesPerStep, "F0", ratio: false);
+        Row("fresh device bytes/step", eager.FreshDeviceBytesPerStep, graph.FreshDeviceBytesPerStep, "F0", ratio: false);
+        Row("managed bytes/step", eager.ManagedBytesPerStep, graph.ManagedBytesPerStep, "F0");
+        Row("peak device bytes", eager.PeakDeviceBytes, graph.PeakDeviceBytes, "F0");
+        Row("test accuracy %", 100 * eager.TestAccuracy, 100 * graph.TestAccuracy, "F2", ratio: false);
+        sb.AppendLine(inv, $"max loss difference: {maxDiff:G3} over {eager.Losses.Length} steps");
+        sb.AppendLine(inv, $"speedup (eager median / graph median): {eager.StepMsMedian / graph.StepMsMedian:F2}x");
+        return sb.ToString();
+    }
+
+    public static string Json(string device, IReadOnlyList<string> args, int batch, int steps, int warmup, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("device", device);
+            w.WriteString("ilgpu", typeof(ILGPU.Context).Assembly.GetName().Version?.ToString());
+            w.WriteString("dotnet", Environment.Version.ToString());
+            w.WriteString("command", "trainer compare " + string.Join(" ", args));
+            w.WriteString("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteNumber("batch_size", batch);
+            w.WriteNumber("steps", steps);
+            w.WriteNumber("warmup", warmup);
+            w.WriteNumber("max_loss_diff", maxDiff);
+            w.WriteNumber("speedup", eager.StepMsMedian / graph.StepMsMedian);
+            Mode(w, "eager", eager);
+            Mode(w, "graph", graph);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Mode(Utf8JsonWriter w, string name, ModeMeasurement m)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("compile_ms", m.CompileMs);
+        w.WriteNumber("step_ms_median", m.StepMsMedian);
+        w.WriteNumber("step_ms_p10", m.StepMsP10);
+        w.WriteNumber("step_ms_p90", m.StepMsP90);
+        w.WriteNumber("steps_per_s", m.StepsPerSecond);
+        w.WriteNumber("samples_per_s", m.SamplesPerSecond);
+        w.WriteNumber("launches_per_step", m.LaunchesPerStep);
+        w.WriteNumber("device_bytes_per_step", m.DeviceBytesPerStep);
+        w.WriteNumber("fresh_device_bytes_per_step", m.FreshDeviceBytesPerStep);
+        w.WriteNumber("managed_bytes_per_step", m.ManagedBytesPerStep);
+        w.WriteNumber("peak_device_bytes", m.PeakDeviceBytes);
+        w.WriteNumber("test_accuracy", m.TestAccuracy);
+        w.WriteEndObject();
+    }
+}
