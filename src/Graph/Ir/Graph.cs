@@ -82,5 +82,8 @@ public sealed class Graph
 
     internal void InsertBefore(Node anchor, Node node) => nodes.Insert(nodes.IndexOf(anchor), node);
 
+    /// <summary>Position of <paramref name="node"/> in the node list, or -1.</summary>
+    public int IndexOf(Node node) => nodes.IndexOf(node);
+
     public Node? FindById(int id) => nodes.FirstOrDefault(n => n.Id == id);
 }

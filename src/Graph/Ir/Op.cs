@@ -55,7 +55,7 @@ public sealed record Op
                 if (Epilogue != 0) attrs.Add(new GemmEpilogue(Epilogue).ToString());
                 break;
             case OpKind.Reshape:
-                attrs.Add("[" + string.Join(",", Shape!) + "]");
+                attrs.Add(Shape is null ? "?" : "[" + string.Join(",", Shape) + "]");
                 break;
             case OpKind.Fill:
                 attrs.Add(Scalar.ToString("R", CultureInfo.InvariantCulture));

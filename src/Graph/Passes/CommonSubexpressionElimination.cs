@@ -13,13 +13,13 @@ public sealed class CommonSubexpressionElimination : IGraphPass
 
     public bool Run(Ir.Graph graph)
     {
-        var seen = new Dictionary<string, Node>();
+        var seen = new Dictionary<(Op, string), Node>();
         var duplicates = new List<Node>();
         foreach (var node in graph.Nodes)
         {
             if (node.Op.Kind is OpKind.Input or OpKind.Parameter || BufferAliasing.WrittenStorages(node).Any()) continue;
-            string key = $"{node.Op}|{string.Join(",", node.Inputs)}|{string.Join(",", node.ControlInputs.Select(c => c.Id).Order())}";
-            if (seen.TryGetValue(key, out var first) && first.Op.Equals(node.Op))
+            var key = (node.Op, $"{string.Join(",", node.Inputs)}|{string.Join(",", node.ControlInputs.Select(c => c.Id).Order())}");
+            if (seen.TryGetValue(key, out var first))
             {
                 for (int o = 0; o < node.Outputs.Length; o++)
                     graph.ReplaceUses(new Value(node, o), new Value(first, o));

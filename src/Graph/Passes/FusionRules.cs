@@ -21,13 +21,16 @@ internal static class FusionRules
     public static Node Replace(Ir.Graph graph, IReadOnlyList<Node> replaced, Op op, IReadOnlyList<Value> inputs, Node resultOf)
     {
         var fused = graph.CreateDetached(op, inputs);
-        graph.InsertBefore(replaced[0], fused);
+        // Inserted where the last replaced node was: everything the replaced nodes read is defined
+        // before it, so the node list stays in data order and prints readably.
+        graph.InsertBefore(replaced[^1], fused);
         foreach (var r in replaced)
         {
-            fused.ControlInputs.AddRange(r.ControlInputs.Where(c => !replaced.Contains(c) && !fused.ControlInputs.Contains(c)));
+            fused.ControlInputs.AddRange(r.ControlInputs.Where(c => c != fused && !replaced.Contains(c) && !fused.ControlInputs.Contains(c)));
             fused.FusedFrom.AddRange(r.FusedFrom.Count > 0 ? r.FusedFrom : [r.Id]);
             graph.ReplaceControlUses(r, fused);
         }
+        fused.ControlInputs.Remove(fused);
         for (int o = 0; o < resultOf.Outputs.Length; o++)
             graph.ReplaceUses(new Value(resultOf, o), new Value(fused, o));
         var gone = replaced.ToHashSet();

@@ -18,7 +18,7 @@ public sealed class ReluBackwardFusion : IGraphPass
         foreach (var grad in graph.Nodes.Where(n => n.Op.Kind == OpKind.ReluGrad).ToList())
         {
             var mm = grad.Inputs[0].Node;
-            if (mm.Op.Kind != OpKind.MatMul || (mm.Op.Epilogue & GemmEpilogue.MaskFlag) != 0 ||
+            if (mm.Op.Kind != OpKind.MatMul || grad.Inputs[1].Node == mm || (mm.Op.Epilogue & GemmEpilogue.MaskFlag) != 0 ||
                 (mm.Op.Epilogue & GemmEpilogue.ReluFlag) != 0 || !FusionRules.OnlyReader(graph, users, mm, grad))
                 continue;
             var inputs = mm.Inputs.Append(grad.Inputs[1]).ToArray();

@@ -24,13 +24,14 @@ public sealed class SoftmaxCrossEntropyFusion : IGraphPass
 
             var fused = graph.CreateDetached(new Op { Kind = OpKind.SoftmaxCrossEntropyFused, Scalar = seed.Op.Scalar },
                 [loss.Inputs[0], loss.Inputs[1]]);
-            graph.InsertBefore(loss, fused);
+            graph.InsertBefore(graph.IndexOf(loss) > graph.IndexOf(grad) ? loss : grad, fused);
             fused.FusedFrom.AddRange([loss.Id, grad.Id]);
             fused.ControlInputs.AddRange(loss.ControlInputs.Concat(grad.ControlInputs).Where(c => c != seed).Distinct());
             graph.ReplaceUses(loss, new Value(fused, 0));
             graph.ReplaceUses(grad, new Value(fused, 1));
             graph.ReplaceControlUses(loss, fused);
             graph.ReplaceControlUses(grad, fused);
+            fused.ControlInputs.RemoveAll(c => c == fused || c == loss || c == grad);
             graph.RemoveAll(n => n == loss || n == grad);
             changed = true;
         }

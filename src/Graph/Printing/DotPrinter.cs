@@ -9,7 +9,7 @@ public static class DotPrinter
     public static string Print(Ir.Graph graph, string title = "step")
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"digraph \"{title}\" {{");
+        sb.AppendLine($"digraph \"{Escape(title)}\" {{");
         sb.AppendLine("  rankdir=TB;");
         sb.AppendLine("  node [shape=box, fontname=\"monospace\", fontsize=10];");
         foreach (var node in graph.Nodes)
@@ -32,8 +32,8 @@ public static class DotPrinter
         }
         foreach (var (name, value) in graph.Outputs)
         {
-            sb.AppendLine($"  out_{name} [label=\"{Escape(name)}\", shape=ellipse];");
-            sb.AppendLine($"  n{value.Node.Id} -> out_{name};");
+            sb.AppendLine($"  \"out_{Escape(name)}\" [label=\"{Escape(name)}\", shape=ellipse];");
+            sb.AppendLine($"  n{value.Node.Id} -> \"out_{Escape(name)}\";");
         }
         sb.AppendLine("}");
         return sb.ToString();

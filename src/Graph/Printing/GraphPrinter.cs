@@ -23,7 +23,7 @@ public static class GraphPrinter
         sb.Append('%').Append(node.Id).Append(" = ").Append(node.Op);
         sb.Append('(').Append(string.Join(", ", node.Inputs)).Append(')');
         if (node.ControlInputs.Count > 0)
-            sb.Append(" after(").Append(string.Join(", ", node.ControlInputs.Select(c => $"%{c.Id}").Order(StringComparer.Ordinal))).Append(')');
+            sb.Append(" after(").Append(string.Join(", ", node.ControlInputs.OrderBy(c => c.Id).Select(c => $"%{c.Id}"))).Append(')');
         sb.Append(" : ").Append(Types(node));
         return sb.ToString();
     }

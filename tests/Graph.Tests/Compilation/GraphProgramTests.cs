@@ -1,0 +1,76 @@
+using Trainer.Graph.Compilation;
+using Trainer.Graph.Ir;
+using Trainer.Graph.Tests.TestSupport;
+
+namespace Trainer.Graph.Tests.Compilation;
+
+/// <summary>GraphProgram.Build (passes, verify, schedule, plan) on the hand-built MLP step; no device involved.</summary>
+public class GraphProgramTests
+{
+    [Fact]
+    public void FusedMlpStepHasNineLaunches()
+    {
+        var mlp = TestModels.TrainingStep();
+        var reluGrad = mlp.Gradients[1].Inputs[0].Node;
+        int reluGradId = reluGrad.Id, dhId = reluGrad.Inputs[0].Node.Id;
+        var program = GraphProgram.Build(mlp.Graph, new CompileOptions());
+
+        Assert.Equal(17, program.Schedule.Count);
+        Assert.Equal(9, program.Launches);
+        var kinds = program.Schedule.Select(n => n.Op.ToString()).ToList();
+        Assert.Equal(
+            ["MatMul[nt,bias+relu]", "MatMul[nt,bias]", "SoftmaxCrossEntropyFused[dloss=1]", "ColumnSum", "MatMul[tn]",
+             "MatMul[nn,relu-mask]", "ColumnSum", "MatMul[tn]", "SgdUpdateMulti[lr=0.5]", "Depend"],
+            kinds.Skip(7));
+
+        var multi = Assert.Single(program.Graph.Nodes, n => n.Op.Kind == OpKind.SgdUpdateMulti);
+        Assert.Equal(mlp.Updates.Select(u => u.Id), multi.FusedFrom);
+        Assert.Equal(mlp.Parameters.Select(p => new Value(p, 0)), multi.Inputs.Take(4));
+        Assert.Equal(mlp.Gradients.Select(g => new Value(g, 0)), multi.Inputs.Skip(4));
+
+        // The write of fc2.weight waits for the fused GEMM that reads it for the input gradient.
+        var dhMasked = Assert.Single(program.Graph.Nodes, n => n.Op.ToString() == "MatMul[nn,relu-mask]");
+        Assert.Equal([dhMasked], multi.ControlInputs);
+        Assert.Equal([dhId, reluGradId], dhMasked.FusedFrom);
+
+        // The step returns the loss after every update.
+        var result = program.Graph.Outputs.Single().Value.Node;
+        Assert.Equal(mlp.Result, result);
+        Assert.Equal([multi], result.ControlInputs);
+        Assert.Equal(program.Schedule[^1], result);
+    }
+
+    [Fact]
+    public void UnfusedMlpStepHasOneLaunchPerPrimitive()
+    {
+        var mlp = TestModels.TrainingStep();
+        var program = GraphProgram.Build(mlp.Graph, new CompileOptions(Fuse: false));
+
+        Assert.Equal(26, program.Schedule.Count);
+        Assert.Equal(18, program.Launches);
+        Assert.Equal(mlp.Graph.Nodes.Select(n => n.Id), program.Schedule.Select(n => n.Id));
+        // WAR: fc2.weight's update waits for dY·W2 (the only reader of W2 not already before it).
+        var dh = mlp.Graph.Nodes.Single(n => n.Op == Op.MatMul(false, false));
+        Assert.Equal([dh], mlp.Updates[2].ControlInputs);
+        Assert.All(new[] { mlp.Updates[0], mlp.Updates[1], mlp.Updates[3] }, u => Assert.Empty(u.ControlInputs));
+    }
+
+    [Fact]
+    public void BuildWithoutVerifyGivesTheSameProgram()
+    {
+        var a = GraphProgram.Build(TestModels.TrainingStep().Graph, new CompileOptions(Verify: true));
+        var b = GraphProgram.Build(TestModels.TrainingStep().Graph, new CompileOptions(Verify: false));
+        Assert.Equal(a.Schedule.Select(n => n.Id), b.Schedule.Select(n => n.Id));
+        Assert.Equal(a.Memory.ArenaBytes, b.Memory.ArenaBytes);
+    }
+
+    [Fact]
+    public void BuildRejectsAStepWithACycle()
+    {
+        var mlp = TestModels.TrainingStep();
+        mlp.Mm1.ControlInputs.Add(mlp.Loss);
+
+        var e = Assert.Throws<GraphCompileException>(() => GraphProgram.Build(mlp.Graph, new CompileOptions()));
+        Assert.StartsWith("cycle in graph: ", e.Message);
+    }
+}
