@@ -36,10 +36,12 @@ public sealed class ArgumentReader
                         throw Error($"{arg} needs a value");
                     value = args[++i];
                 }
+                if (value.Length == 0) throw Error($"{arg} needs a value");
                 values[arg] = value;
             }
-            else if (switches.Contains(arg) && inline is null)
+            else if (switches.Contains(arg))
             {
+                if (inline is not null) throw Error($"{arg} takes no value");
                 values[arg] = null;
             }
             else

@@ -18,6 +18,9 @@ public sealed class QuickstartJob : IDisposable
         TrainData = new MnistDataset(options.DataDirectory, "train");
         TestData = new MnistDataset(options.DataDirectory, "test");
         Steps = new QuickstartSteps(options.Seed, options.LearningRate);
+        foreach (var set in new[] { TrainData, TestData })
+            if (set.Count == 0)
+                throw new DatasetException($"{set.Source}: the {set.Usage} set has no images");
         int maxLabel = Math.Max(TrainData.MaxLabel, TestData.MaxLabel);
         if (maxLabel >= Model.Classes)
             throw new DatasetException($"{TrainData.Source}: labels go up to {maxLabel}, but the model has {Model.Classes} classes");
@@ -50,28 +53,21 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
     public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
 
-    /// <summary>One pass over the training set; logs like the tutorial's train_loop. Returns the mean loss.</summary>
-    public double TrainLoop(int epoch, TextWriter log, Action<int, float>? onLoss = null)
+    /// <summary>One pass over the training set; logs like the tutorial's train_loop.</summary>
+    public void TrainLoop(int epoch, TextWriter log)
     {
         int size = TrainBatches.GetDatasetSize();
         Model.SetTrain();
         int batch = 0;
-        double sum = 0;
         foreach (var host in TrainBatches.CreateTupleIterator(epoch))
         {
             var loss = TrainStep.Call(host[0], host[1])[0];
-            if (batch % 100 == 0 || onLoss is not null)
-            {
-                float value = loss.Item();
-                sum += value;
-                onLoss?.Invoke(batch, value);
-                if (batch % 100 == 0)
-                    log.WriteLine(FormattableString.Invariant($"loss: {value,7:F6}  [{batch,3}/{size,3}]"));
-            }
+            // Reading the loss waits for the device, so only the logged steps read it, as in the tutorial.
+            if (batch % 100 == 0)
+                log.WriteLine(FormattableString.Invariant($"loss: {loss.Item(),7:F6}  [{batch,3}/{size,3}]"));
             session.EndStep();
             batch++;
         }
-        return sum;
     }
 
     /// <summary>The tutorial's test_loop: mean batch loss and accuracy over the test set.</summary>

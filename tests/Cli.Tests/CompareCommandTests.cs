@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Trainer.Cli.Tests;
+
+/// <summary>
+/// `trainer compare` as a smoke test: the table's structure, the JSON's fixed keys, and the two modes
+/// agreeing within the graph compiler's tolerance. Timings are printed, never asserted.
+/// </summary>
+public sealed class CompareCommandTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("trainer-compare-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void CompareOnTheCpuPrintsBothModesAndWritesTheJson()
+    {
+        string json = Path.Combine(directory, "compare.json");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(["compare", "--device", "cpu", "--steps", "50", "--warmup", "5", "--json", json], output, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal("", error.ToString());
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.StartsWith("device: cpu: ", lines[0]);
+        Assert.Equal("batch 64, 5 warm-up + 50 timed steps, same seed and batches in both modes", lines[1]);
+        Assert.Matches(@"^\s+eager\s+graph\s+eager/graph$", lines[2]);
+        string[] rows =
+        [
+            "compile/trace ms", "step ms median", "step ms p10", "step ms p90", "steps/s", "samples/s", "launches/step",
+            "device bytes/step", "fresh device bytes/step", "managed bytes/step", "peak device bytes", "test accuracy %",
+        ];
+        for (int i = 0; i < rows.Length; i++)
+            Assert.Matches($@"^{Regex.Escape(rows[i])}\s+[\d.]+\s+[\d.]+\s+(-|[\d.]+x)$", lines[3 + i]);
+        Assert.Matches(@"^launches/step\s+27\.0\s+13\.0\s+2\.08x$", lines[3 + Array.IndexOf(rows, "launches/step")]);
+        var diff = Regex.Match(lines[3 + rows.Length], @"^max loss difference: (\S+) over 55 steps$");
+        Assert.True(diff.Success, lines[3 + rows.Length]);
+        Assert.True(double.Parse(diff.Groups[1].Value, CultureInfo.InvariantCulture) <= 1e-4);
+        Assert.Matches(@"^speedup \(eager median / graph median\): [\d.]+x$", lines[4 + rows.Length]);
+        Assert.Equal($"wrote {json}", lines[^1]);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        foreach (var key in new[] { "device", "ilgpu", "dotnet", "command", "date" })
+            Assert.Equal(JsonValueKind.String, root.GetProperty(key).ValueKind);
+        Assert.Equal(64, root.GetProperty("batch_size").GetInt32());
+        Assert.Equal(50, root.GetProperty("steps").GetInt32());
+        Assert.True(root.GetProperty("max_loss_diff").GetDouble() <= 1e-4);
+        Assert.True(root.GetProperty("speedup").GetDouble() > 0);
+        foreach (var mode in new[] { "eager", "graph" })
+        {
+            var m = root.GetProperty(mode);
+            foreach (var key in new[]
+                     {
+                         "compile_ms", "step_ms_median", "step_ms_p10", "step_ms_p90", "steps_per_s", "samples_per_s", "launches_per_step",
+                         "device_bytes_per_step", "managed_bytes_per_step", "peak_device_bytes", "test_accuracy",
+                     })
+                Assert.Equal(JsonValueKind.Number, m.GetProperty(key).ValueKind);
+            Assert.True(m.GetProperty("step_ms_p10").GetDouble() <= m.GetProperty("step_ms_median").GetDouble());
+            Assert.True(m.GetProperty("step_ms_median").GetDouble() <= m.GetProperty("step_ms_p90").GetDouble());
+        }
+        Assert.Equal(0, root.GetProperty("graph").GetProperty("device_bytes_per_step").GetDouble());
+        Assert.Equal(13, root.GetProperty("graph").GetProperty("launches_per_step").GetDouble());
+        Assert.Equal(root.GetProperty("eager").GetProperty("test_accuracy").GetDouble(),
+                     root.GetProperty("graph").GetProperty("test_accuracy").GetDouble(), 3);
+    }
+
+    [Theory]
+    [InlineData("--steps", "0", "error: --steps must be a positive integer, got '0' (see 'trainer compare --help')")]
+    [InlineData("--warmup", "-1", "error: --warmup must be a non-negative integer, got '-1' (see 'trainer compare --help')")]
+    public void BadOptionsAreUsageErrors(string flag, string value, string expected)
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, Program.Run(["compare", flag, value], new StringWriter(), error));
+        Assert.Equal(expected, error.ToString().TrimEnd());
+    }
+}

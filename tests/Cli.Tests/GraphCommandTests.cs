@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+
+namespace Trainer.Cli.Tests;
+
+/// <summary>`trainer graph`: the step graph at each stage, as text or DOT, to stdout or a file.</summary>
+public class GraphCommandTests
+{
+    private static readonly Regex ScheduleHeader = new(@"^# schedule: (\d+) nodes, (\d+) kernel launches$");
+    private static readonly Regex LaunchLine = new(@"^\s*(\d+)  %\d+ = ");
+
+    private static CliResult Ok(params string[] args)
+    {
+        var result = Cli.Run(args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+        return result;
+    }
+
+    private static int CountOf(string text, string word) => Regex.Matches(text, Regex.Escape(word)).Count;
+
+    /// <summary>Checks the header against the numbered lines and returns the launch count.</summary>
+    private static int Launches(string schedule)
+    {
+        var lines = CliResult.Lines(schedule);
+        var header = ScheduleHeader.Match(lines[0]);
+        Assert.True(header.Success, $"unexpected first line: {lines[0]}");
+        int launches = int.Parse(header.Groups[2].Value);
+        var numbers = lines.Select(l => LaunchLine.Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(launches, numbers.Count);
+        Assert.Equal(Enumerable.Range(1, launches), numbers); // launches are numbered 1..N in order
+        int nodes = lines.Count(l => Regex.IsMatch(l, @"^(\s*\d+|  -)  %\d+ = "));
+        Assert.Equal(int.Parse(header.Groups[1].Value), nodes);
+        Assert.StartsWith("# arena: planned peak ", lines[^1]);
+        return launches;
+    }
+
+    [Fact]
+    public void Traced_stage_has_six_sgd_updates_and_a_depend_ordered_after_them()
+    {
+        var text = Ok("graph", "--stage", "traced").Stdout;
+        Assert.Equal(6, CountOf(text, "SgdUpdate"));
+        var depend = Assert.Single(CliResult.Lines(text), l => l.Contains(" = Depend("));
+        Assert.Contains("after(", depend);
+        Assert.Equal(6, CountOf(depend[depend.IndexOf("after(")..], "%"));
+        Assert.EndsWith("return loss=" + depend[..depend.IndexOf(' ')], CliResult.Lines(text)[^1]);
+    }
+
+    [Fact]
+    public void Default_stage_is_optimized_text()
+    {
+        var optimized = Ok("graph").Stdout;
+        Assert.Equal(Ok("graph", "--stage", "optimized", "--format", "text").Stdout, optimized);
+        Assert.StartsWith("%0 = Input[data]() : [64,1,28,28] float32", optimized);
+        Assert.Contains("SgdUpdateMulti", optimized);
+    }
+
+    [Fact]
+    public void Scheduled_stage_reports_at_most_14_launches_and_numbers_each()
+    {
+        var text = Ok("graph", "--stage", "scheduled").Stdout;
+        int launches = Launches(text);
+        Assert.InRange(launches, 1, 14);
+        Assert.Contains(" fuses ", text);
+    }
+
+    [Fact]
+    public void No_fuse_schedule_has_more_launches_and_fuses_nothing()
+    {
+        int fused = Launches(Ok("graph", "--stage", "scheduled").Stdout);
+        var text = Ok("graph", "--stage", "scheduled", "--no-fuse").Stdout;
+        int unfused = Launches(text);
+        Assert.True(unfused > fused, $"--no-fuse: {unfused} launches, fused: {fused}");
+        Assert.DoesNotContain(" fuses ", text);
+        Assert.Equal(6, CountOf(text, "= SgdUpdate["));
+    }
+
+    [Fact]
+    public void Eval_step_schedule_updates_nothing()
+    {
+        var text = Ok("graph", "--stage", "scheduled", "--step", "eval").Stdout;
+        int launches = Launches(text);
+        Assert.True(launches < Launches(Ok("graph", "--stage", "scheduled").Stdout));
+        Assert.DoesNotContain("SgdUpdate", text);
+    }
+
+    [Fact]
+    public void Batch_size_sets_the_input_shapes()
+    {
+        var text = Ok("graph", "--stage", "traced", "--batch-size", "32").Stdout;
+        Assert.StartsWith("%0 = Input[data]() : [32,1,28,28] float32\n%1 = Input[label]() : [32] int32\n", text);
+    }
+
+    [Theory]
+    [InlineData("traced")]
+    [InlineData("optimized")]
+    public void Dot_format_is_a_digraph_with_dashed_order_edges(string stage)
+    {
+        var text = Ok("graph", "--format", "dot", "--stage", stage).Stdout;
+        Assert.StartsWith("digraph", text);
+        Assert.Contains("style=dashed", text);
+        Assert.EndsWith("}\n", text);
+        Assert.Equal(CountOf(text, "{"), CountOf(text, "}"));
+    }
+
+    [Fact]
+    public void Out_writes_the_file_atomically_and_says_so()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("schedule.txt");
+        File.WriteAllText(path, "old contents"); // an existing file is replaced
+
+        var result = Ok("graph", "--stage", "scheduled", "--out", path);
+        Assert.Equal($"wrote scheduled train graph (text) to {path}\n", result.Stdout);
+        Assert.Equal(Ok("graph", "--stage", "scheduled").Stdout, File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path)); // no temporary file left behind
+    }
+
+    [Fact]
+    public void Out_writes_dot_for_the_eval_step()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("eval.dot");
+        var result = Ok("graph", "--format=dot", "--step", "eval", "--out", path);
+        Assert.Equal($"wrote optimized eval graph (dot) to {path}\n", result.Stdout);
+        Assert.StartsWith("digraph", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Out_into_a_missing_directory_exits_1_with_one_line()
+    {
+        using var dir = new TempDirectory();
+        string missing = Path.Combine(dir.Path, "missing");
+        string path = Path.Combine(missing, "g.txt");
+        var result = Cli.Run("graph", "--out", path);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"error: '{path}': directory '{missing}' does not exist", result.SingleErrorLine());
+        Assert.Equal("", result.Stdout);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public void Out_naming_a_directory_exits_1_and_leaves_nothing_behind()
+    {
+        using var dir = new TempDirectory();
+        string target = Path.Combine(dir.Path, "sub");
+        Directory.CreateDirectory(target);
+        var result = Cli.Run("graph", "--out", target);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        result.SingleErrorLine();
+        Assert.Equal([target], Directory.GetFileSystemEntries(dir.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+    }
+
+    [Fact]
+    public void Empty_out_value_is_a_usage_error()
+    {
+        var result = Cli.Run("graph", "--out=");
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("internal error", result.SingleErrorLine());
+    }
+}
