@@ -16,6 +16,7 @@ public static class Program
         "  compare   eager against graph mode: same seed and batches, figures side by side\n" +
         "  graph     print the training step's graph at a compiler stage\n" +
         "  devices   list the accelerators ILGPU finds\n" +
+        "  selftest  check every kernel on the device against a float64 reference\n" +
         "run 'trainer <command> --help' for a command's options";
 
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
@@ -24,6 +25,7 @@ public static class Program
         ["compare"] = (CompareCommand.Run, CompareCommand.Usage),
         ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
         ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
+        ["selftest"] = (SelfTestCommand.Run, SelfTestCommand.Usage),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -56,9 +56,14 @@ public static class DeviceCatalog
     /// <summary>
     /// Opens the requested kind. For <see cref="DeviceKind.Auto"/> picks CUDA, then OpenCL, then
     /// the CPU; <paramref name="choice"/> says in one line what was chosen and why.
+    /// <paramref name="variant"/> picks the GEMM kernel; null means the device's default
+    /// (<see cref="GemmVariant.RegisterBlocked"/> on the CPU accelerator, <see cref="GemmVariant.Tiled"/>
+    /// on GPUs). <see cref="GemmVariant.RegisterBlocked"/> on a GPU is an <see cref="ArgumentException"/>.
     /// </summary>
-    public static IKernelBackend Open(DeviceKind requested, out string choice)
+    public static IKernelBackend Open(DeviceKind requested, out string choice, GemmVariant? variant = null)
     {
+        if (variant is { } v && !Enum.IsDefined(v))
+            throw new ArgumentOutOfRangeException(nameof(variant), v, "unknown GEMM variant");
         var context = CreateContext(FastCpuDevice, includeGpus: requested != DeviceKind.Cpu);
         try
         {
@@ -91,7 +96,18 @@ public static class DeviceCatalog
                 }
                 choice = $"device: {DeviceKindNames.Name(requested)} ({Describe(chosen).Name})";
             }
-            return new IlgpuBackend(context, chosen.CreateAccelerator(context), Describe(chosen));
+            if (variant == GemmVariant.RegisterBlocked && KindOf(chosen) != DeviceKind.Cpu)
+                throw new ArgumentException(
+                    $"the register-blocked GEMM runs only on the CPU accelerator, not on {DeviceKindNames.Name(KindOf(chosen))} " +
+                    $"({chosen.Name}); use {nameof(GemmVariant.Tiled)} or {nameof(GemmVariant.Naive)} there",
+                    nameof(variant));
+            int tileGroup = Ops.Gemm.TileThreads * Ops.Gemm.TileThreads;
+            if (variant == GemmVariant.Tiled && chosen.MaxNumThreadsPerGroup < tileGroup)
+                throw new ArgumentException(
+                    $"the tiled GEMM needs groups of {tileGroup} threads and {Describe(chosen).Name} has at most {chosen.MaxNumThreadsPerGroup}" +
+                    (KindOf(chosen) == DeviceKind.Cpu ? $"; open a wider CPU device with {nameof(DeviceCatalog)}.{nameof(OpenCpu)}(new CPUDevice(32, 8, 1), {nameof(GemmVariant)}.{nameof(GemmVariant.Tiled)})" : ""),
+                    nameof(variant));
+            return new IlgpuBackend(context, chosen.CreateAccelerator(context), Describe(chosen), variant);
         }
         catch
         {

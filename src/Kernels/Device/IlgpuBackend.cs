@@ -18,6 +18,7 @@ public sealed class IlgpuBackend : IKernelBackend
 
     // Only the variant this backend launches is compiled: the register-blocked one is CPU-only code.
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>? gemmBlocked;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>? gemmNaive;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>? gemmTiled;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> biasAdd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> relu;
@@ -47,10 +48,20 @@ public sealed class IlgpuBackend : IKernelBackend
         var a = accelerator;
         if (GemmVariant == GemmVariant.RegisterBlocked && accelerator.AcceleratorType != AcceleratorType.CPU)
             throw new ArgumentException("the register-blocked GEMM runs only on the CPU accelerator", nameof(gemmVariant));
-        if (GemmVariant == GemmVariant.RegisterBlocked)
-            gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.RegisterBlockedKernel);
-        else
-            gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
+        switch (GemmVariant)
+        {
+            case GemmVariant.RegisterBlocked:
+                gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.RegisterBlockedKernel);
+                break;
+            case GemmVariant.Tiled:
+                gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
+                break;
+            case GemmVariant.Naive:
+                gemmNaive = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.NaiveKernel);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(gemmVariant), GemmVariant, "unknown GEMM variant");
+        }
         biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.BiasAdd.ForwardKernel);
         relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.ForwardKernel);
         reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.BackwardKernel);
@@ -125,10 +136,24 @@ public sealed class IlgpuBackend : IKernelBackend
         var biasView = (bias ?? c).Float;
         var maskView = (mask ?? c).Float;
         LaunchCount++;
-        if (GemmVariant == GemmVariant.Tiled)
-            gemmTiled!(Ops.Gemm.TiledConfig(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
-        else
-            { int t = Threads(Ops.Gemm.RegisterBlockedThreads(shape)); gemmBlocked!(t, a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue, t); }
+        switch (GemmVariant)
+        {
+            case GemmVariant.Tiled:
+                gemmTiled!(Ops.Gemm.TiledConfig(shape), a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue);
+                break;
+            case GemmVariant.Naive:
+            {
+                int t = Threads((int)Math.Min(int.MaxValue, (long)shape.M * shape.N));
+                gemmNaive!(t, a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue, t);
+                break;
+            }
+            default:
+            {
+                int t = Threads(Ops.Gemm.RegisterBlockedThreads(shape));
+                gemmBlocked!(t, a.Float, b.Float, c.Float, biasView, maskView, shape, epilogue, t);
+                break;
+            }
+        }
     }
 
     public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)

@@ -4,9 +4,12 @@ using ILGPU.Runtime;
 namespace Trainer.Kernels.Ops;
 
 /// <summary>
-/// General matrix multiply in two variants that give bit-identical results (every output sums
+/// General matrix multiply in three variants that give bit-identical results (every output sums
 /// its K products in order p = 0..K-1, then applies the epilogue):
 /// <list type="bullet">
+/// <item>naive: one output element per loop iteration of a grid-stride loop, reading A and B
+/// straight from global memory. No blocking, no shared memory, no barriers: the baseline the
+/// other two are measured against, and it runs on every accelerator.</item>
 /// <item>register-blocked: barrier-free, each thread computes 4x4 blocks straight from global
 /// memory, looping over blocks with a grid stride. ILGPU's CPU accelerator pays microseconds to milliseconds per group barrier, so this
 /// is the variant for it.</item>
@@ -32,6 +35,27 @@ public static class Gemm
         if (e.HasRelu) acc = acc > 0f ? acc : 0f;
         if (e.HasMask && !(mask[(long)i * n + j] > 0f)) acc = 0f;
         return acc;
+    }
+
+    /// <summary>
+    /// C[i,j] for index = i·N + j = thread, thread + stride, …: each output sums its K products in
+    /// order and then applies <see cref="Finish"/>. Plain <see cref="ArrayView{T}"/> indexing only,
+    /// so it compiles for CUDA and OpenCL as well as the CPU accelerator.
+    /// </summary>
+    public static void NaiveKernel(
+        Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
+        ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e, int stride)
+    {
+        long count = (long)s.M * s.N;
+        for (long index = thread; index < count; index += stride)
+        {
+            int i = (int)(index / s.N), j = (int)(index % s.N);
+            long ai = (long)i * s.AStrideI, bj = (long)j * s.BStrideJ;
+            float acc = 0f;
+            for (int p = 0; p < s.K; p++)
+                acc += a[ai + (long)p * s.AStrideP] * b[(long)p * s.BStrideP + bj];
+            c[index] = Finish(acc, i, j, s.N, e, bias, mask);
+        }
     }
 
     public static void RegisterBlockedKernel(

@@ -19,20 +19,14 @@ public static class SgdUpdate
         Index1D thread, ArrayView<float> paramBlock, ArrayView<float> gradArena, ArrayView<int> segments,
         int segmentCount, float learningRate, int count, int stride)
     {
-        for (int index = thread; index < count; index += stride)
+        // Segment by segment, each thread taking every stride-th element: no per-element search
+        // of the table, and consecutive threads touch consecutive addresses.
+        for (int s = 0; s < segmentCount; s++)
         {
-            int remaining = index;
-            for (int s = 0; s < segmentCount; s++)
-            {
-                int length = segments[s * 3 + 2];
-                if (remaining < length)
-                {
-                    long p = segments[s * 3] + (long)remaining, g = segments[s * 3 + 1] + (long)remaining;
-                    paramBlock[p] = paramBlock[p] - learningRate * gradArena[g];
-                    break;
-                }
-                remaining -= length;
-            }
+            long p0 = segments[s * 3], g0 = segments[s * 3 + 1];
+            int length = segments[s * 3 + 2];
+            for (int i = thread; i < length; i += stride)
+                paramBlock[p0 + i] = paramBlock[p0 + i] - learningRate * gradArena[g0 + i];
         }
     }
 }

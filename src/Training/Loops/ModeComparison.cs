@@ -39,13 +39,15 @@ public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int
         return batches;
     }
 
-    public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps)
+    /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
+    public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true)
     {
         using var session = Session.Open(device);
         Device = session.Backend.Description;
         using var job = new QuickstartJob(session, new TrainOptions
         {
             Device = device, Mode = mode, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed, LearningRate = learningRate,
+            Fuse = fuse,
         });
         var batches = Batches(job, warmup + steps);
         var backend = session.Backend;

@@ -14,6 +14,17 @@ public sealed class NoGpuFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A fact that needs a GPU (CUDA or OpenCL); skipped (with a reason) on a machine without one.</summary>
+public sealed class GpuFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> HasGpu = new(() => DeviceCatalog.List().Any(d => d.Kind != DeviceKind.Cpu));
+
+    public GpuFactAttribute()
+    {
+        if (!HasGpu.Value) Skip = "no CUDA or OpenCL device on this machine";
+    }
+}
+
 public sealed class DeviceCatalogTests
 {
     [NoGpuFact]
@@ -79,5 +90,63 @@ public sealed class DeviceCatalogTests
             Assert.Equal(kind, parsed);
         }
         Assert.False(DeviceKindNames.TryParse("tpu", out _));
+    }
+
+    [Theory]
+    [InlineData(GemmVariant.RegisterBlocked)]
+    [InlineData(GemmVariant.Naive)]
+    public void Open_cpu_with_a_variant_uses_it(GemmVariant variant)
+    {
+        using var backend = DeviceCatalog.Open(DeviceKind.Cpu, out var choice, variant);
+        Assert.Equal(DeviceKind.Cpu, backend.Description.Kind);
+        Assert.Equal(2, backend.Description.MaxGroupSize);
+        Assert.Equal(variant, backend.GemmVariant);
+        Assert.StartsWith("device: cpu", choice);
+    }
+
+    [Fact]
+    public void Open_cpu_without_a_variant_is_register_blocked()
+    {
+        using var backend = DeviceCatalog.Open(DeviceKind.Cpu, out _, variant: null);
+        Assert.Equal(GemmVariant.RegisterBlocked, backend.GemmVariant);
+    }
+
+    [Fact]
+    public void Tiled_on_the_two_thread_cpu_device_is_refused_with_the_way_out()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DeviceCatalog.Open(DeviceKind.Cpu, out _, GemmVariant.Tiled));
+        Assert.Equal("variant", e.ParamName);
+        Assert.Contains("256 threads", e.Message);
+        Assert.Contains("OpenCpu", e.Message);
+    }
+
+    [Fact]
+    public void An_undefined_variant_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeviceCatalog.Open(DeviceKind.Cpu, out _, (GemmVariant)42));
+    }
+
+    [Fact]
+    public void OpenCpu_runs_the_naive_variant()
+    {
+        using var backend = DeviceCatalog.OpenCpu(new CPUDevice(4, 4, 1), GemmVariant.Naive);
+        Assert.Equal(GemmVariant.Naive, backend.GemmVariant);
+    }
+
+    [GpuFact]
+    public void Register_blocked_on_a_gpu_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DeviceCatalog.Open(DeviceKind.Auto, out _, GemmVariant.RegisterBlocked));
+        Assert.Equal("variant", e.ParamName);
+        Assert.Contains("only on the CPU accelerator", e.Message);
+    }
+
+    [GpuFact]
+    public void A_gpu_defaults_to_tiled_and_runs_naive_on_request()
+    {
+        using (var tiled = DeviceCatalog.Open(DeviceKind.Auto, out _))
+            Assert.Equal(GemmVariant.Tiled, tiled.GemmVariant);
+        using var naive = DeviceCatalog.Open(DeviceKind.Auto, out _, GemmVariant.Naive);
+        Assert.Equal(GemmVariant.Naive, naive.GemmVariant);
     }
 }

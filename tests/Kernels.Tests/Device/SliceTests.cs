@@ -1,6 +1,6 @@
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
 
 namespace Trainer.Kernels.Tests.Device;
 

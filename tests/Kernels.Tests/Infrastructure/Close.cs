@@ -1,17 +1,15 @@
+using Trainer.Kernels.SelfTest;
+
 namespace Trainer.Kernels.Tests;
 
 /// <summary>Elementwise comparisons that name the first failing element.</summary>
 internal static class Close
 {
-    /// <summary>Unit roundoff of float32 (round to nearest): 2^-24.</summary>
-    public const double U = 1.0 / (1 << 24);
+    /// <summary>Unit roundoff of float32 (round to nearest): 2^-24 (<see cref="ErrorBounds.U"/>, shared with <c>trainer selftest</c>).</summary>
+    public const double U = ErrorBounds.U;
 
-    /// <summary>
-    /// Higham's γ_n = n·u / (1 − n·u): |fl(Σ_{p&lt;n} x_p) − Σ x_p| ≤ γ_{n−1} Σ|x_p| for recursive
-    /// summation, and a dot product of length n with one rounding per product and per add is
-    /// within γ_n Σ|a_p b_p| of the exact value.
-    /// </summary>
-    public static double Gamma(int n) => n * U / (1 - n * U);
+    /// <summary>Higham's γ_n = n·u / (1 − n·u); see <see cref="ErrorBounds.Gamma"/>.</summary>
+    public static double Gamma(int n) => ErrorBounds.Gamma(n);
 
     public static void All(double[] expected, float[] actual, Func<int, double> tolerance, string what)
     {

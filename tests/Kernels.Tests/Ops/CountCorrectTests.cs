@@ -1,4 +1,4 @@
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
 
 namespace Trainer.Kernels.Tests.Ops;
 

@@ -1,6 +1,7 @@
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
+using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Tests.Ops;
 
@@ -51,8 +52,9 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     }
 
     /// <summary>
-    /// Compares with the float64 reference. Bound: each output is a float32 dot product of length
-    /// K, plus the bias as one more term, summed in order, so |got − exact| ≤ γ_{K+1}·(Σ_p |a_ip b_pj| + |bias_j|)
+    /// Compares with the float64 reference. Bound (<see cref="ErrorBounds.Gemm"/>, shared with
+    /// <c>trainer selftest</c>): each output is a float32 dot product of length K, plus the bias as
+    /// one more term, summed in order, so |got − exact| ≤ γ_{K+1}·(Σ_p |a_ip b_pj| + |bias_j|)
     /// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1; γ_n = n·u/(1−n·u), u = 2^-24).
     /// ReLU is 1-Lipschitz and the mask decision uses the same float32 mask on both sides, so the
     /// bound survives the epilogue. A single wrong or missing term (|a_ip b_pj| ≈ Σ/K) exceeds it.
@@ -61,8 +63,7 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     {
         var (ta, tb) = Transposes(layout);
         var expected = ReferenceMath.MatMul(c.A, c.B, m, n, k, ta, tb, c.Bias, (flags & GemmEpilogue.ReluFlag) != 0, c.Mask, out var magnitude);
-        double gamma = Close.Gamma(k + 1);
-        Close.All(expected, got, i => gamma * magnitude[i] + 1e-30,
+        Close.All(expected, got, i => ErrorBounds.Gemm(k, magnitude[i]) + 1e-30,
             $"GEMM {layout} M={m} N={n} K={k} epilogue={new GemmEpilogue(flags)}");
     }
 
@@ -156,6 +157,7 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     {
         Check(BackendFixture.Fast, 7, 5, 0, Layout.NN, flags);
         Check(BackendFixture.Tiled, 7, 5, 0, Layout.NN, flags);
+        Check(BackendFixture.Naive, 7, 5, 0, Layout.NN, flags);
     }
 
     /// <summary>Small shapes for the tiled GEMM: edges that are not multiples of the 64x64 tile and K not a multiple of the 16-deep slice.</summary>
@@ -202,5 +204,79 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
         var backend = backends.Get(BackendFixture.Fast);
         var c = MakeCase(65, 63, 257, 3, seed: 3);
         Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.NT, 3), Run(backend, c, 65, 63, 257, Layout.NT, 3), "second run");
+    }
+
+    // ---- naive variant ------------------------------------------------------------------------
+
+    /// <summary>Runs the case on the naive and the register-blocked backends and checks both against float64 and each other, bit for bit.</summary>
+    private void CheckNaive(int m, int n, int k, Layout layout, int flags, int seed)
+    {
+        var c = MakeCase(m, n, k, flags, seed);
+        var naive = Run(backends.Get(BackendFixture.Naive), c, m, n, k, layout, flags);
+        CheckAgainstReference(naive, c, m, n, k, layout, flags);
+        var blocked = Run(backends.Get(BackendFixture.Fast), c, m, n, k, layout, flags);
+        Close.Bitwise(blocked, naive, $"naive vs register-blocked {layout} {m}x{n}x{k} epilogue={new GemmEpilogue(flags)}");
+    }
+
+    [Fact]
+    public void Naive_backend_reports_its_variant()
+    {
+        var backend = backends.Get(BackendFixture.Naive);
+        Assert.Equal(GemmVariant.Naive, backend.GemmVariant);
+        Assert.Equal(DeviceKind.Cpu, backend.Description.Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardLayouts))]
+    public void Naive_matches_reference_and_register_blocked_at_awkward_sizes(Layout layout, int m, int n)
+    {
+        foreach (int k in Awkward)
+            CheckNaive(m, n, k, layout, flags: 0, seed: 4);
+    }
+
+    [Theory]
+    [MemberData(nameof(LargeShapes))]
+    public void Naive_matches_reference_and_register_blocked_at_257(Layout layout, int m, int n, int k) =>
+        CheckNaive(m, n, k, layout, flags: 0, seed: 5);
+
+    [Theory]
+    [MemberData(nameof(MlpShapes))]
+    public void Naive_matches_reference_and_register_blocked_at_mlp_shapes(string what, Layout layout, int m, int n, int k, int flags)
+    {
+        Assert.NotEmpty(what);
+        CheckNaive(m, n, k, layout, flags, seed: 6);
+    }
+
+    [Theory]
+    [MemberData(nameof(EpilogueCombinations))]
+    public void Naive_applies_every_epilogue_combination_like_register_blocked(Layout layout, int flags)
+    {
+        CheckNaive(65, 63, 17, layout, flags, seed: 7);
+        CheckNaive(7, 1, 65, layout, flags, seed: 7);
+        CheckNaive(1, 7, 1, layout, flags, seed: 7);
+    }
+
+    /// <summary>All three variants at one awkward shape with every epilogue: the same bits.</summary>
+    [Theory]
+    [InlineData(Layout.NN)]
+    [InlineData(Layout.NT)]
+    [InlineData(Layout.TN)]
+    public void Naive_is_bit_identical_to_tiled(Layout layout)
+    {
+        for (int flags = 0; flags < 8; flags++)
+        {
+            var c = MakeCase(70, 65, 33, flags, seed: 8);
+            var tiled = Run(backends.Get(BackendFixture.Tiled), c, 70, 65, 33, layout, flags);
+            var naive = Run(backends.Get(BackendFixture.Naive), c, 70, 65, 33, layout, flags);
+            Close.Bitwise(tiled, naive, $"naive vs tiled {layout} epilogue={new GemmEpilogue(flags)}");
+        }
+    }
+
+    [Fact]
+    public void Naive_is_deterministic()
+    {
+        var backend = backends.Get(BackendFixture.Naive);
+        var c = MakeCase(65, 63, 257, 3, seed: 9);
+        Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.TN, 3), Run(backend, c, 65, 63, 257, Layout.TN, 3), "second run");
     }
 }

@@ -1,4 +1,5 @@
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
+using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Tests.Ops;
 
@@ -35,7 +36,7 @@ public sealed class ImageNormalizeTests(BackendFixture backends) : IClassFixture
         Close.Untouched(y, count, count + 3, float.NaN, "normalize wrote past its output");
         var expected = ReferenceMath.ImageNormalize(pixels, scale, shift, mean, std);
         Close.All(expected, y[..count],
-            i => 2 * (3 * Close.U * (Math.Abs(pixels[i] * (double)scale) + Math.Abs(shift) + Math.Abs(mean)) / std + Close.U * Math.Abs(expected[i])),
+            i => ErrorBounds.ImageNormalize(pixels[i], scale, shift, mean, std, expected[i]),
             $"normalize n={count}");
     }
 

@@ -1,4 +1,5 @@
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
+using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Tests.Ops;
 
@@ -7,7 +8,7 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
     /// <summary>
     /// Bound: float32 computes fl(p − fl(lr·g)): |error| ≤ u·|lr·g|·(1+u) + u·|result| ≤ 2u·(|p| + |lr·g|).
     /// </summary>
-    private static double Tolerance(float p, float g, float lr) => 2 * Close.U * (Math.Abs(p) + Math.Abs((double)lr * g));
+    private static double Tolerance(float p, float g, float lr) => ErrorBounds.Sgd(p, g, lr);
 
     [Theory]
     [InlineData(BackendFixture.Fast, 1)]

@@ -1,5 +1,6 @@
 using Trainer.Kernels.Device;
-using Trainer.Kernels.Tests.Reference;
+using Trainer.Kernels.Reference;
+using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Tests.Ops;
 
@@ -68,7 +69,7 @@ public sealed class SoftmaxCrossEntropyTests(BackendFixture backends) : IClassFi
     /// |error| ≤ 4u·((C + 4) + (B + 2)·mean|row loss|), a factor 4 of slack over the estimate.
     /// </summary>
     private static double LossTolerance(double[] rowLosses, int classes) =>
-        4 * Close.U * ((classes + 4) + (rowLosses.Length + 2) * rowLosses.Average(Math.Abs));
+        ErrorBounds.SoftmaxCrossEntropyLoss(rowLosses, classes);
 
     /// <summary>
     /// Bound for each gradient entry (p − onehot)·dloss/B. p = exp(x − max)/Σ has relative error
@@ -76,7 +77,7 @@ public sealed class SoftmaxCrossEntropyTests(BackendFixture backends) : IClassFi
     /// u·|x − max|·p ≤ u/e absolutely. So |error| ≤ 4u·(C + 8)·|dloss/B|, factor 4 of slack.
     /// </summary>
     private static double GradientTolerance(int rows, int classes, double dloss) =>
-        4 * Close.U * (classes + 8) * Math.Abs(dloss / rows);
+        ErrorBounds.SoftmaxCrossEntropyGradient(rows, classes, dloss);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -1,9 +1,11 @@
-namespace Trainer.Kernels.Tests.Reference;
+namespace Trainer.Kernels.Reference;
 
 /// <summary>
 /// Plain float64 loops, one per kernel, written from the kernels' documented semantics and not
 /// from their code. Inputs are the float32 values the kernels see (widened exactly), so the only
-/// difference between a kernel and its reference is float32 rounding.
+/// difference between a kernel and its reference is float32 rounding. The kernel tests and
+/// <c>trainer selftest</c> (<see cref="SelfTest.KernelSelfTest"/>) both check against these loops.
+/// Matrices are row-major; nothing here touches a device.
 /// </summary>
 public static class ReferenceMath
 {
@@ -49,6 +51,7 @@ public static class ReferenceMath
         return y;
     }
 
+    /// <summary>y = max(x, 0) elementwise (−0 and negatives give +0).</summary>
     public static double[] Relu(float[] x) => Array.ConvertAll(x, v => v > 0 ? (double)v : 0.0);
 
     /// <summary>dx = dy where the forward output y &gt; 0, else 0.</summary>
@@ -111,11 +114,34 @@ public static class ReferenceMath
         return grad;
     }
 
+    /// <summary>y = a + b elementwise.</summary>
+    public static double[] Add(float[] a, float[] b)
+    {
+        var y = new double[a.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = (double)a[i] + b[i];
+        return y;
+    }
+
     /// <summary>p ← p − lr·g.</summary>
     public static double[] Sgd(float[] parameter, float[] gradient, float learningRate)
     {
         var p = new double[parameter.Length];
         for (int i = 0; i < p.Length; i++) p[i] = parameter[i] - (double)learningRate * gradient[i];
+        return p;
+    }
+
+    /// <summary>
+    /// The multi-tensor SGD step over a parameter block and a gradient arena: for every
+    /// (parameter offset, gradient offset, length) triple in <paramref name="segments"/> (offsets
+    /// and lengths in elements), block[po + i] ← block[po + i] − lr·arena[go + i]. Elements outside
+    /// every segment keep their value.
+    /// </summary>
+    public static double[] SgdMulti(float[] block, float[] arena, int[] segments, float learningRate)
+    {
+        var p = Array.ConvertAll(block, v => (double)v);
+        for (int s = 0; s + 2 < segments.Length; s += 3)
+            for (int i = 0; i < segments[s + 2]; i++)
+                p[segments[s] + i] = block[segments[s] + i] - (double)learningRate * arena[segments[s + 1] + i];
         return p;
     }
 

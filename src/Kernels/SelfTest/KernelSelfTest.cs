@@ -1,0 +1,455 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
+using Trainer.Kernels.Reference;
+
+namespace Trainer.Kernels.SelfTest;
+
+/// <summary>One named check of <see cref="KernelSelfTest"/>; <see cref="Run"/> never throws (an exception is a failed result).</summary>
+public sealed class SelfTestCheck
+{
+    private readonly Func<IKernelBackend, SelfTestResult> run;
+
+    internal SelfTestCheck(string name, Func<IKernelBackend, SelfTestResult> run)
+    {
+        Name = name;
+        this.run = run;
+    }
+
+    public string Name { get; }
+
+    public SelfTestResult Run(IKernelBackend backend)
+    {
+        try
+        {
+            return run(backend) with { Name = Name };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new SelfTestResult(Name, double.NaN, double.NaN, false, 0,
+                $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+}
+
+/// <summary>
+/// Runs every kernel of an <see cref="IKernelBackend"/> on seeded random inputs at awkward sizes
+/// (not multiples of any block, tile or group) and compares each with the independent float64
+/// loops of <see cref="ReferenceMath"/>, within the bounds of <see cref="ErrorBounds"/>. Outputs
+/// get a sentinel-filled guard region after their end, so a stray write fails the check too.
+/// Inputs depend only on the check's name and the seed, so every run and every device sees the
+/// same data.
+/// </summary>
+public static class KernelSelfTest
+{
+    private const float Sentinel = -7777.25f;
+    private const int Guard = 17;
+
+    /// <summary>The GEMM shapes (M, N, K): a thin edge case, one off every multiple of 64, and the MLP's first layer.</summary>
+    public static readonly IReadOnlyList<(int M, int N, int K)> GemmShapes = [(1, 7, 63), (65, 63, 257), (64, 512, 784)];
+
+    /// <summary>The three layouts training uses: NN (dX, dH), NT (forward), TN (weight gradients).</summary>
+    public static readonly IReadOnlyList<(string Name, bool TransposeA, bool TransposeB)> GemmLayouts =
+        [("nn", false, false), ("nt", false, true), ("tn", true, false)];
+
+    /// <summary>Rows and classes of the softmax cross-entropy and count-correct checks.</summary>
+    public const int Rows = 257, Classes = 10;
+
+    /// <summary>Every check, in the order <see cref="Run"/> runs them.</summary>
+    public static IReadOnlyList<SelfTestCheck> Checks(int seed = 0)
+    {
+        var checks = new List<SelfTestCheck>();
+        foreach (var (m, n, k) in GemmShapes)
+            foreach (var layout in GemmLayouts)
+                for (int flags = 0; flags < 8; flags++)
+                {
+                    var epilogue = new GemmEpilogue(flags);
+                    int f = flags;
+                    bool ta = layout.TransposeA, tb = layout.TransposeB;
+                    string name = $"gemm {layout.Name} {m}x{n}x{k} {epilogue}";
+                    checks.Add(new SelfTestCheck(name, b => CheckGemm(b, Rng(name, seed), m, n, k, ta, tb, f)));
+                }
+
+        void Add(string name, Func<IKernelBackend, Random, SelfTestResult> run) =>
+            checks.Add(new SelfTestCheck(name, b => run(b, Rng(name, seed))));
+
+        Add("bias add 257x65", (b, r) => CheckBiasAdd(b, r, 257, 65));
+        Add("relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));
+        Add("relu backward 32771", (b, r) => CheckReluBackward(b, r, 64 * 512 + 3));
+        Add("column sum 257x65", (b, r) => CheckColumnSum(b, r, 257, 65));
+        Add($"softmax-ce forward {Rows}x{Classes}", (b, r) => CheckSoftmaxForward(b, r, Rows, Classes));
+        Add($"softmax-ce backward {Rows}x{Classes}", (b, r) => CheckSoftmaxBackward(b, r, Rows, Classes, 1.75f));
+        Add($"softmax-ce fused {Rows}x{Classes}", (b, r) => CheckSoftmaxFused(b, r, Rows, Classes, 0.37f));
+        Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
+        Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
+        Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
+        Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
+        Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
+        Add("add 100003", (b, r) => CheckAdd(b, r, 100_003));
+        return checks;
+    }
+
+    /// <summary>Runs every check of <see cref="Checks"/>; <paramref name="progress"/> sees each result as it finishes.</summary>
+    public static IReadOnlyList<SelfTestResult> Run(IKernelBackend backend, Action<SelfTestResult>? progress = null, int seed = 0)
+    {
+        var results = new List<SelfTestResult>();
+        foreach (var check in Checks(seed))
+        {
+            var result = check.Run(backend);
+            results.Add(result);
+            progress?.Invoke(result);
+        }
+        return results;
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------
+
+    /// <summary>A generator seeded from the check's name (FNV-1a, stable across processes) and the seed.</summary>
+    private static Random Rng(string name, int seed)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name) hash = (hash ^ c) * 16777619;
+        return new Random(unchecked((int)hash ^ (seed * 486187739)));
+    }
+
+    private static float[] Uniform(Random rng, int count, float low = -1f, float high = 1f)
+    {
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = (float)(low + (high - low) * rng.NextDouble());
+        return data;
+    }
+
+    private static int[] Labels(Random rng, int rows, int classes)
+    {
+        var labels = new int[rows];
+        for (int i = 0; i < rows; i++) labels[i] = rng.Next(classes);
+        return labels;
+    }
+
+    private static double[] Widen(float[] x) => Array.ConvertAll(x, v => (double)v);
+
+    // ---- device plumbing ----------------------------------------------------------------------
+
+    /// <summary>The buffers of one check, freed through the backend (so its memory statistics balance) when disposed.</summary>
+    private sealed class Buffers(IKernelBackend backend) : IDisposable
+    {
+        private readonly List<DeviceBuffer> owned = [];
+
+        public DeviceBuffer Put<T>(T[] data) where T : unmanaged
+        {
+            var buffer = backend.Allocate(Math.Max(1, data.Length) * (long)Marshal.SizeOf<T>());
+            owned.Add(buffer);
+            backend.Upload<T>(buffer, data);
+            return buffer;
+        }
+
+        /// <summary>An output of <paramref name="count"/> floats followed by <see cref="Guard"/> more, all set to the sentinel.</summary>
+        public DeviceBuffer Output(int count)
+        {
+            var data = new float[count + Guard];
+            Array.Fill(data, Sentinel);
+            return Put(data);
+        }
+
+        public T[] Get<T>(DeviceBuffer buffer, int count) where T : unmanaged
+        {
+            backend.Synchronize();
+            var data = new T[count];
+            backend.Download<T>(buffer, data);
+            return data;
+        }
+
+        public void Dispose()
+        {
+            foreach (var buffer in owned) backend.Free(buffer);
+            owned.Clear();
+        }
+    }
+
+    /// <summary>Milliseconds for <paramref name="launch"/> and a synchronize; the device is idle before it starts.</summary>
+    private static double Time(IKernelBackend backend, Action launch)
+    {
+        backend.Synchronize();
+        long start = Stopwatch.GetTimestamp();
+        launch();
+        backend.Synchronize();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    /// <summary>Compares the first <paramref name="count"/> floats of <paramref name="output"/> (read with its guard) and checks the guard.</summary>
+    private static SelfTestResult CompareOutput(Buffers buffers, DeviceBuffer output, int count, double[] expected, Func<int, double> bound, double ms)
+    {
+        var got = buffers.Get<float>(output, count + Guard);
+        var result = SelfTestComparison.Compare("", expected, got.AsSpan(0, count), bound, ms);
+        return SelfTestComparison.CheckGuard(result, got.AsSpan(count), Sentinel);
+    }
+
+    // ---- checks -------------------------------------------------------------------------------
+
+    private static SelfTestResult CheckGemm(IKernelBackend backend, Random rng, int m, int n, int k, bool ta, bool tb, int flags)
+    {
+        var epilogue = new GemmEpilogue(flags);
+        var a = Uniform(rng, m * k);
+        var b = Uniform(rng, k * n);
+        float[]? bias = epilogue.HasBias ? Uniform(rng, n) : null;
+        float[]? mask = null;
+        if (epilogue.HasMask)
+        {
+            // A ReLU output has exact zeros; negatives and -0 must also count as "not > 0".
+            mask = Uniform(rng, m * n);
+            for (int i = 0; i < mask.Length; i++)
+                if (i % 5 == 0) mask[i] = 0f;
+                else if (i % 7 == 0) mask[i] = -0f;
+        }
+
+        using var buffers = new Buffers(backend);
+        var da = buffers.Put(a);
+        var db = buffers.Put(b);
+        var dbias = bias is null ? null : buffers.Put(bias);
+        var dmask = mask is null ? null : buffers.Put(mask);
+        var dc = buffers.Output(m * n);
+        var shape = GemmShape.For(m, n, k, ta, tb);
+        double ms = Time(backend, () => backend.Gemm(da, db, dc, shape, epilogue, dbias, dmask));
+
+        var expected = ReferenceMath.MatMul(a, b, m, n, k, ta, tb, bias, epilogue.HasRelu, mask, out var magnitude);
+        return CompareOutput(buffers, dc, m * n, expected, i => ErrorBounds.Gemm(k, magnitude[i]), ms);
+    }
+
+    private static SelfTestResult CheckBiasAdd(IKernelBackend backend, Random rng, int rows, int columns)
+    {
+        var x = Uniform(rng, rows * columns, -3f, 3f);
+        var bias = Uniform(rng, columns, -3f, 3f);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(x);
+        var db = buffers.Put(bias);
+        var dy = buffers.Output(rows * columns);
+        double ms = Time(backend, () => backend.BiasAdd(dx, db, dy, rows, columns));
+        var expected = ReferenceMath.BiasAdd(x, bias, rows, columns);
+        return CompareOutput(buffers, dy, rows * columns, expected, i => ErrorBounds.OneRounding(expected[i]), ms);
+    }
+
+    /// <summary>Uniform values with exact zeros, −0 and the smallest subnormals at the front: ReLU's edge cases.</summary>
+    private static float[] WithReluEdges(float[] x)
+    {
+        float[] edges = [0f, -0f, float.Epsilon, -float.Epsilon];
+        for (int i = 0; i < Math.Min(edges.Length, x.Length); i++) x[i] = edges[i];
+        return x;
+    }
+
+    private static SelfTestResult CheckRelu(IKernelBackend backend, Random rng, int count)
+    {
+        var x = WithReluEdges(Uniform(rng, count));
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(x);
+        var dy = buffers.Output(count);
+        double ms = Time(backend, () => backend.Relu(dx, dy, count));
+        return CompareOutput(buffers, dy, count, ReferenceMath.Relu(x), _ => 0, ms); // exact in float32
+    }
+
+    private static SelfTestResult CheckReluBackward(IKernelBackend backend, Random rng, int count)
+    {
+        var x = WithReluEdges(Uniform(rng, count));
+        var y = Array.ConvertAll(x, v => v > 0 ? v : 0f);
+        var dy = Uniform(rng, count, -2f, 2f);
+        using var buffers = new Buffers(backend);
+        var ddy = buffers.Put(dy);
+        var dyOut = buffers.Put(y);
+        var ddx = buffers.Output(count);
+        double ms = Time(backend, () => backend.ReluBackward(ddy, dyOut, ddx, count));
+        return CompareOutput(buffers, ddx, count, ReferenceMath.ReluBackward(dy, y), _ => 0, ms); // exact
+    }
+
+    private static SelfTestResult CheckColumnSum(IKernelBackend backend, Random rng, int rows, int columns)
+    {
+        var x = Uniform(rng, rows * columns, -2f, 2f);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(x);
+        var ds = buffers.Output(columns);
+        double ms = Time(backend, () => backend.ColumnSum(dx, ds, rows, columns));
+        var expected = ReferenceMath.ColumnSum(x, rows, columns, out var magnitude);
+        return CompareOutput(buffers, ds, columns, expected, j => ErrorBounds.Sum(rows, magnitude[j]), ms);
+    }
+
+    private static SelfTestResult CheckSoftmaxForward(IKernelBackend backend, Random rng, int rows, int classes)
+    {
+        var logits = Uniform(rng, rows * classes, -4f, 4f);
+        var labels = Labels(rng, rows, classes);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(logits);
+        var dl = buffers.Put(labels);
+        var loss = buffers.Output(1);
+        double ms = Time(backend, () => backend.SoftmaxCrossEntropy(dx, dl, loss, rows, classes));
+        var rowLosses = ReferenceMath.SoftmaxCrossEntropyRows(Widen(logits), labels, rows, classes);
+        return CompareOutput(buffers, loss, 1, [rowLosses.Average()], _ => ErrorBounds.SoftmaxCrossEntropyLoss(rowLosses, classes), ms);
+    }
+
+    private static SelfTestResult CheckSoftmaxBackward(IKernelBackend backend, Random rng, int rows, int classes, float dloss)
+    {
+        var logits = Uniform(rng, rows * classes, -4f, 4f);
+        var labels = Labels(rng, rows, classes);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(logits);
+        var dl = buffers.Put(labels);
+        var seed = buffers.Put(new[] { dloss });
+        var grad = buffers.Output(rows * classes);
+        double ms = Time(backend, () => backend.SoftmaxCrossEntropyBackward(dx, dl, seed, grad, rows, classes));
+        var expected = ReferenceMath.SoftmaxCrossEntropyGradient(Widen(logits), labels, rows, classes, dloss);
+        return CompareOutput(buffers, grad, rows * classes, expected, _ => ErrorBounds.SoftmaxCrossEntropyGradient(rows, classes, dloss), ms);
+    }
+
+    /// <summary>The loss and the gradient of one fused launch, compared as one vector: element 0 is the loss, then the gradient.</summary>
+    private static SelfTestResult CheckSoftmaxFused(IKernelBackend backend, Random rng, int rows, int classes, float dloss)
+    {
+        var logits = Uniform(rng, rows * classes, -6f, 6f);
+        var labels = Labels(rng, rows, classes);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(logits);
+        var dl = buffers.Put(labels);
+        var loss = buffers.Output(1);
+        var grad = buffers.Output(rows * classes);
+        double ms = Time(backend, () => backend.SoftmaxCrossEntropyFused(dx, dl, loss, grad, rows, classes, dloss));
+
+        var x = Widen(logits);
+        var rowLosses = ReferenceMath.SoftmaxCrossEntropyRows(x, labels, rows, classes);
+        var expected = new double[1 + rows * classes];
+        expected[0] = rowLosses.Average();
+        ReferenceMath.SoftmaxCrossEntropyGradient(x, labels, rows, classes, dloss).CopyTo(expected, 1);
+        double lossBound = ErrorBounds.SoftmaxCrossEntropyLoss(rowLosses, classes);
+        double gradBound = ErrorBounds.SoftmaxCrossEntropyGradient(rows, classes, dloss);
+
+        var gotLoss = buffers.Get<float>(loss, 1 + Guard);
+        var gotGrad = buffers.Get<float>(grad, rows * classes + Guard);
+        var got = new float[1 + rows * classes];
+        got[0] = gotLoss[0];
+        Array.Copy(gotGrad, 0, got, 1, rows * classes);
+        var result = SelfTestComparison.Compare("", expected, got, i => i == 0 ? lossBound : gradBound, ms);
+        result = SelfTestComparison.CheckGuard(result, gotLoss.AsSpan(1), Sentinel, "loss");
+        return SelfTestComparison.CheckGuard(result, gotGrad.AsSpan(rows * classes), Sentinel, "gradient");
+    }
+
+    private static SelfTestResult CheckSgd(IKernelBackend backend, Random rng, int count)
+    {
+        const float lr = 0.05f;
+        var p = Uniform(rng, count);
+        var g = Uniform(rng, count, -5f, 5f);
+        var padded = new float[count + Guard];
+        p.CopyTo(padded, 0);
+        Array.Fill(padded, Sentinel, count, Guard);
+        using var buffers = new Buffers(backend);
+        var dp = buffers.Put(padded);
+        var dg = buffers.Put(g);
+        double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, lr));
+        return CompareOutput(buffers, dp, count, ReferenceMath.Sgd(p, g, lr), i => ErrorBounds.Sgd(p[i], g[i], lr), ms);
+    }
+
+    /// <summary>
+    /// The MLP's six parameters (W1, b1, W2, b2, W3, b3 of 784-512-512-10) placed in a parameter
+    /// block with gaps between them, their gradients in an arena in another order, one launch.
+    /// Every element of the block is compared: those outside the segments must keep their value.
+    /// </summary>
+    private static SelfTestResult CheckSgdMulti(IKernelBackend backend, Random rng)
+    {
+        const float lr = 0.125f;
+        int[] lengths = [784 * 512, 512, 512 * 512, 512, 512 * 10, 10];
+        int[] arenaOrder = [5, 3, 1, 4, 2, 0];
+        var segments = new int[lengths.Length * 3];
+        int blockLength = 0;
+        for (int s = 0; s < lengths.Length; s++)
+        {
+            blockLength += 3 + s; // a gap of a few elements before each parameter
+            segments[s * 3] = blockLength;
+            segments[s * 3 + 2] = lengths[s];
+            blockLength += lengths[s];
+        }
+        blockLength += 5;
+        int arenaLength = 0;
+        foreach (int s in arenaOrder)
+        {
+            arenaLength += 2;
+            segments[s * 3 + 1] = arenaLength;
+            arenaLength += lengths[s];
+        }
+        var block = Uniform(rng, blockLength);
+        var arena = Uniform(rng, arenaLength, -3f, 3f);
+        int total = lengths.Sum();
+
+        using var buffers = new Buffers(backend);
+        var dblock = buffers.Put(block);
+        var darena = buffers.Put(arena);
+        var dsegments = buffers.Put(segments);
+        double ms = Time(backend, () => backend.SgdUpdateMulti(dblock, darena, dsegments, lengths.Length, total, lr));
+
+        var expected = ReferenceMath.SgdMulti(block, arena, segments, lr);
+        var gradientOf = new int[blockLength];
+        Array.Fill(gradientOf, -1);
+        for (int s = 0; s < lengths.Length; s++)
+            for (int i = 0; i < lengths[s]; i++)
+                gradientOf[segments[s * 3] + i] = segments[s * 3 + 1] + i;
+        var got = buffers.Get<float>(dblock, blockLength);
+        return SelfTestComparison.Compare("", expected, got,
+            i => gradientOf[i] < 0 ? 0 : ErrorBounds.Sgd(block[i], arena[gradientOf[i]], lr), ms);
+    }
+
+    private static SelfTestResult CheckImageNormalize(IKernelBackend backend, Random rng, int count)
+    {
+        const float scale = 1f / 255f, shift = 0f, mean = 0.1307f, std = 0.3081f; // MNIST
+        var pixels = new byte[count];
+        rng.NextBytes(pixels);
+        for (int i = 0; i < Math.Min(count, 256); i++) pixels[i] = (byte)(255 - i); // every byte value once
+        using var buffers = new Buffers(backend);
+        var dp = buffers.Put(pixels);
+        var dy = buffers.Output(count);
+        double ms = Time(backend, () => backend.ImageNormalize(dp, dy, count, scale, shift, mean, std));
+        var expected = ReferenceMath.ImageNormalize(pixels, scale, shift, mean, std);
+        return CompareOutput(buffers, dy, count, expected,
+            i => ErrorBounds.ImageNormalize(pixels[i], scale, shift, mean, std, expected[i]), ms);
+    }
+
+    private static SelfTestResult CheckCountCorrect(IKernelBackend backend, Random rng, int rows, int classes)
+    {
+        // Few distinct values, so many rows have tied maxima (the first maximum wins); half the
+        // rows are labelled with their argmax so the count is not tiny.
+        var logits = new float[rows * classes];
+        for (int i = 0; i < logits.Length; i++) logits[i] = rng.Next(4) - 1.5f;
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int best = 0;
+            for (int j = 1; j < classes; j++) if (logits[r * classes + j] > logits[r * classes + best]) best = j;
+            labels[r] = rng.Next(2) == 0 ? best : rng.Next(classes);
+        }
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(logits);
+        var dl = buffers.Put(labels);
+        var dc = buffers.Put(new[] { -12345, 777 });
+        double ms = Time(backend, () => backend.CountCorrect(dx, dl, dc, rows, classes));
+        var got = buffers.Get<int>(dc, 2);
+        var result = SelfTestComparison.Compare("", [ReferenceMath.CountCorrect(logits, labels, rows, classes)], [got[0]], 0, ms);
+        return got[1] == 777 ? result : result with { Passed = false, Detail = $"wrote past the count: the next int is {got[1]}" };
+    }
+
+    private static SelfTestResult CheckFill(IKernelBackend backend, Random rng, int count)
+    {
+        float value = (float)Math.Round(rng.NextDouble() * 8 - 4, 3);
+        using var buffers = new Buffers(backend);
+        var dy = buffers.Output(count);
+        double ms = Time(backend, () => backend.Fill(dy, count, value));
+        var expected = new double[count];
+        Array.Fill(expected, value);
+        return CompareOutput(buffers, dy, count, expected, _ => 0, ms);
+    }
+
+    private static SelfTestResult CheckAdd(IKernelBackend backend, Random rng, int count)
+    {
+        var a = Uniform(rng, count, -10f, 10f);
+        var b = Uniform(rng, count, -10f, 10f);
+        using var buffers = new Buffers(backend);
+        var da = buffers.Put(a);
+        var db = buffers.Put(b);
+        var dy = buffers.Output(count);
+        double ms = Time(backend, () => backend.Add(da, db, dy, count));
+        var expected = ReferenceMath.Add(a, b);
+        return CompareOutput(buffers, dy, count, expected, i => ErrorBounds.OneRounding(expected[i]), ms);
+    }
+}

@@ -1,0 +1,39 @@
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Kernels.Tests.SelfTest;
+
+/// <summary>An <see cref="IKernelBackend"/> that forwards everything to another; tests override what they break.</summary>
+internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
+{
+    protected IKernelBackend Inner => inner;
+
+    public virtual DeviceDescription Description => inner.Description;
+    public virtual GemmVariant GemmVariant => inner.GemmVariant;
+    public virtual long LaunchCount => inner.LaunchCount;
+    public virtual MemoryStats Memory => inner.Memory;
+    public virtual DeviceBuffer Allocate(long bytes) => inner.Allocate(bytes);
+    public virtual void Free(DeviceBuffer buffer) => inner.Free(buffer);
+    public virtual void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged => inner.Upload(destination, source);
+    public virtual void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged => inner.Download(source, destination);
+    public virtual void Synchronize() => inner.Synchronize();
+    public virtual void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes) => inner.Copy(source, destination, bytes);
+
+    public virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns) => inner.BiasAdd(x, bias, y, rows, columns);
+    public virtual void Relu(DeviceBuffer x, DeviceBuffer y, int count) => inner.Relu(x, y, count);
+    public virtual void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count) => inner.ReluBackward(dy, y, dx, count);
+    public virtual void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns) => inner.ColumnSum(x, sum, rows, columns);
+    public virtual void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes) => inner.SoftmaxCrossEntropy(logits, labels, loss, rows, classes);
+    public virtual void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes) => inner.SoftmaxCrossEntropyBackward(logits, labels, dloss, dlogits, rows, classes);
+    public virtual void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss) => inner.SoftmaxCrossEntropyFused(logits, labels, loss, dlogits, rows, classes, dloss);
+    public virtual void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate) => inner.SgdUpdate(parameter, gradient, count, learningRate);
+    public virtual void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate) => inner.SgdUpdateMulti(parameterBlock, gradientArena, segments, segmentCount, totalElements, learningRate);
+    public virtual void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std) => inner.ImageNormalize(pixels, output, count, scale, shift, mean, std);
+    public virtual void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes) => inner.CountCorrect(logits, labels, count, rows, classes);
+    public virtual void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count) => inner.Add(a, b, y, count);
+    public virtual void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask) => inner.Gemm(a, b, c, shape, epilogue, bias, mask);
+    public virtual void Fill(DeviceBuffer y, int count, float value) => inner.Fill(y, count, value);
+
+    /// <summary>The inner backend belongs to whoever created it.</summary>
+    public void Dispose() { }
+}
