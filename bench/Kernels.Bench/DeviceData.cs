@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Bench;
@@ -7,15 +6,9 @@ namespace Trainer.Kernels.Bench;
 internal sealed class DeviceData(IKernelBackend backend, int seed) : IDisposable
 {
     private readonly Random rng = new(seed);
-    private readonly List<DeviceBuffer> owned = [];
+    private readonly OwnedBuffers owned = new(backend);
 
-    public DeviceBuffer Put<T>(T[] data) where T : unmanaged
-    {
-        var buffer = backend.Allocate(Math.Max(1, data.Length) * (long)Marshal.SizeOf<T>());
-        owned.Add(buffer);
-        backend.Upload<T>(buffer, data);
-        return buffer;
-    }
+    public DeviceBuffer Put<T>(T[] data) where T : unmanaged => owned.Put(data);
 
     public DeviceBuffer Uniform(int count, float low = -1f, float high = 1f)
     {
@@ -33,9 +26,5 @@ internal sealed class DeviceData(IKernelBackend backend, int seed) : IDisposable
 
     public DeviceBuffer Zeros(int count) => Put(new float[count]);
 
-    public void Dispose()
-    {
-        foreach (var buffer in owned) backend.Free(buffer);
-        owned.Clear();
-    }
+    public void Dispose() => owned.Dispose();
 }

@@ -76,6 +76,16 @@ public static class ReferenceMath
         return s;
     }
 
+    /// <summary>The row's maximum and Σ_j exp(x_j − max): the stable pieces of a softmax.</summary>
+    private static (double Max, double SumExp) RowMaxAndSumExp(double[] logits, int start, int classes)
+    {
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < classes; j++) max = Math.Max(max, logits[start + j]);
+        double sum = 0;
+        for (int j = 0; j < classes; j++) sum += Math.Exp(logits[start + j] - max);
+        return (max, sum);
+    }
+
     /// <summary>Per-row cross-entropy of softmax(logits row) against the label: log Σ_j exp(x_j) − x_label, computed stably.</summary>
     public static double[] SoftmaxCrossEntropyRows(double[] logits, int[] labels, int rows, int classes)
     {
@@ -83,10 +93,7 @@ public static class ReferenceMath
         for (int r = 0; r < rows; r++)
         {
             int start = r * classes;
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[start + j]);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[start + j] - max);
+            var (max, sum) = RowMaxAndSumExp(logits, start, classes);
             loss[r] = Math.Log(sum) - (logits[start + labels[r]] - max);
         }
         return loss;
@@ -104,10 +111,7 @@ public static class ReferenceMath
         for (int r = 0; r < rows; r++)
         {
             int start = r * classes;
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[start + j]);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[start + j] - max);
+            var (max, sum) = RowMaxAndSumExp(logits, start, classes);
             for (int j = 0; j < classes; j++)
                 grad[start + j] = (Math.Exp(logits[start + j] - max) / sum - (j == labels[r] ? 1 : 0)) * scale;
         }

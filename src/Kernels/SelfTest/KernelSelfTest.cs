@@ -131,18 +131,12 @@ public static class KernelSelfTest
 
     // ---- device plumbing ----------------------------------------------------------------------
 
-    /// <summary>The buffers of one check, freed through the backend (so its memory statistics balance) when disposed.</summary>
+    /// <summary>The buffers of one check, plus outputs with a guard region that catches writes past their end.</summary>
     private sealed class Buffers(IKernelBackend backend) : IDisposable
     {
-        private readonly List<DeviceBuffer> owned = [];
+        private readonly OwnedBuffers owned = new(backend);
 
-        public DeviceBuffer Put<T>(T[] data) where T : unmanaged
-        {
-            var buffer = backend.Allocate(Math.Max(1, data.Length) * (long)Marshal.SizeOf<T>());
-            owned.Add(buffer);
-            backend.Upload<T>(buffer, data);
-            return buffer;
-        }
+        public DeviceBuffer Put<T>(T[] data) where T : unmanaged => owned.Put(data);
 
         /// <summary>An output of <paramref name="count"/> floats followed by <see cref="Guard"/> more, all set to the sentinel.</summary>
         public DeviceBuffer Output(int count)
@@ -152,19 +146,9 @@ public static class KernelSelfTest
             return Put(data);
         }
 
-        public T[] Get<T>(DeviceBuffer buffer, int count) where T : unmanaged
-        {
-            backend.Synchronize();
-            var data = new T[count];
-            backend.Download<T>(buffer, data);
-            return data;
-        }
+        public T[] Get<T>(DeviceBuffer buffer, int count) where T : unmanaged => owned.Get<T>(buffer, count);
 
-        public void Dispose()
-        {
-            foreach (var buffer in owned) backend.Free(buffer);
-            owned.Clear();
-        }
+        public void Dispose() => owned.Dispose();
     }
 
     /// <summary>Milliseconds for <paramref name="launch"/> and a synchronize; the device is idle before it starts.</summary>
