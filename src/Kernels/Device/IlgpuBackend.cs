@@ -45,36 +45,48 @@ public sealed class IlgpuBackend : IKernelBackend
             : accelerator.MaxNumThreads * 4;
         reductionGroupSize = Math.Min(Ops.SoftmaxCrossEntropy.MaxGroupSize, accelerator.MaxNumThreadsPerGroup);
 
-        var a = accelerator;
-        if (GemmVariant == GemmVariant.RegisterBlocked && accelerator.AcceleratorType != AcceleratorType.CPU)
-            throw new ArgumentException("the register-blocked GEMM runs only on the CPU accelerator", nameof(gemmVariant));
-        switch (GemmVariant)
+        // On CUDA, ILGPU reports kernel load failures only through Trace: listen while compiling.
+        using var trace = TraceCapture.Start();
+        try
         {
-            case GemmVariant.RegisterBlocked:
-                gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.RegisterBlockedKernel);
-                break;
-            case GemmVariant.Tiled:
-                gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
-                break;
-            case GemmVariant.Naive:
-                gemmNaive = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.NaiveKernel);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(gemmVariant), GemmVariant, "unknown GEMM variant");
+            var a = accelerator;
+            if (GemmVariant == GemmVariant.RegisterBlocked && accelerator.AcceleratorType != AcceleratorType.CPU)
+                throw new ArgumentException("the register-blocked GEMM runs only on the CPU accelerator", nameof(gemmVariant));
+            switch (GemmVariant)
+            {
+                case GemmVariant.RegisterBlocked:
+                    gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.RegisterBlockedKernel);
+                    break;
+                case GemmVariant.Tiled:
+                    gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(Ops.Gemm.TiledKernel);
+                    break;
+                case GemmVariant.Naive:
+                    gemmNaive = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(Ops.Gemm.NaiveKernel);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(gemmVariant), GemmVariant, "unknown GEMM variant");
+            }
+            biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.BiasAdd.ForwardKernel);
+            relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.ForwardKernel);
+            reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.BackwardKernel);
+            columnSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.ColumnSum.Kernel);
+            sceForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.ForwardKernel);
+            sceBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.SoftmaxCrossEntropy.BackwardKernel);
+            sceFused = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(Ops.SoftmaxCrossEntropy.FusedKernel);
+            sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, int, int>(Ops.SgdUpdate.Kernel);
+            sgdMulti = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, int, int>(Ops.SgdUpdate.MultiTensorKernel);
+            imageNormalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float, int, int>(Ops.ImageNormalize.Kernel);
+            countCorrect = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(Ops.CountCorrect.Kernel);
+            fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, int, int>(Elementwise.FillKernel);
+            add = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Elementwise.AddKernel);
         }
-        biasAdd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.BiasAdd.ForwardKernel);
-        relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.ForwardKernel);
-        reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Ops.Relu.BackwardKernel);
-        columnSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.ColumnSum.Kernel);
-        sceForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(Ops.SoftmaxCrossEntropy.ForwardKernel);
-        sceBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int>(Ops.SoftmaxCrossEntropy.BackwardKernel);
-        sceFused = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(Ops.SoftmaxCrossEntropy.FusedKernel);
-        sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, int, int>(Ops.SgdUpdate.Kernel);
-        sgdMulti = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, int, int>(Ops.SgdUpdate.MultiTensorKernel);
-        imageNormalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float, int, int>(Ops.ImageNormalize.Kernel);
-        countCorrect = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(Ops.CountCorrect.Kernel);
-        fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, int, int>(Elementwise.FillKernel);
-        add = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Elementwise.AddKernel);
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            string heard = trace.Text;
+            throw new DeviceNotAvailableException(
+                $"{description.Summary}: compiling the kernels failed: {e.Message}" +
+                (heard.Length > 0 ? $" (ILGPU trace: {heard.ReplaceLineEndings(" ")})" : ""));
+        }
     }
 
     public DeviceDescription Description { get; }
