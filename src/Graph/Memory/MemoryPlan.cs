@@ -2,9 +2,6 @@ using Trainer.Graph.Ir;
 
 namespace Trainer.Graph.Memory;
 
-/// <summary>One intermediate's place in the arena.</summary>
-public sealed record ArenaSlot(Value Storage, long Offset, long Bytes, Lifetime Lifetime);
-
 /// <summary>
 /// Where every intermediate lives. <see cref="ArenaBytes"/> is the planned peak; <see cref="TotalBytes"/>
 /// is what giving each buffer its own memory would cost.

@@ -1,0 +1,30 @@
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.SelfTest;
+
+/// <summary>One named check of <see cref="KernelSelfTest"/>; <see cref="Run"/> never throws (an exception is a failed result).</summary>
+public sealed class SelfTestCheck
+{
+    private readonly Func<IKernelBackend, SelfTestResult> run;
+
+    internal SelfTestCheck(string name, Func<IKernelBackend, SelfTestResult> run)
+    {
+        Name = name;
+        this.run = run;
+    }
+
+    public string Name { get; }
+
+    public SelfTestResult Run(IKernelBackend backend)
+    {
+        try
+        {
+            return run(backend) with { Name = Name };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new SelfTestResult(Name, double.NaN, double.NaN, false, 0,
+                $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+}
