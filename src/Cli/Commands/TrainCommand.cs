@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Trainer.Training;
+using Trainer.Training.Data;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli.Commands;
@@ -36,9 +37,13 @@ public static class TrainCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
         var options = Parse(args);
+        // Data first: a bad data directory is reported before any device is opened or announced.
+        var train = new MnistDataset(options.DataDirectory, "train");
+        var test = new MnistDataset(options.DataDirectory, "test");
+        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
         using var session = Session.Open(options.Device);
         output.WriteLine(session.DeviceChoice);
-        using var job = new QuickstartJob(session, options);
+        using var job = new QuickstartJob(session, options, train, test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +

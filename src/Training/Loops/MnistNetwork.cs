@@ -8,7 +8,9 @@ public sealed class MnistNetwork : Cell
     private readonly Flatten flatten;
     private readonly SequentialCell denseReluSequential;
 
-    public MnistNetwork(int imagePixels = 28 * 28, int hidden = 512, int classes = 10)
+    public const int DefaultClasses = 10;
+
+    public MnistNetwork(int imagePixels = 28 * 28, int hidden = 512, int classes = DefaultClasses)
     {
         flatten = Register("flatten", new Flatten());
         denseReluSequential = Register("dense_relu_sequential", new SequentialCell(

@@ -12,18 +12,19 @@ public sealed class QuickstartJob : IDisposable
     private readonly Session session;
 
     public QuickstartJob(Session session, TrainOptions options)
+        : this(session, options, new MnistDataset(options.DataDirectory, "train"), new MnistDataset(options.DataDirectory, "test"))
+    {
+    }
+
+    /// <summary>The job on data sets already read (so a caller can reject bad data before opening a device).</summary>
+    public QuickstartJob(Session session, TrainOptions options, MnistDataset train, MnistDataset test)
     {
         this.session = session;
         Options = options;
-        TrainData = new MnistDataset(options.DataDirectory, "train");
-        TestData = new MnistDataset(options.DataDirectory, "test");
+        TrainData = train;
+        TestData = test;
         Steps = new QuickstartSteps(options.Seed, options.LearningRate);
-        foreach (var set in new[] { TrainData, TestData })
-            if (set.Count == 0)
-                throw new DatasetException($"{set.Source}: the {set.Usage} set has no images");
-        int maxLabel = Math.Max(TrainData.MaxLabel, TestData.MaxLabel);
-        if (maxLabel >= Model.Classes)
-            throw new DatasetException($"{TrainData.Source}: labels go up to {maxLabel}, but the model has {Model.Classes} classes");
+        CheckData(train, test, Model.Classes);
         session.Place(Model);
 
         TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed);
@@ -39,6 +40,17 @@ public sealed class QuickstartJob : IDisposable
     }
 
     public QuickstartSteps Steps { get; }
+
+    /// <summary>Rejects data the job cannot train on: an empty set, or labels the model has no class for.</summary>
+    public static void CheckData(MnistDataset train, MnistDataset test, int classes)
+    {
+        foreach (var set in new[] { train, test })
+            if (set.Count == 0)
+                throw new DatasetException($"{set.Source}: the {set.Usage} set has no images");
+        int maxLabel = Math.Max(train.MaxLabel, test.MaxLabel);
+        if (maxLabel >= classes)
+            throw new DatasetException($"{train.Source}: labels go up to {maxLabel}, but the model has {classes} classes");
+    }
     public MnistNetwork Model => Steps.Model;
 
     public TrainOptions Options { get; }
