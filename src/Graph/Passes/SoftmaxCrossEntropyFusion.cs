@@ -26,6 +26,7 @@ public sealed class SoftmaxCrossEntropyFusion : IGraphPass
                 [loss.Inputs[0], loss.Inputs[1]]);
             graph.InsertBefore(graph.IndexOf(loss) > graph.IndexOf(grad) ? loss : grad, fused);
             fused.FusedFrom.AddRange([loss.Id, grad.Id]);
+            // The fused kernel takes the seed as an attribute; no edge may keep the Fill node alive.
             fused.ControlInputs.AddRange(loss.ControlInputs.Concat(grad.ControlInputs).Where(c => c != seed).Distinct());
             graph.ReplaceUses(loss, new Value(fused, 0));
             graph.ReplaceUses(grad, new Value(fused, 1));
