@@ -97,6 +97,20 @@ public sealed class ArgumentReader
         return kind;
     }
 
+    /// <summary>
+    /// --threads N for the native CPU backend: a positive count, at most 1024, and an error with a
+    /// device that has no worker threads to set (cuda, opencl, ilgpu-cpu) rather than ignored.
+    /// </summary>
+    public DeviceOptions DeviceOptions(DeviceKind device, string flag = "--threads")
+    {
+        if (!Has(flag)) return Trainer.Kernels.Device.DeviceOptions.Default;
+        int threads = PositiveInt(flag, 0);
+        if (threads > 1024) throw Error($"{flag} must be at most 1024, got '{threads}'");
+        if (device is not (DeviceKind.Cpu or DeviceKind.Auto))
+            throw Error($"{flag} sets the native cpu backend's worker threads and does not apply to --device {DeviceKindNames.Name(device)}");
+        return new DeviceOptions { Threads = threads };
+    }
+
     public ExecutionMode Mode(string flag = "--mode")
     {
         switch (String(flag))

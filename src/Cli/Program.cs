@@ -15,7 +15,7 @@ public static class Program
         "  train     train the MNIST quick-start model (graph mode by default)\n" +
         "  compare   eager against graph mode: same seed and batches, figures side by side\n" +
         "  graph     print the training step's graph at a compiler stage\n" +
-        "  devices   list the accelerators ILGPU finds\n" +
+        "  devices   list the devices (GPUs, the native cpu backend, ILGPU's cpu accelerator)\n" +
         "  selftest  check every kernel on the device against a float64 reference\n" +
         "run 'trainer <command> --help' for a command's options";
 

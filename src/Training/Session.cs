@@ -22,9 +22,9 @@ public sealed class Session : IDisposable
     }
 
     /// <summary>Opens a device of the requested kind; throws <see cref="DeviceNotAvailableException"/> if there is none.</summary>
-    public static Session Open(DeviceKind kind)
+    public static Session Open(DeviceKind kind, DeviceOptions? options = null)
     {
-        var backend = DeviceCatalog.Open(kind, out var choice);
+        var backend = DeviceCatalog.Open(kind, out var choice, options);
         return new Session(backend, choice);
     }
 

@@ -14,15 +14,17 @@ public class SelfTestCommandTests
         return (code, CliResult.Lines(output.ToString()), error.ToString());
     }
 
-    [Fact]
-    public void Selftest_on_the_cpu_passes_every_check_and_exits_0()
+    [Theory]
+    [InlineData("cpu", "device: cpu (", "gemm kernel: packed ")]
+    [InlineData("ilgpu-cpu", "device: ilgpu-cpu (ILGPU CPU accelerator", "gemm kernel: register-blocked 4x4 (ILGPU)")]
+    public void Selftest_passes_every_check_and_exits_0(string device, string deviceLine, string gemmLine)
     {
-        var (code, lines, stderr) = RunSelfTest("selftest", "--device", "cpu");
+        var (code, lines, stderr) = RunSelfTest("selftest", "--device", device);
         Assert.True(code == 0, string.Join("\n", lines) + stderr);
         Assert.Equal("", stderr);
 
-        Assert.StartsWith("device: cpu (ILGPU CPU accelerator", lines[0]);
-        Assert.Equal("gemm variant: RegisterBlocked", lines[1]);
+        Assert.StartsWith(deviceLine, lines[0]);
+        Assert.StartsWith(gemmLine, lines[1]);
         int checks = KernelSelfTest.Checks().Count;
         Assert.Equal($"selftest: {checks + 2} checks, 0 failed", lines[^1]);
         Assert.Equal("ok   eager vs graph --no-fuse, 20 steps (bit-identical)   max relative loss difference 0.0e+00  tolerance 0.0e+00", lines[^3]);
@@ -54,7 +56,7 @@ public class SelfTestCommandTests
 
         var bad = Cli.Run("selftest", "--device", "tpu");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("error: --device must be one of auto|cuda|opencl|cpu, got 'tpu' (see 'trainer selftest --help')", bad.SingleErrorLine());
+        Assert.Equal("error: --device must be one of auto|cuda|opencl|cpu|ilgpu-cpu, got 'tpu' (see 'trainer selftest --help')", bad.SingleErrorLine());
 
         var extra = Cli.Run("selftest", "--steps", "3");
         Assert.Equal(2, extra.ExitCode);

@@ -17,7 +17,7 @@ public class UsageTests
         { ["train", "--epochs", "x"], "error: --epochs must be a positive integer, got 'x' (see 'trainer train --help')" },
         { ["train", "--epochs", "99999999999"], "error: --epochs must be a positive integer, got '99999999999' (see 'trainer train --help')" },
         { ["train", "--seed", "-1"], "error: --seed must be a non-negative integer, got '-1' (see 'trainer train --help')" },
-        { ["train", "--device", "tpu"], "error: --device must be one of auto|cuda|opencl|cpu, got 'tpu' (see 'trainer train --help')" },
+        { ["train", "--device", "tpu"], "error: --device must be one of auto|cuda|opencl|cpu|ilgpu-cpu, got 'tpu' (see 'trainer train --help')" },
         { ["train", "--mode", "fast"], "error: --mode must be eager or graph, got 'fast' (see 'trainer train --help')" },
         { ["train", "--epochs"], "error: --epochs needs a value (see 'trainer train --help')" },
         { ["train", "--epochs", "--seed", "1"], "error: --epochs needs a value (see 'trainer train --help')" },
@@ -104,7 +104,7 @@ public class UsageTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(TrainCommand.Usage + "\n", result.Stdout);
         Assert.Equal("", result.Stderr);
-        Assert.StartsWith("usage: trainer train [--device auto|cuda|opencl|cpu] [--mode graph|eager]", result.Stdout);
+        Assert.StartsWith("usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]", result.Stdout);
     }
 
     [Fact]

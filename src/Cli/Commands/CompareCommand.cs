@@ -9,23 +9,25 @@ namespace Trainer.Cli.Commands;
 public static class CompareCommand
 {
     public const string Usage =
-        "usage: trainer compare [--device auto|cuda|opencl|cpu] [--steps 200] [--warmup 20] [--batch-size 64]\n" +
-        "                       [--data DIR] [--seed 0] [--json FILE]\n" +
+        "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
+        "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
-        "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.";
+        "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
+        DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("compare", args, ["--device", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json"], []);
+        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json"], []);
         var device = r.Device();
+        var deviceOptions = r.DeviceOptions(device);
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);
         int batch = r.PositiveInt("--batch-size", 64);
         ulong seed = r.Seed("--seed", 0);
         string? json = r.String("--json");
 
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed);
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, deviceOptions: deviceOptions);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         var description = comparison.Device!;

@@ -5,7 +5,7 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer devices`: every accelerator ILGPU finds on this machine.</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: trainer devices\n  Lists every accelerator ILGPU finds: type, name, memory, warp size, max group size.";
+    public const string Usage = "usage: trainer devices\n  Lists every device the trainer can run on, in the order --device auto prefers them, with its\n  --device name, model and memory.\n" + DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {

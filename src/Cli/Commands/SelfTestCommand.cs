@@ -9,25 +9,27 @@ namespace Trainer.Cli.Commands;
 public static class SelfTestCommand
 {
     public const string Usage =
-        "usage: trainer selftest [--device auto|cuda|opencl|cpu]\n" +
+        "usage: trainer selftest [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
         "  Runs every kernel on the device against independent float64 loops, on seeded random inputs at\n" +
         "  awkward sizes (GEMM in all three layouts with every epilogue, up to the MLP's 64x512x784), and\n" +
         "  prints one line per check: ok or FAIL, its name, the error and the bound of the element closest\n" +
         "  to its bound (bounds scale with the magnitude of what was summed), and the kernel's time.\n" +
         "  Then trains 20 steps in eager mode, graph mode without fusion (must match eager bit for bit)\n" +
-        "  and fused graph mode (within 1e-4 relative). Exit code 0 when every check passes, 1 otherwise.";
+        "  and fused graph mode (within 1e-4 relative). Exit code 0 when every check passes, 1 otherwise.\n" +
+        DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("selftest", args, ["--device"], []);
+        var r = new ArgumentReader("selftest", args, ["--device", "--threads"], []);
         var device = r.Device();
+        var options = r.DeviceOptions(device);
         var checks = KernelSelfTest.Checks();
         int width = checks.Max(c => c.Name.Length);
         int failed = 0, total = checks.Count;
-        using (var backend = DeviceCatalog.Open(device, out var choice))
+        using (var backend = DeviceCatalog.Open(device, out var choice, options))
         {
             output.WriteLine(choice);
-            output.WriteLine($"gemm variant: {backend.GemmVariant}");
+            output.WriteLine($"gemm kernel: {backend.GemmKernel}");
             foreach (var check in checks)
             {
                 var result = check.Run(backend);
@@ -35,7 +37,7 @@ public static class SelfTestCommand
                 output.WriteLine(Line(result, width));
             }
         }
-        foreach (var agreement in ModeAgreementCheck.Run(device))
+        foreach (var agreement in ModeAgreementCheck.Run(device, options: options))
         {
             total++;
             if (!agreement.Passed) failed++;

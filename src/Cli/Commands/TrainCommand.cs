@@ -10,20 +10,23 @@ namespace Trainer.Cli.Commands;
 public static class TrainCommand
 {
     public const string Usage =
-        "usage: trainer train [--device auto|cuda|opencl|cpu] [--mode graph|eager] [--data DIR] [--epochs 2]\n" +
-        "                     [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
+        "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
+        "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
         "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) with SGD and prints\n" +
         "  MindSpore's quick-start log. --data reads a directory with the four MNIST IDX files (raw or\n" +
         "  .gz); without it the built-in 10,000-digit set is used. --mode graph (the default) compiles\n" +
-        "  the step; --no-fuse compiles it without fusion.";
+        "  the step; --no-fuse compiles it without fusion.\n" +
+        DeviceHelp.Text;
 
     public static TrainOptions Parse(IReadOnlyList<string> args)
     {
         var r = new ArgumentReader("train", args,
-            ["--device", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed"], ["--no-fuse"]);
+            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed"], ["--no-fuse"]);
+        var device = r.Device();
         return new TrainOptions
         {
-            Device = r.Device(),
+            Device = device,
+            Threads = r.DeviceOptions(device).Threads,
             Mode = r.Mode(),
             DataDirectory = r.String("--data"),
             Epochs = r.PositiveInt("--epochs", 2),
@@ -41,7 +44,7 @@ public static class TrainCommand
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
-        using var session = Session.Open(options.Device);
+        using var session = Session.Open(options.Device, options.DeviceOptions);
         output.WriteLine(session.DeviceChoice);
         using var job = new QuickstartJob(session, options, train, test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,39 +1,34 @@
-using ILGPU;
-using ILGPU.Runtime;
-
 namespace Trainer.Kernels.Device;
 
 /// <summary>
-/// A range of device memory: either a whole allocation (which it owns and frees) or a slice of
-/// one (an arena region, a parameter inside the parameter block). Everything above the Kernels
-/// layer sees only this handle, never an ILGPU type.
+/// A range of device memory, backend-neutral: a backend's <see cref="DeviceMemory"/> plus an offset
+/// and a length. Either a whole allocation (which it owns and frees) or a slice of one (an arena
+/// region, a parameter inside the parameter block). Everything above the Kernels layer sees only
+/// this handle, never a backend's own type.
 /// </summary>
 public sealed class DeviceBuffer : IDisposable
 {
-    private readonly MemoryBuffer1D<byte, Stride1D.Dense>? owned;
-    internal readonly ArrayView<byte> Bytes;
+    private readonly DeviceBuffer? root;
 
-    internal DeviceBuffer(MemoryBuffer1D<byte, Stride1D.Dense> owned)
+    private DeviceBuffer(DeviceMemory memory, long byteOffset, long byteLength, DeviceBuffer? root)
     {
-        this.owned = owned;
-        Bytes = owned.View.AsContiguous();
-        ByteOffset = 0;
-    }
-
-    private DeviceBuffer(ArrayView<byte> bytes, long byteOffset, DeviceBuffer root)
-    {
-        Bytes = bytes;
+        Memory = memory;
         ByteOffset = byteOffset;
+        ByteLength = byteLength;
         this.root = root;
     }
 
-    private readonly DeviceBuffer? root;
+    /// <summary>A buffer that owns all of <paramref name="memory"/> and frees it when disposed; for backends.</summary>
+    public static DeviceBuffer Own(DeviceMemory memory) => new(memory, 0, memory.ByteLength, null);
+
+    /// <summary>The allocation this range lies in.</summary>
+    public DeviceMemory Memory { get; }
 
     /// <summary>The whole allocation this range belongs to (itself when it owns its memory).</summary>
     public DeviceBuffer Root => root ?? this;
 
     /// <summary>Length of the range in bytes.</summary>
-    public long ByteLength => Bytes.Length;
+    public long ByteLength { get; }
 
     /// <summary>Offset of the range inside the allocation it belongs to.</summary>
     public long ByteOffset { get; }
@@ -44,11 +39,12 @@ public sealed class DeviceBuffer : IDisposable
         if (byteOffset < 0 || byteLength < 0 || byteOffset + byteLength > ByteLength)
             throw new ArgumentOutOfRangeException(nameof(byteOffset),
                 $"slice [{byteOffset}, {byteOffset + byteLength}) is outside a buffer of {ByteLength} bytes");
-        return new DeviceBuffer(Bytes.SubView(byteOffset, byteLength), ByteOffset + byteOffset, Root);
+        return new DeviceBuffer(Memory, ByteOffset + byteOffset, byteLength, Root);
     }
 
-    internal ArrayView<float> Float => Bytes.Cast<float>();
-    internal ArrayView<int> Int => Bytes.Cast<int>();
-
-    public void Dispose() => owned?.Dispose();
+    /// <summary>Frees the memory if this buffer owns it; a slice's dispose does nothing.</summary>
+    public void Dispose()
+    {
+        if (root is null) Memory.Dispose();
+    }
 }

@@ -1,6 +1,6 @@
 namespace Trainer.Kernels.Device;
 
-/// <summary>One accelerator as ILGPU reports it, for `trainer devices` and for choosing.</summary>
+/// <summary>One device as its backend reports it, for `trainer devices` and for choosing.</summary>
 public sealed record DeviceDescription(
     DeviceKind Kind,
     string Name,
@@ -12,7 +12,8 @@ public sealed record DeviceDescription(
     /// <summary>Kind and name in one short phrase, e.g. <c>cuda: NVIDIA H100 80GB HBM3</c>.</summary>
     public string Summary => $"{DeviceKindNames.Name(Kind)}: {Name}";
 
-    public override string ToString() =>
-        $"{DeviceKindNames.Name(Kind),-6} {Name}  memory {MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB, " +
-        $"warp {WarpSize}, max group {MaxGroupSize}, multiprocessors {Multiprocessors}";
+    public override string ToString() => Kind == DeviceKind.Cpu
+        ? $"{DeviceKindNames.Name(Kind),-9} {Name}  memory {MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB"
+        : $"{DeviceKindNames.Name(Kind),-9} {Name}  memory {MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB, " +
+          $"warp {WarpSize}, max group {MaxGroupSize}, multiprocessors {Multiprocessors}";
 }

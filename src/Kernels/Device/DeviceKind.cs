@@ -1,18 +1,23 @@
 namespace Trainer.Kernels.Device;
 
-/// <summary>The accelerator families the trainer can run on; <see cref="Auto"/> picks the best present.</summary>
+/// <summary>The device families the trainer can run on; <see cref="Auto"/> picks the best present.</summary>
 public enum DeviceKind
 {
     Auto,
+    /// <summary>An NVIDIA GPU through ILGPU's CUDA backend.</summary>
     Cuda,
+    /// <summary>An OpenCL device through ILGPU's OpenCL backend.</summary>
     OpenCL,
+    /// <summary>The native CPU backend: plain C# SIMD kernels on a worker pool.</summary>
     Cpu,
+    /// <summary>ILGPU's CPU accelerator, which emulates a GPU: how the GPU kernels are tested without one.</summary>
+    IlgpuCpu,
 }
 
 /// <summary>Parsing and printing of <see cref="DeviceKind"/> the way the command line spells it.</summary>
 public static class DeviceKindNames
 {
-    public const string Choices = "auto|cuda|opencl|cpu";
+    public const string Choices = "auto|cuda|opencl|cpu|ilgpu-cpu";
 
     public static bool TryParse(string text, out DeviceKind kind)
     {
@@ -22,6 +27,7 @@ public static class DeviceKindNames
             case "cuda": kind = DeviceKind.Cuda; return true;
             case "opencl": kind = DeviceKind.OpenCL; return true;
             case "cpu": kind = DeviceKind.Cpu; return true;
+            case "ilgpu-cpu": kind = DeviceKind.IlgpuCpu; return true;
             default: kind = DeviceKind.Auto; return false;
         }
     }
@@ -32,6 +38,7 @@ public static class DeviceKindNames
         DeviceKind.Cuda => "cuda",
         DeviceKind.OpenCL => "opencl",
         DeviceKind.Cpu => "cpu",
+        DeviceKind.IlgpuCpu => "ilgpu-cpu",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

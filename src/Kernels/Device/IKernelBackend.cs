@@ -4,14 +4,17 @@ namespace Trainer.Kernels.Device;
 
 /// <summary>
 /// Everything the layers above need from a device: memory, copies, and one method per kernel.
-/// Eager execution and the compiled graph both go through it, so a non-ILGPU backend (plain C#
-/// SIMD, say) can run the same launch plans by implementing this interface. Element counts are
-/// explicit; buffers may be larger than what a launch touches.
+/// Eager execution and the compiled graph both go through it, so every backend (ILGPU's CUDA,
+/// OpenCL and CPU accelerator; the native C# CPU backend) runs the same launch plans. Element
+/// counts are explicit; buffers may be larger than what a launch touches. A backend is used from
+/// one thread at a time.
 /// </summary>
 public interface IKernelBackend : IDisposable
 {
     DeviceDescription Description { get; }
-    GemmVariant GemmVariant { get; }
+
+    /// <summary>Which GEMM kernel the backend runs, in a few words (for `trainer selftest` and benchmarks).</summary>
+    string GemmKernel { get; }
 
     /// <summary>Kernel launches so far; the difference across a step is its launch count.</summary>
     long LaunchCount { get; }

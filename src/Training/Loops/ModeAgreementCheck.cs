@@ -16,9 +16,9 @@ public static class ModeAgreementCheck
         public bool Passed => MaxRelativeDifference <= Tolerance;
     }
 
-    public static IReadOnlyList<Result> Run(DeviceKind device, int steps = 20, ulong seed = 0)
+    public static IReadOnlyList<Result> Run(DeviceKind device, int steps = 20, ulong seed = 0, DeviceOptions? options = null)
     {
-        var comparison = new ModeComparison(device, dataDirectory: null, batchSize: 64, seed);
+        var comparison = new ModeComparison(device, dataDirectory: null, batchSize: 64, seed, deviceOptions: options);
         var eager = comparison.Measure(ExecutionMode.Eager, 0, steps);
         var unfused = comparison.Measure(ExecutionMode.Graph, 0, steps, fuse: false);
         var fused = comparison.Measure(ExecutionMode.Graph, 0, steps, fuse: true);

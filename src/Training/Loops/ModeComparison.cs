@@ -10,7 +10,7 @@ namespace Trainer.Training.Loops;
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
 /// include graph compilation) are run but not timed.
 /// </summary>
-public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f)
+public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, DeviceOptions? deviceOptions = null)
 {
     public DeviceDescription? Device { get; private set; }
 
@@ -42,7 +42,7 @@ public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int
     /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
     public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true)
     {
-        using var session = Session.Open(device);
+        using var session = Session.Open(device, deviceOptions);
         Device = session.Backend.Description;
         using var job = new QuickstartJob(session, new TrainOptions
         {

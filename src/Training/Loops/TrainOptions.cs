@@ -6,6 +6,11 @@ namespace Trainer.Training.Loops;
 public sealed record TrainOptions
 {
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>Worker threads of the native CPU backend (0: one per core).</summary>
+    public int Threads { get; init; }
+
+    public DeviceOptions DeviceOptions => new() { Threads = Threads };
     public ExecutionMode Mode { get; init; } = ExecutionMode.Graph;
     public string? DataDirectory { get; init; }
     public int Epochs { get; init; } = 2;

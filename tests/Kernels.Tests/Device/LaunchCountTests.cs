@@ -6,6 +6,7 @@ namespace Trainer.Kernels.Tests.Device;
 public sealed class LaunchCountTests(BackendFixture backends) : IClassFixture<BackendFixture>
 {
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Tiled)]
     public void Every_kernel_counts_one_launch_and_copies_count_none(string backendName)

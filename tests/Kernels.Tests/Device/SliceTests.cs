@@ -22,6 +22,7 @@ public sealed class SliceTests(BackendFixture backends) : IClassFixture<BackendF
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void Elementwise_kernels_write_only_their_slice(string backendName)
@@ -83,6 +84,7 @@ public sealed class SliceTests(BackendFixture backends) : IClassFixture<BackendF
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Tiled)]
     public void Gemm_reads_and_writes_through_slices(string backendName)
@@ -106,6 +108,7 @@ public sealed class SliceTests(BackendFixture backends) : IClassFixture<BackendF
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void Softmax_cross_entropy_writes_only_its_slices(string backendName)

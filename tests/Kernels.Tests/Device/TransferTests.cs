@@ -37,6 +37,7 @@ public sealed class TransferTests(BackendFixture backends) : IClassFixture<Backe
 
     /// <summary>Device-to-device copy moves exactly the first <c>bytes</c> bytes, works through slices, and is not a kernel launch.</summary>
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void Copy_moves_exactly_the_requested_bytes(string backendName)

@@ -1,45 +1,68 @@
 using ILGPU.Runtime.CPU;
+using Trainer.Kernels.Cpu;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ilgpu;
 
 namespace Trainer.Kernels.Tests;
 
 /// <summary>
-/// The CPU backends the kernel tests run on, each created lazily (creating one compiles every
-/// kernel and takes seconds) at most once per test class through <see cref="IClassFixture{T}"/>,
-/// and disposed when the class is done. xunit runs the tests of one class one at a time, so a
-/// backend is never used from two threads at once.
+/// The backends every kernel test runs on, in one list (<see cref="All"/>), each created lazily
+/// (creating an ILGPU one compiles every kernel and takes seconds) at most once per test class
+/// through <see cref="IClassFixture{T}"/>, and disposed when the class is done. xunit runs the
+/// tests of one class one at a time, so a backend is never used from two threads at once.
 /// </summary>
 public sealed class BackendFixture : IDisposable
 {
-    /// <summary>The trainer's CPU backend: groups of 2 threads, register-blocked GEMM.</summary>
-    public const string Fast = "fast";
+    /// <summary>The native CPU backend (plain C# SIMD) with two worker threads.</summary>
+    public const string Native = "cpu";
 
-    /// <summary>Groups of 16 threads (4 per warp x 4 warps), register-blocked GEMM: exercises the one-group reductions with more threads.</summary>
-    public const string Wide = "wide";
+    /// <summary>The native CPU backend on one thread: its results must equal <see cref="Native"/>'s bit for bit.</summary>
+    public const string NativeOneThread = "cpu-1-thread";
 
-    /// <summary>Groups of 256 threads, the GPU's shared-memory tiled GEMM (16x16 threads per 64x64 tile). Barriers are slow here: keep sizes small.</summary>
-    public const string Tiled = "tiled";
+    /// <summary>The native CPU backend with three workers on this machine's cores: again the same bits.</summary>
+    public const string NativeThreeThreads = "cpu-3-threads";
 
-    /// <summary>The trainer's CPU device (groups of 2 threads) with the naive GEMM, opened through <see cref="DeviceCatalog.Open"/>'s variant parameter.</summary>
-    public const string Naive = "naive";
+    /// <summary>ILGPU's CPU accelerator as `--device ilgpu-cpu` opens it: groups of 2 threads, register-blocked GEMM.</summary>
+    public const string Fast = "ilgpu-cpu";
 
-    private readonly Lazy<IKernelBackend> fast = new(() => DeviceCatalog.Open(DeviceKind.Cpu, out _));
-    private readonly Lazy<IKernelBackend> wide = new(() => DeviceCatalog.OpenCpu(new CPUDevice(4, 4, 1), GemmVariant.RegisterBlocked));
-    private readonly Lazy<IKernelBackend> tiled = new(() => DeviceCatalog.OpenCpu(new CPUDevice(32, 8, 1), GemmVariant.Tiled));
-    private readonly Lazy<IKernelBackend> naive = new(() => DeviceCatalog.Open(DeviceKind.Cpu, out _, GemmVariant.Naive));
+    /// <summary>ILGPU, groups of 16 threads (4 per warp x 4 warps), register-blocked GEMM: exercises the one-group reductions with more threads.</summary>
+    public const string Wide = "ilgpu-cpu-wide";
 
-    public IKernelBackend Get(string name) => name switch
+    /// <summary>ILGPU, groups of 256 threads, the GPU's shared-memory tiled GEMM (16x16 threads per 64x64 tile). Barriers are slow here: keep sizes small.</summary>
+    public const string Tiled = "ilgpu-cpu-tiled";
+
+    /// <summary>ILGPU's CPU accelerator (groups of 2 threads) with the naive GEMM.</summary>
+    public const string Naive = "ilgpu-cpu-naive";
+
+    /// <summary>Every backend the kernel tests run on, for kernels other than GEMM.</summary>
+    public static IReadOnlyList<string> All { get; } = [Native, Fast, Wide];
+
+    /// <summary>Every GEMM kernel that runs the full GEMM test list: native, register-blocked, naive. The tiled one runs its own, smaller list.</summary>
+    public static IReadOnlyList<string> GemmBackends { get; } = [Native, Fast, Naive];
+
+    public static TheoryData<string> AllNames() => new(All);
+
+    public static TheoryData<string> GemmBackendNames() => new(GemmBackends);
+
+    private readonly Dictionary<string, Lazy<IKernelBackend>> backends = new()
     {
-        Fast => fast.Value,
-        Wide => wide.Value,
-        Tiled => tiled.Value,
-        Naive => naive.Value,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown test backend"),
+        [Native] = new(() => new CpuBackend(threads: 2)),
+        [NativeOneThread] = new(() => new CpuBackend(threads: 1)),
+        [NativeThreeThreads] = new(() => new CpuBackend(threads: 3)),
+        [Fast] = new(() => IlgpuProvider.Open(DeviceKind.IlgpuCpu, variant: null)),
+        [Wide] = new(() => IlgpuProvider.OpenCpu(new CPUDevice(4, 4, 1), GemmVariant.RegisterBlocked)),
+        [Tiled] = new(() => IlgpuProvider.OpenCpu(new CPUDevice(32, 8, 1), GemmVariant.Tiled)),
+        [Naive] = new(() => IlgpuProvider.Open(DeviceKind.IlgpuCpu, GemmVariant.Naive)),
     };
+
+    public IKernelBackend Get(string name) =>
+        backends.TryGetValue(name, out var backend)
+            ? backend.Value
+            : throw new ArgumentOutOfRangeException(nameof(name), name, "unknown test backend");
 
     public void Dispose()
     {
-        foreach (var backend in new[] { fast, wide, tiled, naive })
+        foreach (var backend in backends.Values)
             if (backend.IsValueCreated) backend.Value.Dispose();
     }
 }

@@ -7,7 +7,7 @@ public sealed class BiasAddTests(BackendFixture backends) : IClassFixture<Backen
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (string backend in new[] { BackendFixture.Fast, BackendFixture.Wide })
+        foreach (string backend in BackendFixture.All)
             foreach (int rows in new[] { 1, 7, 63, 65, 257 })
                 foreach (int columns in new[] { 1, 7, 65, 257 })
                     data.Add(backend, rows, columns);

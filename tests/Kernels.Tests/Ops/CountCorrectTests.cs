@@ -7,7 +7,7 @@ public sealed class CountCorrectTests(BackendFixture backends) : IClassFixture<B
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (string backend in new[] { BackendFixture.Fast, BackendFixture.Wide })
+        foreach (string backend in BackendFixture.All)
             foreach (int rows in new[] { 1, 7, 63, 65, 257 })
                 foreach (int classes in new[] { 1, 2, 10, 13 })
                     data.Add(backend, rows, classes);
@@ -48,6 +48,7 @@ public sealed class CountCorrectTests(BackendFixture backends) : IClassFixture<B
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     [InlineData(BackendFixture.Tiled)]
@@ -67,6 +68,7 @@ public sealed class CountCorrectTests(BackendFixture backends) : IClassFixture<B
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void Zero_rows_count_zero(string backendName)

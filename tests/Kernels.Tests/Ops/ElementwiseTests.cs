@@ -5,7 +5,7 @@ public sealed class ElementwiseTests(BackendFixture backends) : IClassFixture<Ba
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string backend in new[] { BackendFixture.Fast, BackendFixture.Wide })
+        foreach (string backend in BackendFixture.All)
             foreach (int count in new[] { 1, 7, 63, 65, 257, 100_003 })
                 data.Add(backend, count);
         return data;

@@ -1,4 +1,5 @@
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ilgpu;
 using Trainer.Kernels.Ops;
 using Trainer.Kernels.Reference;
 using Trainer.Kernels.SelfTest;
@@ -74,93 +75,149 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
         CheckAgainstReference(Run(backend, c, m, n, k, layout, flags), c, m, n, k, layout, flags);
     }
 
-    public static TheoryData<Layout, int, int> AwkwardLayouts()
+    /// <summary>Every GEMM backend with each case of <paramref name="cases"/>.</summary>
+    private static TheoryData<string, Layout, int, int> OnEveryBackend(IEnumerable<(Layout, int, int)> cases)
     {
-        var data = new TheoryData<Layout, int, int>();
-        foreach (var layout in Enum.GetValues<Layout>())
-            foreach (int m in Awkward)
-                foreach (int n in Awkward)
-                    data.Add(layout, m, n);
+        var data = new TheoryData<string, Layout, int, int>();
+        foreach (string backend in BackendFixture.GemmBackends)
+            foreach (var (layout, a, b) in cases)
+                data.Add(backend, layout, a, b);
         return data;
     }
 
+    public static TheoryData<string, Layout, int, int> AwkwardLayouts() =>
+        OnEveryBackend(from layout in Enum.GetValues<Layout>() from m in Awkward from n in Awkward select (layout, m, n));
+
     [Theory]
     [MemberData(nameof(AwkwardLayouts))]
-    public void Register_blocked_matches_reference_at_awkward_sizes(Layout layout, int m, int n)
+    public void Matches_reference_at_awkward_sizes(string backend, Layout layout, int m, int n)
     {
         foreach (int k in Awkward)
-            Check(BackendFixture.Fast, m, n, k, layout, flags: 0);
+            Check(backend, m, n, k, layout, flags: 0);
     }
 
-    public static TheoryData<Layout, int, int, int> LargeShapes()
+    public static TheoryData<string, Layout, int, int, int> LargeShapes()
     {
-        var data = new TheoryData<Layout, int, int, int>();
-        foreach (var layout in Enum.GetValues<Layout>())
+        var data = new TheoryData<string, Layout, int, int, int>();
+        foreach (string backend in BackendFixture.GemmBackends)
         {
-            data.Add(layout, 257, 65, 7);
-            data.Add(layout, 63, 257, 65);
-            data.Add(layout, 7, 63, 257);
+            foreach (var layout in Enum.GetValues<Layout>())
+            {
+                data.Add(backend, layout, 257, 65, 7);
+                data.Add(backend, layout, 63, 257, 65);
+                data.Add(backend, layout, 7, 63, 257);
+            }
+            data.Add(backend, Layout.NN, 257, 257, 257);
         }
-        data.Add(Layout.NN, 257, 257, 257);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(LargeShapes))]
-    public void Register_blocked_matches_reference_at_257(Layout layout, int m, int n, int k) =>
-        Check(BackendFixture.Fast, m, n, k, layout, flags: 0);
+    public void Matches_reference_at_257(string backend, Layout layout, int m, int n, int k) =>
+        Check(backend, m, n, k, layout, flags: 0);
 
-    /// <summary>The GEMMs of a 784-512-10 MLP at batch 64, with the epilogues training uses.</summary>
-    public static TheoryData<string, Layout, int, int, int, int> MlpShapes() => new()
+    private static readonly (string What, Layout Layout, int M, int N, int K, int Flags)[] Mlp =
+    [
+        ("layer 1 forward: X[64,784]·W1[512,784]ᵀ + b1, ReLU", Layout.NT, 64, 512, 784, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag),
+        ("layer 2 forward: H1[64,512]·W2[512,512]ᵀ + b2, ReLU", Layout.NT, 64, 512, 512, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag),
+        ("layer 3 forward: H2[64,512]·W3[10,512]ᵀ + b3", Layout.NT, 64, 10, 512, GemmEpilogue.BiasFlag),
+        ("dH2 = dY[64,10]·W3[10,512], ReLU mask by H2", Layout.NN, 64, 512, 10, GemmEpilogue.MaskFlag),
+        ("dH1 = dH2[64,512]·W2[512,512], ReLU mask by H1", Layout.NN, 64, 512, 512, GemmEpilogue.MaskFlag),
+        ("dW3 = dY[64,10]ᵀ·H2[64,512]", Layout.TN, 10, 512, 64, 0),
+        ("dW2 = dH2[64,512]ᵀ·H1[64,512]", Layout.TN, 512, 512, 64, 0),
+        ("dW1 = dH1[64,512]ᵀ·X[64,784]", Layout.TN, 512, 784, 64, 0),
+        ("dX = dH1[64,512]·W1[512,784]", Layout.NN, 64, 784, 512, 0),
+    ];
+
+    /// <summary>The GEMMs of the 784-512-512-10 MLP at batch 64, with the epilogues training uses.</summary>
+    public static TheoryData<string, string, Layout, int, int, int, int> MlpShapes()
     {
-        { "layer 1 forward: X[64,784]·W1[512,784]ᵀ + b1, ReLU", Layout.NT, 64, 512, 784, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag },
-        { "layer 2 forward: H[64,512]·W2[10,512]ᵀ + b2", Layout.NT, 64, 10, 512, GemmEpilogue.BiasFlag },
-        { "dH = dY[64,10]·W2[10,512], ReLU mask by H", Layout.NN, 64, 512, 10, GemmEpilogue.MaskFlag },
-        { "dW2 = dY[64,10]ᵀ·H[64,512]", Layout.TN, 10, 512, 64, 0 },
-        { "dW1 = dH[64,512]ᵀ·X[64,784]", Layout.TN, 512, 784, 64, 0 },
-        { "dX = dH[64,512]·W1[512,784]", Layout.NN, 64, 784, 512, 0 },
-    };
+        var data = new TheoryData<string, string, Layout, int, int, int, int>();
+        foreach (string backend in BackendFixture.GemmBackends)
+            foreach (var (what, layout, m, n, k, flags) in Mlp)
+                data.Add(backend, what, layout, m, n, k, flags);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(MlpShapes))]
-    public void Register_blocked_matches_reference_at_mlp_shapes(string what, Layout layout, int m, int n, int k, int flags)
+    public void Matches_reference_at_mlp_shapes(string backend, string what, Layout layout, int m, int n, int k, int flags)
     {
         Assert.NotEmpty(what);
-        Check(BackendFixture.Fast, m, n, k, layout, flags);
+        Check(backend, m, n, k, layout, flags);
     }
 
-    public static TheoryData<Layout, int> EpilogueCombinations()
+    public static TheoryData<string, Layout, int> EpilogueCombinations()
     {
-        var data = new TheoryData<Layout, int>();
-        foreach (var layout in Enum.GetValues<Layout>())
-            for (int flags = 0; flags < 8; flags++)
-                data.Add(layout, flags);
+        var data = new TheoryData<string, Layout, int>();
+        foreach (string backend in BackendFixture.GemmBackends)
+            foreach (var layout in Enum.GetValues<Layout>())
+                for (int flags = 0; flags < 8; flags++)
+                    data.Add(backend, layout, flags);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(EpilogueCombinations))]
-    public void Register_blocked_applies_every_epilogue_combination(Layout layout, int flags)
+    public void Applies_every_epilogue_combination(string backend, Layout layout, int flags)
     {
-        Check(BackendFixture.Fast, 65, 63, 17, layout, flags);
-        Check(BackendFixture.Fast, 7, 1, 65, layout, flags);
-        Check(BackendFixture.Fast, 1, 7, 1, layout, flags);
+        Check(backend, 65, 63, 17, layout, flags);
+        Check(backend, 7, 1, 65, layout, flags);
+        Check(backend, 1, 7, 1, layout, flags);
+    }
+
+    public static TheoryData<string, int> EmptyInnerDimensionCases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string backend in BackendFixture.GemmBackends.Append(BackendFixture.Tiled))
+            foreach (int flags in new[] { 0, GemmEpilogue.BiasFlag, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag, GemmEpilogue.BiasFlag | GemmEpilogue.MaskFlag, 7 })
+                data.Add(backend, flags);
+        return data;
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(GemmEpilogue.BiasFlag)]
-    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag)]
-    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.MaskFlag)]
-    [InlineData(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag | GemmEpilogue.MaskFlag)]
-    public void Empty_inner_dimension_gives_the_epilogue_of_zero(int flags)
+    [MemberData(nameof(EmptyInnerDimensionCases))]
+    public void Empty_inner_dimension_gives_the_epilogue_of_zero(string backend, int flags) =>
+        Check(backend, 7, 5, 0, Layout.NN, flags);
+
+    [Theory]
+    [MemberData(nameof(BackendFixture.GemmBackendNames), MemberType = typeof(BackendFixture))]
+    public void Is_deterministic(string backendName)
     {
-        Check(BackendFixture.Fast, 7, 5, 0, Layout.NN, flags);
-        Check(BackendFixture.Tiled, 7, 5, 0, Layout.NN, flags);
-        Check(BackendFixture.Naive, 7, 5, 0, Layout.NN, flags);
+        var backend = backends.Get(backendName);
+        var c = MakeCase(65, 63, 257, 3, seed: 3);
+        Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.NT, 3), Run(backend, c, 65, 63, 257, Layout.NT, 3), "second run");
     }
 
-    /// <summary>Small shapes for the tiled GEMM: edges that are not multiples of the 64x64 tile and K not a multiple of the 16-deep slice.</summary>
+    // ---- native backend: the same bits whatever the thread count -------------------------------
+
+    /// <summary>
+    /// The native GEMM splits work over output tiles only and sums each output's K products in one
+    /// ordered chain, so 1, 2 and 3 worker threads give the same bits, at the MLP's shapes and at
+    /// ragged ones.
+    /// </summary>
+    [Theory]
+    [InlineData(Layout.NT, 64, 512, 784, 3)]
+    [InlineData(Layout.NN, 64, 784, 512, 4)]
+    [InlineData(Layout.TN, 512, 784, 64, 0)]
+    [InlineData(Layout.TN, 257, 65, 63, 7)]
+    [InlineData(Layout.NN, 65, 257, 7, 5)]
+    public void Native_gives_the_same_bits_on_any_thread_count(Layout layout, int m, int n, int k, int flags)
+    {
+        var c = MakeCase(m, n, k, flags, seed: 10);
+        var two = Run(backends.Get(BackendFixture.Native), c, m, n, k, layout, flags);
+        CheckAgainstReference(two, c, m, n, k, layout, flags);
+        Close.Bitwise(two, Run(backends.Get(BackendFixture.NativeOneThread), c, m, n, k, layout, flags), "1 thread vs 2");
+        Close.Bitwise(two, Run(backends.Get(BackendFixture.NativeThreeThreads), c, m, n, k, layout, flags), "3 threads vs 2");
+    }
+
+    // ---- ILGPU: the tiled GPU kernel, and the same bits from all three variants ----------------
+
+    /// <summary>
+    /// Shapes for the tiled GEMM: edges that are not multiples of the 64x64 tile, K not a multiple
+    /// of the 16-deep slice, and the MLP's real shapes (64x784x512, 512x784x64) with ragged edges.
+    /// </summary>
     public static TheoryData<Layout, int, int, int, int> TiledCases()
     {
         var data = new TheoryData<Layout, int, int, int, int>();
@@ -169,6 +226,10 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
         foreach (var layout in Enum.GetValues<Layout>())
             foreach (var (m, n, k) in shapes)
                 data.Add(layout, m, n, k, i++ % 8);
+        data.Add(Layout.NN, 64, 784, 512, GemmEpilogue.MaskFlag);
+        data.Add(Layout.TN, 512, 784, 64, 0);
+        data.Add(Layout.NT, 65, 783, 511, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag);
+        data.Add(Layout.TN, 513, 65, 63, 0);
         return data;
     }
 
@@ -189,94 +250,49 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     }
 
     [Theory]
-    [MemberData(nameof(EpilogueCombinations))]
-    public void Tiled_applies_every_epilogue_combination(Layout layout, int flags)
+    [InlineData(Layout.NN)]
+    [InlineData(Layout.NT)]
+    [InlineData(Layout.TN)]
+    public void Tiled_applies_every_epilogue_combination(Layout layout)
     {
-        var c = MakeCase(65, 70, 17, flags, seed: 2);
-        var tiled = Run(backends.Get(BackendFixture.Tiled), c, 65, 70, 17, layout, flags);
-        CheckAgainstReference(tiled, c, 65, 70, 17, layout, flags);
-        Close.Bitwise(Run(backends.Get(BackendFixture.Fast), c, 65, 70, 17, layout, flags), tiled, "tiled vs register-blocked");
-    }
-
-    [Fact]
-    public void Register_blocked_is_deterministic()
-    {
-        var backend = backends.Get(BackendFixture.Fast);
-        var c = MakeCase(65, 63, 257, 3, seed: 3);
-        Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.NT, 3), Run(backend, c, 65, 63, 257, Layout.NT, 3), "second run");
-    }
-
-    // ---- naive variant ------------------------------------------------------------------------
-
-    /// <summary>Runs the case on the naive and the register-blocked backends and checks both against float64 and each other, bit for bit.</summary>
-    private void CheckNaive(int m, int n, int k, Layout layout, int flags, int seed)
-    {
-        var c = MakeCase(m, n, k, flags, seed);
-        var naive = Run(backends.Get(BackendFixture.Naive), c, m, n, k, layout, flags);
-        CheckAgainstReference(naive, c, m, n, k, layout, flags);
-        var blocked = Run(backends.Get(BackendFixture.Fast), c, m, n, k, layout, flags);
-        Close.Bitwise(blocked, naive, $"naive vs register-blocked {layout} {m}x{n}x{k} epilogue={new GemmEpilogue(flags)}");
+        for (int flags = 0; flags < 8; flags++)
+        {
+            var c = MakeCase(65, 70, 17, flags, seed: 2);
+            var tiled = Run(backends.Get(BackendFixture.Tiled), c, 65, 70, 17, layout, flags);
+            CheckAgainstReference(tiled, c, 65, 70, 17, layout, flags);
+            Close.Bitwise(Run(backends.Get(BackendFixture.Fast), c, 65, 70, 17, layout, flags), tiled, "tiled vs register-blocked");
+        }
     }
 
     [Fact]
     public void Naive_backend_reports_its_variant()
     {
-        var backend = backends.Get(BackendFixture.Naive);
+        var backend = Assert.IsType<IlgpuBackend>(backends.Get(BackendFixture.Naive));
         Assert.Equal(GemmVariant.Naive, backend.GemmVariant);
-        Assert.Equal(DeviceKind.Cpu, backend.Description.Kind);
+        Assert.Equal(DeviceKind.IlgpuCpu, backend.Description.Kind);
     }
 
-    [Theory]
-    [MemberData(nameof(AwkwardLayouts))]
-    public void Naive_matches_reference_and_register_blocked_at_awkward_sizes(Layout layout, int m, int n)
-    {
-        foreach (int k in Awkward)
-            CheckNaive(m, n, k, layout, flags: 0, seed: 4);
-    }
-
-    [Theory]
-    [MemberData(nameof(LargeShapes))]
-    public void Naive_matches_reference_and_register_blocked_at_257(Layout layout, int m, int n, int k) =>
-        CheckNaive(m, n, k, layout, flags: 0, seed: 5);
-
-    [Theory]
-    [MemberData(nameof(MlpShapes))]
-    public void Naive_matches_reference_and_register_blocked_at_mlp_shapes(string what, Layout layout, int m, int n, int k, int flags)
-    {
-        Assert.NotEmpty(what);
-        CheckNaive(m, n, k, layout, flags, seed: 6);
-    }
-
-    [Theory]
-    [MemberData(nameof(EpilogueCombinations))]
-    public void Naive_applies_every_epilogue_combination_like_register_blocked(Layout layout, int flags)
-    {
-        CheckNaive(65, 63, 17, layout, flags, seed: 7);
-        CheckNaive(7, 1, 65, layout, flags, seed: 7);
-        CheckNaive(1, 7, 1, layout, flags, seed: 7);
-    }
-
-    /// <summary>All three variants at one awkward shape with every epilogue: the same bits.</summary>
+    /// <summary>All three ILGPU variants at awkward shapes with every epilogue: the same bits.</summary>
     [Theory]
     [InlineData(Layout.NN)]
     [InlineData(Layout.NT)]
     [InlineData(Layout.TN)]
-    public void Naive_is_bit_identical_to_tiled(Layout layout)
+    public void Ilgpu_variants_are_bit_identical(Layout layout)
     {
         for (int flags = 0; flags < 8; flags++)
         {
             var c = MakeCase(70, 65, 33, flags, seed: 8);
             var tiled = Run(backends.Get(BackendFixture.Tiled), c, 70, 65, 33, layout, flags);
             var naive = Run(backends.Get(BackendFixture.Naive), c, 70, 65, 33, layout, flags);
+            var blocked = Run(backends.Get(BackendFixture.Fast), c, 70, 65, 33, layout, flags);
             Close.Bitwise(tiled, naive, $"naive vs tiled {layout} epilogue={new GemmEpilogue(flags)}");
+            Close.Bitwise(blocked, naive, $"naive vs register-blocked {layout} epilogue={new GemmEpilogue(flags)}");
         }
-    }
-
-    [Fact]
-    public void Naive_is_deterministic()
-    {
-        var backend = backends.Get(BackendFixture.Naive);
-        var c = MakeCase(65, 63, 257, 3, seed: 9);
-        Close.Bitwise(Run(backend, c, 65, 63, 257, Layout.TN, 3), Run(backend, c, 65, 63, 257, Layout.TN, 3), "second run");
+        foreach (var (what, mlpLayout, m, n, k, flags) in Mlp)
+        {
+            var c = MakeCase(m, n, k, flags, seed: 6);
+            Close.Bitwise(Run(backends.Get(BackendFixture.Fast), c, m, n, k, mlpLayout, flags),
+                Run(backends.Get(BackendFixture.Naive), c, m, n, k, mlpLayout, flags), $"naive vs register-blocked: {what}");
+        }
     }
 }

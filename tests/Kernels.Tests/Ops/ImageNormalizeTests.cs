@@ -10,8 +10,11 @@ public sealed class ImageNormalizeTests(BackendFixture backends) : IClassFixture
         var data = new TheoryData<string, int, float, float, float, float>();
         foreach (int count in new[] { 1, 7, 63, 65, 257, 64 * 784 })
         {
-            data.Add(BackendFixture.Fast, count, 1f / 255f, 0f, 0.1307f, 0.3081f); // MNIST
-            data.Add(BackendFixture.Fast, count, 2f / 255f, -1f, 0.25f, 0.5f);     // rescale to [-1,1], then normalize
+            foreach (string backend in new[] { BackendFixture.Native, BackendFixture.Fast })
+            {
+                data.Add(backend, count, 1f / 255f, 0f, 0.1307f, 0.3081f); // MNIST
+                data.Add(backend, count, 2f / 255f, -1f, 0.25f, 0.5f);     // rescale to [-1,1], then normalize
+            }
         }
         data.Add(BackendFixture.Wide, 257, 1f, 0f, 127.5f, 64f);
         return data;

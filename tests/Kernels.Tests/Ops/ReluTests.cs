@@ -7,7 +7,7 @@ public sealed class ReluTests(BackendFixture backends) : IClassFixture<BackendFi
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string backend in new[] { BackendFixture.Fast, BackendFixture.Wide })
+        foreach (string backend in BackendFixture.All)
             foreach (int count in new[] { 1, 7, 63, 65, 257, 64 * 512 + 3 })
                 data.Add(backend, count);
         return data;

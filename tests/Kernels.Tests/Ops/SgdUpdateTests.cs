@@ -11,6 +11,10 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
     private static double Tolerance(float p, float g, float lr) => ErrorBounds.Sgd(p, g, lr);
 
     [Theory]
+    [InlineData(BackendFixture.Native, 1)]
+    [InlineData(BackendFixture.Native, 7)]
+    [InlineData(BackendFixture.Native, 65)]
+    [InlineData(BackendFixture.Native, 784 * 512)]
     [InlineData(BackendFixture.Fast, 1)]
     [InlineData(BackendFixture.Fast, 7)]
     [InlineData(BackendFixture.Fast, 63)]
@@ -40,6 +44,7 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
     /// element outside the segments untouched.
     /// </summary>
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void Multi_tensor_equals_per_tensor_and_touches_only_segments(string backendName)

@@ -13,7 +13,7 @@ public sealed class SoftmaxCrossEntropyTests(BackendFixture backends) : IClassFi
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (string backend in new[] { BackendFixture.Fast, BackendFixture.Wide })
+        foreach (string backend in BackendFixture.All)
             foreach (int rows in new[] { 1, 7, 63, 65, 257 })
                 foreach (int classes in new[] { 2, 10, 13 })
                     data.Add(backend, rows, classes);
@@ -177,6 +177,7 @@ public sealed class SoftmaxCrossEntropyTests(BackendFixture backends) : IClassFi
     }
 
     [Theory]
+    [InlineData(BackendFixture.Native)]
     [InlineData(BackendFixture.Fast)]
     [InlineData(BackendFixture.Wide)]
     public void One_class_gives_zero_loss_and_zero_gradient(string backendName)

@@ -9,7 +9,7 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     protected IKernelBackend Inner => inner;
 
     public virtual DeviceDescription Description => inner.Description;
-    public virtual GemmVariant GemmVariant => inner.GemmVariant;
+    public virtual string GemmKernel => inner.GemmKernel;
     public virtual long LaunchCount => inner.LaunchCount;
     public virtual MemoryStats Memory => inner.Memory;
     public virtual DeviceBuffer Allocate(long bytes) => inner.Allocate(bytes);

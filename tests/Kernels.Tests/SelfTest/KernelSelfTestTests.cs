@@ -18,20 +18,25 @@ public sealed class KernelSelfTestTests(BackendFixture backends) : IClassFixture
             Assert.Contains(names, n => n.StartsWith(kernel + " ", StringComparison.Ordinal));
     }
 
-    /// <summary>The whole self-test on the naive GEMM backend (the CLI test covers the default register-blocked one).</summary>
-    [Fact]
-    public void Every_check_passes_on_the_naive_backend()
+    /// <summary>The whole self-test on the native backend and on ILGPU's naive GEMM (the CLI test covers ILGPU's default register-blocked one).</summary>
+    [Theory]
+    [InlineData(BackendFixture.Native)]
+    [InlineData(BackendFixture.NativeOneThread)]
+    [InlineData(BackendFixture.Naive)]
+    public void Every_check_passes(string backendName)
     {
-        var results = KernelSelfTest.Run(backends.Get(BackendFixture.Naive));
+        var results = KernelSelfTest.Run(backends.Get(backendName));
         Assert.Equal(KernelSelfTest.Checks().Count, results.Count);
         Assert.All(results, r => Assert.True(r.Passed, $"{r.Name}: {r.Detail}"));
         Assert.All(results, r => Assert.True(r.MaxError <= r.Bound, $"{r.Name}: {r.MaxError} > {r.Bound}"));
     }
 
-    [Fact]
-    public void Memory_is_given_back_after_the_checks()
+    [Theory]
+    [InlineData(BackendFixture.Native)]
+    [InlineData(BackendFixture.Fast)]
+    public void Memory_is_given_back_after_the_checks(string backendName)
     {
-        var backend = backends.Get(BackendFixture.Fast);
+        var backend = backends.Get(backendName);
         long before = backend.Memory.LiveBytes;
         foreach (var check in KernelSelfTest.Checks().Where(c => !c.Name.StartsWith("gemm", StringComparison.Ordinal)))
             Assert.True(check.Run(backend).Passed, check.Name);

@@ -15,7 +15,7 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
 
     private static (float[] Losses, float[][] Parameters) Train(TrainOptions options)
     {
-        using var session = Session.Open(DeviceKind.Cpu);
+        using var session = Session.Open(options.Device);
         using var job = new QuickstartJob(session, options);
         var losses = new List<float>();
         foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(Steps))
@@ -27,25 +27,27 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
         return (losses.ToArray(), job.Model.TrainableParams().Select(p => p.ToFloatArray()).ToArray());
     }
 
-    private static readonly Lazy<(float[] Losses, float[][] Parameters)> Eager =
-        new(() => Train(new TrainOptions { Device = DeviceKind.Cpu, Mode = ExecutionMode.Eager, Seed = 3 }));
+    private static readonly Dictionary<DeviceKind, Lazy<(float[] Losses, float[][] Parameters)>> Eager =
+        TestDevices.All.ToDictionary(d => d, d => new Lazy<(float[], float[][])>(() => Train(new TrainOptions { Device = d, Mode = ExecutionMode.Eager, Seed = 3 })));
 
-    [Fact]
-    public void UnfusedGraphIsBitIdenticalToEager()
+    [Theory]
+    [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
+    public void UnfusedGraphIsBitIdenticalToEager(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = DeviceKind.Cpu, Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
-        var eager = Eager.Value;
+        var graph = Train(new TrainOptions { Device = device, Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
+        var eager = Eager[device].Value;
         Assert.Equal(eager.Losses, graph.Losses);
         for (int p = 0; p < eager.Parameters.Length; p++)
             Assert.Equal(eager.Parameters[p], graph.Parameters[p]);
         Assert.True(eager.Losses[^1] < eager.Losses[0] - 0.5f, "100 steps of SGD should lower the loss clearly");
     }
 
-    [Fact]
-    public void FusedGraphAgreesWithEagerWithin1e4()
+    [Theory]
+    [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
+    public void FusedGraphAgreesWithEagerWithin1e4(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = DeviceKind.Cpu, Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
-        var eager = Eager.Value;
+        var graph = Train(new TrainOptions { Device = device, Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
+        var eager = Eager[device].Value;
         double worstLoss = 0;
         for (int i = 0; i < Steps; i++)
         {
@@ -67,6 +69,6 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
             worstParam = Math.Max(worstParam, rel);
             Assert.True(rel <= 1e-4, $"parameter {p}: relative L2 difference {rel:G3}");
         }
-        output.WriteLine($"fused vs eager over {Steps} steps: worst loss relative difference {worstLoss:G3}, worst parameter relative L2 {worstParam:G3}");
+        output.WriteLine($"{DeviceKindNames.Name(device)}: fused vs eager over {Steps} steps: worst loss relative difference {worstLoss:G3}, worst parameter relative L2 {worstParam:G3}");
     }
 }

@@ -7,10 +7,10 @@ namespace Trainer.Training.Tests.Loops;
 /// <summary>What one training step of the reference MLP costs in launches and allocations, per mode.</summary>
 public sealed class StepCostTests(ITestOutputHelper output)
 {
-    private static (long Launches, long DeviceAllocations, long ManagedBytes) MeasureSteadyStep(ExecutionMode mode, bool fuse)
+    private static (long Launches, long DeviceAllocations, long ManagedBytes) MeasureSteadyStep(DeviceKind device, ExecutionMode mode, bool fuse)
     {
-        using var session = Session.Open(DeviceKind.Cpu);
-        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceKind.Cpu, Mode = mode, Fuse = fuse });
+        using var session = Session.Open(device);
+        using var job = new QuickstartJob(session, new TrainOptions { Device = device, Mode = mode, Fuse = fuse });
         var batches = job.TrainBatches.CreateTupleIterator(0).Take(8).ToList();
         long launches = 0, allocations = 0, managed = 0;
         for (int i = 0; i < batches.Count; i++)
@@ -33,13 +33,14 @@ public sealed class StepCostTests(ITestOutputHelper output)
         return (launches, allocations, managed);
     }
 
-    [Fact]
-    public void FusedGraphStepLaunchesAtMost14KernelsAndAllocatesNoDeviceMemory()
+    [Theory]
+    [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
+    public void FusedGraphStepLaunchesAtMost14KernelsAndAllocatesNoDeviceMemory(DeviceKind device)
     {
-        var graph = MeasureSteadyStep(ExecutionMode.Graph, fuse: true);
-        var unfused = MeasureSteadyStep(ExecutionMode.Graph, fuse: false);
-        var eager = MeasureSteadyStep(ExecutionMode.Eager, fuse: false);
-        output.WriteLine($"launches per step: graph {graph.Launches}, graph --no-fuse {unfused.Launches}, eager {eager.Launches}");
+        var graph = MeasureSteadyStep(device, ExecutionMode.Graph, fuse: true);
+        var unfused = MeasureSteadyStep(device, ExecutionMode.Graph, fuse: false);
+        var eager = MeasureSteadyStep(device, ExecutionMode.Eager, fuse: false);
+        output.WriteLine($"{DeviceKindNames.Name(device)}: launches per step: graph {graph.Launches}, graph --no-fuse {unfused.Launches}, eager {eager.Launches}");
         output.WriteLine($"managed bytes per step: graph {graph.ManagedBytes}, eager {eager.ManagedBytes}");
         Assert.Equal(13, graph.Launches);
         Assert.True(graph.Launches <= 14);

@@ -1,7 +1,9 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
-namespace Trainer.Kernels.Ops;
+namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// General matrix multiply in three variants that give bit-identical results (every output sums
@@ -17,8 +19,58 @@ namespace Trainer.Kernels.Ops;
 /// K-slices of 16, each thread computing a 4x4 block. The variant for GPUs.</item>
 /// </list>
 /// </summary>
-public static class Gemm
+public sealed partial class IlgpuBackend
 {
+    // Only the variant this backend launches is compiled: the register-blocked one is CPU-only code.
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>? gemmBlocked;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>? gemmNaive;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>? gemmTiled;
+
+    private void LoadGemm()
+    {
+        var a = accelerator;
+        switch (GemmVariant)
+        {
+            case GemmVariant.RegisterBlocked:
+                gemmBlocked = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(RegisterBlockedKernel);
+                break;
+            case GemmVariant.Tiled:
+                gemmTiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue>(TiledKernel);
+                break;
+            case GemmVariant.Naive:
+                gemmNaive = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape, GemmEpilogue, int>(NaiveKernel);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(GemmVariant), GemmVariant, "unknown GEMM variant");
+        }
+    }
+
+    public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
+    {
+        if (Empty((long)shape.M * shape.N)) return;
+        var biasView = (bias ?? c).Float();
+        var maskView = (mask ?? c).Float();
+        LaunchCount++;
+        switch (GemmVariant)
+        {
+            case GemmVariant.Tiled:
+                gemmTiled!(TiledConfig(shape), a.Float(), b.Float(), c.Float(), biasView, maskView, shape, epilogue);
+                break;
+            case GemmVariant.Naive:
+            {
+                int t = Threads((int)Math.Min(int.MaxValue, (long)shape.M * shape.N));
+                gemmNaive!(t, a.Float(), b.Float(), c.Float(), biasView, maskView, shape, epilogue, t);
+                break;
+            }
+            default:
+            {
+                int t = Threads(RegisterBlockedThreads(shape));
+                gemmBlocked!(t, a.Float(), b.Float(), c.Float(), biasView, maskView, shape, epilogue, t);
+                break;
+            }
+        }
+    }
+
     public const int Block = 4;
     public const int TileM = 64, TileN = 64, TileK = 16, TileThreads = 16;
 
@@ -42,7 +94,7 @@ public static class Gemm
     /// order and then applies <see cref="Finish"/>. Plain <see cref="ArrayView{T}"/> indexing only,
     /// so it compiles for CUDA and OpenCL as well as the CPU accelerator.
     /// </summary>
-    public static void NaiveKernel(
+    internal static void NaiveKernel(
         Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e, int stride)
     {
@@ -58,7 +110,7 @@ public static class Gemm
         }
     }
 
-    public static void RegisterBlockedKernel(
+    internal static void RegisterBlockedKernel(
         Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e, int stride)
     {
@@ -111,7 +163,7 @@ public static class Gemm
         if (j0 + 3 < s.N) c[row + j0 + 3] = Finish(v3, i, j0 + 3, s.N, e, bias, mask);
     }
 
-    public static void TiledKernel(
+    internal static void TiledKernel(
         ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         ArrayView<float> bias, ArrayView<float> mask, GemmShape s, GemmEpilogue e)
     {

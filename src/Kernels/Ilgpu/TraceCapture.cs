@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Trainer.Kernels.Device;
+namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// Collects what ILGPU writes to <see cref="Trace"/> while it is attached. On CUDA, ILGPU reports

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using ILGPU;
 
-namespace Trainer.Kernels.Device;
+namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// Maps ILGPU's unversioned driver imports ("cuda", "OpenCL") to the versioned sonames that

@@ -1,6 +1,8 @@
 using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Device;
 
-namespace Trainer.Kernels.Ops;
+namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// Softmax + cross-entropy over rows of logits [B,C] with int32 labels, loss = mean over rows of
@@ -8,9 +10,38 @@ namespace Trainer.Kernels.Ops;
 /// The loss is reduced by one group: each thread sums a strided set of rows in order, then thread 0
 /// adds the partial sums in thread order, so the loss is the same every run.
 /// </summary>
-public static class SoftmaxCrossEntropy
+public sealed partial class IlgpuBackend
 {
-    public const int MaxGroupSize = 256;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> sceForward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int> sceBackward = null!;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float> sceFused = null!;
+
+    private void LoadSoftmaxCrossEntropy()
+    {
+        sceForward = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(SceForwardKernel);
+        sceBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, int>(SceBackwardKernel);
+        sceFused = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(SceFusedKernel);
+    }
+
+    public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
+    {
+        LaunchCount++;
+        sceForward(OneGroup, logits.Float(), labels.Int(), loss.Float(), rows, classes);
+    }
+
+    public void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
+    {
+        if (Empty(rows)) return;
+        LaunchCount++;
+        int t = Threads(rows);
+        sceBackward(t, logits.Float(), labels.Int(), dloss.Float(), dlogits.Float(), rows, classes, t);
+    }
+
+    public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
+    {
+        LaunchCount++;
+        sceFused(OneGroup, logits.Float(), labels.Int(), loss.Float(), dlogits.Float(), rows, classes, dloss);
+    }
 
     private static float RowMax(ArrayView<float> logits, long start, int classes)
     {
@@ -39,9 +70,9 @@ public static class SoftmaxCrossEntropy
         }
     }
 
-    public static void ForwardKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int rows, int classes)
+    internal static void SceForwardKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int rows, int classes)
     {
-        var partial = SharedMemory.Allocate<float>(MaxGroupSize);
+        var partial = SharedMemory.Allocate<float>(ReductionMaxGroupSize);
         float mine = 0f;
         for (int row = Group.IdxX; row < rows; row += Group.DimX)
         {
@@ -53,7 +84,7 @@ public static class SoftmaxCrossEntropy
         ReduceMean(partial, mine, loss, rows);
     }
 
-    public static void BackwardKernel(
+    internal static void SceBackwardKernel(
         Index1D thread, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dloss, ArrayView<float> dlogits, int rows, int classes, int stride)
     {
         float scale = dloss[0] / rows;
@@ -72,10 +103,10 @@ public static class SoftmaxCrossEntropy
     }
 
     /// <summary>Forward and backward in one pass over the logits; the upstream gradient is the constant <paramref name="dloss"/>.</summary>
-    public static void FusedKernel(
+    internal static void SceFusedKernel(
         ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, ArrayView<float> dlogits, int rows, int classes, float dloss)
     {
-        var partial = SharedMemory.Allocate<float>(MaxGroupSize);
+        var partial = SharedMemory.Allocate<float>(ReductionMaxGroupSize);
         float scale = dloss / rows;
         float mine = 0f;
         for (int row = Group.IdxX; row < rows; row += Group.DimX)

@@ -1,19 +1,30 @@
 using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Device;
 
-namespace Trainer.Kernels.Ops;
+namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// count[0] = the number of rows whose argmax (first maximum on ties) equals the label.
 /// One group: each thread counts a strided set of rows, then thread 0 adds the partial counts
 /// in thread order, so the result needs no atomics and no zeroed output.
 /// </summary>
-public static class CountCorrect
+public sealed partial class IlgpuBackend
 {
-    public const int MaxGroupSize = 256;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int> countCorrect = null!;
 
-    public static void Kernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<int> count, int rows, int classes)
+    private void LoadCountCorrect() =>
+        countCorrect = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(CountCorrectKernel);
+
+    public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
     {
-        var partial = SharedMemory.Allocate<int>(MaxGroupSize);
+        LaunchCount++;
+        countCorrect(OneGroup, logits.Float(), labels.Int(), count.Int(), rows, classes);
+    }
+
+    internal static void CountCorrectKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<int> count, int rows, int classes)
+    {
+        var partial = SharedMemory.Allocate<int>(ReductionMaxGroupSize);
         int tid = Group.IdxX, threads = Group.DimX;
         int correct = 0;
         for (int row = tid; row < rows; row += threads)

@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// The register-tiled inner loops of the native GEMM, one per <see cref="GemmIsa"/>. Each computes
+/// an MR x NR tile: out[r, y] = Σ_p s_r[p·sP] · v[p·vStride + y], for p = 0..k−1 in order, every
+/// element one chain of fused multiply-adds starting from zero (one rounding per step), so the
+/// three paths and any split of the work give the same bits. Row r reads the broadcast operand at
+/// s + min(r, rows − 1)·sRow: rows past the edge repeat the last valid one and are not stored.
+/// The epilogue <typeparamref name="E"/> is applied in registers before each row is stored: the
+/// bias at <c>bias</c> (vector columns) or <c>bias[r]</c> (one per row, <see cref="IGemmEpilogue.RowBias"/>),
+/// the mask row r at <c>mask + r·maskStride</c>; rows past the edge read row rows − 1 again.
+/// No stackalloc and no calls in the loops, so the accumulators stay in registers.
+/// </summary>
+internal static unsafe class GemmMicroKernels
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
+        float* s4 = s + Math.Min(4, rows - 1) * sRow, s5 = s + Math.Min(5, rows - 1) * sRow, s6 = s + Math.Min(6, rows - 1) * sRow, s7 = s + Math.Min(7, rows - 1) * sRow;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        long o = 0;
+        for (int p = 0; p < k; p++, v += vStride, o += sP)
+        {
+            var b0 = Vector512.Load(v);
+            var b1 = Vector512.Load(v + 16);
+            var a = Vector512.Create(s0[o]); c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(s1[o]); c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(s2[o]); c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(s3[o]); c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(s4[o]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(s5[o]); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(s6[o]); c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(s7[o]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+        }
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
+        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride);
+        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride);
+        Store<E>(c60, c61, c + 6 * cStride, bias, mask, Math.Min(6, rows - 1), maskStride);
+        Store<E>(c70, c71, c + 7 * cStride, bias, mask, Math.Min(7, rows - 1), maskStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx2<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow;
+        float* s3 = s + Math.Min(3, rows - 1) * sRow, s4 = s + Math.Min(4, rows - 1) * sRow, s5 = s + Math.Min(5, rows - 1) * sRow;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        long o = 0;
+        for (int p = 0; p < k; p++, v += vStride, o += sP)
+        {
+            var b0 = Vector256.Load(v);
+            var b1 = Vector256.Load(v + 8);
+            var a = Vector256.Create(s0[o]); c00 = Vector256.FusedMultiplyAdd(a, b0, c00); c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+            a = Vector256.Create(s1[o]); c10 = Vector256.FusedMultiplyAdd(a, b0, c10); c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+            a = Vector256.Create(s2[o]); c20 = Vector256.FusedMultiplyAdd(a, b0, c20); c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+            a = Vector256.Create(s3[o]); c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+            a = Vector256.Create(s4[o]); c40 = Vector256.FusedMultiplyAdd(a, b0, c40); c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
+            a = Vector256.Create(s5[o]); c50 = Vector256.FusedMultiplyAdd(a, b0, c50); c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
+        }
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
+        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride);
+        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Vector128Path<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        long o = 0;
+        for (int p = 0; p < k; p++, v += vStride, o += sP)
+        {
+            var b0 = Vector128.Load(v);
+            var b1 = Vector128.Load(v + 4);
+            var a = Vector128.Create(s0[o]); c00 = Vector128.FusedMultiplyAdd(a, b0, c00); c01 = Vector128.FusedMultiplyAdd(a, b1, c01);
+            a = Vector128.Create(s1[o]); c10 = Vector128.FusedMultiplyAdd(a, b0, c10); c11 = Vector128.FusedMultiplyAdd(a, b1, c11);
+            a = Vector128.Create(s2[o]); c20 = Vector128.FusedMultiplyAdd(a, b0, c20); c21 = Vector128.FusedMultiplyAdd(a, b1, c21);
+            a = Vector128.Create(s3[o]); c30 = Vector128.FusedMultiplyAdd(a, b0, c30); c31 = Vector128.FusedMultiplyAdd(a, b1, c31);
+        }
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<E>(Vector512<float> x0, Vector512<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* b = E.RowBias ? bias + row : bias;
+        float* m = mask + row * maskStride;
+        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 16, m + 16).Store(c + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<E>(Vector256<float> x0, Vector256<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* b = E.RowBias ? bias + row : bias;
+        float* m = mask + row * maskStride;
+        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 8, m + 8).Store(c + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<E>(Vector128<float> x0, Vector128<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+        where E : struct, IGemmEpilogue
+    {
+        float* b = E.RowBias ? bias + row : bias;
+        float* m = mask + row * maskStride;
+        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 4, m + 4).Store(c + 4);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// Plain SGD, p ← p − lr·g in place, as fl(p − fl(lr·g)) like the GPU kernel (no fused multiply-add,
+/// so the one-tensor and multi-tensor forms agree bit for bit). The multi-tensor form updates every
+/// parameter in one launch from a segment table of (parameter offset, gradient offset, length)
+/// triples, in elements; its tasks are chunks of the concatenated segments.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private readonly RangeWork<SgdOp> sgd = new();
+    private readonly RangeWork<SgdMultiOp> sgdMulti = new();
+
+    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
+    {
+        if (Launch(count)) RunRange(sgd, new SgdOp(parameter.Float(), gradient.Float(), learningRate), count);
+    }
+
+    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
+    {
+        if (Launch(totalElements))
+            RunRange(sgdMulti, new SgdMultiOp(parameterBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate), totalElements);
+    }
+
+    private static void Sgd(float* p, float* g, float lr, long i, long end)
+    {
+        var rate = new Vector<float>(lr);
+        for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+            Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<float>>(p + i) - rate * Unsafe.ReadUnaligned<Vector<float>>(g + i));
+        for (; i < end; i++) p[i] = p[i] - lr * g[i];
+    }
+
+    private readonly struct SgdOp(float* p, float* g, float lr) : IRangeOp
+    {
+        public void Run(long start, long end) => Sgd(p, g, lr, start, end);
+    }
+
+    /// <summary>Elements [start, end) of the segments laid end to end.</summary>
+    private readonly struct SgdMultiOp(float* block, float* arena, int* segments, int segmentCount, float lr) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            long before = 0;
+            for (int s = 0; s < segmentCount && before < end; s++)
+            {
+                int length = segments[3 * s + 2];
+                long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
+                if (from < to)
+                    Sgd(block + segments[3 * s], arena + segments[3 * s + 1], lr, from, to);
+                before += length;
+            }
+        }
+    }
+}
