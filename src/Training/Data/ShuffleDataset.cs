@@ -46,7 +46,7 @@ public sealed class ShuffleDataset : Dataset
     /// <c>GetPermutation(epoch)[k]</c>. Computed as the identity array 0..n-1 shuffled by
     /// <see cref="SeededRandom.Shuffle{T}"/> with seed <see cref="EpochSeed"/>(<see cref="Seed"/>, epoch).
     /// </summary>
-    public int[] GetPermutation(int epoch) => Permutation(Source.GetDatasetSize(), epoch);
+    public int[] GetPermutation(int epoch) => Permutation(Source.GetDatasetSize(), Seed, epoch);
 
     /// <inheritdoc />
     public override IEnumerable<HostTensor[]> Rows(int epoch)
@@ -62,7 +62,7 @@ public sealed class ShuffleDataset : Dataset
         else
         {
             List<HostTensor[]> rows = Source.Rows(epoch).ToList();
-            int[] order = Permutation(rows.Count, epoch);
+            int[] order = Permutation(rows.Count, Seed, epoch);
             foreach (int index in order)
             {
                 yield return rows[index];
@@ -70,14 +70,21 @@ public sealed class ShuffleDataset : Dataset
         }
     }
 
-    private int[] Permutation(int count, int epoch)
+    /// <summary>The order of epoch <paramref name="epoch"/> of <paramref name="count"/> rows shuffled with <paramref name="seed"/>, as <see cref="GetPermutation"/> gives it.</summary>
+    public static int[] Permutation(int count, ulong seed, int epoch)
     {
         var order = new int[count];
-        for (int i = 0; i < count; i++)
+        Permutation(order, seed, epoch);
+        return order;
+    }
+
+    /// <summary>Fills <paramref name="order"/> with the permutation of its length for <paramref name="seed"/> and <paramref name="epoch"/>, allocating nothing.</summary>
+    public static void Permutation(int[] order, ulong seed, int epoch)
+    {
+        for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
-        new SeededRandom(EpochSeed(Seed, epoch)).Shuffle<int>(order);
-        return order;
+        new SeededRandom(EpochSeed(seed, epoch)).Shuffle<int>(order);
     }
 }

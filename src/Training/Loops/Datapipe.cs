@@ -8,6 +8,13 @@ public static class Datapipe
 {
     public const float Mean = 0.1307f, Std = 0.3081f;
 
+    /// <summary>
+    /// The same batches as <see cref="Create"/>, prepared ahead on a background thread into reused
+    /// buffers: what the training and test loops iterate.
+    /// </summary>
+    public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed) =>
+        new(source, batchSize, shuffleSeed, scale: 1f / 255f, shift: 0f, Mean, Std);
+
     public static Dataset Create(MnistDataset source, int batchSize, ulong? shuffleSeed)
     {
         Dataset dataset = source

@@ -29,6 +29,8 @@ public sealed class QuickstartJob : IDisposable
 
         TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed);
         TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);
+        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed);
+        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null);
 
         var compile = new CompileOptions(Fuse: options.Fuse);
         TrainStep = options.Mode == ExecutionMode.Graph
@@ -58,6 +60,12 @@ public sealed class QuickstartJob : IDisposable
     public MnistDataset TestData { get; }
     public Dataset TrainBatches { get; }
     public Dataset TestBatches { get; }
+
+    /// <summary>The training batches as the loops read them: <see cref="TrainBatches"/>' batches, prefetched.</summary>
+    public PrefetchingBatchLoader TrainLoader { get; }
+
+    /// <summary>The test batches as the loops read them: <see cref="TestBatches"/>' batches, prefetched.</summary>
+    public PrefetchingBatchLoader TestLoader { get; }
     public IStep TrainStep { get; }
     public IStep EvalStep { get; }
     public Session Session => session;
@@ -68,12 +76,12 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>One pass over the training set; logs like the tutorial's train_loop.</summary>
     public void TrainLoop(int epoch, TextWriter log)
     {
-        int size = TrainBatches.GetDatasetSize();
+        int size = TrainLoader.BatchCount;
         Model.SetTrain();
         int batch = 0;
-        foreach (var host in TrainBatches.CreateTupleIterator(epoch))
+        foreach (var (data, label) in TrainLoader.Batches(epoch))
         {
-            var loss = TrainStep.Call(host[0], host[1])[0];
+            var loss = TrainStep.Call(data, label)[0];
             // Reading the loss waits for the device, so only the logged steps read it, as in the tutorial.
             if (batch % 100 == 0)
                 log.WriteLine(FormattableString.Invariant($"loss: {loss.Item(),7:F6}  [{batch,3}/{size,3}]"));
@@ -85,14 +93,14 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>The tutorial's test_loop: mean batch loss and accuracy over the test set.</summary>
     public (double Accuracy, double AvgLoss) TestLoop(TextWriter log)
     {
-        int batches = TestBatches.GetDatasetSize();
+        int batches = TestLoader.BatchCount;
         Model.SetTrain(false);
         double testLoss = 0;
         long correct = 0, total = 0;
-        foreach (var host in TestBatches.CreateTupleIterator(0))
+        foreach (var (data, label) in TestLoader.Batches(0))
         {
-            var outputs = EvalStep.Call(host[0], host[1]);
-            total += host[0].Shape[0];
+            var outputs = EvalStep.Call(data, label);
+            total += data.Shape[0];
             testLoss += outputs[0].Item();
             correct += outputs[1].ToInt32Array()[0];
             session.EndStep();

@@ -1,0 +1,187 @@
+using System.Collections;
+
+namespace Trainer.Training.Data;
+
+/// <summary>
+/// The tutorial's batch pipeline — Rescale(scale, shift), Normalize(mean, std) and HWC2CHW on
+/// images, TypeCast(int32) on labels, Shuffle(seed), Batch(n) — computed straight from an
+/// <see cref="MnistDataset"/>'s bytes in one pass per batch, on a background thread that stays a
+/// few batches ahead of training, into a ring of buffers made once. In steady state a batch
+/// allocates nothing.
+/// <para>It yields exactly the batches the generic <see cref="Dataset"/> pipeline yields (same
+/// order, same bits, the same short last batch): a pixel's value depends only on its byte, so the
+/// float32 steps of Rescale then Normalize are done once per byte value into a 256-entry table,
+/// and the order is <see cref="ShuffleDataset.Permutation(int, ulong, int)"/>.</para>
+/// <para>A yielded batch is valid until the enumerator moves on (the step copies it to the device
+/// before that). One epoch is enumerated at a time; leaving the loop early, or an exception in
+/// the producer (rethrown on the consumer's thread), stops the producer thread.</para>
+/// </summary>
+public sealed class PrefetchingBatchLoader
+{
+    private readonly MnistDataset source;
+    private readonly ulong? shuffleSeed;
+    private readonly float[] table = new float[256];
+    private readonly Slot[] slots;
+    private readonly int[] order;
+    private readonly int pixels;
+    private int active;
+
+    /// <param name="depth">Batches in the ring: one being trained on, the rest being filled ahead.</param>
+    public PrefetchingBatchLoader(MnistDataset source, int batchSize, ulong? shuffleSeed,
+        float scale, float shift, float mean, float std, int depth = 3)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (batchSize <= 0) throw new DatasetException($"Batch: batch size must be positive, got {batchSize}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
+        _ = new Normalize(mean, std); // the same checks of mean and std as the generic pipeline
+        this.source = source;
+        this.shuffleSeed = shuffleSeed;
+        BatchSize = batchSize;
+        pixels = source.ImageHeight * source.ImageWidth;
+        for (int b = 0; b < 256; b++)
+        {
+            // Exactly Rescale's then Normalize's float32 operations, one rounding each.
+            float v = b * scale + shift;
+            table[b] = (v - mean) / std;
+        }
+        order = new int[source.Count];
+        int full = Math.Min(batchSize, Math.Max(source.Count, 1));
+        int tail = source.Count % batchSize;
+        slots = new Slot[depth];
+        for (int i = 0; i < depth; i++) slots[i] = new Slot(full, tail, source.ImageHeight, source.ImageWidth);
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>Batches per epoch, the last one short when the rows do not divide evenly.</summary>
+    public int BatchCount => (source.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>The batches of epoch <paramref name="epoch"/>: image data float32 [n,1,H,W] and labels int32 [n].</summary>
+    public IEnumerable<(HostTensor Data, HostTensor Label)> Batches(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        return new Epoch(this, epoch);
+    }
+
+    /// <summary>Fills <paramref name="slot"/> with batch <paramref name="batch"/>; returns the tensors holding it.</summary>
+    private (HostTensor Data, HostTensor Label) Fill(Slot slot, int batch)
+    {
+        int start = batch * BatchSize;
+        int rows = Math.Min(BatchSize, source.Count - start);
+        var (data, label) = rows == BatchSize ? slot.Full : slot.Tail!.Value;
+        var images = source.ImageBytes.Span;
+        var labels = source.LabelBytes.Span;
+        float[] x = data.AsFloat();
+        int[] y = label.AsInt32();
+        for (int r = 0; r < rows; r++)
+        {
+            int index = order[start + r];
+            var image = images.Slice(index * pixels, pixels);
+            var row = x.AsSpan(r * pixels, pixels);
+            for (int p = 0; p < row.Length; p++) row[p] = table[image[p]];
+            y[r] = labels[index];
+        }
+        return (data, label);
+    }
+
+    /// <summary>One ring buffer: the full-size batch and, when the set does not divide evenly, the short last one.</summary>
+    private sealed class Slot
+    {
+        public Slot(int rows, int tail, int height, int width)
+        {
+            Full = (new HostTensor([rows, 1, height, width], new float[rows * height * width]), new HostTensor([rows], new int[rows]));
+            if (tail > 0)
+                Tail = (new HostTensor([tail, 1, height, width], new float[tail * height * width]), new HostTensor([tail], new int[tail]));
+        }
+
+        public (HostTensor Data, HostTensor Label) Full { get; }
+        public (HostTensor Data, HostTensor Label)? Tail { get; }
+        public (HostTensor Data, HostTensor Label) Ready;
+    }
+
+    /// <summary>One epoch's enumeration: a producer thread fills slots ahead; the consumer hands each back on its next move.</summary>
+    private sealed class Epoch(PrefetchingBatchLoader loader, int epoch) : IEnumerable<(HostTensor, HostTensor)>, IEnumerator<(HostTensor, HostTensor)>
+    {
+        private readonly SemaphoreSlim free = new(loader.slots.Length);
+        private readonly SemaphoreSlim filled = new(0);
+        private Thread? producer;
+        private volatile bool stopping;
+        private Exception? failure;
+        private int next;
+        private bool holding;
+        private bool started;
+
+        public (HostTensor, HostTensor) Current { get; private set; }
+        object IEnumerator.Current => Current;
+
+        public IEnumerator<(HostTensor, HostTensor)> GetEnumerator()
+        {
+            if (started) throw new InvalidOperationException("an epoch's batches can be enumerated once");
+            return this;
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public bool MoveNext()
+        {
+            if (!started) Start();
+            if (holding)
+            {
+                holding = false;
+                free.Release();
+            }
+            if (next >= loader.BatchCount) return false;
+            filled.Wait();
+            if (failure is { } e) throw new DatasetException($"{loader.source.Source}: preparing batch {next} failed: {e.Message}", e);
+            Current = loader.slots[next % loader.slots.Length].Ready;
+            next++;
+            holding = true;
+            return true;
+        }
+
+        private void Start()
+        {
+            if (Interlocked.Exchange(ref loader.active, 1) != 0)
+                throw new InvalidOperationException("one epoch of a PrefetchingBatchLoader is enumerated at a time");
+            started = true;
+            if (loader.shuffleSeed is { } seed) ShuffleDataset.Permutation(loader.order, seed, epoch);
+            else for (int i = 0; i < loader.order.Length; i++) loader.order[i] = i;
+            producer = new Thread(Produce) { IsBackground = true, Name = "trainer batch prefetch" };
+            producer.Start();
+        }
+
+        private void Produce()
+        {
+            try
+            {
+                for (int batch = 0; batch < loader.BatchCount; batch++)
+                {
+                    free.Wait();
+                    if (stopping) return;
+                    var slot = loader.slots[batch % loader.slots.Length];
+                    slot.Ready = loader.Fill(slot, batch);
+                    filled.Release();
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                filled.Release();
+            }
+        }
+
+        public void Reset() => throw new NotSupportedException("start a new epoch with Batches(epoch)");
+
+        public void Dispose()
+        {
+            if (!started || producer is null) return;
+            stopping = true;
+            free.Release(); // wakes a producer waiting for a slot
+            producer.Join();
+            producer = null;
+            free.Dispose();
+            filled.Dispose();
+            Volatile.Write(ref loader.active, 0);
+        }
+    }
+}
