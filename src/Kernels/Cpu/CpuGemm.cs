@@ -24,6 +24,16 @@ public sealed unsafe class CpuGemm : IDisposable
     /// <summary>Below this many multiply-adds a GEMM runs on the calling thread: waking workers would cost more.</summary>
     internal const long InlineWork = 1 << 19;
 
+    /// <summary>Register tiles of rows per task.</summary>
+    private const int TileRows = 4;
+
+    /// <summary>
+    /// Longest run of p a microkernel call covers: 256 rows of a 32-wide vector panel are 32 KiB and
+    /// stay in L1 while a task's tiles reuse them. Longer K is split into even blocks whose partial
+    /// sums wait in scratch.
+    /// </summary>
+    private const int KBlock = 256;
+
     private readonly WorkerPool pool;
     private readonly int mr, nr;
     private readonly TileWork tiles;
@@ -53,7 +63,7 @@ public sealed unsafe class CpuGemm : IDisposable
         tileScratch = new float*[pool.Threads];
         panelScratch = new float*[pool.Threads];
         for (int w = 0; w < pool.Threads; w++)
-            tileScratch[w] = Alloc(mr * nr);
+            tileScratch[w] = Alloc((TileRows + 1) * mr * nr);
     }
 
     public GemmIsa Path { get; }
@@ -108,40 +118,40 @@ public sealed unsafe class CpuGemm : IDisposable
             panelScratchK = k;
         }
         // Tasks: a panel of NR vector columns by a block of up to 4 register tiles of rows.
-        t.RowBlock = 4 * mr;
+        t.RowBlock = TileRows * mr;
         t.Panels = panels;
         int tasks = panels * ((t.X + t.RowBlock - 1) / t.RowBlock);
         if (work < InlineWork) for (int q = 0; q < tasks; q++) t.Execute(q, 0);
         else pool.Run(t, tasks);
     }
 
-    private void Micro<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+    private void Micro<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
         where E : struct, IGemmEpilogue
     {
         switch (Path)
         {
-            case GemmIsa.Avx512: GemmMicroKernels.Avx512<E>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case GemmIsa.Avx2: GemmMicroKernels.Avx2<E>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            default: GemmMicroKernels.Vector128Path<E>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
+            case GemmIsa.Avx512: GemmMicroKernels.Avx512<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case GemmIsa.Avx2: GemmMicroKernels.Avx2<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            default: GemmMicroKernels.Vector128Path<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
         }
     }
 
     /// <summary>The microkernel with the epilogue <paramref name="flags"/> compiled in (<see cref="GemmEpilogue"/>'s bits); row-bias forms for transposed tiles.</summary>
-    private void Micro(int flags, bool rowBias, float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+    private void Micro(int flags, bool rowBias, float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
     {
         switch (rowBias ? flags | 8 : flags)
         {
-            case 0: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 1: Micro<GemmEpilogues.Bias>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 2: case 10: Micro<GemmEpilogues.Relu>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 3: Micro<GemmEpilogues.BiasRelu>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 4: Micro<GemmEpilogues.Mask>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 5: Micro<GemmEpilogues.BiasMask>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 6: Micro<GemmEpilogues.ReluMask>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 7: Micro<GemmEpilogues.BiasReluMask>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 8: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 9: Micro<GemmEpilogues.RowBias>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
-            case 11: Micro<GemmEpilogues.RowBiasRelu>(v, vStride, s, sRow, sP, rows, k, c, cStride, bias, mask, maskStride); break;
+            case 0: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 1: Micro<GemmEpilogues.Bias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 2: case 10: Micro<GemmEpilogues.Relu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 3: Micro<GemmEpilogues.BiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 4: Micro<GemmEpilogues.Mask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 5: Micro<GemmEpilogues.BiasMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 6: Micro<GemmEpilogues.ReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 7: Micro<GemmEpilogues.BiasReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 8: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 9: Micro<GemmEpilogues.RowBias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case 11: Micro<GemmEpilogues.RowBiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
             default: throw new ArgumentOutOfRangeException(nameof(flags), flags, "row-bias tiles take no mask in registers");
         }
     }
@@ -194,19 +204,36 @@ public sealed unsafe class CpuGemm : IDisposable
                     for (int y = width; y < nr; y++) dst[y] = 0f;
                 }
             }
-            int xEnd = Math.Min(X, (block + 1) * RowBlock);
+            int xStart = block * RowBlock, xEnd = Math.Min(X, xStart + RowBlock);
             int flags = Epilogue.Flags;
-            for (int x0 = block * RowBlock; x0 < xEnd; x0 += mr)
+            int blocks = Math.Max(1, (K + KBlock - 1) / KBlock), kc = (K + blocks - 1) / blocks;
+            float* partials = gemm.tileScratch[worker];
+            float* tile = partials + TileRows * mr * nr;
+            // Every block of p but the last: partial sums of each tile of the task into scratch.
+            for (int b = 0; b < blocks - 1; b++)
+            {
+                long p0 = (long)b * kc;
+                for (int x0 = xStart, t = 0; x0 < xEnd; x0 += mr, t++)
+                {
+                    float* partial = partials + t * mr * nr;
+                    gemm.Micro(0, rowBias: false, v + p0 * vStride, vStride, S + x0 * SRow + p0 * SP, SRow, SP, Math.Min(mr, X - x0), kc,
+                        b == 0 ? null : partial, partial, nr, null, null, 0);
+                }
+            }
+            long last = (long)(blocks - 1) * kc;
+            int kLast = K - (int)last;
+            v += last * vStride;
+            for (int x0 = xStart, t = 0; x0 < xEnd; x0 += mr, t++)
             {
                 int rows = Math.Min(mr, X - x0);
-                float* s = S + x0 * SRow;
-                float* tile = gemm.tileScratch[worker];
+                float* s = S + x0 * SRow + last * SP;
+                float* init = blocks > 1 ? partials + t * mr * nr : null;
                 if (Transposed)
                 {
                     // Tile row r is output column j = x0 + r, so its bias is one scalar per row
                     // (applied in registers with the ReLU); each output row i then gets `rows`
                     // consecutive values, and a mask, applied last, is applied here.
-                    gemm.Micro(flags & 3, rowBias: true, v, vStride, s, SRow, SP, rows, K, tile, nr, Bias + x0, null, 0);
+                    gemm.Micro(flags & 3, rowBias: true, v, vStride, s, SRow, SP, rows, kLast, init, tile, nr, Bias + x0, null, 0);
                     for (int y = 0; y < width; y++)
                     {
                         long i = y0 + y;
@@ -222,7 +249,7 @@ public sealed unsafe class CpuGemm : IDisposable
                     // A full panel: the epilogue in registers, straight into C when the rows are full too.
                     bool direct = rows == mr;
                     float* c = direct ? C + (long)x0 * N + y0 : tile;
-                    gemm.Micro(flags, rowBias: false, v, vStride, s, SRow, SP, rows, K, c, direct ? N : nr,
+                    gemm.Micro(flags, rowBias: false, v, vStride, s, SRow, SP, rows, kLast, init, c, direct ? N : nr,
                         Bias + y0, Mask + (long)x0 * N + y0, N);
                     if (!direct)
                         for (int r = 0; r < rows; r++)
@@ -231,7 +258,7 @@ public sealed unsafe class CpuGemm : IDisposable
                 else
                 {
                     // A ragged panel: bias and mask rows end before the vectors do, so the epilogue is scalar here.
-                    gemm.Micro(0, rowBias: false, v, vStride, s, SRow, SP, rows, K, tile, nr, null, null, 0);
+                    gemm.Micro(0, rowBias: false, v, vStride, s, SRow, SP, rows, kLast, init, tile, nr, null, null, 0);
                     for (int r = 0; r < rows; r++)
                         for (int y = 0; y < width; y++)
                             C[(long)(x0 + r) * N + y0 + y] = Finish(tile[r * nr + y], x0 + r, y0 + y, N, Epilogue, Bias, Mask);

@@ -6,7 +6,9 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>
 /// The register-tiled inner loops of the native GEMM, one per <see cref="GemmIsa"/>. Each computes
 /// an MR x NR tile: out[r, y] = Σ_p s_r[p·sP] · v[p·vStride + y], for p = 0..k−1 in order, every
-/// element one chain of fused multiply-adds starting from zero (one rounding per step), so the
+/// element one chain of fused multiply-adds (one rounding per step) starting from zero, or from
+/// the partial sums at <c>init</c> (a tile with row stride NR) to continue the chain over a later
+/// block of p: a float32 partial sum stored and reloaded is exact, so blocking changes nothing. So the
 /// three paths and any split of the work give the same bits. Row r reads the broadcast operand at
 /// s + min(r, rows − 1)·sRow: rows past the edge repeat the last valid one and are not stored.
 /// The epilogue <typeparamref name="E"/> is applied in registers before each row is stored: the
@@ -17,13 +19,23 @@ namespace Trainer.Kernels.Cpu;
 internal static unsafe class GemmMicroKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Avx512<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
         float* s4 = s + Math.Min(4, rows - 1) * sRow, s5 = s + Math.Min(5, rows - 1) * sRow, s6 = s + Math.Min(6, rows - 1) * sRow, s7 = s + Math.Min(7, rows - 1) * sRow;
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        if (init != null)
+        {
+            c00 = Vector512.Load(init + 0); c01 = Vector512.Load(init + 16);
+            c10 = Vector512.Load(init + 32); c11 = Vector512.Load(init + 48);
+            c20 = Vector512.Load(init + 64); c21 = Vector512.Load(init + 80);
+            c30 = Vector512.Load(init + 96); c31 = Vector512.Load(init + 112);
+            c40 = Vector512.Load(init + 128); c41 = Vector512.Load(init + 144);
+            c50 = Vector512.Load(init + 160); c51 = Vector512.Load(init + 176);
+            c60 = Vector512.Load(init + 192); c61 = Vector512.Load(init + 208);
+            c70 = Vector512.Load(init + 224); c71 = Vector512.Load(init + 240);
+        }
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
@@ -49,13 +61,21 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Avx2<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow;
         float* s3 = s + Math.Min(3, rows - 1) * sRow, s4 = s + Math.Min(4, rows - 1) * sRow, s5 = s + Math.Min(5, rows - 1) * sRow;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (init != null)
+        {
+            c00 = Vector256.Load(init + 0); c01 = Vector256.Load(init + 8);
+            c10 = Vector256.Load(init + 16); c11 = Vector256.Load(init + 24);
+            c20 = Vector256.Load(init + 32); c21 = Vector256.Load(init + 40);
+            c30 = Vector256.Load(init + 48); c31 = Vector256.Load(init + 56);
+            c40 = Vector256.Load(init + 64); c41 = Vector256.Load(init + 72);
+            c50 = Vector256.Load(init + 80); c51 = Vector256.Load(init + 88);
+        }
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
@@ -77,11 +97,18 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vector128Path<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Vector128Path<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        if (init != null)
+        {
+            c00 = Vector128.Load(init + 0); c01 = Vector128.Load(init + 4);
+            c10 = Vector128.Load(init + 8); c11 = Vector128.Load(init + 12);
+            c20 = Vector128.Load(init + 16); c21 = Vector128.Load(init + 20);
+            c30 = Vector128.Load(init + 24); c31 = Vector128.Load(init + 28);
+        }
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
