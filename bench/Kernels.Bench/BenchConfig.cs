@@ -50,8 +50,8 @@ public static class BenchConfig
     {
         if (benchmarkCase.Descriptor.Type != typeof(GemmBenchmarks)) return true;
         string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        if (method == nameof(GemmBenchmarks.RegisterBlocked)) return BenchDevice.IsCpu;
-        if (method == nameof(GemmBenchmarks.Tiled) && BenchDevice.IsCpu)
+        if (method == nameof(GemmBenchmarks.RegisterBlocked)) return BenchDevice.IlgpuIsCpu;
+        if (method == nameof(GemmBenchmarks.Tiled) && BenchDevice.IlgpuIsCpu)
             return benchmarkCase.Parameters["Shape"] is GemmShapes.TiledOnCpu;
         return true;
     }

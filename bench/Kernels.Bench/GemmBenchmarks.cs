@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ilgpu;
 using Trainer.Kernels.Ops;
 
 namespace Trainer.Kernels.Bench;
@@ -27,7 +28,7 @@ public class GemmBenchmarks
     public void Setup(GemmVariant variant)
     {
         shape = GemmShapes.Parse(Shape);
-        backend = BenchDevice.Open(variant);
+        backend = BenchDevice.OpenIlgpu(variant);
         data = new DeviceData(backend, seed: 1);
         a = data.Uniform(shape.M * shape.K);
         b = data.Uniform(shape.K * shape.N);

@@ -4,7 +4,7 @@ using Trainer.Kernels.Ops;
 namespace Trainer.Kernels.Bench;
 
 /// <summary>
-/// The GEMMs of one training step of the 784-512-512-10 MLP at batch 64, written
+/// The eight GEMMs of one training step of the 784-512-512-10 MLP at batch 64, written
 /// "layout MxNxK" (nt: B transposed, the forward X·Wᵀ; nn: dX = dY·W; tn: dW = dYᵀ·X).
 /// </summary>
 public static class GemmShapes
@@ -14,9 +14,11 @@ public static class GemmShapes
         "nt 64x512x784",  // layer 1 forward
         "nt 64x512x512",  // layer 2 forward
         "nt 64x10x512",   // layer 3 forward
+        "nn 64x512x10",   // dH2 = dY·W3
         "nn 64x512x512",  // dH1 = dH2·W2
-        "tn 512x784x64",  // dW1 = dH1ᵀ·X
+        "tn 10x512x64",   // dW3 = dYᵀ·H2
         "tn 512x512x64",  // dW2 = dH2ᵀ·H1
+        "tn 512x784x64",  // dW1 = dH1ᵀ·X
     ];
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ilgpu;
 
 namespace Trainer.Kernels.Bench;
 
@@ -19,6 +20,7 @@ public static class Program
         {
             Console.WriteLine(BenchDevice.Describe());
             if (args.Contains("--probe")) return Probe();
+            if (args.Contains("--native-probe")) return NativeProbe();
             if (args.Length == 0) args = ["--filter", "*"];
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
             return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
@@ -28,6 +30,33 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>The native GEMM at every shape on 1 and 2 threads: the median of 200 calls after 20 warm-up calls, in GFLOP/s.</summary>
+    private static int NativeProbe()
+    {
+        foreach (int threads in new[] { 1, 2 })
+        {
+            foreach (string shape in GemmShapes.All)
+            {
+                var bench = new NativeGemmBenchmarks { Shape = shape, Threads = threads };
+                bench.Setup();
+                for (int i = 0; i < 20; i++) bench.Native();
+                var times = new double[200];
+                var clock = new Stopwatch();
+                for (int i = 0; i < times.Length; i++)
+                {
+                    clock.Restart();
+                    bench.Native();
+                    times[i] = clock.Elapsed.TotalMilliseconds;
+                }
+                bench.Cleanup();
+                Array.Sort(times);
+                double median = times[times.Length / 2];
+                Console.WriteLine($"native {threads} thread(s)  {shape,-14}  median {median * 1000,9:F1} us  {GemmShapes.Parse(shape).Flops / median / 1e6,8:F1} GFLOP/s");
+            }
+        }
+        return 0;
     }
 
     /// <summary>A quick look without BenchmarkDotNet: the median of 5 timed calls after one warm-up call.</summary>

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""MindSpore's MNIST quick-start job in PyTorch on the CPU: the reference `bench/cpu-vs-torch.sh`
+times `trainer train --device cpu` against.
+
+Same model (Flatten, Linear 784-512, ReLU, Linear 512-512, ReLU, Linear 512-10), same loss
+(cross-entropy), SGD(lr=0.01), batch 64, the same IDX files, normalised (x/255 - 0.1307)/0.3081
+and reshuffled every epoch, the tutorial's log every 100 batches (which reads the loss, as the
+trainer does), then the test loop. Written the fastest plain way PyTorch allows: the whole set is
+normalised once up front and batches are index slices, so the timed loop is the training itself.
+
+    /usr/bin/python3 bench/torch_train.py --data /usr/share/datasets/fashion-mnist --threads 1
+
+Prints one JSON line last: {"threads", "epochs", "train_s" (per epoch), "test_accuracy", ...}.
+"""
+import argparse
+import gzip
+import json
+import os
+import struct
+import sys
+import time
+
+import torch
+from torch import nn
+
+NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+         "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+
+
+def read_idx(path, magic):
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    found, = struct.unpack(">i", raw[:4])
+    if found != magic:
+        sys.exit(f"error: {path}: bad magic number 0x{found:08x}, expected 0x{magic:08x}")
+    dims = struct.unpack(f">{magic & 0xff}i", raw[4:4 + 4 * (magic & 0xff)])
+    return torch.frombuffer(bytearray(raw[4 + 4 * len(dims):]), dtype=torch.uint8).reshape(dims)
+
+
+def find(directory, name):
+    for candidate in (name, name + ".gz"):
+        path = os.path.join(directory, candidate)
+        if os.path.exists(path):
+            return path
+    sys.exit(f"error: data directory '{directory}' has no {name} or {name}.gz")
+
+
+def load(directory, usage):
+    images_name, labels_name = NAMES[usage]
+    images = read_idx(find(directory, images_name), 0x803)
+    labels = read_idx(find(directory, labels_name), 0x801)
+    x = ((images.float() * (1.0 / 255.0)) - 0.1307) / 0.3081
+    return x.unsqueeze(1).contiguous(), labels.long()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    if a.threads < 1 or a.epochs < 1 or a.batch_size < 1:
+        sys.exit("error: --threads, --epochs and --batch-size must be positive")
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    train_x, train_y = load(a.data, "train")
+    test_x, test_y = load(a.data, "test")
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=a.lr)
+    size = (train_x.shape[0] + a.batch_size - 1) // a.batch_size
+    train_s = []
+    accuracy = avg_loss = float("nan")
+    for epoch in range(a.epochs):
+        print(f"Epoch {epoch + 1}\n-------------------------------")
+        order = torch.randperm(train_x.shape[0], generator=torch.Generator().manual_seed(a.seed + epoch))
+        model.train()
+        start = time.perf_counter()
+        for batch in range(size):
+            idx = order[batch * a.batch_size:(batch + 1) * a.batch_size]
+            loss = loss_fn(model(train_x[idx]), train_y[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if batch % 100 == 0:
+                print(f"loss: {loss.item():>7f}  [{batch:>3d}/{size:>3d}]")
+        train_s.append(time.perf_counter() - start)
+        model.eval()
+        correct, total_loss, batches = 0, 0.0, 0
+        with torch.no_grad():
+            for s in range(0, test_x.shape[0], a.batch_size):
+                pred = model(test_x[s:s + a.batch_size])
+                total_loss += loss_fn(pred, test_y[s:s + a.batch_size]).item()
+                correct += (pred.argmax(1) == test_y[s:s + a.batch_size]).sum().item()
+                batches += 1
+        accuracy, avg_loss = correct / test_x.shape[0], total_loss / batches
+        print(f"Test: \n Accuracy: {100 * accuracy:>0.1f}%, Avg loss: {avg_loss:>8f} \n")
+    print(json.dumps({"framework": f"torch {torch.__version__}", "threads": a.threads, "epochs": a.epochs,
+                      "batch_size": a.batch_size, "train_s": train_s, "test_accuracy": accuracy, "avg_loss": avg_loss}))
+
+
+if __name__ == "__main__":
+    main()
