@@ -53,6 +53,9 @@ public sealed class PrefetchingBatchLoader
 
     public int BatchSize { get; }
 
+    /// <summary>Called on the producer thread before each batch is filled; tests use it to inject a failure.</summary>
+    internal Action<int>? BeforeFill { get; set; }
+
     /// <summary>Batches per epoch, the last one short when the rows do not divide evenly.</summary>
     public int BatchCount => (source.Count + BatchSize - 1) / BatchSize;
 
@@ -107,6 +110,7 @@ public sealed class PrefetchingBatchLoader
         private Thread? producer;
         private volatile bool stopping;
         private Exception? failure;
+        private int failedBatch = -1;
         private int next;
         private bool holding;
         private bool started;
@@ -132,7 +136,12 @@ public sealed class PrefetchingBatchLoader
             }
             if (next >= loader.BatchCount) return false;
             filled.Wait();
-            if (failure is { } e) throw new DatasetException($"{loader.source.Source}: preparing batch {next} failed: {e.Message}", e);
+            // Batches filled before the failure are still good; the failure surfaces at its own batch.
+            if (next == Volatile.Read(ref failedBatch) && failure is { } e)
+            {
+                filled.Release(); // so a caller that retries gets the same error instead of blocking
+                throw new DatasetException($"{loader.source.Source}: preparing batch {next} failed: {e.Message}", e);
+            }
             Current = loader.slots[next % loader.slots.Length].Ready;
             next++;
             holding = true;
@@ -152,12 +161,14 @@ public sealed class PrefetchingBatchLoader
 
         private void Produce()
         {
+            int batch = 0;
             try
             {
-                for (int batch = 0; batch < loader.BatchCount; batch++)
+                for (; batch < loader.BatchCount; batch++)
                 {
                     free.Wait();
                     if (stopping) return;
+                    loader.BeforeFill?.Invoke(batch);
                     var slot = loader.slots[batch % loader.slots.Length];
                     slot.Ready = loader.Fill(slot, batch);
                     filled.Release();
@@ -166,6 +177,7 @@ public sealed class PrefetchingBatchLoader
             catch (Exception e)
             {
                 failure = e;
+                Volatile.Write(ref failedBatch, batch);
                 filled.Release();
             }
         }

@@ -92,6 +92,19 @@ public sealed class PrefetchingBatchLoaderTests
     }
 
     [Fact]
+    public void A_failure_in_the_producer_surfaces_at_its_batch_on_the_consumer_thread()
+    {
+        var loader = Loader(BuiltInMnist.Test, 64, 2);
+        loader.BeforeFill = batch => { if (batch == 5) throw new IOException("disk went away"); };
+        using var batches = loader.Batches(0).GetEnumerator();
+        for (int i = 0; i < 5; i++) Assert.True(batches.MoveNext()); // the good batches before it arrive intact
+        var e = Assert.Throws<DatasetException>(() => batches.MoveNext());
+        Assert.Equal("built-in mnist-10k: preparing batch 5 failed: disk went away", e.Message);
+        Assert.IsType<IOException>(e.InnerException);
+        Assert.Throws<DatasetException>(() => batches.MoveNext()); // again, not a hang
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused_before_any_thread_starts()
     {
         Assert.Throws<DatasetException>(() => Loader(BuiltInMnist.Test, 0, null));
