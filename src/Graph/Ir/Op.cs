@@ -18,7 +18,7 @@ public sealed record Op
     /// <summary>MatMul: what the kernel applies to each result (bias, ReLU, ReLU-backward mask).</summary>
     public int Epilogue { get; init; }
 
-    /// <summary>Fill: the value; SgdUpdate: the learning rate; SoftmaxCrossEntropyFused: the upstream gradient.</summary>
+    /// <summary>Fill: the value; SgdUpdate and a MatMul with the SGD epilogue: the learning rate; SoftmaxCrossEntropyFused: the upstream gradient.</summary>
     public float Scalar { get; init; }
 
     /// <summary>Reshape: the target shape; Input/Parameter/Fill: the shape.</summary>
@@ -53,6 +53,7 @@ public sealed record Op
             case OpKind.MatMul:
                 attrs.Add($"{(TransposeA ? 't' : 'n')}{(TransposeB ? 't' : 'n')}");
                 if (Epilogue != 0) attrs.Add(new GemmEpilogue(Epilogue).ToString());
+                if ((Epilogue & GemmEpilogue.SgdFlag) != 0) attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
                 break;
             case OpKind.Reshape:
                 attrs.Add(Shape is null ? "?" : "[" + string.Join(",", Shape) + "]");

@@ -7,7 +7,9 @@ namespace Trainer.Graph.Ops;
 /// <summary>
 /// Y = op(A)·op(B) on 2-D float tensors, optionally with a fused epilogue (bias, ReLU, ReLU-backward
 /// mask) whose extra inputs follow A and B in that order. Users only make plain MatMuls; the
-/// epilogue comes from fusion passes.
+/// epilogue comes from fusion passes. With the SGD epilogue (alone) the third input is a parameter
+/// P of the output's shape and the node has no output: it updates P ← P − lr·op(A)·op(B) in place,
+/// lr in <see cref="Op.Scalar"/>.
 /// </summary>
 public sealed class MatMulOp : OpDefinition
 {
@@ -23,7 +25,8 @@ public sealed class MatMulOp : OpDefinition
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
         var e = new GemmEpilogue(op.Epilogue);
-        int expected = 2 + (e.HasBias ? 1 : 0) + (e.HasMask ? 1 : 0);
+        if (e.HasSgd && op.Epilogue != GemmEpilogue.SgdFlag) throw Mismatch(op, inputs, "the SGD epilogue goes alone");
+        int expected = 2 + (e.HasBias ? 1 : 0) + (e.HasMask ? 1 : 0) + (e.HasSgd ? 1 : 0);
         ExpectInputs(op, inputs, expected);
         TensorType a = inputs[0], b = inputs[1];
         if (a.Rank != 2 || b.Rank != 2) throw Mismatch(op, inputs, "both operands must be 2-D");
@@ -37,6 +40,12 @@ public sealed class MatMulOp : OpDefinition
             throw Mismatch(op, inputs, $"bias must be [{n}]");
         if (e.HasMask && !inputs[next].Shape.AsSpan().SequenceEqual([m, n]))
             throw Mismatch(op, inputs, $"mask must be [{m},{n}]");
+        if (e.HasSgd)
+        {
+            ExpectFloat(op, inputs, 2);
+            if (!inputs[2].Shape.AsSpan().SequenceEqual([m, n])) throw Mismatch(op, inputs, $"the updated parameter must be [{m},{n}]");
+            return [];
+        }
         return [TensorType.Float(m, n)];
     }
 
@@ -69,16 +78,19 @@ public sealed class MatMulOp : OpDefinition
         return [da, db];
     }
 
+    public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) =>
+        new GemmEpilogue(op.Epilogue).HasSgd ? [2] : [];
+
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         var (m, n, k) = Dimensions(op, inputTypes[0], inputTypes[1]);
         var shape = GemmShape.For(m, n, k, op.TransposeA, op.TransposeB);
-        var epilogue = new GemmEpilogue(op.Epilogue);
+        var epilogue = new GemmEpilogue(op.Epilogue, op.Scalar);
         int next = 2;
         DeviceBuffer? bias = epilogue.HasBias ? inputs[next++] : null;
         DeviceBuffer? mask = epilogue.HasMask ? inputs[next] : null;
-        DeviceBuffer a = inputs[0], bm = inputs[1], c = outputs[0];
+        DeviceBuffer a = inputs[0], bm = inputs[1], c = epilogue.HasSgd ? inputs[2] : outputs[0];
         return new BoundKernel($"gemm {op}", () => backend.Gemm(a, bm, c, shape, epilogue, bias, mask));
     }
 }

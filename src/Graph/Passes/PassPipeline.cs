@@ -29,6 +29,7 @@ public sealed class PassPipeline
             list.Add(new GemmEpilogueFusion());
             list.Add(new ReluBackwardFusion());
             list.Add(new SoftmaxCrossEntropyFusion());
+            list.Add(new GemmSgdFusion());
             list.Add(new SgdUpdateBatching());
         }
         list.Add(new DeadNodeElimination());

@@ -9,7 +9,8 @@ namespace Trainer.Kernels.Cpu;
 /// C = op(A)·op(B) with the bias / ReLU / ReLU-mask epilogue, in plain C# over raw pointers, split
 /// over a <see cref="WorkerPool"/> by output tiles.
 /// <para>Every output C[i,j] is one chain of fused multiply-adds over p = 0..K−1 in order, starting
-/// from zero, followed by the epilogue (acc + bias[j], then ReLU, then zero where !(mask[i,j] &gt; 0)).
+/// from zero, followed by the epilogue (acc + bias[j], then ReLU, then zero where !(mask[i,j] &gt; 0);
+/// or, for the SGD epilogue, C[i,j] − lr·acc).
 /// Tiling, thread count and vector width change which thread computes an output and with which
 /// instructions, never that chain, so results are bit-identical across all of them.</para>
 /// <para>One operand is read as vectors along an output dimension, the other broadcast a scalar at a
@@ -73,6 +74,8 @@ public sealed unsafe class CpuGemm : IDisposable
     public void Run(float* a, float* b, float* c, GemmShape shape, GemmEpilogue epilogue, float* bias, float* mask)
     {
         int m = shape.M, n = shape.N, k = shape.K;
+        if (epilogue.HasSgd && epilogue.Flags != GemmEpilogue.SgdFlag)
+            throw new ArgumentException($"the SGD epilogue goes alone, got {epilogue}", nameof(epilogue));
         if ((long)m * n == 0) return;
         var t = tiles;
         t.C = c; t.N = n; t.K = k; t.Epilogue = epilogue; t.Bias = bias; t.Mask = mask;
@@ -125,40 +128,42 @@ public sealed unsafe class CpuGemm : IDisposable
         else pool.Run(t, tasks);
     }
 
-    private void Micro<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
+    private void Micro<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         switch (Path)
         {
-            case GemmIsa.Avx512: GemmMicroKernels.Avx512<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case GemmIsa.Avx2: GemmMicroKernels.Avx2<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            default: GemmMicroKernels.Vector128Path<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
+            case GemmIsa.Avx512: GemmMicroKernels.Avx512<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case GemmIsa.Avx2: GemmMicroKernels.Avx2<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            default: GemmMicroKernels.Vector128Path<E>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
         }
     }
 
     /// <summary>The microkernel with the epilogue <paramref name="flags"/> compiled in (<see cref="GemmEpilogue"/>'s bits); row-bias forms for transposed tiles.</summary>
-    private void Micro(int flags, bool rowBias, float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
+    private void Micro(int flags, bool rowBias, float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride, float lr = 0f)
     {
-        switch (rowBias ? flags | 8 : flags)
+        switch (rowBias ? flags | 16 : flags)
         {
-            case 0: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 1: Micro<GemmEpilogues.Bias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 2: case 10: Micro<GemmEpilogues.Relu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 3: Micro<GemmEpilogues.BiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 4: Micro<GemmEpilogues.Mask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 5: Micro<GemmEpilogues.BiasMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 6: Micro<GemmEpilogues.ReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 7: Micro<GemmEpilogues.BiasReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 8: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 9: Micro<GemmEpilogues.RowBias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            case 11: Micro<GemmEpilogues.RowBiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride); break;
-            default: throw new ArgumentOutOfRangeException(nameof(flags), flags, "row-bias tiles take no mask in registers");
+            case 0: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 1: Micro<GemmEpilogues.Bias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 2: case 18: Micro<GemmEpilogues.Relu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 3: Micro<GemmEpilogues.BiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 4: Micro<GemmEpilogues.Mask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 5: Micro<GemmEpilogues.BiasMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 6: Micro<GemmEpilogues.ReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 7: Micro<GemmEpilogues.BiasReluMask>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 8: Micro<GemmEpilogues.Sgd>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 16: Micro<GemmEpilogues.None>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 17: Micro<GemmEpilogues.RowBias>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            case 19: Micro<GemmEpilogues.RowBiasRelu>(v, vStride, s, sRow, sP, rows, k, init, c, cStride, bias, mask, maskStride, lr); break;
+            default: throw new ArgumentOutOfRangeException(nameof(flags), flags, "no such epilogue in registers (row-bias tiles take no mask or SGD there)");
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(float acc, long i, int j, int n, GemmEpilogue e, float* bias, float* mask)
+    private static float Finish(float acc, long i, int j, int n, GemmEpilogue e, float* bias, float* mask, float* c)
     {
+        if (e.HasSgd) return c[i * n + j] - e.LearningRate * acc;
         if (e.HasBias) acc += bias[j];
         if (e.HasRelu) acc = acc > 0f ? acc : 0f;
         if (e.HasMask && !(mask[i * n + j] > 0f)) acc = 0f;
@@ -238,7 +243,9 @@ public sealed unsafe class CpuGemm : IDisposable
                     {
                         long i = y0 + y;
                         float* c = C + i * N + x0;
-                        if ((flags & GemmEpilogue.MaskFlag) == 0)
+                        if ((flags & GemmEpilogue.SgdFlag) != 0)
+                            for (int r = 0; r < rows; r++) c[r] = c[r] - Epilogue.LearningRate * tile[r * nr + y];
+                        else if ((flags & GemmEpilogue.MaskFlag) == 0)
                             for (int r = 0; r < rows; r++) c[r] = tile[r * nr + y];
                         else
                             for (int r = 0; r < rows; r++) c[r] = Mask[i * N + x0 + r] > 0f ? tile[r * nr + y] : 0f;
@@ -249,11 +256,18 @@ public sealed unsafe class CpuGemm : IDisposable
                     // A full panel: the epilogue in registers, straight into C when the rows are full too.
                     bool direct = rows == mr;
                     float* c = direct ? C + (long)x0 * N + y0 : tile;
-                    gemm.Micro(flags, rowBias: false, v, vStride, s, SRow, SP, rows, kLast, init, c, direct ? N : nr,
-                        Bias + y0, Mask + (long)x0 * N + y0, N);
+                    // An SGD epilogue reads C, so into scratch it goes without, and is applied on the copy.
+                    gemm.Micro(direct ? flags : flags & ~GemmEpilogue.SgdFlag, rowBias: false, v, vStride, s, SRow, SP, rows, kLast, init, c, direct ? N : nr,
+                        Bias + y0, Mask + (long)x0 * N + y0, N, Epilogue.LearningRate);
                     if (!direct)
                         for (int r = 0; r < rows; r++)
-                            for (int y = 0; y < nr; y++) C[(long)(x0 + r) * N + y0 + y] = tile[r * nr + y];
+                        {
+                            float* row = C + (long)(x0 + r) * N + y0;
+                            if ((flags & GemmEpilogue.SgdFlag) != 0)
+                                for (int y = 0; y < nr; y++) row[y] = row[y] - Epilogue.LearningRate * tile[r * nr + y];
+                            else
+                                for (int y = 0; y < nr; y++) row[y] = tile[r * nr + y];
+                        }
                 }
                 else
                 {
@@ -261,7 +275,7 @@ public sealed unsafe class CpuGemm : IDisposable
                     gemm.Micro(0, rowBias: false, v, vStride, s, SRow, SP, rows, kLast, init, tile, nr, null, null, 0);
                     for (int r = 0; r < rows; r++)
                         for (int y = 0; y < width; y++)
-                            C[(long)(x0 + r) * N + y0 + y] = Finish(tile[r * nr + y], x0 + r, y0 + y, N, Epilogue, Bias, Mask);
+                            C[(long)(x0 + r) * N + y0 + y] = Finish(tile[r * nr + y], x0 + r, y0 + y, N, Epilogue, Bias, Mask, C);
                 }
             }
         }

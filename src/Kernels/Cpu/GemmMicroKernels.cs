@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Trainer.Kernels.Cpu;
 
@@ -19,7 +20,7 @@ namespace Trainer.Kernels.Cpu;
 internal static unsafe class GemmMicroKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Avx512<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
@@ -36,6 +37,7 @@ internal static unsafe class GemmMicroKernels
             c60 = Vector512.Load(init + 192); c61 = Vector512.Load(init + 208);
             c70 = Vector512.Load(init + 224); c71 = Vector512.Load(init + 240);
         }
+        if (E.Sgd || E.Mask) PrefetchRows<E>(c, cStride, mask, maskStride, rows, 8, 32);
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
@@ -50,18 +52,18 @@ internal static unsafe class GemmMicroKernels
             a = Vector512.Create(s6[o]); c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
             a = Vector512.Create(s7[o]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
         }
-        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
-        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
-        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
-        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
-        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride);
-        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride);
-        Store<E>(c60, c61, c + 6 * cStride, bias, mask, Math.Min(6, rows - 1), maskStride);
-        Store<E>(c70, c71, c + 7 * cStride, bias, mask, Math.Min(7, rows - 1), maskStride);
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride, lr);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride, lr);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride, lr);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride, lr);
+        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride, lr);
+        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride, lr);
+        Store<E>(c60, c61, c + 6 * cStride, bias, mask, Math.Min(6, rows - 1), maskStride, lr);
+        Store<E>(c70, c71, c + 7 * cStride, bias, mask, Math.Min(7, rows - 1), maskStride, lr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Avx2<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow;
@@ -76,6 +78,7 @@ internal static unsafe class GemmMicroKernels
             c40 = Vector256.Load(init + 64); c41 = Vector256.Load(init + 72);
             c50 = Vector256.Load(init + 80); c51 = Vector256.Load(init + 88);
         }
+        if (E.Sgd || E.Mask) PrefetchRows<E>(c, cStride, mask, maskStride, rows, 6, 16);
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
@@ -88,16 +91,16 @@ internal static unsafe class GemmMicroKernels
             a = Vector256.Create(s4[o]); c40 = Vector256.FusedMultiplyAdd(a, b0, c40); c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
             a = Vector256.Create(s5[o]); c50 = Vector256.FusedMultiplyAdd(a, b0, c50); c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
         }
-        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
-        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
-        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
-        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
-        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride);
-        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride);
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride, lr);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride, lr);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride, lr);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride, lr);
+        Store<E>(c40, c41, c + 4 * cStride, bias, mask, Math.Min(4, rows - 1), maskStride, lr);
+        Store<E>(c50, c51, c + 5 * cStride, bias, mask, Math.Min(5, rows - 1), maskStride, lr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vector128Path<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride)
+    public static void Vector128Path<E>(float* v, long vStride, float* s, long sRow, long sP, int rows, int k, float* init, float* c, long cStride, float* bias, float* mask, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* s0 = s, s1 = s + Math.Min(1, rows - 1) * sRow, s2 = s + Math.Min(2, rows - 1) * sRow, s3 = s + Math.Min(3, rows - 1) * sRow;
@@ -109,6 +112,7 @@ internal static unsafe class GemmMicroKernels
             c20 = Vector128.Load(init + 16); c21 = Vector128.Load(init + 20);
             c30 = Vector128.Load(init + 24); c31 = Vector128.Load(init + 28);
         }
+        if (E.Sgd || E.Mask) PrefetchRows<E>(c, cStride, mask, maskStride, rows, 4, 8);
         long o = 0;
         for (int p = 0; p < k; p++, v += vStride, o += sP)
         {
@@ -119,39 +123,55 @@ internal static unsafe class GemmMicroKernels
             a = Vector128.Create(s2[o]); c20 = Vector128.FusedMultiplyAdd(a, b0, c20); c21 = Vector128.FusedMultiplyAdd(a, b1, c21);
             a = Vector128.Create(s3[o]); c30 = Vector128.FusedMultiplyAdd(a, b0, c30); c31 = Vector128.FusedMultiplyAdd(a, b1, c31);
         }
-        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride);
-        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride);
-        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride);
-        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride);
+        Store<E>(c00, c01, c + 0 * cStride, bias, mask, 0, maskStride, lr);
+        Store<E>(c10, c11, c + 1 * cStride, bias, mask, Math.Min(1, rows - 1), maskStride, lr);
+        Store<E>(c20, c21, c + 2 * cStride, bias, mask, Math.Min(2, rows - 1), maskStride, lr);
+        Store<E>(c30, c31, c + 3 * cStride, bias, mask, Math.Min(3, rows - 1), maskStride, lr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<E>(Vector512<float> x0, Vector512<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+    private static void Store<E>(Vector512<float> x0, Vector512<float> x1, float* c, float* bias, float* mask, int row, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* b = E.RowBias ? bias + row : bias;
         float* m = mask + row * maskStride;
-        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
-        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 16, m + 16).Store(c + 16);
+        GemmEpilogues.Apply<E>(x0, b, m, c, lr).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 16, m + 16, c + 16, lr).Store(c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<E>(Vector256<float> x0, Vector256<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+    private static void Store<E>(Vector256<float> x0, Vector256<float> x1, float* c, float* bias, float* mask, int row, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* b = E.RowBias ? bias + row : bias;
         float* m = mask + row * maskStride;
-        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
-        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 8, m + 8).Store(c + 8);
+        GemmEpilogues.Apply<E>(x0, b, m, c, lr).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 8, m + 8, c + 8, lr).Store(c + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<E>(Vector128<float> x0, Vector128<float> x1, float* c, float* bias, float* mask, int row, long maskStride)
+    private static void Store<E>(Vector128<float> x0, Vector128<float> x1, float* c, float* bias, float* mask, int row, long maskStride, float lr)
         where E : struct, IGemmEpilogue
     {
         float* b = E.RowBias ? bias + row : bias;
         float* m = mask + row * maskStride;
-        GemmEpilogues.Apply<E>(x0, b, m).Store(c);
-        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 4, m + 4).Store(c + 4);
+        GemmEpilogues.Apply<E>(x0, b, m, c, lr).Store(c);
+        GemmEpilogues.Apply<E>(x1, E.RowBias ? b : b + 4, m + 4, c + 4, lr).Store(c + 4);
+    }
+
+    /// <summary>
+    /// Starts loading the tile's rows of C (an SGD epilogue reads the parameter there) or of the mask
+    /// while the products are summed, so the epilogue does not wait on memory for them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows<E>(float* c, long cStride, float* mask, long maskStride, int rows, int tileRows, int tileColumns)
+        where E : struct, IGemmEpilogue
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < tileRows; r++)
+        {
+            float* row = E.Sgd ? c + r * cStride : mask + Math.Min(r, rows - 1) * maskStride;
+            for (int y = 0; y < tileColumns; y += 16) Sse.Prefetch0(row + y);
+        }
     }
 }

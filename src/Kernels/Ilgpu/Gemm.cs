@@ -81,8 +81,9 @@ public sealed partial class IlgpuBackend
         new Index2D((s.N + TileN - 1) / TileN, (s.M + TileM - 1) / TileM),
         new Index2D(TileThreads, TileThreads));
 
-    private static float Finish(float acc, int i, int j, int n, GemmEpilogue e, ArrayView<float> bias, ArrayView<float> mask)
+    private static float Finish(float acc, int i, int j, int n, GemmEpilogue e, ArrayView<float> bias, ArrayView<float> mask, ArrayView<float> c)
     {
+        if (e.HasSgd) return c[(long)i * n + j] - e.LearningRate * acc;
         if (e.HasBias) acc += bias[j];
         if (e.HasRelu) acc = acc > 0f ? acc : 0f;
         if (e.HasMask && !(mask[(long)i * n + j] > 0f)) acc = 0f;
@@ -106,7 +107,7 @@ public sealed partial class IlgpuBackend
             float acc = 0f;
             for (int p = 0; p < s.K; p++)
                 acc += a[ai + (long)p * s.AStrideP] * b[(long)p * s.BStrideP + bj];
-            c[index] = Finish(acc, i, j, s.N, e, bias, mask);
+            c[index] = Finish(acc, i, j, s.N, e, bias, mask, c);
         }
     }
 
@@ -157,10 +158,10 @@ public sealed partial class IlgpuBackend
         GemmShape s, GemmEpilogue e, ArrayView<float> bias, ArrayView<float> mask)
     {
         long row = (long)i * s.N;
-        c[row + j0] = Finish(v0, i, j0, s.N, e, bias, mask);
-        if (j0 + 1 < s.N) c[row + j0 + 1] = Finish(v1, i, j0 + 1, s.N, e, bias, mask);
-        if (j0 + 2 < s.N) c[row + j0 + 2] = Finish(v2, i, j0 + 2, s.N, e, bias, mask);
-        if (j0 + 3 < s.N) c[row + j0 + 3] = Finish(v3, i, j0 + 3, s.N, e, bias, mask);
+        c[row + j0] = Finish(v0, i, j0, s.N, e, bias, mask, c);
+        if (j0 + 1 < s.N) c[row + j0 + 1] = Finish(v1, i, j0 + 1, s.N, e, bias, mask, c);
+        if (j0 + 2 < s.N) c[row + j0 + 2] = Finish(v2, i, j0 + 2, s.N, e, bias, mask, c);
+        if (j0 + 3 < s.N) c[row + j0 + 3] = Finish(v3, i, j0 + 3, s.N, e, bias, mask, c);
     }
 
     internal static void TiledKernel(
@@ -219,9 +220,9 @@ public sealed partial class IlgpuBackend
     {
         if (i >= s.M) return;
         long row = (long)i * s.N;
-        if (j < s.N) c[row + j] = Finish(v0, i, j, s.N, e, bias, mask);
-        if (j + 16 < s.N) c[row + j + 16] = Finish(v1, i, j + 16, s.N, e, bias, mask);
-        if (j + 32 < s.N) c[row + j + 32] = Finish(v2, i, j + 32, s.N, e, bias, mask);
-        if (j + 48 < s.N) c[row + j + 48] = Finish(v3, i, j + 48, s.N, e, bias, mask);
+        if (j < s.N) c[row + j] = Finish(v0, i, j, s.N, e, bias, mask, c);
+        if (j + 16 < s.N) c[row + j + 16] = Finish(v1, i, j + 16, s.N, e, bias, mask, c);
+        if (j + 32 < s.N) c[row + j + 32] = Finish(v2, i, j + 32, s.N, e, bias, mask, c);
+        if (j + 48 < s.N) c[row + j + 48] = Finish(v3, i, j + 48, s.N, e, bias, mask, c);
     }
 }

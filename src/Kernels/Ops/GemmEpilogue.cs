@@ -4,20 +4,36 @@ namespace Trainer.Kernels.Ops;
 /// What a GEMM does to each accumulated value before it stores it. Applied in this order:
 /// add bias[j], ReLU, multiply by (mask[i,j] &gt; 0) (the ReLU backward of the layer whose output
 /// is the mask). Fusing these saves a launch and a round trip through memory per op.
+/// <para>Or, alone, an SGD update: C is a parameter and the result is its gradient, so the GEMM
+/// stores C[i,j] − lr·acc (as fl(C − fl(lr·acc)), the SGD kernel's arithmetic) and the gradient
+/// is never written to memory.</para>
 /// </summary>
 public readonly struct GemmEpilogue
 {
-    public const int BiasFlag = 1, ReluFlag = 2, MaskFlag = 4;
+    public const int BiasFlag = 1, ReluFlag = 2, MaskFlag = 4, SgdFlag = 8;
 
     public readonly int Flags;
 
+    /// <summary>The learning rate of the <see cref="SgdFlag"/> epilogue.</summary>
+    public readonly float LearningRate;
+
     public GemmEpilogue(int flags) => Flags = flags;
 
+    public GemmEpilogue(int flags, float learningRate)
+    {
+        Flags = flags;
+        LearningRate = learningRate;
+    }
+
     public static GemmEpilogue None => new(0);
+
+    /// <summary>C ← C − <paramref name="learningRate"/>·(A·B): the GEMM that makes a weight gradient applies it.</summary>
+    public static GemmEpilogue Sgd(float learningRate) => new(SgdFlag, learningRate);
 
     public bool HasBias => (Flags & BiasFlag) != 0;
     public bool HasRelu => (Flags & ReluFlag) != 0;
     public bool HasMask => (Flags & MaskFlag) != 0;
+    public bool HasSgd => (Flags & SgdFlag) != 0;
 
     public override string ToString()
     {
@@ -25,6 +41,7 @@ public readonly struct GemmEpilogue
         if (HasBias) parts.Add("bias");
         if (HasRelu) parts.Add("relu");
         if (HasMask) parts.Add("relu-mask");
+        if (HasSgd) parts.Add("sgd");
         return parts.Count == 0 ? "none" : string.Join("+", parts);
     }
 }

@@ -19,24 +19,28 @@ public class GraphProgramTests
         Assert.Equal(9, program.Launches);
         var kinds = program.Schedule.Select(n => n.Op.ToString()).ToList();
         Assert.Equal(
-            ["MatMul[nt,bias+relu]", "MatMul[nt,bias]", "SoftmaxCrossEntropyFused[dloss=1]", "ColumnSum", "MatMul[tn]",
-             "MatMul[nn,relu-mask]", "ColumnSum", "MatMul[tn]", "SgdUpdateMulti[lr=0.5]", "Depend"],
+            ["MatMul[nt,bias+relu]", "MatMul[nt,bias]", "SoftmaxCrossEntropyFused[dloss=1]", "ColumnSum", "MatMul[nn,relu-mask]",
+             "ColumnSum", "MatMul[tn,sgd,lr=0.5]", "MatMul[tn,sgd,lr=0.5]", "SgdUpdateMulti[lr=0.5]", "Depend"],
             kinds.Skip(7));
 
+        // Each weight's gradient GEMM applies its update; the biases' updates are one launch.
+        var weightUpdates = program.Graph.Nodes.Where(n => n.Op.Kind == OpKind.MatMul && n.Outputs.Length == 0).ToList();
+        Assert.Equal([mlp.Parameters[0], mlp.Parameters[2]], weightUpdates.Select(n => n.Inputs[2].Node));
+        Assert.Equal([[mlp.Gradients[0].Id, mlp.Updates[0].Id], [mlp.Gradients[2].Id, mlp.Updates[2].Id]], weightUpdates.Select(n => n.FusedFrom.ToArray()));
         var multi = Assert.Single(program.Graph.Nodes, n => n.Op.Kind == OpKind.SgdUpdateMulti);
-        Assert.Equal(mlp.Updates.Select(u => u.Id), multi.FusedFrom);
-        Assert.Equal(mlp.Parameters.Select(p => new Value(p, 0)), multi.Inputs.Take(4));
-        Assert.Equal(mlp.Gradients.Select(g => new Value(g, 0)), multi.Inputs.Skip(4));
+        Assert.Equal([mlp.Updates[1].Id, mlp.Updates[3].Id], multi.FusedFrom);
+        Assert.Equal([new Value(mlp.Parameters[1], 0), new Value(mlp.Parameters[3], 0), new Value(mlp.Gradients[1], 0), new Value(mlp.Gradients[3], 0)], multi.Inputs);
 
         // The write of fc2.weight waits for the fused GEMM that reads it for the input gradient.
         var dhMasked = Assert.Single(program.Graph.Nodes, n => n.Op.ToString() == "MatMul[nn,relu-mask]");
-        Assert.Equal([dhMasked], multi.ControlInputs);
+        Assert.Equal([dhMasked], weightUpdates[1].ControlInputs);
+        Assert.Empty(weightUpdates[0].ControlInputs);
         Assert.Equal([dhId, reluGradId], dhMasked.FusedFrom);
 
         // The step returns the loss after every update.
         var result = program.Graph.Outputs.Single().Value.Node;
         Assert.Equal(mlp.Result, result);
-        Assert.Equal([multi], result.ControlInputs);
+        Assert.Equal([weightUpdates[0], weightUpdates[1], multi], result.ControlInputs);
         Assert.Equal(program.Schedule[^1], result);
     }
 

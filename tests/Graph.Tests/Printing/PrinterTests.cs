@@ -56,7 +56,7 @@ public partial class PrinterTests
         PassPipeline.Standard(fuse: true).Run(mlp.Graph, verify: true);
         var fusedDot = DotPrinter.Print(mlp.Graph);
         int fusedNodes = mlp.Graph.Nodes.Count(n => n.FusedFrom.Count > 0 && n.Op.Kind != OpKind.SgdUpdateMulti);
-        Assert.Equal(4, fusedNodes);
+        Assert.Equal(6, fusedNodes); // GEMM+bias+ReLU, GEMM+bias, softmax-CE, GEMM+mask, two GEMM+SGD
         Assert.Equal(fusedNodes, Regex.Matches(fusedDot, "fillcolor=\"#d9f2d9\"").Count);
     }
 

@@ -20,7 +20,7 @@ public sealed unsafe class CpuGemmTests
     /// <summary>The contract, written plainly: acc = fma(a(i,p), b(p,j), acc) for p = 0..K−1, then the epilogue.</summary>
     private static float[] ScalarFmaReference(float[] a, float[] b, GemmShape s, int flags, float[]? bias, float[]? mask)
     {
-        var e = new GemmEpilogue(flags);
+        var e = new GemmEpilogue(flags, 0.37f);
         var c = new float[s.M * s.N];
         for (int i = 0; i < s.M; i++)
             for (int j = 0; j < s.N; j++)
@@ -28,6 +28,7 @@ public sealed unsafe class CpuGemmTests
                 float acc = 0f;
                 for (int p = 0; p < s.K; p++)
                     acc = MathF.FusedMultiplyAdd(a[i * s.AStrideI + p * s.AStrideP], b[p * s.BStrideP + j * s.BStrideJ], acc);
+                if (e.HasSgd) { c[i * s.N + j] = mask![i * s.N + j] - e.LearningRate * acc; continue; }
                 if (e.HasBias) acc += bias![j];
                 if (e.HasRelu) acc = acc > 0f ? acc : 0f;
                 if (e.HasMask && !(mask![i * s.N + j] > 0f)) acc = 0f;
@@ -43,8 +44,9 @@ public sealed unsafe class CpuGemmTests
         const float Sentinel = -7777.25f;
         var c = new float[s.M * s.N + 17];
         Array.Fill(c, Sentinel);
+        if ((flags & GemmEpilogue.SgdFlag) != 0) mask!.CopyTo(c, 0); // the SGD epilogue updates C: start it at the "mask" values
         fixed (float* pa = a, pb = b, pc = c, pbias = bias, pmask = mask)
-            gemm.Run(pa, pb, pc, s, new GemmEpilogue(flags), pbias, pmask);
+            gemm.Run(pa, pb, pc, s, new GemmEpilogue(flags, 0.37f), pbias, pmask);
         Close.Untouched(c, s.M * s.N, c.Length, Sentinel, $"{isa} wrote past C");
         return c[..(s.M * s.N)];
     }
@@ -55,7 +57,7 @@ public sealed unsafe class CpuGemmTests
         int flags = 0;
         foreach (var layout in Enum.GetValues<Layout>())
             foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 63, 65), (65, 7, 257), (63, 65, 7), (257, 33, 17), (9, 257, 64), (64, 10, 512), (10, 512, 64), (64, 512, 10), (1, 1, 0) })
-                data.Add(layout, m, n, k, flags++ % 8);
+                data.Add(layout, m, n, k, flags++ % 9 is var f && f == 8 ? GemmEpilogue.SgdFlag : f);
         return data;
     }
 
@@ -73,7 +75,8 @@ public sealed unsafe class CpuGemmTests
         var reference = ReferenceMath.MatMul(a, b, m, n, k, layout == Layout.TN, layout == Layout.NT,
             (flags & GemmEpilogue.BiasFlag) != 0 ? bias : null, (flags & GemmEpilogue.ReluFlag) != 0,
             (flags & GemmEpilogue.MaskFlag) != 0 ? mask : null, out var magnitude);
-        Close.All(reference, expected, i => ErrorBounds.Gemm(k, magnitude[i]) + 1e-30, "scalar FMA chain vs float64");
+        if ((flags & GemmEpilogue.SgdFlag) == 0)
+            Close.All(reference, expected, i => ErrorBounds.Gemm(k, magnitude[i]) + 1e-30, "scalar FMA chain vs float64");
         foreach (var isa in Paths)
             foreach (int threads in new[] { 1, 2, 3 })
                 Close.Bitwise(expected, Run(isa, threads, a, b, shape, flags, bias, mask), $"{isa}, {threads} threads, {layout} {m}x{n}x{k} flags {flags}");

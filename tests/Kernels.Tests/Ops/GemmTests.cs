@@ -181,6 +181,52 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     public void Empty_inner_dimension_gives_the_epilogue_of_zero(string backend, int flags) =>
         Check(backend, 7, 5, 0, Layout.NN, flags);
 
+    public static TheoryData<string, Layout, int, int, int> SgdCases()
+    {
+        var data = new TheoryData<string, Layout, int, int, int>();
+        foreach (string backend in BackendFixture.GemmBackends.Append(BackendFixture.Tiled))
+        {
+            data.Add(backend, Layout.TN, 65, 70, 17);
+            data.Add(backend, Layout.NN, 7, 63, 1);
+            data.Add(backend, Layout.NT, 1, 7, 65);
+        }
+        foreach (string backend in BackendFixture.GemmBackends)
+        {
+            data.Add(backend, Layout.TN, 512, 784, 64); // dW1 of the MLP, updating W1
+            data.Add(backend, Layout.TN, 10, 512, 64);  // dW3
+            data.Add(backend, Layout.NT, 257, 65, 300);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The SGD epilogue: C is a parameter P and the GEMM's result g its gradient; C becomes
+    /// P − lr·g. Bound: g is within γ_{K+1}·Σ|a·b| of exact (scaled by lr), and the update itself
+    /// within <see cref="ErrorBounds.Sgd"/>. Checked against float64 on every backend, with a
+    /// guard after C.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SgdCases))]
+    public void Sgd_epilogue_updates_c_in_place_by_the_product(string backendName, Layout layout, int m, int n, int k)
+    {
+        var backend = backends.Get(backendName);
+        var c = MakeCase(m, n, k, 0, seed: 12);
+        var p = TestData.Uniform(TestData.Rng(m, n, 99), m * n);
+        const float lr = 0.37f;
+        var (ta, tb) = Transposes(layout);
+        using var da = backend.Put(c.A);
+        using var db = backend.Put(c.B);
+        using var dp = backend.Put(p.Concat(Enumerable.Repeat(Sentinel, Guard)).ToArray());
+        backend.Gemm(da, db, dp, GemmShape.For(m, n, k, ta, tb), GemmEpilogue.Sgd(lr), null, null);
+        var got = backend.Floats(dp, m * n + Guard);
+        Close.Untouched(got, m * n, m * n + Guard, Sentinel, $"SGD GEMM {layout} {m}x{n}x{k} wrote past P");
+        var g = ReferenceMath.MatMul(c.A, c.B, m, n, k, ta, tb, null, false, null, out var magnitude);
+        var expected = new double[m * n];
+        for (int i = 0; i < expected.Length; i++) expected[i] = p[i] - (double)lr * g[i];
+        Close.All(expected, got[..(m * n)], i => lr * ErrorBounds.Gemm(k, magnitude[i]) + ErrorBounds.Sgd(p[i], (float)g[i], lr) + 1e-30,
+            $"SGD GEMM {layout} {m}x{n}x{k} on {backendName}");
+    }
+
     [Theory]
     [MemberData(nameof(BackendFixture.GemmBackendNames), MemberType = typeof(BackendFixture))]
     public void Is_deterministic(string backendName)
