@@ -51,6 +51,13 @@ public static class TrainCommand
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
             $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}"));
+        if (options.Mode == ExecutionMode.Graph)
+        {
+            var compileClock = Stopwatch.StartNew();
+            int graphs = job.CompileAhead();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"compile: {graphs} graphs (train and eval steps at every batch shape) in {compileClock.Elapsed.TotalSeconds:F2} s"));
+        }
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");

@@ -83,6 +83,9 @@ public sealed class GraphFunction : IDisposable
         return entry;
     }
 
+    /// <summary>Traces, compiles and binds the step for these argument types now, so the first call with them only runs it.</summary>
+    public void Compile(TensorType a, TensorType b) => Compiled(a, b);
+
     /// <summary>Runs the step on device tensors, copying them into the step's input buffers first.</summary>
     public Tensor[] Call(Tensor a, Tensor b)
     {

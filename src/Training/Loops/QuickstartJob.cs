@@ -1,3 +1,4 @@
+using Trainer.Graph.Ir;
 using Trainer.Graph.Compilation;
 using Trainer.Training.Data;
 
@@ -69,6 +70,27 @@ public sealed class QuickstartJob : IDisposable
     public IStep TrainStep { get; }
     public IStep EvalStep { get; }
     public Session Session => session;
+
+    /// <summary>
+    /// Graph mode: compiles the train and eval steps for every batch shape the epochs will show
+    /// (the full batch, and the short last batch of each set), so that compilation is done before
+    /// training starts rather than inside the first epoch, as the first call would. Returns the
+    /// number of graphs compiled (0 in eager mode).
+    /// </summary>
+    public int CompileAhead()
+    {
+        int compiled = 0;
+        foreach (var (step, data) in new[] { (TrainStep, TrainData), (EvalStep, TestData) })
+        {
+            if (step is not CompiledStep c) continue;
+            foreach (int rows in new[] { Math.Min(Options.BatchSize, data.Count), data.Count % Options.BatchSize }.Where(r => r > 0).Distinct())
+            {
+                c.Function.Compile(TensorType.Float(rows, 1, data.ImageHeight, data.ImageWidth), TensorType.Int(rows));
+                compiled++;
+            }
+        }
+        return compiled;
+    }
 
     /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
     public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
