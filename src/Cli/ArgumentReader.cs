@@ -1,5 +1,5 @@
 using System.Globalization;
-using Trainer.Kernels.Device;
+using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli;
@@ -89,26 +89,22 @@ public sealed class ArgumentReader
         return v;
     }
 
-    public DeviceKind Device(string flag = "--device")
-    {
-        if (String(flag) is not { } text) return DeviceKind.Auto;
-        if (!DeviceKindNames.TryParse(text, out var kind))
-            throw Error($"{flag} must be one of {DeviceKindNames.Choices}, got '{text}'");
-        return kind;
-    }
-
     /// <summary>
-    /// --threads N for the native CPU backend: a positive count, at most 1024, and an error with a
-    /// device that has no worker threads to set (cuda, opencl, ilgpu-cpu) rather than ignored.
+    /// --device NAME and --threads N: the name one of <see cref="DeviceRequest.Choices"/>; the thread
+    /// count positive, at most 1024, and an error with a device that has no worker threads to set
+    /// (cuda, opencl, ilgpu-cpu) rather than ignored.
     /// </summary>
-    public DeviceOptions DeviceOptions(DeviceKind device, string flag = "--threads")
+    public DeviceRequest Device(string flag = "--device", string threadsFlag = "--threads")
     {
-        if (!Has(flag)) return Trainer.Kernels.Device.DeviceOptions.Default;
-        int threads = PositiveInt(flag, 0);
-        if (threads > 1024) throw Error($"{flag} must be at most 1024, got '{threads}'");
-        if (device is not (DeviceKind.Cpu or DeviceKind.Auto))
-            throw Error($"{flag} sets the native cpu backend's worker threads and does not apply to --device {DeviceKindNames.Name(device)}");
-        return new DeviceOptions { Threads = threads };
+        var device = DeviceRequest.Auto;
+        if (String(flag) is { } text && !DeviceRequest.TryParse(text, out device))
+            throw Error($"{flag} must be one of {DeviceRequest.Choices}, got '{text}'");
+        if (!Has(threadsFlag)) return device;
+        int threads = PositiveInt(threadsFlag, 0);
+        if (threads > 1024) throw Error($"{threadsFlag} must be at most 1024, got '{threads}'");
+        if (!device.HasWorkerThreads)
+            throw Error($"{threadsFlag} sets the native cpu backend's worker threads and does not apply to --device {device.Name}");
+        return device.WithThreads(threads);
     }
 
     public ExecutionMode Mode(string flag = "--mode")

@@ -1,8 +1,5 @@
 using Trainer.Cli.Commands;
-using Trainer.Graph;
-using Trainer.Graph.Ops;
-using Trainer.Kernels.Device;
-using Trainer.Training.Data;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Cli;
 
@@ -57,15 +54,10 @@ public static class Program
             error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        catch (DeviceNotAvailableException e)
+        catch (Exception e) when (UserErrors.ExitCode(e) is { } code)
         {
             error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (e is DatasetException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 1;
+            return code;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("TRAINER_DEBUG") is null)
         {

@@ -2,6 +2,7 @@ using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
 using Trainer.Training.Execution;
+using Trainer.Training.Hosting;
 using Trainer.Training.Nn;
 
 namespace Trainer.Training;
@@ -21,8 +22,11 @@ public sealed class Session : IDisposable
         Eager = new EagerExecutor(backend);
     }
 
+    /// <summary>Opens the requested device; throws <see cref="DeviceNotAvailableException"/> if there is none.</summary>
+    public static Session Open(DeviceRequest request) => Open(request.Kind, request.Options);
+
     /// <summary>Opens a device of the requested kind; throws <see cref="DeviceNotAvailableException"/> if there is none.</summary>
-    public static Session Open(DeviceKind kind, DeviceOptions? options = null)
+    internal static Session Open(DeviceKind kind, DeviceOptions? options = null)
     {
         var backend = DeviceCatalog.Open(kind, out var choice, options);
         return new Session(backend, choice);
@@ -65,6 +69,9 @@ public sealed class Session : IDisposable
             default: Backend.Upload<byte>(destination, host.AsUInt8()); break;
         }
     }
+
+    /// <summary>Waits until the device has finished everything launched so far (for honest timing).</summary>
+    public void Synchronize() => Backend.Synchronize();
 
     /// <summary>Ends an eager step: every tensor made since the last call goes back to the memory pool.</summary>
     public void EndStep() => Eager.EndStep();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Trainer.Cli.Commands;
 using Trainer.Kernels.SelfTest;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Cli.Tests;
 
@@ -43,7 +44,7 @@ public class SelfTestCommandTests
     [Fact]
     public void A_failed_check_line_says_fail_and_why()
     {
-        var line = SelfTestCommand.Line(new SelfTestResult("gemm nn 1x7x63 none", 3e-4, 5e-5, false, 0.26, "element 3 is 1, reference 2"), 24);
+        var line = SelfTestRun.Line(new SelfTestResult("gemm nn 1x7x63 none", 3e-4, 5e-5, false, 0.26, "element 3 is 1, reference 2"), 24);
         Assert.Equal("FAIL gemm nn 1x7x63 none        max err 3.0e-04  bound 5.0e-05       0.3 ms   (element 3 is 1, reference 2)", line);
     }
 

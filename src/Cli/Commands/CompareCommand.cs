@@ -20,21 +20,20 @@ public static class CompareCommand
     {
         var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json"], []);
         var device = r.Device();
-        var deviceOptions = r.DeviceOptions(device);
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);
         int batch = r.PositiveInt("--batch-size", 64);
         ulong seed = r.Seed("--seed", 0);
         string? json = r.String("--json");
 
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, deviceOptions: deviceOptions);
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
-        var description = comparison.Device!;
-        output.Write(Table(description.Summary, batch, warmup, steps, eager, graph, maxDiff));
+        string deviceSummary = comparison.DeviceSummary!;
+        output.Write(Table(deviceSummary, batch, warmup, steps, eager, graph, maxDiff));
         if (json is not null)
         {
-            AtomicFile.WriteAllText(json, Json(description.Summary, args, batch, steps, warmup, eager, graph, maxDiff));
+            AtomicFile.WriteAllText(json, Json(deviceSummary, args, batch, steps, warmup, eager, graph, maxDiff));
             output.WriteLine($"wrote {json}");
         }
         return 0;

@@ -1,8 +1,8 @@
-using Trainer.Kernels.Device;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Cli.Commands;
 
-/// <summary>`trainer devices`: every accelerator ILGPU finds on this machine.</summary>
+/// <summary>`trainer devices`: every device the trainer can run on here.</summary>
 public static class DevicesCommand
 {
     public const string Usage = "usage: trainer devices\n  Lists every device the trainer can run on, in the order --device auto prefers them, with its\n  --device name, model and memory.\n" + DeviceHelp.Text;
@@ -10,7 +10,7 @@ public static class DevicesCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
         _ = new ArgumentReader("devices", args, [], []);
-        foreach (var d in DeviceCatalog.List())
+        foreach (var d in AvailableDevices.Describe())
             output.WriteLine(d);
         return 0;
     }

@@ -1,8 +1,4 @@
-using Trainer.Graph.Compilation;
-using Trainer.Graph.Ir;
-using Trainer.Graph.Passes;
-using Trainer.Graph.Printing;
-using Trainer.Training.Loops;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Cli.Commands;
 
@@ -24,24 +20,9 @@ public static class GraphCommand
         int batch = r.PositiveInt("--batch-size", 64);
         if (format == "dot" && stage == "scheduled")
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
-        var options = new CompileOptions(Fuse: !r.Has("--no-fuse"));
-
-        var steps = new QuickstartSteps(seed: 0, learningRate: 0.01f);
-        var function = step == "train" ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
-        var (graph, _) = function.Trace(TensorType.Float(batch, 1, 28, 28), TensorType.Int(batch));
-
-        string text;
-        if (stage == "traced")
-        {
-            text = format == "dot" ? DotPrinter.Print(graph, function.Name) : GraphPrinter.Print(graph);
-        }
-        else
-        {
-            var program = GraphProgram.Build(graph, options);
-            text = stage == "scheduled" ? SchedulePrinter.Print(program)
-                : format == "dot" ? DotPrinter.Print(program.Graph, function.Name)
-                : GraphPrinter.Print(program.Graph);
-        }
+        string text = StepGraphText.Render(
+            stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },
+            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"));
 
         if (r.String("--out") is { } path)
         {

@@ -22,11 +22,9 @@ public static class TrainCommand
     {
         var r = new ArgumentReader("train", args,
             ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed"], ["--no-fuse"]);
-        var device = r.Device();
         return new TrainOptions
         {
-            Device = device,
-            Threads = r.DeviceOptions(device).Threads,
+            Device = r.Device(),
             Mode = r.Mode(),
             DataDirectory = r.String("--data"),
             Epochs = r.PositiveInt("--epochs", 2),
@@ -44,7 +42,7 @@ public static class TrainCommand
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
-        using var session = Session.Open(options.Device, options.DeviceOptions);
+        using var session = Session.Open(options.Device);
         output.WriteLine(session.DeviceChoice);
         using var job = new QuickstartJob(session, options, train, test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,7 +62,7 @@ public static class TrainCommand
             output.WriteLine("-------------------------------");
             var clock = Stopwatch.StartNew();
             job.TrainLoop(epoch, output);
-            session.Backend.Synchronize();
+            session.Synchronize();
             double trainSeconds = clock.Elapsed.TotalSeconds;
             job.TestLoop(output);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

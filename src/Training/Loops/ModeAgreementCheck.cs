@@ -1,4 +1,4 @@
-using Trainer.Kernels.Device;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Training.Loops;
 
@@ -16,9 +16,9 @@ public static class ModeAgreementCheck
         public bool Passed => MaxRelativeDifference <= Tolerance;
     }
 
-    public static IReadOnlyList<Result> Run(DeviceKind device, int steps = 20, ulong seed = 0, DeviceOptions? options = null)
+    public static IReadOnlyList<Result> Run(DeviceRequest device, int steps = 20, ulong seed = 0)
     {
-        var comparison = new ModeComparison(device, dataDirectory: null, batchSize: 64, seed, deviceOptions: options);
+        var comparison = new ModeComparison(device, dataDirectory: null, batchSize: 64, seed);
         var eager = comparison.Measure(ExecutionMode.Eager, 0, steps);
         var unfused = comparison.Measure(ExecutionMode.Graph, 0, steps, fuse: false);
         var fused = comparison.Measure(ExecutionMode.Graph, 0, steps, fuse: true);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Training.Loops;
 
@@ -10,9 +11,12 @@ namespace Trainer.Training.Loops;
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
 /// include graph compilation) are run but not timed.
 /// </summary>
-public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, DeviceOptions? deviceOptions = null)
+public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f)
 {
-    public DeviceDescription? Device { get; private set; }
+    internal DeviceDescription? Device { get; private set; }
+
+    /// <summary>One line naming the device the last measurement ran on (model, kernels, threads); null before the first.</summary>
+    public string? DeviceSummary => Device?.Summary;
 
     public (ModeMeasurement Eager, ModeMeasurement Graph) Run(int warmup, int steps)
     {
@@ -42,7 +46,7 @@ public sealed class ModeComparison(DeviceKind device, string? dataDirectory, int
     /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
     public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true)
     {
-        using var session = Session.Open(device, deviceOptions);
+        using var session = Session.Open(device);
         Device = session.Backend.Description;
         using var job = new QuickstartJob(session, new TrainOptions
         {

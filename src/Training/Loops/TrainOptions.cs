@@ -1,16 +1,12 @@
-using Trainer.Kernels.Device;
+using Trainer.Training.Hosting;
 
 namespace Trainer.Training.Loops;
 
 /// <summary>Everything `trainer train` can be told; the defaults are the tutorial's.</summary>
 public sealed record TrainOptions
 {
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
-
-    /// <summary>Worker threads of the native CPU backend (0: one per core).</summary>
-    public int Threads { get; init; }
-
-    public DeviceOptions DeviceOptions => new() { Threads = Threads };
+    /// <summary>The device to open and, for the native cpu backend, its worker threads.</summary>
+    public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
     public ExecutionMode Mode { get; init; } = ExecutionMode.Graph;
     public string? DataDirectory { get; init; }
     public int Epochs { get; init; } = 2;

@@ -1,4 +1,5 @@
 using Trainer.Kernels.Device;
+using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
 using Xunit.Abstractions;
 
@@ -28,13 +29,13 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
     }
 
     private static readonly Dictionary<DeviceKind, Lazy<(float[] Losses, float[][] Parameters)>> Eager =
-        TestDevices.All.ToDictionary(d => d, d => new Lazy<(float[], float[][])>(() => Train(new TrainOptions { Device = d, Mode = ExecutionMode.Eager, Seed = 3 })));
+        TestDevices.All.ToDictionary(d => d, d => new Lazy<(float[], float[][])>(() => Train(new TrainOptions { Device = DeviceRequest.For(d), Mode = ExecutionMode.Eager, Seed = 3 })));
 
     [Theory]
     [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
     public void UnfusedGraphIsBitIdenticalToEager(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = device, Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
+        var graph = Train(new TrainOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
         var eager = Eager[device].Value;
         Assert.Equal(eager.Losses, graph.Losses);
         for (int p = 0; p < eager.Parameters.Length; p++)
@@ -46,7 +47,7 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
     [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
     public void FusedGraphAgreesWithEagerWithin1e4(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = device, Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
+        var graph = Train(new TrainOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
         var eager = Eager[device].Value;
         double worstLoss = 0;
         for (int i = 0; i < Steps; i++)

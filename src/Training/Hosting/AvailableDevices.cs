@@ -1,0 +1,10 @@
+using Trainer.Kernels.Device;
+
+namespace Trainer.Training.Hosting;
+
+/// <summary>What <c>trainer devices</c> prints: every device the trainer can open on this machine.</summary>
+public static class AvailableDevices
+{
+    /// <summary>One line per device, in the order <c>--device auto</c> prefers them: its <c>--device</c> name, model and memory.</summary>
+    public static IReadOnlyList<string> Describe() => DeviceCatalog.List().Select(d => d.ToString()).ToList();
+}

@@ -1,0 +1,43 @@
+using Trainer.Graph.Compilation;
+using Trainer.Graph.Ir;
+using Trainer.Graph.Passes;
+using Trainer.Graph.Printing;
+using Trainer.Training.Loops;
+
+namespace Trainer.Training.Hosting;
+
+/// <summary>A compiler stage of the reference model's step graph, as <c>trainer graph</c> prints it.</summary>
+public enum GraphStage
+{
+    /// <summary>As traced and differentiated.</summary>
+    Traced,
+    /// <summary>After the optimisation passes.</summary>
+    Optimized,
+    /// <summary>The launch order, what each kernel fuses, and each buffer's arena offset and size.</summary>
+    Scheduled,
+}
+
+/// <summary><c>trainer graph</c>'s work: the reference model's train or eval step at a compiler stage, as text or DOT. Needs no device.</summary>
+public static class StepGraphText
+{
+    /// <summary>
+    /// Renders the step for a batch of <paramref name="batchSize"/>. <paramref name="dot"/> asks for
+    /// Graphviz DOT, which shows a graph and so exists for the traced and optimized stages only.
+    /// </summary>
+    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse)
+    {
+        if (dot && stage == GraphStage.Scheduled)
+            throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
+        var options = new CompileOptions(Fuse: fuse);
+        var steps = new QuickstartSteps(seed: 0, learningRate: 0.01f);
+        var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
+        var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));
+
+        if (stage == GraphStage.Traced)
+            return dot ? DotPrinter.Print(graph, function.Name) : GraphPrinter.Print(graph);
+        var program = GraphProgram.Build(graph, options);
+        return stage == GraphStage.Scheduled ? SchedulePrinter.Print(program)
+            : dot ? DotPrinter.Print(program.Graph, function.Name)
+            : GraphPrinter.Print(program.Graph);
+    }
+}
