@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cpu;
@@ -5,8 +7,10 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>
 /// Softmax + cross-entropy over rows of logits [B,C] with int32 labels, loss = mean over rows of
 /// (log Σ_j exp(x_j − max) − (x_label − max)); backward dx = (softmax(x) − onehot(label)) · dloss / B.
-/// One thread, rows in order: the loss is summed row by row, so it does not depend on the thread
-/// count. The per-row arithmetic is the GPU kernel's.
+/// <para>Vectorised with <see cref="Vector{T}"/>: within a row, max, exp and the gradient run over
+/// vectors of classes (a ragged last vector padded with −∞, whose exp is 0); the logs of a block of
+/// row sums are one vector <see cref="Vector.Log(Vector{float})"/>. One thread, rows in order, each
+/// sum reduced lane by lane in a fixed order: the loss does not depend on the thread count.</para>
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -31,25 +35,86 @@ public sealed unsafe partial class CpuBackend
     /// <summary>The mean loss; also writes the gradient scaled by <paramref name="dloss"/> when <paramref name="dlogits"/> is not null.</summary>
     private static float SoftmaxCrossEntropyRows(float* logits, int* labels, float* dlogits, int rows, int classes, float dloss)
     {
+        int width = Vector<float>.Count;
+        int full = classes - classes % width;
         float scale = dloss / rows;
+        var tail = new SoftmaxTail(classes - full);
+        float* shifted = stackalloc float[width];   // x_label − max of each row in the block
+        float* sums = stackalloc float[width];       // Σ exp of each row in the block; 1 pads a short block (log 1 = 0)
         float total = 0f;
-        for (int row = 0; row < rows; row++)
+        for (int block = 0; block < rows; block += width)
         {
-            float* x = logits + (long)row * classes;
-            float max = x[0];
-            for (int j = 1; j < classes; j++) max = MathF.Max(max, x[j]);
-            float sum = 0f;
-            for (int j = 0; j < classes; j++) sum += MathF.Exp(x[j] - max);
-            int label = labels[row];
-            total += MathF.Log(sum) - (x[label] - max);
-            if (dlogits == null) continue;
-            float* dx = dlogits + (long)row * classes;
-            for (int j = 0; j < classes; j++)
+            int count = Math.Min(width, rows - block);
+            for (int r = 0; r < width; r++) sums[r] = 1f;
+            for (int r = 0; r < count; r++)
             {
-                float p = MathF.Exp(x[j] - max) / sum;
-                dx[j] = (p - (j == label ? 1f : 0f)) * scale;
+                int row = block + r;
+                float* x = logits + (long)row * classes;
+                var xTail = tail.Load(x + full);
+                var vmax = xTail;
+                for (int j = 0; j < full; j += width) vmax = Vector.Max(vmax, Unsafe.ReadUnaligned<Vector<float>>(x + j));
+                float max = HorizontalMax(vmax);
+                var vm = new Vector<float>(max);
+                var vsum = VectorExp.Exp(xTail - vm);
+                for (int j = 0; j < full; j += width) vsum += VectorExp.Exp(Unsafe.ReadUnaligned<Vector<float>>(x + j) - vm);
+                float sum = HorizontalSum(vsum);
+                int label = labels[row];
+                sums[r] = sum;
+                shifted[r] = x[label] - max;
+                if (dlogits == null) continue;
+
+                float* dx = dlogits + (long)row * classes;
+                var vs = new Vector<float>(sum);
+                var vscale = new Vector<float>(scale);
+                var vlabel = new Vector<int>(label);
+                for (int j = 0; j < full; j += width)
+                {
+                    var p = VectorExp.Exp(Unsafe.ReadUnaligned<Vector<float>>(x + j) - vm) / vs;
+                    Unsafe.WriteUnaligned(dx + j, (p - OneHot(vlabel, j)) * vscale);
+                }
+                if (full < classes)
+                    tail.Store(dx + full, (VectorExp.Exp(xTail - vm) / vs - OneHot(vlabel, full)) * vscale);
             }
+            var logs = Vector.Log(Unsafe.ReadUnaligned<Vector<float>>(sums));
+            for (int r = 0; r < count; r++) total += logs[r] - shifted[r];
         }
         return total / rows;
+    }
+
+    /// <summary>1 in the lane whose class index (<paramref name="first"/> + lane) is the label, 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> OneHot(Vector<int> label, int first) =>
+        Vector.ConditionalSelect(Vector.Equals(Vector<int>.Indices + new Vector<int>(first), label), Vector<float>.One, Vector<float>.Zero);
+
+    /// <summary>Lanes 0, 1, … in order.</summary>
+    private static float HorizontalMax(Vector<float> v)
+    {
+        float max = v[0];
+        for (int i = 1; i < Vector<float>.Count; i++) max = MathF.Max(max, v[i]);
+        return max;
+    }
+
+    /// <summary>Lanes 0, 1, … in order: a fixed summation order on every machine with this vector width.</summary>
+    private static float HorizontalSum(Vector<float> v)
+    {
+        float sum = v[0];
+        for (int i = 1; i < Vector<float>.Count; i++) sum += v[i];
+        return sum;
+    }
+
+    /// <summary>The ragged last vector of a row: loaded with −∞ beyond the row (exp gives 0, max ignores it), stored without writing past it.</summary>
+    private readonly struct SoftmaxTail(int count)
+    {
+        public Vector<float> Load(float* source)
+        {
+            var v = new Vector<float>(float.NegativeInfinity);
+            for (int i = 0; i < count; i++) v = v.WithElement(i, source[i]);
+            return v;
+        }
+
+        public void Store(float* destination, Vector<float> v)
+        {
+            for (int i = 0; i < count; i++) destination[i] = v[i];
+        }
     }
 }
