@@ -29,6 +29,13 @@ public sealed unsafe class CpuGemm : IDisposable
     private const int TileRows = 4;
 
     /// <summary>
+    /// Least multiply-adds per task: a short K (the weight gradients' batch of 64) makes a panel of
+    /// one row block cheap, so a task takes several panels, and claiming tasks and loading the row
+    /// block's broadcast operand stay small next to the arithmetic.
+    /// </summary>
+    private const long TaskWork = 1 << 19;
+
+    /// <summary>
     /// Longest run of p a microkernel call covers: 256 rows of a 32-wide vector panel are 32 KiB and
     /// stay in L1 while a task's tiles reuse them. Longer K is split into even blocks whose partial
     /// sums wait in scratch.
@@ -120,10 +127,17 @@ public sealed unsafe class CpuGemm : IDisposable
             }
             panelScratchK = k;
         }
-        // Tasks: a panel of NR vector columns by a block of up to 4 register tiles of rows.
+        // Tasks: a group of panels of NR vector columns by a block of up to 4 register tiles of rows,
+        // at least TaskWork multiply-adds each while that leaves four tasks per thread.
         t.RowBlock = TileRows * mr;
         t.Panels = panels;
-        int tasks = panels * ((t.X + t.RowBlock - 1) / t.RowBlock);
+        int rowBlocks = (t.X + t.RowBlock - 1) / t.RowBlock;
+        long panelWork = (long)t.RowBlock * nr * Math.Max(k, 1);
+        int group = (int)Math.Clamp(TaskWork / panelWork, 1, panels);
+        group = Math.Min(group, Math.Max(1, panels * rowBlocks / (4 * pool.Threads)));
+        t.PanelGroup = group;
+        t.PanelGroups = (panels + group - 1) / group;
+        int tasks = t.PanelGroups * rowBlocks;
         if (work < InlineWork) for (int q = 0; q < tasks; q++) t.Execute(q, 0);
         else pool.Run(t, tasks);
     }
@@ -175,14 +189,21 @@ public sealed unsafe class CpuGemm : IDisposable
     {
         public float* C, S, V, Packed, Bias, Mask;
         public long SRow, SP, VStride, VElement;
-        public int N, K, X, Y, Panels, RowBlock;
+        public int N, K, X, Y, Panels, RowBlock, PanelGroup, PanelGroups;
         public bool Transposed;
         public GemmEpilogue Epilogue;
 
         public override void Execute(int task, int worker)
         {
+            int first = task % PanelGroups * PanelGroup, block = task / PanelGroups;
+            for (int panel = first; panel < Math.Min(Panels, first + PanelGroup); panel++)
+                Execute(panel, block, worker);
+        }
+
+        /// <summary>One panel across one block of rows.</summary>
+        private void Execute(int panel, int block, int worker)
+        {
             int mr = gemm.mr, nr = gemm.nr;
-            int panel = task % Panels, block = task / Panels;
             int y0 = panel * nr, width = Math.Min(nr, Y - y0);
             float* v;
             long vStride;
