@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cpu;
@@ -106,6 +107,8 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
 
     public void Dispose()
     {
+        NativeMemory.AlignedFree(softmaxScratch);
+        softmaxScratch = null;
         gemm.Dispose();
         pool.Dispose();
     }
