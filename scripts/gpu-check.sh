@@ -3,7 +3,8 @@
 # made by scripts/gpu-bundle.sh): devices, kernel self-test on CUDA, eager vs graph at batch 64
 # and 512, a full training run, and the PyTorch reference on the same GPU. Everything goes under
 # $OUT (or ./gpu-results); a summary table comes last. Budget: under 8 minutes.
-#   TRAINER_DEVICE=cpu scripts/gpu-check.sh   dry-runs the same steps on the CPU accelerator.
+#   TRAINER_DEVICE=ilgpu-cpu scripts/gpu-check.sh   dry-runs the same steps here, running the GPU kernels on
+#                                                ILGPU's CPU accelerator (TRAINER_DEVICE=cpu: the native CPU backend).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 device=${TRAINER_DEVICE:-cuda}
