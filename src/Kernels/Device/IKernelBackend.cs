@@ -40,6 +40,19 @@ public interface IKernelBackend : IDisposable
     void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss);
     void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate);
     void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate);
+
+    /// <summary>
+    /// SGD with momentum (MindSpore's ApplyMomentum, PyTorch's SGD with momentum and no dampening):
+    /// a ← fl(fl(a·m) + g), then p ← fl(p − fl(lr·a)), in place.
+    /// </summary>
+    void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum);
+
+    /// <summary>
+    /// Every momentum update of a step in one launch: parameters in one block, accumulations in
+    /// another, gradients in the arena; <paramref name="segments"/> holds (parameter offset,
+    /// accumulation offset, gradient offset, length) quadruples in elements.
+    /// </summary>
+    void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum);
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
     void Fill(DeviceBuffer y, int count, float value);

@@ -42,6 +42,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadColumnSum();
             LoadSoftmaxCrossEntropy();
             LoadSgdUpdate();
+            LoadMomentumUpdate();
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();

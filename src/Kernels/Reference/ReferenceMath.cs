@@ -149,6 +149,36 @@ public static class ReferenceMath
         return p;
     }
 
+    /// <summary>SGD with momentum: a ← a·m + g, p ← p − lr·a; returns (p, a).</summary>
+    public static (double[] Parameter, double[] Accumulation) Momentum(float[] parameter, float[] accumulation, float[] gradient, float learningRate, float momentum)
+    {
+        var p = new double[parameter.Length];
+        var a = new double[parameter.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            a[i] = accumulation[i] * (double)momentum + gradient[i];
+            p[i] = parameter[i] - learningRate * a[i];
+        }
+        return (p, a);
+    }
+
+    /// <summary>
+    /// The multi-tensor momentum step: for every (parameter offset, accumulation offset, gradient
+    /// offset, length) quadruple, the single-tensor step on those ranges; everything else keeps its value.
+    /// </summary>
+    public static (double[] Parameters, double[] Accumulations) MomentumMulti(float[] block, float[] accumulations, float[] arena, int[] segments, float learningRate, float momentum)
+    {
+        var p = Array.ConvertAll(block, v => (double)v);
+        var a = Array.ConvertAll(accumulations, v => (double)v);
+        for (int s = 0; s + 3 < segments.Length; s += 4)
+            for (int i = 0; i < segments[s + 3]; i++)
+            {
+                a[segments[s + 1] + i] = accumulations[segments[s + 1] + i] * (double)momentum + arena[segments[s + 2] + i];
+                p[segments[s] + i] = block[segments[s] + i] - learningRate * a[segments[s + 1] + i];
+            }
+        return (p, a);
+    }
+
     /// <summary>y = ((x·scale + shift) − mean) / std for uint8 x.</summary>
     public static double[] ImageNormalize(byte[] pixels, float scale, float shift, float mean, float std)
     {

@@ -55,6 +55,20 @@ public static class ErrorBounds
     public static double Sgd(float parameter, float gradient, float learningRate) =>
         2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate * gradient));
 
+    /// <summary>Momentum's accumulation: fl(fl(a·m) + g), two roundings: ≤ 2u·(|a·m| + |g|).</summary>
+    public static double MomentumAccumulation(float accumulation, float gradient, float momentum) =>
+        2 * U * (Math.Abs((double)accumulation * momentum) + Math.Abs(gradient));
+
+    /// <summary>
+    /// Momentum's parameter: fl(p − fl(lr·â)) with â the rounded accumulation, so the SGD bound plus
+    /// lr times the accumulation's error.
+    /// </summary>
+    public static double MomentumParameter(float parameter, float accumulation, float gradient, float learningRate, float momentum)
+    {
+        double a = Math.Abs((double)accumulation * momentum) + Math.Abs(gradient);
+        return 2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate) * a) + Math.Abs((double)learningRate) * MomentumAccumulation(accumulation, gradient, momentum);
+    }
+
     /// <summary>
     /// Image normalize: float32 computes fl(fl(fl(x·scale) + shift) − mean) / std, four roundings.
     /// The error before the division is at most 3u·(|x·scale| + |shift| + |mean|) (each rounding is

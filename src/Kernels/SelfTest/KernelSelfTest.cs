@@ -56,6 +56,7 @@ public static class KernelSelfTest
         Add($"softmax-ce fused {Rows}x{Classes}", (b, r) => CheckSoftmaxFused(b, r, Rows, Classes, 0.37f));
         Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
         Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
+        Add("momentum single 100003", (b, r) => CheckMomentum(b, r, 100_003));
         Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
         Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
         Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
@@ -298,6 +299,24 @@ public static class KernelSelfTest
         var dg = buffers.Put(g);
         double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, lr));
         return CompareOutput(buffers, dp, count, ReferenceMath.Sgd(p, g, lr), i => ErrorBounds.Sgd(p[i], g[i], lr), ms);
+    }
+
+    /// <summary>Momentum: the parameters and the accumulations both compared, one after the other.</summary>
+    private static SelfTestResult CheckMomentum(IKernelBackend backend, Random rng, int count)
+    {
+        const float lr = 0.05f, momentum = 0.9f;
+        var p = Uniform(rng, count);
+        var a = Uniform(rng, count, -2f, 2f);
+        var g = Uniform(rng, count, -5f, 5f);
+        using var buffers = new Buffers(backend);
+        var dp = buffers.Put(p);
+        var da = buffers.Put(a);
+        var dg = buffers.Put(g);
+        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, lr, momentum));
+        var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, momentum);
+        var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(da, count)).ToArray();
+        return SelfTestComparison.Compare("", ep.Concat(ea).ToArray(), got,
+            i => i < count ? ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, momentum) : ErrorBounds.MomentumAccumulation(a[i - count], g[i - count], momentum), ms);
     }
 
     /// <summary>

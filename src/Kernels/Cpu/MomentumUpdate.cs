@@ -1,0 +1,69 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// SGD with momentum, a ← fl(fl(a·m) + g) then p ← fl(p − fl(lr·a)), in place, without fused
+/// multiply-adds, like the GPU kernel, so the one-tensor and multi-tensor forms agree bit for bit.
+/// The multi-tensor form takes (parameter offset, accumulation offset, gradient offset, length)
+/// quadruples, in elements; its tasks are chunks of the concatenated segments.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private readonly RangeWork<MomentumOp> momentum = new();
+    private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
+
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum)
+    {
+        if (Launch(count))
+            RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum), count);
+    }
+
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum)
+    {
+        if (Launch(totalElements))
+            RunRange(momentumMulti, new MomentumMultiOp(parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum), totalElements);
+    }
+
+    private static void Momentum(float* p, float* a, float* g, float lr, float m, long i, long end)
+    {
+        var rate = new Vector<float>(lr);
+        var mom = new Vector<float>(m);
+        for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+        {
+            var acc = Unsafe.ReadUnaligned<Vector<float>>(a + i) * mom + Unsafe.ReadUnaligned<Vector<float>>(g + i);
+            Unsafe.WriteUnaligned(a + i, acc);
+            Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<float>>(p + i) - rate * acc);
+        }
+        for (; i < end; i++)
+        {
+            float acc = a[i] * m + g[i];
+            a[i] = acc;
+            p[i] = p[i] - lr * acc;
+        }
+    }
+
+    private readonly struct MomentumOp(float* p, float* a, float* g, float lr, float m) : IRangeOp
+    {
+        public void Run(long start, long end) => Momentum(p, a, g, lr, m, start, end);
+    }
+
+    /// <summary>Elements [start, end) of the segments laid end to end.</summary>
+    private readonly struct MomentumMultiOp(float* block, float* accumulations, float* arena, int* segments, int segmentCount, float lr, float m) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            long before = 0;
+            for (int s = 0; s < segmentCount && before < end; s++)
+            {
+                int length = segments[4 * s + 3];
+                long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
+                if (from < to)
+                    Momentum(block + segments[4 * s], accumulations + segments[4 * s + 1], arena + segments[4 * s + 2], lr, m, from, to);
+                before += length;
+            }
+        }
+    }
+}

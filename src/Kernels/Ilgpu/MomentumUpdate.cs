@@ -1,0 +1,65 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Ilgpu;
+
+/// <summary>
+/// SGD with momentum, a ← a·m + g then p ← p − lr·a, in place. The multi-tensor form updates every
+/// parameter in one launch from a table of (parameter offset, accumulation offset, gradient offset,
+/// length) quadruples, in elements; both forms do the same float operations, so they agree bit for bit.
+/// </summary>
+public sealed partial class IlgpuBackend
+{
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int, int> momentum = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, int> momentumMulti = null!;
+
+    private void LoadMomentumUpdate()
+    {
+        momentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int, int>(MomentumKernel);
+        momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, int>(MomentumMultiTensorKernel);
+    }
+
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        int t = Threads(count);
+        this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, count, t);
+    }
+
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum)
+    {
+        if (Empty(totalElements)) return;
+        LaunchCount++;
+        int t = Threads(totalElements);
+        momentumMulti(t, parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, t);
+    }
+
+    internal static void MomentumKernel(Index1D thread, ArrayView<float> param, ArrayView<float> accum, ArrayView<float> grad, float learningRate, float momentum, int count, int stride)
+    {
+        for (int i = thread; i < count; i += stride)
+        {
+            float a = accum[i] * momentum + grad[i];
+            accum[i] = a;
+            param[i] = param[i] - learningRate * a;
+        }
+    }
+
+    internal static void MomentumMultiTensorKernel(
+        Index1D thread, ArrayView<float> paramBlock, ArrayView<float> accumBlock, ArrayView<float> gradArena, ArrayView<int> segments,
+        int segmentCount, float learningRate, float momentum, int stride)
+    {
+        for (int s = 0; s < segmentCount; s++)
+        {
+            long p0 = segments[s * 4], a0 = segments[s * 4 + 1], g0 = segments[s * 4 + 2];
+            int length = segments[s * 4 + 3];
+            for (int i = thread; i < length; i += stride)
+            {
+                float a = accumBlock[a0 + i] * momentum + gradArena[g0 + i];
+                accumBlock[a0 + i] = a;
+                paramBlock[p0 + i] = paramBlock[p0 + i] - learningRate * a;
+            }
+        }
+    }
+}
