@@ -18,7 +18,9 @@ public enum OpKind
     SgdUpdate,
     Depend,
     CountCorrect,
+    MomentumUpdate,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,
+    MomentumUpdateMulti,
 }

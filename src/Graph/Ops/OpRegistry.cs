@@ -10,7 +10,7 @@ public static class OpRegistry
         new GraphInputOp(OpKind.Input), new GraphInputOp(OpKind.Parameter),
         new MatMulOp(), new BiasAddOp(), new ReluOp(), new ReluGradOp(), new ReshapeOp(),
         new SoftmaxCrossEntropyOp(), new SoftmaxCrossEntropyGradOp(), new SoftmaxCrossEntropyFusedOp(),
-        new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(),
+        new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(), new MomentumUpdateOp(), new MomentumUpdateMultiOp(),
         new DependOp(), new CountCorrectOp(),
     }.ToDictionary(d => d.Kind);
 

@@ -29,30 +29,10 @@ public sealed class SgdUpdateMultiOp : OpDefinition
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
-        int n = inputs.Count / 2;
-        var paramRoot = inputs[0].Root;
-        var gradRoot = inputs[n].Root;
-        var table = new int[3 * n];
-        int total = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (inputs[i].Root != paramRoot || inputs[n + i].Root != gradRoot)
-                throw new GraphCompileException($"{op}: parameters (and gradients) must each share one allocation to update in one launch");
-            table[3 * i] = checked((int)(inputs[i].ByteOffset / sizeof(float)));
-            table[3 * i + 1] = checked((int)(inputs[n + i].ByteOffset / sizeof(float)));
-            table[3 * i + 2] = checked((int)inputTypes[i].ElementCount);
-            total += table[3 * i + 2];
-        }
-        var segments = backend.Allocate(table.Length * sizeof(int));
-        backend.Upload<int>(segments, table);
+        var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 2);
         float lr = op.Scalar;
-        return new BoundKernel("sgd-update-multi",
-            () => backend.SgdUpdateMulti(paramRoot, gradRoot, segments, n, total, lr),
-            new ReleaseOnDispose(backend, segments));
-    }
-
-    private sealed class ReleaseOnDispose(IKernelBackend backend, DeviceBuffer buffer) : IDisposable
-    {
-        public void Dispose() => backend.Free(buffer);
+        DeviceBuffer parameters = table.Roots[0], gradients = table.Roots[1], segments = table.Segments;
+        int n = table.Count, total = table.TotalElements;
+        return new BoundKernel("sgd-update-multi", () => backend.SgdUpdateMulti(parameters, gradients, segments, n, total, lr), table);
     }
 }

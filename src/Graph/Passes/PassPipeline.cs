@@ -31,6 +31,7 @@ public sealed class PassPipeline
             list.Add(new SoftmaxCrossEntropyFusion());
             list.Add(new GemmSgdFusion());
             list.Add(new SgdUpdateBatching());
+            list.Add(new MomentumUpdateBatching());
         }
         list.Add(new DeadNodeElimination());
         return new PassPipeline(list);

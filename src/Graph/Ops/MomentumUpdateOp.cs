@@ -1,0 +1,34 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>
+/// MomentumUpdate(param, accumulation, grad): a ← a·m + g, then param ← param − lr·a, both in place
+/// (MindSpore's ApplyMomentum). A side effect with no outputs; the accumulation is optimizer state,
+/// a Parameter node like the weights.
+/// </summary>
+public sealed class MomentumUpdateOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.MomentumUpdate;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 3);
+        for (int i = 0; i < 3; i++) ExpectFloat(op, inputs, i);
+        if (!inputs[0].Equals(inputs[1]) || !inputs[0].Equals(inputs[2]))
+            throw Mismatch(op, inputs, "parameter, accumulation and gradient shapes differ");
+        return [];
+    }
+
+    public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1];
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        int count = checked((int)inputTypes[0].ElementCount);
+        float lr = op.Scalar, momentum = op.Momentum;
+        DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2];
+        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, lr, momentum));
+    }
+}
