@@ -1,5 +1,6 @@
 using System.Globalization;
 using Trainer.Training.Hosting;
+using Trainer.Training.Optim;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli;
@@ -105,6 +106,25 @@ public sealed class ArgumentReader
         if (!device.HasWorkerThreads)
             throw Error($"{threadsFlag} sets the native cpu backend's worker threads and does not apply to --device {device.Name}");
         return device.WithThreads(threads);
+    }
+
+    /// <summary>
+    /// --optimizer sgd|momentum and --momentum M (momentum only, at least 0 and below 1, default 0.9):
+    /// a --momentum without the momentum optimizer is an error rather than ignored.
+    /// </summary>
+    public OptimizerOptions Optimizer(string flag = "--optimizer", string momentumFlag = "--momentum")
+    {
+        string kind = Choice(flag, "sgd", "sgd", "momentum");
+        if (kind == "sgd")
+        {
+            if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} sgd");
+            return OptimizerOptions.Default;
+        }
+        float momentum = 0.9f;
+        if (String(momentumFlag) is { } text &&
+            (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out momentum) || !(momentum >= 0f && momentum < 1f)))
+            throw Error($"{momentumFlag} must be a number at least 0 and below 1, got '{text}'");
+        return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum };
     }
 
     public ExecutionMode Mode(string flag = "--mode")

@@ -46,6 +46,10 @@ public static class Ops
     public static Effect SgdUpdate(Parameter param, Tensor grad, float learningRate) =>
         ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(learningRate), param, grad);
 
+    /// <summary>SGD with momentum, in place: accumulation ← accumulation·m + grad, then param ← param − lr·accumulation.</summary>
+    public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, float learningRate, float momentum) =>
+        ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(learningRate, momentum), param, accumulation, grad);
+
     /// <summary>
     /// <paramref name="value"/>, ordered after <paramref name="effects"/>: MindSpore's ops.depend. In
     /// graph mode this is the edge that keeps the optimizer's updates in the compiled step.

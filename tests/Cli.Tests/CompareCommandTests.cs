@@ -26,7 +26,7 @@ public sealed class CompareCommandTests : IDisposable
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
         Assert.StartsWith("device: cpu: ", lines[0]);
-        Assert.Equal("batch 64, 5 warm-up + 50 timed steps, same seed and batches in both modes", lines[1]);
+        Assert.Equal("batch 64, optimizer sgd, 5 warm-up + 50 timed steps, same seed and batches in both modes", lines[1]);
         Assert.Matches(@"^\s+eager\s+graph\s+eager/graph$", lines[2]);
         string[] rows =
         [

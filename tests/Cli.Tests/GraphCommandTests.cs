@@ -159,4 +159,19 @@ public class GraphCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.DoesNotContain("internal error", result.SingleErrorLine());
     }
+
+    [Fact]
+    public void Momentum_updates_every_parameter_and_its_state_in_one_launch()
+    {
+        string traced = Ok("graph", "--stage", "traced", "--optimizer", "momentum", "--momentum", "0.5").Stdout;
+        Assert.Equal(6, CountOf(traced, "= MomentumUpdate[lr=0.01,momentum=0.5]("));
+        Assert.Equal(6, CountOf(traced, "Parameter[moments.dense_relu_sequential."));
+
+        string schedule = Ok("graph", "--stage", "scheduled", "--optimizer", "momentum").Stdout;
+        Assert.Equal(13, Launches(schedule));
+        Assert.Equal(1, CountOf(schedule, "= MomentumUpdateMulti[lr=0.01,momentum=0.9]("));
+        Assert.Equal(0, CountOf(schedule, "SgdUpdate"));
+        Assert.Contains("writes dense_relu_sequential.0.weight,", schedule);
+        Assert.Contains("moments.dense_relu_sequential.4.bias", schedule);
+    }
 }

@@ -11,6 +11,7 @@ public static class CompareCommand
     public const string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
+        "                       [--optimizer sgd|momentum] [--momentum 0.9]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
@@ -18,7 +19,7 @@ public static class CompareCommand
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json"], []);
+        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json", "--optimizer", "--momentum"], []);
         var device = r.Device();
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);
@@ -26,25 +27,27 @@ public static class CompareCommand
         ulong seed = r.Seed("--seed", 0);
         string? json = r.String("--json");
 
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed);
+        var optimizer = r.Optimizer();
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer: optimizer);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         string deviceSummary = comparison.DeviceSummary!;
-        output.Write(Table(deviceSummary, batch, warmup, steps, eager, graph, maxDiff));
+        string optimizerName = optimizer.Description;
+        output.Write(Table(deviceSummary, batch, optimizerName, warmup, steps, eager, graph, maxDiff));
         if (json is not null)
         {
-            AtomicFile.WriteAllText(json, Json(deviceSummary, args, batch, steps, warmup, eager, graph, maxDiff));
+            AtomicFile.WriteAllText(json, Json(deviceSummary, args, batch, optimizerName, steps, warmup, eager, graph, maxDiff));
             output.WriteLine($"wrote {json}");
         }
         return 0;
     }
 
-    public static string Table(string device, int batch, int warmup, int steps, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
+    public static string Table(string device, int batch, string optimizer, int warmup, int steps, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"device: {device}");
-        sb.AppendLine(inv, $"batch {batch}, {warmup} warm-up + {steps} timed steps, same seed and batches in both modes");
+        sb.AppendLine(inv, $"batch {batch}, optimizer {optimizer}, {warmup} warm-up + {steps} timed steps, same seed and batches in both modes");
         sb.AppendLine(inv, $"{"",-26}{"eager",14}{"graph",14}{"eager/graph",14}");
         void Row(string name, double e, double g, string format, bool ratio = true) =>
             sb.AppendLine(inv, $"{name,-26}{e.ToString(format, inv),14}{g.ToString(format, inv),14}{(ratio && g != 0 ? (e / g).ToString("F2", inv) + "x" : "-"),14}");
@@ -65,7 +68,7 @@ public static class CompareCommand
         return sb.ToString();
     }
 
-    public static string Json(string device, IReadOnlyList<string> args, int batch, int steps, int warmup, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
+    public static string Json(string device, IReadOnlyList<string> args, int batch, string optimizer, int steps, int warmup, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -77,6 +80,7 @@ public static class CompareCommand
             w.WriteString("command", "trainer compare " + string.Join(" ", args));
             w.WriteString("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteNumber("batch_size", batch);
+            w.WriteString("optimizer", optimizer);
             w.WriteNumber("steps", steps);
             w.WriteNumber("warmup", warmup);
             w.WriteNumber("max_loss_diff", maxDiff);

@@ -12,8 +12,10 @@ public static class TrainCommand
     public const string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
-        "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) with SGD and prints\n" +
-        "  MindSpore's quick-start log. --data reads a directory with the four MNIST IDX files (raw or\n" +
+        "                     [--optimizer sgd|momentum] [--momentum 0.9]\n" +
+        "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) and prints MindSpore's\n" +
+        "  quick-start log. --optimizer sgd (the default, the tutorial's) or momentum (MindSpore's\n" +
+        "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9). --data reads a directory with the four MNIST IDX files (raw or\n" +
         "  .gz); without it the built-in 10,000-digit set is used. --mode graph (the default) compiles\n" +
         "  the step; --no-fuse compiles it without fusion.\n" +
         DeviceHelp.Text;
@@ -21,7 +23,7 @@ public static class TrainCommand
     public static TrainOptions Parse(IReadOnlyList<string> args)
     {
         var r = new ArgumentReader("train", args,
-            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed"], ["--no-fuse"]);
+            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum"], ["--no-fuse"]);
         return new TrainOptions
         {
             Device = r.Device(),
@@ -32,6 +34,7 @@ public static class TrainCommand
             LearningRate = r.PositiveFloat("--lr", 0.01f),
             Seed = r.Seed("--seed", 0),
             Fuse = !r.Has("--no-fuse"),
+            Optimizer = r.Optimizer(),
         };
     }
 
@@ -48,7 +51,7 @@ public static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
-            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}"));
+            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}"));
         if (options.Mode == ExecutionMode.Graph)
         {
             var compileClock = Stopwatch.StartNew();

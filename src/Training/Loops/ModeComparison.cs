@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
+using Trainer.Training.Optim;
 
 namespace Trainer.Training.Loops;
 
@@ -11,7 +12,7 @@ namespace Trainer.Training.Loops;
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
 /// include graph compilation) are run but not timed.
 /// </summary>
-public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f)
+public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null)
 {
     internal DeviceDescription? Device { get; private set; }
 
@@ -51,7 +52,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         using var job = new QuickstartJob(session, new TrainOptions
         {
             Device = device, Mode = mode, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed, LearningRate = learningRate,
-            Fuse = fuse,
+            Fuse = fuse, Optimizer = optimizer ?? OptimizerOptions.Default,
         });
         var batches = Batches(job, warmup + steps);
         var backend = session.Backend;

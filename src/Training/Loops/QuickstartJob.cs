@@ -24,9 +24,10 @@ public sealed class QuickstartJob : IDisposable
         Options = options;
         TrainData = train;
         TestData = test;
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate);
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer);
         CheckData(train, test, Model.Classes);
         session.Place(Model);
+        session.Place(Steps.Optimizer);
 
         TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed);
         TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);

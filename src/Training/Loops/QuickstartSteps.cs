@@ -14,16 +14,16 @@ public sealed class QuickstartSteps
     private readonly CrossEntropyLoss lossFn = new();
     private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
 
-    public QuickstartSteps(ulong seed, float learningRate)
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null)
     {
         GlobalSeed.Set(seed);
         Model = new MnistNetwork();
-        Optimizer = new SGD(Model.TrainableParams(), learningRate);
+        Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
     }
 
     public MnistNetwork Model { get; }
-    public SGD Optimizer { get; }
+    public IOptimizer Optimizer { get; }
 
     private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)
     {

@@ -1,4 +1,5 @@
 using Trainer.Training.Hosting;
+using Trainer.Training.Optim;
 
 namespace Trainer.Training.Loops;
 
@@ -12,6 +13,9 @@ public sealed record TrainOptions
     public int Epochs { get; init; } = 2;
     public int BatchSize { get; init; } = 64;
     public float LearningRate { get; init; } = 0.01f;
+
+    /// <summary>The optimizer: the tutorial's SGD unless asked otherwise.</summary>
+    public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     public ulong Seed { get; init; }
     public bool Fuse { get; init; } = true;
 }

@@ -41,30 +41,11 @@ public sealed class GradientCheckTests(CpuSession fixture) : IClassFixture<CpuSe
     }
 
     /// <summary>d loss / d every weight and bias element, by central differences of the float64 reference.</summary>
-    private static double[][] FiniteDifferences(Case c)
-    {
-        var weights = c.Layers.Select(l => l.Weight.InitialValue.Select(v => (double)v).ToArray()).ToList();
-        var biases = c.Layers.Select(l => l.Bias!.InitialValue.Select(v => (double)v).ToArray()).ToList();
-        var x = c.X.Select(v => (double)v).ToArray();
-        const double h = 1e-6;
-        var result = new List<double[]>();
-        foreach (var (array, _) in c.Layers.SelectMany((l, i) => new[] { (weights[i], i), (biases[i], i) }))
-        {
-            var grad = new double[array.Length];
-            for (int k = 0; k < array.Length; k++)
-            {
-                double saved = array[k];
-                array[k] = saved + h;
-                double plus = Float64Mlp.Loss(weights, biases, x, c.Batch, c.Sizes, c.Labels);
-                array[k] = saved - h;
-                double minus = Float64Mlp.Loss(weights, biases, x, c.Batch, c.Sizes, c.Labels);
-                array[k] = saved;
-                grad[k] = (plus - minus) / (2 * h);
-            }
-            result.Add(grad);
-        }
-        return result.ToArray();
-    }
+    private static double[][] FiniteDifferences(Case c) =>
+        Float64Mlp.NumericGradient(
+            c.Layers.Select(l => l.Weight.InitialValue.Select(v => (double)v).ToArray()).ToList(),
+            c.Layers.Select(l => l.Bias!.InitialValue.Select(v => (double)v).ToArray()).ToList(),
+            c.X.Select(v => (double)v).ToArray(), c.Batch, c.Sizes, c.Labels);
 
     private static void AssertClose(double[][] expected, float[][] actual)
     {

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace Trainer.Training.Optim;
+
+/// <summary>The argument checks every optimizer makes.</summary>
+internal static class OptimizerChecks
+{
+    public static void LearningRate(float learningRate)
+    {
+        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be a positive number, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    public static void GradientCount(IOptimizer optimizer, IReadOnlyList<Tensor> grads)
+    {
+        if (grads.Count != optimizer.Parameters.Count)
+            throw new ArgumentException($"{optimizer.Description} has {optimizer.Parameters.Count} parameters but got {grads.Count} gradients");
+    }
+}
