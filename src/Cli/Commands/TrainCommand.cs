@@ -15,9 +15,9 @@ public static class TrainCommand
         "                     [--optimizer sgd|momentum] [--momentum 0.9]\n" +
         "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) and prints MindSpore's\n" +
         "  quick-start log. --optimizer sgd (the default, the tutorial's) or momentum (MindSpore's\n" +
-        "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9). --data reads a directory with the four MNIST IDX files (raw or\n" +
-        "  .gz); without it the built-in 10,000-digit set is used. --mode graph (the default) compiles\n" +
-        "  the step; --no-fuse compiles it without fusion.\n" +
+        "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9). --data reads a directory\n" +
+        "  with the four MNIST IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
+        "  --mode graph (the default) compiles the step; --no-fuse compiles it without fusion.\n" +
         DeviceHelp.Text;
 
     public static TrainOptions Parse(IReadOnlyList<string> args)

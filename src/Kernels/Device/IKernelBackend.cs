@@ -52,6 +52,27 @@ public interface IKernelBackend : IDisposable
     /// another, gradients in the arena; <paramref name="segments"/> holds (parameter offset,
     /// accumulation offset, gradient offset, length) quadruples in elements.
     /// </summary>
+    /// <summary>
+    /// Adam as MindSpore's ApplyAdam computes it. With β₁ᵗ = fl(β1Power·β₁) and β₂ᵗ = fl(β2Power·β₂)
+    /// (the powers as they stood before this step: <see cref="AdamBetaPowers"/> advances them once
+    /// every update has read them) and lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ):
+    /// m ← m + (g − m)·(1 − β₁), v ← v + (g·g − v)·(1 − β₂), p ← p − lr_t·m/(√v + ε), in place.
+    /// <paramref name="beta1Power"/> and <paramref name="beta2Power"/> are one float each.
+    /// </summary>
+    void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
+        int count, float learningRate, float beta1, float beta2, float epsilon);
+
+    /// <summary>
+    /// Every Adam update of a step in one launch, from (parameter offset, m offset, v offset, gradient
+    /// offset, length) quintuples in elements; parameters, first moments, second moments and gradients
+    /// each in one allocation.
+    /// </summary>
+    void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon);
+
+    /// <summary>β1Power ← fl(β1Power·β₁), β2Power ← fl(β2Power·β₂): Adam's step count, kept as the two powers (one float each).</summary>
+    void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2);
+
     void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum);
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);

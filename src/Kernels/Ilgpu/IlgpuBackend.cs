@@ -43,6 +43,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadSoftmaxCrossEntropy();
             LoadSgdUpdate();
             LoadMomentumUpdate();
+            LoadAdamUpdate();
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();

@@ -179,6 +179,29 @@ public static class ReferenceMath
         return (p, a);
     }
 
+    /// <summary>
+    /// Adam as MindSpore's ApplyAdam, in float64 from float32 inputs: βᵢᵗ = powerᵢ·βᵢ,
+    /// lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂),
+    /// p ← p − lr_t·m/(√v + ε). Returns (p, m, v).
+    /// </summary>
+    public static (double[] Parameter, double[] M, double[] V) Adam(float[] parameter, float[] m, float[] v, float[] gradient,
+        float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon)
+    {
+        double b1t = (double)beta1Power * beta1, b2t = (double)beta2Power * beta2;
+        double step = learningRate * Math.Sqrt(1 - b2t) / (1 - b1t);
+        var p = new double[parameter.Length];
+        var mo = new double[parameter.Length];
+        var vo = new double[parameter.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            double g = gradient[i];
+            mo[i] = m[i] + (g - m[i]) * (1 - (double)beta1);
+            vo[i] = v[i] + (g * g - v[i]) * (1 - (double)beta2);
+            p[i] = parameter[i] - step * mo[i] / (Math.Sqrt(vo[i]) + epsilon);
+        }
+        return (p, mo, vo);
+    }
+
     /// <summary>y = ((x·scale + shift) − mean) / std for uint8 x.</summary>
     public static double[] ImageNormalize(byte[] pixels, float scale, float shift, float mean, float std)
     {

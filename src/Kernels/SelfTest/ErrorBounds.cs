@@ -69,6 +69,37 @@ public static class ErrorBounds
         return 2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate) * a) + Math.Abs((double)learningRate) * MomentumAccumulation(accumulation, gradient, momentum);
     }
 
+    /// <summary>Adam's first moment fl(m + fl(fl(g − m)·(1 − β₁))): three roundings.</summary>
+    public static double AdamM(float m, float gradient, float beta1) =>
+        3 * U * (Math.Abs((double)m) + (1 - (double)beta1) * (Math.Abs((double)gradient) + Math.Abs((double)m)) * 2);
+
+    /// <summary>Adam's second moment fl(v + fl(fl(fl(g·g) − v)·(1 − β₂))): four roundings.</summary>
+    public static double AdamV(float v, float gradient, float beta2) =>
+        4 * U * (Math.Abs((double)v) + (1 - (double)beta2) * ((double)gradient * gradient + Math.Abs((double)v)) * 2);
+
+    /// <summary>
+    /// Adam's parameter p − lr_t·m/(√v + ε). lr_t carries the rounding of βᵢᵗ = fl(power·βᵢ) amplified
+    /// by the cancellation in 1 − βᵢᵗ (relative u·βᵢᵗ/(1 − βᵢᵗ), halved under the square root), plus
+    /// a few roundings; the quotient adds m's and the denominator's errors; the subtraction one more.
+    /// Twice that sum, because each first-order term is bounded loosely.
+    /// </summary>
+    public static double AdamParameter(float parameter, float m, float v, float gradient, float beta1Power, float beta2Power,
+        float learningRate, float beta1, float beta2, float epsilon)
+    {
+        double b1t = (double)beta1Power * beta1, b2t = (double)beta2Power * beta2;
+        double step = learningRate * Math.Sqrt(1 - b2t) / (1 - b1t);
+        double relStep = U * (5 + b1t / (1 - b1t) + 0.5 * b2t / (1 - b2t));
+        double g = gradient;
+        double mNew = m + (g - m) * (1 - (double)beta1), vNew = v + (g * g - v) * (1 - (double)beta2);
+        double root = Math.Sqrt(Math.Max(vNew, 0));
+        double den = root + epsilon;
+        double errRoot = (root > 0 ? 0.5 * AdamV(v, gradient, beta2) / root : Math.Sqrt(AdamV(v, gradient, beta2))) + U * root;
+        double errDen = errRoot + U * den;
+        double term = Math.Abs(step * mNew / den);
+        double errTerm = term * (relStep + 3 * U) + Math.Abs(step) * AdamM(m, gradient, beta1) / den + term * errDen / den;
+        return 2 * (errTerm + U * (Math.Abs((double)parameter) + term));
+    }
+
     /// <summary>
     /// Image normalize: float32 computes fl(fl(fl(x·scale) + shift) − mean) / std, four roundings.
     /// The error before the division is at most 3u·(|x·scale| + |shift| + |mean|) (each rounding is

@@ -57,6 +57,7 @@ public static class KernelSelfTest
         Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
         Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
         Add("momentum single 100003", (b, r) => CheckMomentum(b, r, 100_003));
+        Add("adam single 100003 (step 10)", (b, r) => CheckAdam(b, r, 100_003));
         Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
         Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
         Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
@@ -317,6 +318,34 @@ public static class KernelSelfTest
         var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(da, count)).ToArray();
         return SelfTestComparison.Compare("", ep.Concat(ea).ToArray(), got,
             i => i < count ? ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, momentum) : ErrorBounds.MomentumAccumulation(a[i - count], g[i - count], momentum), ms);
+    }
+
+    /// <summary>Adam at step 10 (β powers 0.9⁹, 0.999⁹): parameters, first and second moments compared, one after another.</summary>
+    private static SelfTestResult CheckAdam(IKernelBackend backend, Random rng, int count)
+    {
+        const float lr = 0.001f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+        float b1p = 1f, b2p = 1f;
+        for (int t = 1; t < 10; t++) { b1p *= beta1; b2p *= beta2; }
+        var p = Uniform(rng, count);
+        var m = Uniform(rng, count, -0.5f, 0.5f);
+        var v = Uniform(rng, count, 0f, 0.25f);
+        var g = Uniform(rng, count, -2f, 2f);
+        using var buffers = new Buffers(backend);
+        var dp = buffers.Put(p);
+        var dm = buffers.Put(m);
+        var dv = buffers.Put(v);
+        var dg = buffers.Put(g);
+        var d1 = buffers.Put(new[] { b1p });
+        var d2 = buffers.Put(new[] { b2p });
+        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, lr, beta1, beta2, eps));
+        var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, lr, beta1, beta2, eps);
+        var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(dm, count)).Concat(buffers.Get<float>(dv, count)).ToArray();
+        return SelfTestComparison.Compare("", ep.Concat(em).Concat(ev).ToArray(), got, i => (i / count) switch
+        {
+            0 => ErrorBounds.AdamParameter(p[i], m[i], v[i], g[i], b1p, b2p, lr, beta1, beta2, eps),
+            1 => ErrorBounds.AdamM(m[i - count], g[i - count], beta1),
+            _ => ErrorBounds.AdamV(v[i - 2 * count], g[i - 2 * count], beta2),
+        }, ms);
     }
 
     /// <summary>

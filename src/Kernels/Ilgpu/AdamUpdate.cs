@@ -1,0 +1,102 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Ilgpu;
+
+/// <summary>
+/// Adam (MindSpore's ApplyAdam), single and multi-tensor, and the per-step advance of β₁ᵗ and β₂ᵗ.
+/// Every thread reads the powers and derives lr_t itself, the same float operations in both forms.
+/// </summary>
+public sealed partial class IlgpuBackend
+{
+    private Action<Index1D, AdamViews, AdamScalars, int, int> adam = null!;
+    private Action<Index1D, AdamViews, ArrayView<int>, AdamScalars, int, int> adamMulti = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, float, float> adamPowers = null!;
+
+    /// <summary>The buffers an Adam launch reads and writes.</summary>
+    public readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
+    {
+        public readonly ArrayView<float> P = p, M = m, V = v, G = g, Beta1Power = beta1Power, Beta2Power = beta2Power;
+    }
+
+    /// <summary>Adam's hyperparameters.</summary>
+    public readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon)
+    {
+        public readonly float LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon;
+    }
+
+    private void LoadAdamUpdate()
+    {
+        adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, AdamScalars, int, int>(AdamKernel);
+        adamMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, ArrayView<int>, AdamScalars, int, int>(AdamMultiTensorKernel);
+        adamPowers = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(AdamPowersKernel);
+    }
+
+    public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
+        int count, float learningRate, float beta1, float beta2, float epsilon)
+    {
+        if (Empty(count)) return;
+        LaunchCount++;
+        int t = Threads(count);
+        adam(t, new AdamViews(parameter.Float(), m.Float(), v.Float(), gradient.Float(), beta1Power.Float(), beta2Power.Float()),
+            new AdamScalars(learningRate, beta1, beta2, epsilon), count, t);
+    }
+
+    public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon)
+    {
+        if (Empty(totalElements)) return;
+        LaunchCount++;
+        int t = Threads(totalElements);
+        adamMulti(t, new AdamViews(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), beta1Power.Float(), beta2Power.Float()),
+            segments.Int(), new AdamScalars(learningRate, beta1, beta2, epsilon), segmentCount, t);
+    }
+
+    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+    {
+        LaunchCount++;
+        adamPowers(1, beta1Power.Float(), beta2Power.Float(), beta1, beta2);
+    }
+
+    /// <summary>lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), with βᵢᵗ = fl(power·βᵢ).</summary>
+    internal static float AdamStepSize(float beta1Power, float beta2Power, AdamScalars s)
+    {
+        float b1t = beta1Power * s.Beta1, b2t = beta2Power * s.Beta2;
+        return s.LearningRate * MathF.Sqrt(1f - b2t) / (1f - b1t);
+    }
+
+    internal static void AdamElement(AdamViews b, long pi, long mi, long vi, long gi, float stepSize, AdamScalars s)
+    {
+        float g = b.G[gi];
+        float m = b.M[mi] + (g - b.M[mi]) * (1f - s.Beta1);
+        float v = b.V[vi] + (g * g - b.V[vi]) * (1f - s.Beta2);
+        b.M[mi] = m;
+        b.V[vi] = v;
+        b.P[pi] = b.P[pi] - stepSize * m / (MathF.Sqrt(v) + s.Epsilon);
+    }
+
+    internal static void AdamKernel(Index1D thread, AdamViews b, AdamScalars s, int count, int stride)
+    {
+        float stepSize = AdamStepSize(b.Beta1Power[0], b.Beta2Power[0], s);
+        for (int i = thread; i < count; i += stride) AdamElement(b, i, i, i, i, stepSize, s);
+    }
+
+    internal static void AdamMultiTensorKernel(Index1D thread, AdamViews b, ArrayView<int> segments, AdamScalars s, int segmentCount, int stride)
+    {
+        float stepSize = AdamStepSize(b.Beta1Power[0], b.Beta2Power[0], s);
+        for (int seg = 0; seg < segmentCount; seg++)
+        {
+            long p0 = segments[seg * 5], m0 = segments[seg * 5 + 1], v0 = segments[seg * 5 + 2], g0 = segments[seg * 5 + 3];
+            int length = segments[seg * 5 + 4];
+            for (int i = thread; i < length; i += stride) AdamElement(b, p0 + i, m0 + i, v0 + i, g0 + i, stepSize, s);
+        }
+    }
+
+    internal static void AdamPowersKernel(Index1D thread, ArrayView<float> beta1Power, ArrayView<float> beta2Power, float beta1, float beta2)
+    {
+        if (thread != 0) return;
+        beta1Power[0] = beta1Power[0] * beta1;
+        beta2Power[0] = beta2Power[0] * beta2;
+    }
+}
