@@ -21,8 +21,8 @@ public sealed record Op
     /// <summary>Fill: the value; SgdUpdate and a MatMul with the SGD epilogue: the learning rate; SoftmaxCrossEntropyFused: the upstream gradient.</summary>
     public float Scalar { get; init; }
 
-    /// <summary>MomentumUpdate(Multi): the momentum coefficient m of a ← a·m + g.</summary>
-    public float Momentum { get; init; }
+    /// <summary>The typed attributes of the ops that declare them (<see cref="OpAttributes"/>).</summary>
+    public OpAttributes? Attributes { get; init; }
 
     /// <summary>Reshape: the target shape; Input/Parameter/Fill: the shape.</summary>
     public int[]? Shape { get; init; }
@@ -40,14 +40,19 @@ public sealed record Op
 
     public static Op Sgd(float learningRate) => new() { Kind = OpKind.SgdUpdate, Scalar = learningRate };
 
-    public static Op MomentumSgd(float learningRate, float momentum) => new() { Kind = OpKind.MomentumUpdate, Scalar = learningRate, Momentum = momentum };
+    public static Op MomentumSgd(float learningRate, float momentum) => new() { Kind = OpKind.MomentumUpdate, Attributes = new MomentumAttributes(learningRate, momentum) };
+
+    public static Op Adam(float learningRate, float beta1, float beta2, float epsilon) =>
+        new() { Kind = OpKind.AdamUpdate, Attributes = new AdamAttributes(learningRate, beta1, beta2, epsilon) };
+
+    public static Op BetaPowers(float beta1, float beta2) => new() { Kind = OpKind.AdamBetaPowers, Attributes = new BetaPowerAttributes(beta1, beta2) };
 
     public bool Equals(Op? other) =>
         other is not null && Kind == other.Kind && TransposeA == other.TransposeA && TransposeB == other.TransposeB &&
-        Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Momentum.Equals(other.Momentum) && Name == other.Name &&
+        Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Equals(Attributes, other.Attributes) && Name == other.Name &&
         (Shape ?? []).AsSpan().SequenceEqual(other.Shape ?? []);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Momentum, Name, Shape?.Length ?? -1);
+    public override int GetHashCode() => HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Attributes, Name, Shape?.Length ?? -1);
 
     /// <summary>The op as the printed IR shows it, e.g. <c>MatMul[nt,bias+relu]</c> or <c>Fill[1]</c>.</summary>
     public override string ToString()
@@ -70,11 +75,6 @@ public sealed record Op
             case OpKind.SgdUpdateMulti:
                 attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
                 break;
-            case OpKind.MomentumUpdate:
-            case OpKind.MomentumUpdateMulti:
-                attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
-                attrs.Add("momentum=" + Momentum.ToString("R", CultureInfo.InvariantCulture));
-                break;
             case OpKind.SoftmaxCrossEntropyFused:
                 attrs.Add("dloss=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
                 break;
@@ -83,6 +83,7 @@ public sealed record Op
                 attrs.Add(Name ?? "?");
                 break;
         }
+        if (Attributes is not null) attrs.Add(Attributes.Print());
         return attrs.Count == 0 ? Kind.ToString() : $"{Kind}[{string.Join(",", attrs)}]";
     }
 }

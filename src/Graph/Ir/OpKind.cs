@@ -19,8 +19,11 @@ public enum OpKind
     Depend,
     CountCorrect,
     MomentumUpdate,
+    AdamUpdate,
+    AdamBetaPowers,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,
     MomentumUpdateMulti,
+    AdamUpdateMulti,
 }

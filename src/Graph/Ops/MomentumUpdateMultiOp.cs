@@ -31,7 +31,7 @@ public sealed class MomentumUpdateMultiOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 3);
-        float lr = op.Scalar, momentum = op.Momentum;
+        var (lr, momentum) = (MomentumAttributes)op.Attributes!;
         DeviceBuffer parameters = table.Roots[0], accumulations = table.Roots[1], gradients = table.Roots[2], segments = table.Segments;
         int n = table.Count, total = table.TotalElements;
         return new BoundKernel("momentum-update-multi",

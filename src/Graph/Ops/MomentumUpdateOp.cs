@@ -27,7 +27,7 @@ public sealed class MomentumUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        float lr = op.Scalar, momentum = op.Momentum;
+        var (lr, momentum) = (MomentumAttributes)op.Attributes!;
         DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2];
         return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, lr, momentum));
     }

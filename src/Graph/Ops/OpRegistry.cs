@@ -11,6 +11,7 @@ public static class OpRegistry
         new MatMulOp(), new BiasAddOp(), new ReluOp(), new ReluGradOp(), new ReshapeOp(),
         new SoftmaxCrossEntropyOp(), new SoftmaxCrossEntropyGradOp(), new SoftmaxCrossEntropyFusedOp(),
         new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(), new MomentumUpdateOp(), new MomentumUpdateMultiOp(),
+        new AdamUpdateOp(), new AdamUpdateMultiOp(), new AdamBetaPowersOp(),
         new DependOp(), new CountCorrectOp(),
     }.ToDictionary(d => d.Kind);
 

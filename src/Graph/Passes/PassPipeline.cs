@@ -32,6 +32,7 @@ public sealed class PassPipeline
             list.Add(new GemmSgdFusion());
             list.Add(new SgdUpdateBatching());
             list.Add(new MomentumUpdateBatching());
+            list.Add(new AdamUpdateBatching());
         }
         list.Add(new DeadNodeElimination());
         return new PassPipeline(list);

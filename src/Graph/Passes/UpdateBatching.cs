@@ -7,11 +7,12 @@ namespace Trainer.Graph.Passes;
 /// Optimizer updates of one kind and the same attributes (learning rate, momentum) whose written
 /// inputs are Parameter nodes become one multi-tensor node: every parameter updated in a single
 /// launch. The multi node's inputs are each update's first input, then each one's second, and so
-/// on. Only updates that could run in any order are batched together: none may come before another
+/// on; the last <c>shared</c> inputs (Adam's beta powers) must be the same for the whole group and
+/// appear once, at the end. Only updates that could run in any order are batched together: none may come before another
 /// (a Depend between them) and no written tensor may appear twice, since one launch updates all its
 /// elements at once. The batched node waits for everything any of its updates waited for.
 /// </summary>
-public abstract class UpdateBatching(OpKind single, OpKind multi, int arity, int written) : IGraphPass
+public abstract class UpdateBatching(OpKind single, OpKind multi, int arity, int written, int shared = 0) : IGraphPass
 {
     public abstract string Name { get; }
 
@@ -20,14 +21,15 @@ public abstract class UpdateBatching(OpKind single, OpKind multi, int arity, int
         bool changed = false;
         var groups = graph.Nodes
             .Where(n => n.Op.Kind == single && n.Inputs.Count == arity && Enumerable.Range(0, written).All(i => n.Inputs[i].Node.Op.Kind == OpKind.Parameter))
-            .GroupBy(n => n.Op)
+            .GroupBy(n => (n.Op, Shared: string.Join(",", n.Inputs.Skip(arity - shared).Select(v => $"{v.Node.Id}:{v.Index}"))))
             .ToList();
         foreach (var group in groups)
         {
             var updates = Independent(graph, group.ToList());
             if (updates.Count < 2) continue;
-            var inputs = Enumerable.Range(0, arity).SelectMany(k => updates.Select(u => u.Inputs[k])).ToArray();
-            var batched = graph.CreateDetached(group.Key with { Kind = multi }, inputs);
+            var inputs = Enumerable.Range(0, arity - shared).SelectMany(k => updates.Select(u => u.Inputs[k]))
+                .Concat(updates[0].Inputs.Skip(arity - shared)).ToArray();
+            var batched = graph.CreateDetached(group.Key.Op with { Kind = multi }, inputs);
             graph.InsertBefore(updates[^1], batched);
             foreach (var u in updates)
             {

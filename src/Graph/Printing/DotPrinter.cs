@@ -18,7 +18,7 @@ public static class DotPrinter
             {
                 OpKind.Input => ", style=filled, fillcolor=\"#dde8ff\"",
                 OpKind.Parameter => ", style=filled, fillcolor=\"#fff2cc\"",
-                OpKind.SgdUpdate or OpKind.SgdUpdateMulti or OpKind.MomentumUpdate or OpKind.MomentumUpdateMulti => ", style=filled, fillcolor=\"#ffd6d6\"",
+                OpKind.SgdUpdate or OpKind.SgdUpdateMulti or OpKind.MomentumUpdate or OpKind.MomentumUpdateMulti or OpKind.AdamUpdate or OpKind.AdamUpdateMulti or OpKind.AdamBetaPowers => ", style=filled, fillcolor=\"#ffd6d6\"",
                 _ => node.FusedFrom.Count > 0 ? ", style=filled, fillcolor=\"#d9f2d9\"" : "",
             };
             sb.AppendLine($"  n{node.Id} [label=\"%{node.Id} {Escape(node.Op.ToString())}\\n{Escape(GraphPrinter.Types(node))}\"{style}];");

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Trainer.Graph.Ir;
+
+/// <summary>
+/// An op's typed attributes. Records, so equality and hashing (what CSE and update batching compare)
+/// come generated, and each prints itself the way the IR shows it. Ops added from here on declare
+/// their attributes this way; the older ones still use <see cref="Op"/>'s flat fields.
+/// </summary>
+public abstract record OpAttributes
+{
+    /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>lr=0.01,momentum=0.9</c>.</summary>
+    public abstract string Print();
+
+    protected static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>SGD with momentum: the learning rate and the momentum coefficient.</summary>
+public sealed record MomentumAttributes(float LearningRate, float Momentum) : OpAttributes
+{
+    public override string Print() => $"lr={Number(LearningRate)},momentum={Number(Momentum)}";
+}
+
+/// <summary>Adam (MindSpore's ApplyAdam): learning rate, the two decay rates and epsilon.</summary>
+public sealed record AdamAttributes(float LearningRate, float Beta1, float Beta2, float Epsilon) : OpAttributes
+{
+    public override string Print() => $"lr={Number(LearningRate)},beta1={Number(Beta1)},beta2={Number(Beta2)},eps={Number(Epsilon)}";
+}
+
+/// <summary>Adam's per-step decay of β₁ᵗ and β₂ᵗ.</summary>
+public sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttributes
+{
+    public override string Print() => $"beta1={Number(Beta1)},beta2={Number(Beta2)}";
+}

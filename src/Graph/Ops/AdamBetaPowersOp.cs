@@ -1,0 +1,31 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>AdamBetaPowers(beta1Power, beta2Power): β₁ᵗ ← β₁ᵗ·β₁, β₂ᵗ ← β₂ᵗ·β₂, in place, once per step.</summary>
+public sealed class AdamBetaPowersOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.AdamBetaPowers;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 2);
+        for (int i = 0; i < 2; i++)
+        {
+            ExpectFloat(op, inputs, i);
+            if (inputs[i].ElementCount != 1) throw Mismatch(op, inputs, "the beta powers must be single numbers");
+        }
+        return [];
+    }
+
+    public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1];
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        var (beta1, beta2) = (BetaPowerAttributes)op.Attributes!;
+        DeviceBuffer b1 = inputs[0], b2 = inputs[1];
+        return new BoundKernel("adam-beta-powers", () => backend.AdamBetaPowers(b1, b2, beta1, beta2));
+    }
+}

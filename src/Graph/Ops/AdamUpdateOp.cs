@@ -1,0 +1,35 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>
+/// AdamUpdate(param, m, v, grad, beta1Power, beta2Power): MindSpore's ApplyAdam, writing param, m
+/// and v in place and reading the two scalar powers (β₁ᵗ⁻¹, β₂ᵗ⁻¹), which AdamBetaPowers advances
+/// after every update of the step has read them (the write-after-read pass orders that).
+/// </summary>
+public sealed class AdamUpdateOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.AdamUpdate;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 6);
+        for (int i = 0; i < 6; i++) ExpectFloat(op, inputs, i);
+        for (int i = 1; i < 4; i++)
+            if (!inputs[0].Equals(inputs[i])) throw Mismatch(op, inputs, "parameter, m, v and gradient shapes differ");
+        if (inputs[4].ElementCount != 1 || inputs[5].ElementCount != 1) throw Mismatch(op, inputs, "the beta powers must be single numbers");
+        return [];
+    }
+
+    public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1, 2];
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        int count = checked((int)inputTypes[0].ElementCount);
+        var (lr, beta1, beta2, eps) = (AdamAttributes)op.Attributes!;
+        DeviceBuffer p = inputs[0], m = inputs[1], v = inputs[2], g = inputs[3], b1 = inputs[4], b2 = inputs[5];
+        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, lr, beta1, beta2, eps));
+    }
+}
