@@ -109,16 +109,16 @@ public sealed class ArgumentReader
     }
 
     /// <summary>
-    /// --optimizer sgd|momentum and --momentum M (momentum only, at least 0 and below 1, default 0.9):
-    /// a --momentum without the momentum optimizer is an error rather than ignored.
+    /// --optimizer sgd|momentum|adam and --momentum M (momentum only, at least 0 and below 1, default
+    /// 0.9): a --momentum without the momentum optimizer is an error rather than ignored.
     /// </summary>
     public OptimizerOptions Optimizer(string flag = "--optimizer", string momentumFlag = "--momentum")
     {
-        string kind = Choice(flag, "sgd", "sgd", "momentum");
-        if (kind == "sgd")
+        string kind = Choice(flag, "sgd", "sgd", "momentum", "adam");
+        if (kind != "momentum")
         {
-            if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} sgd");
-            return OptimizerOptions.Default;
+            if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} {kind}");
+            return kind == "adam" ? new OptimizerOptions { Kind = OptimizerKind.Adam } : OptimizerOptions.Default;
         }
         float momentum = 0.9f;
         if (String(momentumFlag) is { } text &&

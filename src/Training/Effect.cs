@@ -9,9 +9,20 @@ namespace Trainer.Training;
 /// </summary>
 public sealed class Effect
 {
-    internal Effect(IReadOnlyList<Node> nodes) => Nodes = nodes;
+    internal Effect(IReadOnlyList<Node> nodes, Execution.IExecutor? executor = null)
+    {
+        Nodes = nodes;
+        Executor = executor;
+    }
 
     internal IReadOnlyList<Node> Nodes { get; }
 
-    public static Effect Combine(IEnumerable<Effect> effects) => new(effects.SelectMany(e => e.Nodes).ToList());
+    /// <summary>The executor (eager, or the trace) the change was made by; null for an empty combination.</summary>
+    internal Execution.IExecutor? Executor { get; }
+
+    public static Effect Combine(IEnumerable<Effect> effects)
+    {
+        var list = effects.ToList();
+        return new(list.SelectMany(e => e.Nodes).ToList(), list.Select(e => e.Executor).FirstOrDefault(e => e is not null));
+    }
 }

@@ -50,6 +50,19 @@ public static class Ops
     public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, float learningRate, float momentum) =>
         ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(learningRate, momentum), param, accumulation, grad);
 
+    /// <summary>Adam (MindSpore's ApplyAdam), in place on param, m and v, reading the beta powers of the previous step.</summary>
+    public static Effect AdamUpdate(Parameter param, Parameter m, Parameter v, Tensor grad, Parameter beta1Power, Parameter beta2Power,
+        float learningRate, float beta1, float beta2, float epsilon) =>
+        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Adam(learningRate, beta1, beta2, epsilon), param, m, v, grad, beta1Power, beta2Power);
+
+    /// <summary>
+    /// Advances Adam's beta powers by one step, in place, after <paramref name="updates"/> (the step's
+    /// Adam updates, which read them): in the executor that made those updates, so that while tracing
+    /// it becomes a node of the traced step even though its inputs are all parameters.
+    /// </summary>
+    public static Effect AdamBetaPowers(Parameter beta1Power, Parameter beta2Power, float beta1, float beta2, Effect updates) =>
+        (updates.Executor ?? ExecutorOf([beta1Power])).ApplyEffect(Graph.Ir.Op.BetaPowers(beta1, beta2), beta1Power, beta2Power);
+
     /// <summary>
     /// <paramref name="value"/>, ordered after <paramref name="effects"/>: MindSpore's ops.depend. In
     /// graph mode this is the edge that keeps the optimizer's updates in the compiled step.

@@ -174,4 +174,18 @@ public class GraphCommandTests
         Assert.Contains("writes dense_relu_sequential.0.weight,", schedule);
         Assert.Contains("moments.dense_relu_sequential.4.bias", schedule);
     }
+
+    [Fact]
+    public void Adam_updates_in_one_launch_then_advances_its_beta_powers()
+    {
+        string schedule = Ok("graph", "--stage", "scheduled", "--optimizer", "adam").Stdout;
+        Assert.Equal(14, Launches(schedule));
+        Assert.Equal(1, CountOf(schedule, "= AdamUpdateMulti[lr=0.001,beta1=0.9,beta2=0.999,eps=1E-08]("));
+        Assert.Equal(1, CountOf(schedule, "= AdamBetaPowers[beta1=0.9,beta2=0.999]("));
+        var lines = CliResult.Lines(schedule);
+        int update = Array.FindIndex(lines, l => l.Contains("AdamUpdateMulti", StringComparison.Ordinal));
+        int powers = Array.FindIndex(lines, l => l.Contains("AdamBetaPowers", StringComparison.Ordinal));
+        Assert.True(update < powers, "the powers advance after the update has read them");
+        Assert.Contains("moment2.dense_relu_sequential.4.bias", schedule);
+    }
 }

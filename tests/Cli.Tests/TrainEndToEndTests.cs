@@ -95,9 +95,21 @@ public class TrainEndToEndTests(FullRuns runs) : IClassFixture<FullRuns>
     }
 }
 
-/// <summary>`--optimizer momentum`: the log names it, and it learns the built-in digits faster than the tutorial's SGD.</summary>
-public class MomentumTrainTests
+/// <summary>`--optimizer momentum` and `adam`: the log names them, and they learn the built-in digits faster than the tutorial's SGD.</summary>
+public class OptimizerTrainTests
 {
+    [Fact]
+    public void Adam_defaults_to_lr_0_001_and_reaches_90_percent_in_two_epochs()
+    {
+        var result = Cli.Run("train", "--device", "cpu", "--optimizer", "adam", "--epochs", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("mode: graph, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.001, seed 0, optimizer adam (beta1 0.9, beta2 0.999, eps 1E-08)",
+            result.StdoutLines[1]);
+        var accuracy = result.StdoutLines.Where(l => l.StartsWith(" Accuracy: ", StringComparison.Ordinal)).Select(l => double.Parse(l[11..l.IndexOf('%')], CultureInfo.InvariantCulture)).ToList();
+        // 91.7% measured when this test was written.
+        Assert.True(accuracy[1] >= 90.0, result.ToString());
+    }
+
     [Fact]
     public void Momentum_reaches_89_percent_in_two_epochs_on_the_built_in_data()
     {

@@ -11,7 +11,7 @@ public static class CompareCommand
     public const string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
-        "                       [--optimizer sgd|momentum] [--momentum 0.9]\n" +
+        "                       [--optimizer sgd|momentum|adam] [--momentum 0.9]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
@@ -28,7 +28,7 @@ public static class CompareCommand
         string? json = r.String("--json");
 
         var optimizer = r.Optimizer();
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer: optimizer);
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         string deviceSummary = comparison.DeviceSummary!;

@@ -7,7 +7,8 @@ public static class GraphCommand
 {
     public const string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
-        "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum] [--momentum 0.9]\n" +
+        "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
+        "                     [--momentum 0.9]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
         "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.";
 

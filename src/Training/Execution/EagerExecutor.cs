@@ -63,7 +63,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var types = def.InferTypes(op, inputTypes);
         if (types.Length != 0) throw new InvalidOperationException($"{op} has outputs; ApplyEffect takes ops without outputs");
         Launch(def, op, inputTypes, inputs, []);
-        return new Effect([]);
+        return new Effect([], this);
     }
 
     private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)

@@ -47,7 +47,7 @@ internal sealed class Tracer : IExecutor
         return new Tensor(node.Type, node, this);
     }
 
-    public Effect ApplyEffect(Op op, params Tensor[] inputs) => new([Add(op, inputs)]);
+    public Effect ApplyEffect(Op op, params Tensor[] inputs) => new([Add(op, inputs)], this);
 
     private Node Add(Op op, Tensor[] inputs)
     {

@@ -30,7 +30,7 @@ public static class StepGraphText
         if (dot && stage == GraphStage.Scheduled)
             throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
         var options = new CompileOptions(Fuse: fuse);
-        var steps = new QuickstartSteps(seed: 0, learningRate: 0.01f, optimizer);
+        var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer);
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));
 

@@ -7,6 +7,8 @@ public enum OptimizerKind
     Sgd,
     /// <summary>SGD with momentum (MindSpore's nn.Momentum).</summary>
     Momentum,
+    /// <summary>Adam (MindSpore's nn.Adam).</summary>
+    Adam,
 }
 
 /// <summary>Which optimizer a job uses, and its settings beyond the learning rate.</summary>
@@ -17,8 +19,21 @@ public sealed record OptimizerOptions
     /// <summary>Momentum's coefficient (ignored by SGD).</summary>
     public float Momentum { get; init; } = 0.9f;
 
+    /// <summary>Adam's decay rates and epsilon (ignored by the others).</summary>
+    public float Beta1 { get; init; } = Optim.Adam.DefaultBeta1;
+    public float Beta2 { get; init; } = Optim.Adam.DefaultBeta2;
+    public float Epsilon { get; init; } = Optim.Adam.DefaultEpsilon;
+
+    /// <summary>The learning rate when none is given: the tutorial's 0.01, or Adam's own default 0.001 (MindSpore's and PyTorch's).</summary>
+    public float DefaultLearningRate => Kind == OptimizerKind.Adam ? Optim.Adam.DefaultLearningRate : 0.01f;
+
     /// <summary>How the log names it, as the optimizer itself does (<see cref="IOptimizer.Description"/>).</summary>
-    public string Description => Kind == OptimizerKind.Momentum ? Optim.Momentum.Describe(Momentum) : "sgd";
+    public string Description => Kind switch
+    {
+        OptimizerKind.Momentum => Optim.Momentum.Describe(Momentum),
+        OptimizerKind.Adam => Optim.Adam.Describe(Beta1, Beta2, Epsilon),
+        _ => "sgd",
+    };
 
     /// <summary>The tutorial's: plain SGD.</summary>
     public static OptimizerOptions Default { get; } = new();
@@ -27,6 +42,7 @@ public sealed record OptimizerOptions
     public IOptimizer Create(IReadOnlyList<Parameter> parameters, float learningRate) => Kind switch
     {
         OptimizerKind.Momentum => new Momentum(parameters, learningRate, Momentum),
+        OptimizerKind.Adam => new Adam(parameters, learningRate, Beta1, Beta2, Epsilon),
         _ => new SGD(parameters, learningRate),
     };
 }
