@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli.Commands;
@@ -75,7 +76,7 @@ public static class CompareCommand
         {
             w.WriteStartObject();
             w.WriteString("device", device);
-            w.WriteString("ilgpu", typeof(ILGPU.Context).Assembly.GetName().Version?.ToString());
+            w.WriteString("ilgpu", AvailableDevices.IlgpuVersion);
             w.WriteString("dotnet", Environment.Version.ToString());
             w.WriteString("command", "trainer compare " + string.Join(" ", args));
             w.WriteString("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
