@@ -109,22 +109,30 @@ public sealed class ArgumentReader
     }
 
     /// <summary>
-    /// --optimizer sgd|momentum|adam and --momentum M (momentum only, at least 0 and below 1, default
-    /// 0.9): a --momentum without the momentum optimizer is an error rather than ignored.
+    /// --optimizer sgd|momentum|adam, --momentum M (momentum only, at least 0 and below 1, default
+    /// 0.9) and --weight-decay W (momentum and adam, non-negative, default 0): a flag the chosen
+    /// optimizer does not take is an error rather than ignored.
     /// </summary>
-    public OptimizerOptions Optimizer(string flag = "--optimizer", string momentumFlag = "--momentum")
+    public OptimizerOptions Optimizer(string flag = "--optimizer", string momentumFlag = "--momentum", string decayFlag = "--weight-decay")
     {
         string kind = Choice(flag, "sgd", "sgd", "momentum", "adam");
+        float decay = 0f;
+        if (String(decayFlag) is { } decayText)
+        {
+            if (kind == "sgd") throw Error($"{decayFlag} applies to {flag} momentum or adam, not {flag} sgd");
+            if (!float.TryParse(decayText, NumberStyles.Float, CultureInfo.InvariantCulture, out decay) || !(decay >= 0f) || float.IsInfinity(decay))
+                throw Error($"{decayFlag} must be a non-negative number, got '{decayText}'");
+        }
         if (kind != "momentum")
         {
             if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} {kind}");
-            return kind == "adam" ? new OptimizerOptions { Kind = OptimizerKind.Adam } : OptimizerOptions.Default;
+            return kind == "adam" ? new OptimizerOptions { Kind = OptimizerKind.Adam, WeightDecay = decay } : OptimizerOptions.Default;
         }
         float momentum = 0.9f;
         if (String(momentumFlag) is { } text &&
             (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out momentum) || !(momentum >= 0f && momentum < 1f)))
             throw Error($"{momentumFlag} must be a number at least 0 and below 1, got '{text}'");
-        return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum };
+        return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum, WeightDecay = decay };
     }
 
     public ExecutionMode Mode(string flag = "--mode")

@@ -46,14 +46,14 @@ public static class Ops
     public static Effect SgdUpdate(Parameter param, Tensor grad, float learningRate) =>
         ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(learningRate), param, grad);
 
-    /// <summary>SGD with momentum, in place: accumulation ← accumulation·m + grad, then param ← param − lr·accumulation.</summary>
-    public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, float learningRate, float momentum) =>
-        ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(learningRate, momentum), param, accumulation, grad);
+    /// <summary>SGD with momentum, in place: accumulation ← accumulation·m + (grad + w·param), then param ← param − lr·accumulation.</summary>
+    public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, float learningRate, float momentum, float weightDecay = 0) =>
+        ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(learningRate, momentum, weightDecay), param, accumulation, grad);
 
     /// <summary>Adam (MindSpore's ApplyAdam), in place on param, m and v, reading the beta powers of the previous step.</summary>
     public static Effect AdamUpdate(Parameter param, Parameter m, Parameter v, Tensor grad, Parameter beta1Power, Parameter beta2Power,
-        float learningRate, float beta1, float beta2, float epsilon) =>
-        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Adam(learningRate, beta1, beta2, epsilon), param, m, v, grad, beta1Power, beta2Power);
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0) =>
+        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Adam(learningRate, beta1, beta2, epsilon, weightDecay), param, m, v, grad, beta1Power, beta2Power);
 
     /// <summary>
     /// Advances Adam's beta powers by one step, in place, after <paramref name="updates"/> (the step's

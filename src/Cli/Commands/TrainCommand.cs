@@ -12,19 +12,20 @@ public static class TrainCommand
     public const string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
-        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9]\n" +
+        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
         "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) and prints MindSpore's\n" +
         "  quick-start log. --optimizer sgd (the default, the tutorial's), momentum (MindSpore's\n" +
         "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9) or adam (MindSpore's\n" +
-        "  nn.Adam, betas 0.9 and 0.999, eps 1e-8; --lr defaults to 0.001 with it). --data reads a directory\n" +
-        "  with the four MNIST IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
+        "  nn.Adam, betas 0.9 and 0.999, eps 1e-8; --lr defaults to 0.001 with it); --weight-decay w adds\n" +
+        "  w*p to every gradient for momentum and adam. --data reads a directory with the four MNIST\n" +
+        "  IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
         "  --mode graph (the default) compiles the step; --no-fuse compiles it without fusion.\n" +
         DeviceHelp.Text;
 
     public static TrainOptions Parse(IReadOnlyList<string> args)
     {
         var r = new ArgumentReader("train", args,
-            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum"], ["--no-fuse"]);
+            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum", "--weight-decay"], ["--no-fuse"]);
         var optimizer = r.Optimizer();
         return new TrainOptions
         {

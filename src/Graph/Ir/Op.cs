@@ -40,10 +40,11 @@ public sealed record Op
 
     public static Op Sgd(float learningRate) => new() { Kind = OpKind.SgdUpdate, Scalar = learningRate };
 
-    public static Op MomentumSgd(float learningRate, float momentum) => new() { Kind = OpKind.MomentumUpdate, Attributes = new MomentumAttributes(learningRate, momentum) };
+    public static Op MomentumSgd(float learningRate, float momentum, float weightDecay = 0) =>
+        new() { Kind = OpKind.MomentumUpdate, Attributes = new MomentumAttributes(learningRate, momentum, weightDecay) };
 
-    public static Op Adam(float learningRate, float beta1, float beta2, float epsilon) =>
-        new() { Kind = OpKind.AdamUpdate, Attributes = new AdamAttributes(learningRate, beta1, beta2, epsilon) };
+    public static Op Adam(float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0) =>
+        new() { Kind = OpKind.AdamUpdate, Attributes = new AdamAttributes(learningRate, beta1, beta2, epsilon, weightDecay) };
 
     public static Op BetaPowers(float beta1, float beta2) => new() { Kind = OpKind.AdamBetaPowers, Attributes = new BetaPowerAttributes(beta1, beta2) };
 

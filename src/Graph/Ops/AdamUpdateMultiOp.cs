@@ -29,11 +29,11 @@ public sealed class AdamUpdateMultiOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs.Take(inputs.Count - 2).ToList(), groups: 4);
-        var (lr, beta1, beta2, eps) = (AdamAttributes)op.Attributes!;
+        var (lr, beta1, beta2, eps, decay) = (AdamAttributes)op.Attributes!;
         DeviceBuffer p = table.Roots[0], m = table.Roots[1], v = table.Roots[2], g = table.Roots[3], segments = table.Segments;
         DeviceBuffer b1 = inputs[^2], b2 = inputs[^1];
         int n = table.Count, total = table.TotalElements;
         return new BoundKernel("adam-update-multi",
-            () => backend.AdamUpdateMulti(p, m, v, g, segments, b1, b2, n, total, lr, beta1, beta2, eps), table);
+            () => backend.AdamUpdateMulti(p, m, v, g, segments, b1, b2, n, total, lr, beta1, beta2, eps, decay), table);
     }
 }

@@ -28,8 +28,8 @@ public sealed class AdamUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        var (lr, beta1, beta2, eps) = (AdamAttributes)op.Attributes!;
+        var (lr, beta1, beta2, eps, decay) = (AdamAttributes)op.Attributes!;
         DeviceBuffer p = inputs[0], m = inputs[1], v = inputs[2], g = inputs[3], b1 = inputs[4], b2 = inputs[5];
-        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, lr, beta1, beta2, eps));
+        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, lr, beta1, beta2, eps, decay));
     }
 }

@@ -31,10 +31,10 @@ public sealed class MomentumUpdateMultiOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 3);
-        var (lr, momentum) = (MomentumAttributes)op.Attributes!;
+        var (lr, momentum, decay) = (MomentumAttributes)op.Attributes!;
         DeviceBuffer parameters = table.Roots[0], accumulations = table.Roots[1], gradients = table.Roots[2], segments = table.Segments;
         int n = table.Count, total = table.TotalElements;
         return new BoundKernel("momentum-update-multi",
-            () => backend.MomentumUpdateMulti(parameters, accumulations, gradients, segments, n, total, lr, momentum), table);
+            () => backend.MomentumUpdateMulti(parameters, accumulations, gradients, segments, n, total, lr, momentum, decay), table);
     }
 }

@@ -27,8 +27,8 @@ public sealed class MomentumUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        var (lr, momentum) = (MomentumAttributes)op.Attributes!;
+        var (lr, momentum, decay) = (MomentumAttributes)op.Attributes!;
         DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2];
-        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, lr, momentum));
+        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, lr, momentum, decay));
     }
 }

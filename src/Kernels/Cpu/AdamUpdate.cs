@@ -16,18 +16,18 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AdamMultiOp> adamMulti = new();
 
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon)
+        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
         if (!Launch(count)) return;
-        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon);
+        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon, weightDecay);
         RunRange(adam, new AdamOp(parameter.Float(), m.Float(), v.Float(), gradient.Float(), k), count);
     }
 
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon)
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
         if (!Launch(totalElements)) return;
-        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon);
+        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon, weightDecay);
         RunRange(adamMulti, new AdamMultiOp(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, k), totalElements);
     }
 
@@ -42,10 +42,11 @@ public sealed unsafe partial class CpuBackend
     /// <summary>What every element of one launch shares: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) with βᵢᵗ = fl(power·βᵢ), and 1 − βᵢ.</summary>
     private readonly struct AdamConstants
     {
-        public readonly float StepSize, OneMinusBeta1, OneMinusBeta2, Epsilon;
+        public readonly float StepSize, OneMinusBeta1, OneMinusBeta2, Epsilon, WeightDecay;
 
-        public AdamConstants(float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon)
+        public AdamConstants(float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
         {
+            WeightDecay = weightDecay;
             float b1t = beta1Power * beta1, b2t = beta2Power * beta2;
             StepSize = learningRate * MathF.Sqrt(1f - b2t) / (1f - b1t);
             OneMinusBeta1 = 1f - beta1;
@@ -60,21 +61,24 @@ public sealed unsafe partial class CpuBackend
         var c1 = new Vector<float>(k.OneMinusBeta1);
         var c2 = new Vector<float>(k.OneMinusBeta2);
         var eps = new Vector<float>(k.Epsilon);
+        var decay = new Vector<float>(k.WeightDecay);
         for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
         {
-            var gv = Unsafe.ReadUnaligned<Vector<float>>(g + i);
+            var pv = Unsafe.ReadUnaligned<Vector<float>>(p + i);
+            var gv = Unsafe.ReadUnaligned<Vector<float>>(g + i) + decay * pv;
             var mv = Unsafe.ReadUnaligned<Vector<float>>(m + i);
             var vv = Unsafe.ReadUnaligned<Vector<float>>(v + i);
             mv += (gv - mv) * c1;
             vv += (gv * gv - vv) * c2;
             Unsafe.WriteUnaligned(m + i, mv);
             Unsafe.WriteUnaligned(v + i, vv);
-            Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<float>>(p + i) - step * mv / (Vector.SquareRoot(vv) + eps));
+            Unsafe.WriteUnaligned(p + i, pv - step * mv / (Vector.SquareRoot(vv) + eps));
         }
         for (; i < end; i++)
         {
-            float mi = m[i] + (g[i] - m[i]) * k.OneMinusBeta1;
-            float vi = v[i] + (g[i] * g[i] - v[i]) * k.OneMinusBeta2;
+            float gi = g[i] + k.WeightDecay * p[i];
+            float mi = m[i] + (gi - m[i]) * k.OneMinusBeta1;
+            float vi = v[i] + (gi * gi - v[i]) * k.OneMinusBeta2;
             m[i] = mi;
             v[i] = vi;
             p[i] = p[i] - k.StepSize * mi / (MathF.Sqrt(vi) + k.Epsilon);

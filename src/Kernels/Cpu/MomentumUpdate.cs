@@ -15,43 +15,45 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<MomentumOp> momentum = new();
     private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
 
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum)
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
     {
         if (Launch(count))
-            RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum), count);
+            RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay), count);
     }
 
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum)
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
     {
         if (Launch(totalElements))
-            RunRange(momentumMulti, new MomentumMultiOp(parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum), totalElements);
+            RunRange(momentumMulti, new MomentumMultiOp(parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, weightDecay), totalElements);
     }
 
-    private static void Momentum(float* p, float* a, float* g, float lr, float m, long i, long end)
+    private static void Momentum(float* p, float* a, float* g, float lr, float m, float wd, long i, long end)
     {
         var rate = new Vector<float>(lr);
         var mom = new Vector<float>(m);
+        var decay = new Vector<float>(wd);
         for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
         {
-            var acc = Unsafe.ReadUnaligned<Vector<float>>(a + i) * mom + Unsafe.ReadUnaligned<Vector<float>>(g + i);
+            var pv = Unsafe.ReadUnaligned<Vector<float>>(p + i);
+            var acc = Unsafe.ReadUnaligned<Vector<float>>(a + i) * mom + (Unsafe.ReadUnaligned<Vector<float>>(g + i) + decay * pv);
             Unsafe.WriteUnaligned(a + i, acc);
-            Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<float>>(p + i) - rate * acc);
+            Unsafe.WriteUnaligned(p + i, pv - rate * acc);
         }
         for (; i < end; i++)
         {
-            float acc = a[i] * m + g[i];
+            float acc = a[i] * m + (g[i] + wd * p[i]);
             a[i] = acc;
             p[i] = p[i] - lr * acc;
         }
     }
 
-    private readonly struct MomentumOp(float* p, float* a, float* g, float lr, float m) : IRangeOp
+    private readonly struct MomentumOp(float* p, float* a, float* g, float lr, float m, float wd) : IRangeOp
     {
-        public void Run(long start, long end) => Momentum(p, a, g, lr, m, start, end);
+        public void Run(long start, long end) => Momentum(p, a, g, lr, m, wd, start, end);
     }
 
     /// <summary>Elements [start, end) of the segments laid end to end.</summary>
-    private readonly struct MomentumMultiOp(float* block, float* accumulations, float* arena, int* segments, int segmentCount, float lr, float m) : IRangeOp
+    private readonly struct MomentumMultiOp(float* block, float* accumulations, float* arena, int* segments, int segmentCount, float lr, float m, float wd) : IRangeOp
     {
         public void Run(long start, long end)
         {
@@ -61,7 +63,7 @@ public sealed unsafe partial class CpuBackend
                 int length = segments[4 * s + 3];
                 long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
                 if (from < to)
-                    Momentum(block + segments[4 * s], accumulations + segments[4 * s + 1], arena + segments[4 * s + 2], lr, m, from, to);
+                    Momentum(block + segments[4 * s], accumulations + segments[4 * s + 1], arena + segments[4 * s + 2], lr, m, wd, from, to);
                 before += length;
             }
         }

@@ -43,9 +43,10 @@ public interface IKernelBackend : IDisposable
 
     /// <summary>
     /// SGD with momentum (MindSpore's ApplyMomentum, PyTorch's SGD with momentum and no dampening):
-    /// a ← fl(fl(a·m) + g), then p ← fl(p − fl(lr·a)), in place.
+    /// a ← fl(fl(a·m) + g), then p ← fl(p − fl(lr·a)), in place. With a weight decay w, g is first
+    /// replaced by fl(g + fl(w·p)) (MindSpore's and PyTorch's weight decay).
     /// </summary>
-    void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum);
+    void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay);
 
     /// <summary>
     /// Every momentum update of a step in one launch: parameters in one block, accumulations in
@@ -57,10 +58,11 @@ public interface IKernelBackend : IDisposable
     /// (the powers as they stood before this step: <see cref="AdamBetaPowers"/> advances them once
     /// every update has read them) and lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ):
     /// m ← m + (g − m)·(1 − β₁), v ← v + (g·g − v)·(1 − β₂), p ← p − lr_t·m/(√v + ε), in place.
-    /// <paramref name="beta1Power"/> and <paramref name="beta2Power"/> are one float each.
+    /// <paramref name="beta1Power"/> and <paramref name="beta2Power"/> are one float each. With a weight
+    /// decay w, g is first replaced by fl(g + fl(w·p)).
     /// </summary>
     void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon);
+        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay);
 
     /// <summary>
     /// Every Adam update of a step in one launch, from (parameter offset, m offset, v offset, gradient
@@ -68,12 +70,12 @@ public interface IKernelBackend : IDisposable
     /// each in one allocation.
     /// </summary>
     void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon);
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay);
 
     /// <summary>β1Power ← fl(β1Power·β₁), β2Power ← fl(β2Power·β₂): Adam's step count, kept as the two powers (one float each).</summary>
     void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2);
 
-    void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum);
+    void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay);
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
     void Fill(DeviceBuffer y, int count, float value);

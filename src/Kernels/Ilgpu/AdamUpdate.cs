@@ -21,9 +21,9 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>Adam's hyperparameters.</summary>
-    public readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon)
+    public readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
-        public readonly float LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon;
+        public readonly float LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon, WeightDecay = weightDecay;
     }
 
     private void LoadAdamUpdate()
@@ -34,23 +34,23 @@ public sealed partial class IlgpuBackend
     }
 
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon)
+        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
         if (Empty(count)) return;
         LaunchCount++;
         int t = Threads(count);
         adam(t, new AdamViews(parameter.Float(), m.Float(), v.Float(), gradient.Float(), beta1Power.Float(), beta2Power.Float()),
-            new AdamScalars(learningRate, beta1, beta2, epsilon), count, t);
+            new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), count, t);
     }
 
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon)
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;
         int t = Threads(totalElements);
         adamMulti(t, new AdamViews(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), beta1Power.Float(), beta2Power.Float()),
-            segments.Int(), new AdamScalars(learningRate, beta1, beta2, epsilon), segmentCount, t);
+            segments.Int(), new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), segmentCount, t);
     }
 
     public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
@@ -68,12 +68,13 @@ public sealed partial class IlgpuBackend
 
     internal static void AdamElement(AdamViews b, long pi, long mi, long vi, long gi, float stepSize, AdamScalars s)
     {
-        float g = b.G[gi];
+        float p = b.P[pi];
+        float g = b.G[gi] + s.WeightDecay * p;
         float m = b.M[mi] + (g - b.M[mi]) * (1f - s.Beta1);
         float v = b.V[vi] + (g * g - b.V[vi]) * (1f - s.Beta2);
         b.M[mi] = m;
         b.V[vi] = v;
-        b.P[pi] = b.P[pi] - stepSize * m / (MathF.Sqrt(v) + s.Epsilon);
+        b.P[pi] = p - stepSize * m / (MathF.Sqrt(v) + s.Epsilon);
     }
 
     internal static void AdamKernel(Index1D thread, AdamViews b, AdamScalars s, int count, int stride)

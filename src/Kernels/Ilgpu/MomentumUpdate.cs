@@ -11,44 +11,45 @@ namespace Trainer.Kernels.Ilgpu;
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int, int> momentum = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, int> momentumMulti = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int> momentum = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, float, int> momentumMulti = null!;
 
     private void LoadMomentumUpdate()
     {
-        momentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int, int>(MomentumKernel);
-        momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, int>(MomentumMultiTensorKernel);
+        momentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(MomentumKernel);
+        momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, float, int>(MomentumMultiTensorKernel);
     }
 
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum)
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
     {
         if (Empty(count)) return;
         LaunchCount++;
         int t = Threads(count);
-        this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, count, t);
+        this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay, count, t);
     }
 
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum)
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;
         int t = Threads(totalElements);
-        momentumMulti(t, parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, t);
+        momentumMulti(t, parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, weightDecay, t);
     }
 
-    internal static void MomentumKernel(Index1D thread, ArrayView<float> param, ArrayView<float> accum, ArrayView<float> grad, float learningRate, float momentum, int count, int stride)
+    internal static void MomentumKernel(Index1D thread, ArrayView<float> param, ArrayView<float> accum, ArrayView<float> grad, float learningRate, float momentum, float weightDecay, int count, int stride)
     {
         for (int i = thread; i < count; i += stride)
         {
-            float a = accum[i] * momentum + grad[i];
+            float p = param[i];
+            float a = accum[i] * momentum + (grad[i] + weightDecay * p);
             accum[i] = a;
-            param[i] = param[i] - learningRate * a;
+            param[i] = p - learningRate * a;
         }
     }
 
     internal static void MomentumMultiTensorKernel(
         Index1D thread, ArrayView<float> paramBlock, ArrayView<float> accumBlock, ArrayView<float> gradArena, ArrayView<int> segments,
-        int segmentCount, float learningRate, float momentum, int stride)
+        int segmentCount, float learningRate, float momentum, float weightDecay, int stride)
     {
         for (int s = 0; s < segmentCount; s++)
         {
@@ -56,9 +57,10 @@ public sealed partial class IlgpuBackend
             int length = segments[s * 4 + 3];
             for (int i = thread; i < length; i += stride)
             {
-                float a = accumBlock[a0 + i] * momentum + gradArena[g0 + i];
+                float p = paramBlock[p0 + i];
+                float a = accumBlock[a0 + i] * momentum + (gradArena[g0 + i] + weightDecay * p);
                 accumBlock[a0 + i] = a;
-                paramBlock[p0 + i] = paramBlock[p0 + i] - learningRate * a;
+                paramBlock[p0 + i] = p - learningRate * a;
             }
         }
     }

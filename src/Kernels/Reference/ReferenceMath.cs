@@ -149,14 +149,14 @@ public static class ReferenceMath
         return p;
     }
 
-    /// <summary>SGD with momentum: a ← a·m + g, p ← p − lr·a; returns (p, a).</summary>
-    public static (double[] Parameter, double[] Accumulation) Momentum(float[] parameter, float[] accumulation, float[] gradient, float learningRate, float momentum)
+    /// <summary>SGD with momentum: a ← a·m + (g + w·p), p ← p − lr·a, w the weight decay; returns (p, a).</summary>
+    public static (double[] Parameter, double[] Accumulation) Momentum(float[] parameter, float[] accumulation, float[] gradient, float learningRate, float momentum, float weightDecay = 0)
     {
         var p = new double[parameter.Length];
         var a = new double[parameter.Length];
         for (int i = 0; i < p.Length; i++)
         {
-            a[i] = accumulation[i] * (double)momentum + gradient[i];
+            a[i] = accumulation[i] * (double)momentum + (gradient[i] + (double)weightDecay * parameter[i]);
             p[i] = parameter[i] - learningRate * a[i];
         }
         return (p, a);
@@ -166,14 +166,14 @@ public static class ReferenceMath
     /// The multi-tensor momentum step: for every (parameter offset, accumulation offset, gradient
     /// offset, length) quadruple, the single-tensor step on those ranges; everything else keeps its value.
     /// </summary>
-    public static (double[] Parameters, double[] Accumulations) MomentumMulti(float[] block, float[] accumulations, float[] arena, int[] segments, float learningRate, float momentum)
+    public static (double[] Parameters, double[] Accumulations) MomentumMulti(float[] block, float[] accumulations, float[] arena, int[] segments, float learningRate, float momentum, float weightDecay = 0)
     {
         var p = Array.ConvertAll(block, v => (double)v);
         var a = Array.ConvertAll(accumulations, v => (double)v);
         for (int s = 0; s + 3 < segments.Length; s += 4)
             for (int i = 0; i < segments[s + 3]; i++)
             {
-                a[segments[s + 1] + i] = accumulations[segments[s + 1] + i] * (double)momentum + arena[segments[s + 2] + i];
+                a[segments[s + 1] + i] = accumulations[segments[s + 1] + i] * (double)momentum + (arena[segments[s + 2] + i] + (double)weightDecay * block[segments[s] + i]);
                 p[segments[s] + i] = block[segments[s] + i] - learningRate * a[segments[s + 1] + i];
             }
         return (p, a);
@@ -182,10 +182,10 @@ public static class ReferenceMath
     /// <summary>
     /// Adam as MindSpore's ApplyAdam, in float64 from float32 inputs: βᵢᵗ = powerᵢ·βᵢ,
     /// lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂),
-    /// p ← p − lr_t·m/(√v + ε). Returns (p, m, v).
+    /// p ← p − lr_t·m/(√v + ε), with g + w·p in place of g under a weight decay w. Returns (p, m, v).
     /// </summary>
     public static (double[] Parameter, double[] M, double[] V) Adam(float[] parameter, float[] m, float[] v, float[] gradient,
-        float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon)
+        float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0)
     {
         double b1t = (double)beta1Power * beta1, b2t = (double)beta2Power * beta2;
         double step = learningRate * Math.Sqrt(1 - b2t) / (1 - b1t);
@@ -194,7 +194,7 @@ public static class ReferenceMath
         var vo = new double[parameter.Length];
         for (int i = 0; i < p.Length; i++)
         {
-            double g = gradient[i];
+            double g = gradient[i] + (double)weightDecay * parameter[i];
             mo[i] = m[i] + (g - m[i]) * (1 - (double)beta1);
             vo[i] = v[i] + (g * g - v[i]) * (1 - (double)beta2);
             p[i] = parameter[i] - step * mo[i] / (Math.Sqrt(vo[i]) + epsilon);

@@ -55,27 +55,45 @@ public static class ErrorBounds
     public static double Sgd(float parameter, float gradient, float learningRate) =>
         2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate * gradient));
 
-    /// <summary>Momentum's accumulation: fl(fl(a·m) + g), two roundings: ≤ 2u·(|a·m| + |g|).</summary>
-    public static double MomentumAccumulation(float accumulation, float gradient, float momentum) =>
-        2 * U * (Math.Abs((double)accumulation * momentum) + Math.Abs(gradient));
+    /// <summary>
+    /// The weight-decayed gradient fl(g + fl(w·p)) against g + w·p: two roundings, none without decay.
+    /// </summary>
+    public static double DecayedGradient(float gradient, float weightDecay, float parameter) =>
+        weightDecay == 0 ? 0 : 2 * U * (Math.Abs((double)gradient) + Math.Abs((double)weightDecay * parameter));
+
+    private static double Decayed(float gradient, float weightDecay, float parameter) => gradient + (double)weightDecay * parameter;
+
+    /// <summary>Momentum's accumulation: fl(fl(a·m) + g̃) with g̃ the (decayed) gradient, two roundings plus g̃'s own error.</summary>
+    public static double MomentumAccumulation(float accumulation, float gradient, float momentum, float weightDecay = 0, float parameter = 0) =>
+        2 * U * (Math.Abs((double)accumulation * momentum) + Math.Abs(Decayed(gradient, weightDecay, parameter))) +
+        DecayedGradient(gradient, weightDecay, parameter);
 
     /// <summary>
     /// Momentum's parameter: fl(p − fl(lr·â)) with â the rounded accumulation, so the SGD bound plus
     /// lr times the accumulation's error.
     /// </summary>
-    public static double MomentumParameter(float parameter, float accumulation, float gradient, float learningRate, float momentum)
+    public static double MomentumParameter(float parameter, float accumulation, float gradient, float learningRate, float momentum, float weightDecay = 0)
     {
-        double a = Math.Abs((double)accumulation * momentum) + Math.Abs(gradient);
-        return 2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate) * a) + Math.Abs((double)learningRate) * MomentumAccumulation(accumulation, gradient, momentum);
+        double a = Math.Abs((double)accumulation * momentum) + Math.Abs(Decayed(gradient, weightDecay, parameter));
+        return 2 * U * (Math.Abs(parameter) + Math.Abs((double)learningRate) * a) +
+            Math.Abs((double)learningRate) * MomentumAccumulation(accumulation, gradient, momentum, weightDecay, parameter);
     }
 
-    /// <summary>Adam's first moment fl(m + fl(fl(g − m)·(1 − β₁))): three roundings.</summary>
-    public static double AdamM(float m, float gradient, float beta1) =>
-        3 * U * (Math.Abs((double)m) + (1 - (double)beta1) * (Math.Abs((double)gradient) + Math.Abs((double)m)) * 2);
+    /// <summary>Adam's first moment fl(m + fl(fl(g̃ − m)·(1 − β₁))): three roundings, plus (1 − β₁) times g̃'s error.</summary>
+    public static double AdamM(float m, float gradient, float beta1, float weightDecay = 0, float parameter = 0)
+    {
+        double g = Decayed(gradient, weightDecay, parameter);
+        return 3 * U * (Math.Abs((double)m) + (1 - (double)beta1) * (Math.Abs(g) + Math.Abs((double)m)) * 2) +
+            (1 - (double)beta1) * DecayedGradient(gradient, weightDecay, parameter);
+    }
 
-    /// <summary>Adam's second moment fl(v + fl(fl(fl(g·g) − v)·(1 − β₂))): four roundings.</summary>
-    public static double AdamV(float v, float gradient, float beta2) =>
-        4 * U * (Math.Abs((double)v) + (1 - (double)beta2) * ((double)gradient * gradient + Math.Abs((double)v)) * 2);
+    /// <summary>Adam's second moment fl(v + fl(fl(fl(g̃·g̃) − v)·(1 − β₂))): four roundings, plus g̃'s error through g̃².</summary>
+    public static double AdamV(float v, float gradient, float beta2, float weightDecay = 0, float parameter = 0)
+    {
+        double g = Decayed(gradient, weightDecay, parameter), e = DecayedGradient(gradient, weightDecay, parameter);
+        return 4 * U * (Math.Abs((double)v) + (1 - (double)beta2) * (g * g + Math.Abs((double)v)) * 2) +
+            (1 - (double)beta2) * (2 * Math.Abs(g) * e + e * e);
+    }
 
     /// <summary>
     /// Adam's parameter p − lr_t·m/(√v + ε). lr_t carries the rounding of βᵢᵗ = fl(power·βᵢ) amplified
@@ -84,19 +102,20 @@ public static class ErrorBounds
     /// Twice that sum, because each first-order term is bounded loosely.
     /// </summary>
     public static double AdamParameter(float parameter, float m, float v, float gradient, float beta1Power, float beta2Power,
-        float learningRate, float beta1, float beta2, float epsilon)
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0)
     {
         double b1t = (double)beta1Power * beta1, b2t = (double)beta2Power * beta2;
         double step = learningRate * Math.Sqrt(1 - b2t) / (1 - b1t);
         double relStep = U * (5 + b1t / (1 - b1t) + 0.5 * b2t / (1 - b2t));
-        double g = gradient;
+        double g = Decayed(gradient, weightDecay, parameter);
         double mNew = m + (g - m) * (1 - (double)beta1), vNew = v + (g * g - v) * (1 - (double)beta2);
         double root = Math.Sqrt(Math.Max(vNew, 0));
         double den = root + epsilon;
-        double errRoot = (root > 0 ? 0.5 * AdamV(v, gradient, beta2) / root : Math.Sqrt(AdamV(v, gradient, beta2))) + U * root;
+        double errV = AdamV(v, gradient, beta2, weightDecay, parameter);
+        double errRoot = (root > 0 ? 0.5 * errV / root : Math.Sqrt(errV)) + U * root;
         double errDen = errRoot + U * den;
         double term = Math.Abs(step * mNew / den);
-        double errTerm = term * (relStep + 3 * U) + Math.Abs(step) * AdamM(m, gradient, beta1) / den + term * errDen / den;
+        double errTerm = term * (relStep + 3 * U) + Math.Abs(step) * AdamM(m, gradient, beta1, weightDecay, parameter) / den + term * errDen / den;
         return 2 * (errTerm + U * (Math.Abs((double)parameter) + term));
     }
 

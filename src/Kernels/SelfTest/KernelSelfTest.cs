@@ -56,8 +56,8 @@ public static class KernelSelfTest
         Add($"softmax-ce fused {Rows}x{Classes}", (b, r) => CheckSoftmaxFused(b, r, Rows, Classes, 0.37f));
         Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
         Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
-        Add("momentum single 100003", (b, r) => CheckMomentum(b, r, 100_003));
-        Add("adam single 100003 (step 10)", (b, r) => CheckAdam(b, r, 100_003));
+        Add("momentum single 100003 (weight decay 1e-2)", (b, r) => CheckMomentum(b, r, 100_003));
+        Add("adam single 100003 (step 10, weight decay 1e-2)", (b, r) => CheckAdam(b, r, 100_003));
         Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
         Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
         Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
@@ -305,7 +305,7 @@ public static class KernelSelfTest
     /// <summary>Momentum: the parameters and the accumulations both compared, one after the other.</summary>
     private static SelfTestResult CheckMomentum(IKernelBackend backend, Random rng, int count)
     {
-        const float lr = 0.05f, momentum = 0.9f;
+        const float lr = 0.05f, momentum = 0.9f, wd = 1e-2f;
         var p = Uniform(rng, count);
         var a = Uniform(rng, count, -2f, 2f);
         var g = Uniform(rng, count, -5f, 5f);
@@ -313,17 +313,18 @@ public static class KernelSelfTest
         var dp = buffers.Put(p);
         var da = buffers.Put(a);
         var dg = buffers.Put(g);
-        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, lr, momentum));
-        var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, momentum);
+        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, lr, momentum, wd));
+        var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, momentum, wd);
         var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(da, count)).ToArray();
         return SelfTestComparison.Compare("", ep.Concat(ea).ToArray(), got,
-            i => i < count ? ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, momentum) : ErrorBounds.MomentumAccumulation(a[i - count], g[i - count], momentum), ms);
+            i => i < count ? ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, momentum, wd)
+                : ErrorBounds.MomentumAccumulation(a[i - count], g[i - count], momentum, wd, p[i - count]), ms);
     }
 
     /// <summary>Adam at step 10 (β powers 0.9⁹, 0.999⁹): parameters, first and second moments compared, one after another.</summary>
     private static SelfTestResult CheckAdam(IKernelBackend backend, Random rng, int count)
     {
-        const float lr = 0.001f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+        const float lr = 0.001f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, wd = 1e-2f;
         float b1p = 1f, b2p = 1f;
         for (int t = 1; t < 10; t++) { b1p *= beta1; b2p *= beta2; }
         var p = Uniform(rng, count);
@@ -337,14 +338,14 @@ public static class KernelSelfTest
         var dg = buffers.Put(g);
         var d1 = buffers.Put(new[] { b1p });
         var d2 = buffers.Put(new[] { b2p });
-        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, lr, beta1, beta2, eps));
-        var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, lr, beta1, beta2, eps);
+        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, lr, beta1, beta2, eps, wd));
+        var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, lr, beta1, beta2, eps, wd);
         var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(dm, count)).Concat(buffers.Get<float>(dv, count)).ToArray();
         return SelfTestComparison.Compare("", ep.Concat(em).Concat(ev).ToArray(), got, i => (i / count) switch
         {
-            0 => ErrorBounds.AdamParameter(p[i], m[i], v[i], g[i], b1p, b2p, lr, beta1, beta2, eps),
-            1 => ErrorBounds.AdamM(m[i - count], g[i - count], beta1),
-            _ => ErrorBounds.AdamV(v[i - 2 * count], g[i - 2 * count], beta2),
+            0 => ErrorBounds.AdamParameter(p[i], m[i], v[i], g[i], b1p, b2p, lr, beta1, beta2, eps, wd),
+            1 => ErrorBounds.AdamM(m[i - count], g[i - count], beta1, wd, p[i - count]),
+            _ => ErrorBounds.AdamV(v[i - 2 * count], g[i - 2 * count], beta2, wd, p[i - 2 * count]),
         }, ms);
     }
 

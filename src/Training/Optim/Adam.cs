@@ -9,7 +9,8 @@ namespace Trainer.Training.Optim;
 /// name, and the two scalars <c>beta1_power</c> and <c>beta2_power</c> (β₁ᵗ, β₂ᵗ, one at the start).
 /// Each step: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) with this step's powers, m ← m + (g − m)(1 − β₁),
 /// v ← v + (g² − v)(1 − β₂), p ← p − lr_t·m/(√v + ε); then the powers advance. PyTorch's Adam adds
-/// ε to the bias-corrected √v̂ instead, a difference of order ε.
+/// ε to the bias-corrected √v̂ instead, a difference of order ε. A weight decay w adds w·p to each
+/// gradient first (L2 regularisation, as both frameworks' Adam does; not AdamW's decoupled decay).
 /// </summary>
 public sealed class Adam : IOptimizer
 {
@@ -18,9 +19,11 @@ public sealed class Adam : IOptimizer
     private readonly Parameter beta1Power, beta2Power;
 
     public Adam(IReadOnlyList<Parameter> parameters, float learningRate = DefaultLearningRate,
-        float beta1 = DefaultBeta1, float beta2 = DefaultBeta2, float epsilon = DefaultEpsilon)
+        float beta1 = DefaultBeta1, float beta2 = DefaultBeta2, float epsilon = DefaultEpsilon, float weightDecay = 0)
     {
         OptimizerChecks.LearningRate(learningRate);
+        OptimizerChecks.WeightDecay(weightDecay);
+        WeightDecay = weightDecay;
         CheckBeta(beta1, nameof(beta1));
         CheckBeta(beta2, nameof(beta2));
         if (!(epsilon > 0) || float.IsInfinity(epsilon))
@@ -55,16 +58,19 @@ public sealed class Adam : IOptimizer
     public float Beta2 { get; }
     public float Epsilon { get; }
 
-    public string Description => Describe(Beta1, Beta2, Epsilon);
+    /// <summary>The weight decay w (0: none).</summary>
+    public float WeightDecay { get; }
 
-    internal static string Describe(float beta1, float beta2, float epsilon) => string.Create(CultureInfo.InvariantCulture,
-        $"adam (beta1 {beta1}, beta2 {beta2}, eps {epsilon})");
+    public string Description => Describe(Beta1, Beta2, Epsilon, WeightDecay);
+
+    internal static string Describe(float beta1, float beta2, float epsilon, float weightDecay) => string.Create(CultureInfo.InvariantCulture,
+        $"adam (beta1 {beta1}, beta2 {beta2}, eps {epsilon}{OptimizerChecks.DecaySuffix(weightDecay)})");
 
     public Effect Step(IReadOnlyList<Tensor> grads)
     {
         OptimizerChecks.GradientCount(this, grads);
         var updates = Effect.Combine(Parameters.Select((p, i) =>
-            Ops.AdamUpdate(p, FirstMoments[i], SecondMoments[i], grads[i], beta1Power, beta2Power, LearningRate, Beta1, Beta2, Epsilon)).ToList());
+            Ops.AdamUpdate(p, FirstMoments[i], SecondMoments[i], grads[i], beta1Power, beta2Power, LearningRate, Beta1, Beta2, Epsilon, WeightDecay)).ToList());
         return Effect.Combine([updates, Ops.AdamBetaPowers(beta1Power, beta2Power, Beta1, Beta2, updates)]);
     }
 }

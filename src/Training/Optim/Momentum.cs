@@ -6,13 +6,16 @@ namespace Trainer.Training.Optim;
 /// MindSpore's <c>nn.Momentum(params, learning_rate, momentum)</c> (PyTorch's <c>SGD(momentum=m)</c>
 /// without dampening or Nesterov): for each parameter an accumulation a, zero at the start,
 /// a ← a·m + g, then p ← p − lr·a. The accumulations are named <c>moments.</c> + the parameter's
-/// name, as MindSpore names them.
+/// name, as MindSpore names them. A weight decay w adds w·p to each gradient first (MindSpore's
+/// <c>weight_decay</c>, applied here to every parameter, biases included, as PyTorch does).
 /// </summary>
 public sealed class Momentum : IOptimizer
 {
-    public Momentum(IReadOnlyList<Parameter> parameters, float learningRate, float momentum)
+    public Momentum(IReadOnlyList<Parameter> parameters, float learningRate, float momentum, float weightDecay = 0)
     {
         OptimizerChecks.LearningRate(learningRate);
+        OptimizerChecks.WeightDecay(weightDecay);
+        WeightDecay = weightDecay;
         if (!(momentum >= 0f && momentum < 1f))
             throw new ArgumentOutOfRangeException(nameof(momentum), $"momentum must be at least 0 and below 1, got {momentum.ToString(CultureInfo.InvariantCulture)}");
         Parameters = parameters;
@@ -31,13 +34,17 @@ public sealed class Momentum : IOptimizer
     /// <summary>The momentum coefficient m.</summary>
     public float Coefficient { get; }
 
-    public string Description => Describe(Coefficient);
+    /// <summary>The weight decay w (0: none).</summary>
+    public float WeightDecay { get; }
 
-    internal static string Describe(float momentum) => "momentum " + momentum.ToString(CultureInfo.InvariantCulture);
+    public string Description => Describe(Coefficient, WeightDecay);
+
+    internal static string Describe(float momentum, float weightDecay) =>
+        "momentum " + momentum.ToString(CultureInfo.InvariantCulture) + OptimizerChecks.DecaySuffix(weightDecay);
 
     public Effect Step(IReadOnlyList<Tensor> grads)
     {
         OptimizerChecks.GradientCount(this, grads);
-        return Effect.Combine(Parameters.Select((p, i) => Ops.MomentumUpdate(p, State[i], grads[i], LearningRate, Coefficient)).ToList());
+        return Effect.Combine(Parameters.Select((p, i) => Ops.MomentumUpdate(p, State[i], grads[i], LearningRate, Coefficient, WeightDecay)).ToList());
     }
 }

@@ -11,6 +11,15 @@ internal static class OptimizerChecks
             throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be a positive number, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
     }
 
+    public static void WeightDecay(float weightDecay)
+    {
+        if (!(weightDecay >= 0) || float.IsInfinity(weightDecay))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), $"weight decay must be a non-negative number, got {weightDecay.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>", weight decay w" when w is not 0, for descriptions.</summary>
+    public static string DecaySuffix(float weightDecay) => weightDecay == 0 ? "" : ", weight decay " + weightDecay.ToString(CultureInfo.InvariantCulture);
+
     public static void GradientCount(IOptimizer optimizer, IReadOnlyList<Tensor> grads)
     {
         if (grads.Count != optimizer.Parameters.Count)

@@ -19,6 +19,9 @@ public sealed record OptimizerOptions
     /// <summary>Momentum's coefficient (ignored by SGD).</summary>
     public float Momentum { get; init; } = 0.9f;
 
+    /// <summary>Weight decay for momentum and Adam (w·p added to each gradient; SGD takes none).</summary>
+    public float WeightDecay { get; init; }
+
     /// <summary>Adam's decay rates and epsilon (ignored by the others).</summary>
     public float Beta1 { get; init; } = Optim.Adam.DefaultBeta1;
     public float Beta2 { get; init; } = Optim.Adam.DefaultBeta2;
@@ -30,8 +33,8 @@ public sealed record OptimizerOptions
     /// <summary>How the log names it, as the optimizer itself does (<see cref="IOptimizer.Description"/>).</summary>
     public string Description => Kind switch
     {
-        OptimizerKind.Momentum => Optim.Momentum.Describe(Momentum),
-        OptimizerKind.Adam => Optim.Adam.Describe(Beta1, Beta2, Epsilon),
+        OptimizerKind.Momentum => Optim.Momentum.Describe(Momentum, WeightDecay),
+        OptimizerKind.Adam => Optim.Adam.Describe(Beta1, Beta2, Epsilon, WeightDecay),
         _ => "sgd",
     };
 
@@ -41,8 +44,8 @@ public sealed record OptimizerOptions
     /// <summary>The optimizer for <paramref name="parameters"/> at <paramref name="learningRate"/>.</summary>
     public IOptimizer Create(IReadOnlyList<Parameter> parameters, float learningRate) => Kind switch
     {
-        OptimizerKind.Momentum => new Momentum(parameters, learningRate, Momentum),
-        OptimizerKind.Adam => new Adam(parameters, learningRate, Beta1, Beta2, Epsilon),
+        OptimizerKind.Momentum => new Momentum(parameters, learningRate, Momentum, WeightDecay),
+        OptimizerKind.Adam => new Adam(parameters, learningRate, Beta1, Beta2, Epsilon, WeightDecay),
         _ => new SGD(parameters, learningRate),
     };
 }

@@ -5,7 +5,7 @@ namespace Trainer.Kernels.Tests.Ops;
 
 public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<BackendFixture>
 {
-    private const float Lr = 0.001f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f;
+    private const float Lr = 0.001f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f, Wd = 0.01f;
 
     public static TheoryData<string, int, int> Cases()
     {
@@ -43,7 +43,7 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         using var dg = backend.Put(g);
         using var d1 = backend.Put(new[] { b1p });
         using var d2 = backend.Put(new[] { b2p });
-        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, Lr, Beta1, Beta2, Eps);
+        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, Lr, Beta1, Beta2, Eps, 0f);
 
         var gotP = backend.Floats(dp, count + 2);
         Assert.Equal(new[] { 1f, 2f }, gotP[count..]);
@@ -54,6 +54,34 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         // The powers are read, not advanced: AdamBetaPowers does that once per step.
         Assert.Equal(b1p, backend.Floats(d1, 1)[0]);
         Assert.Equal(b2p, backend.Floats(d2, 1)[0]);
+    }
+
+    [Theory]
+    [InlineData(BackendFixture.Native, 7)]
+    [InlineData(BackendFixture.Native, 65537)]
+    [InlineData(BackendFixture.Fast, 7)]
+    [InlineData(BackendFixture.Fast, 65537)]
+    [InlineData(BackendFixture.Wide, 257)]
+    public void Weight_decay_adds_w_times_the_parameter_to_the_gradient(string backendName, int count)
+    {
+        var backend = backends.Get(backendName);
+        var rng = TestData.Rng(count, 22);
+        var p = TestData.Uniform(rng, count, -3f, 3f);
+        var m = TestData.Uniform(rng, count, -0.5f, 0.5f);
+        var v = TestData.Uniform(rng, count, 0f, 0.25f);
+        var g = TestData.Uniform(rng, count, -2f, 2f);
+        var (b1p, b2p) = PowersBefore(5);
+        using var dp = backend.Put(p);
+        using var dm = backend.Put(m);
+        using var dv = backend.Put(v);
+        using var dg = backend.Put(g);
+        using var d1 = backend.Put(new[] { b1p });
+        using var d2 = backend.Put(new[] { b2p });
+        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, Lr, Beta1, Beta2, Eps, Wd);
+        var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, Lr, Beta1, Beta2, Eps, Wd);
+        Close.All(em, backend.Floats(dm, count), i => ErrorBounds.AdamM(m[i], g[i], Beta1, Wd, p[i]), $"decayed adam m n={count}");
+        Close.All(ev, backend.Floats(dv, count), i => ErrorBounds.AdamV(v[i], g[i], Beta2, Wd, p[i]), $"decayed adam v n={count}");
+        Close.All(ep, backend.Floats(dp, count), i => ErrorBounds.AdamParameter(p[i], m[i], v[i], g[i], b1p, b2p, Lr, Beta1, Beta2, Eps, Wd), $"decayed adam p n={count}");
     }
 
     [Theory]
@@ -109,7 +137,7 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         using var d1 = backend.Put(new[] { b1p });
         using var d2 = backend.Put(new[] { b2p });
         using var dsegments = backend.Put(segments.SelectMany(s => s).ToArray());
-        backend.AdamUpdateMulti(dblock, dstate, dstate, darena, dsegments, d1, d2, segments.Length, total, Lr, Beta1, Beta2, Eps);
+        backend.AdamUpdateMulti(dblock, dstate, dstate, darena, dsegments, d1, d2, segments.Length, total, Lr, Beta1, Beta2, Eps, Wd);
         var multiP = backend.Floats(dblock, blockLength);
         var multiS = backend.Floats(dstate, stateLength);
 
@@ -122,7 +150,7 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
             using var m = dstate2.Slice(s[1] * 4L, s[4] * 4L);
             using var v = dstate2.Slice(s[2] * 4L, s[4] * 4L);
             using var g = darena.Slice(s[3] * 4L, s[4] * 4L);
-            backend.AdamUpdate(p, m, v, g, d1, d2, s[4], Lr, Beta1, Beta2, Eps);
+            backend.AdamUpdate(p, m, v, g, d1, d2, s[4], Lr, Beta1, Beta2, Eps, Wd);
         }
         Close.Bitwise(backend.Floats(dblock2, blockLength), multiP, "multi-tensor vs per-tensor Adam, parameters");
         Close.Bitwise(backend.Floats(dstate2, stateLength), multiS, "multi-tensor vs per-tensor Adam, moments");
@@ -133,8 +161,8 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
             for (int i = 0; i < s[4]; i++)
             {
                 touchedP[s[0] + i] = touchedS[s[1] + i] = touchedS[s[2] + i] = true;
-                var (ep, _, _) = ReferenceMath.Adam([block[s[0] + i]], [state[s[1] + i]], [state[s[2] + i]], [arena[s[3] + i]], b1p, b2p, Lr, Beta1, Beta2, Eps);
-                double bound = ErrorBounds.AdamParameter(block[s[0] + i], state[s[1] + i], state[s[2] + i], arena[s[3] + i], b1p, b2p, Lr, Beta1, Beta2, Eps);
+                var (ep, _, _) = ReferenceMath.Adam([block[s[0] + i]], [state[s[1] + i]], [state[s[2] + i]], [arena[s[3] + i]], b1p, b2p, Lr, Beta1, Beta2, Eps, Wd);
+                double bound = ErrorBounds.AdamParameter(block[s[0] + i], state[s[1] + i], state[s[2] + i], arena[s[3] + i], b1p, b2p, Lr, Beta1, Beta2, Eps, Wd);
                 Assert.True(Math.Abs(multiP[s[0] + i] - ep[0]) <= bound, $"parameter {s[0] + i}: {multiP[s[0] + i]:R} vs {ep[0]:R}");
             }
         for (int i = 0; i < blockLength; i++)

@@ -27,7 +27,7 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var dp = backend.Put(p.Concat(new[] { 1f, 2f, 3f }).ToArray());
         using var da = backend.Put(a.Concat(new[] { 4f, 5f }).ToArray());
         using var dg = backend.Put(g);
-        backend.MomentumUpdate(dp, da, dg, count, lr, m);
+        backend.MomentumUpdate(dp, da, dg, count, lr, m, 0f);
         var gotP = backend.Floats(dp, count + 3);
         var gotA = backend.Floats(da, count + 2);
         Assert.Equal(new[] { 1f, 2f, 3f }, gotP[count..]);
@@ -35,6 +35,29 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, m);
         Close.All(ea, gotA[..count], i => ErrorBounds.MomentumAccumulation(a[i], g[i], m), $"momentum accumulation n={count}");
         Close.All(ep, gotP[..count], i => ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, m), $"momentum parameter n={count}");
+    }
+
+    [Theory]
+    [InlineData(BackendFixture.Native, 7)]
+    [InlineData(BackendFixture.Native, 65537)]
+    [InlineData(BackendFixture.Fast, 7)]
+    [InlineData(BackendFixture.Fast, 65537)]
+    [InlineData(BackendFixture.Wide, 257)]
+    public void Weight_decay_adds_w_times_the_parameter_to_the_gradient(string backendName, int count)
+    {
+        var backend = backends.Get(backendName);
+        var rng = TestData.Rng(count, 10);
+        var p = TestData.Uniform(rng, count, -3f, 3f);
+        var a = TestData.Uniform(rng, count, -2f, 2f);
+        var g = TestData.Uniform(rng, count, -5f, 5f);
+        const float lr = 0.05f, m = 0.9f, wd = 0.01f;
+        using var dp = backend.Put(p);
+        using var da = backend.Put(a);
+        using var dg = backend.Put(g);
+        backend.MomentumUpdate(dp, da, dg, count, lr, m, wd);
+        var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, m, wd);
+        Close.All(ea, backend.Floats(da, count), i => ErrorBounds.MomentumAccumulation(a[i], g[i], m, wd, p[i]), $"decayed accumulation n={count}");
+        Close.All(ep, backend.Floats(dp, count), i => ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, m, wd), $"decayed parameter n={count}");
     }
 
     /// <summary>Momentum 0 with zero accumulation is plain SGD, to the bit (a = 0·0 + g = g exactly).</summary>
@@ -51,7 +74,7 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var da = backend.Put(new float[65]);
         using var dg = backend.Put(g);
         using var dsgd = backend.Put(p);
-        backend.MomentumUpdate(dp, da, dg, 65, 0.125f, 0f);
+        backend.MomentumUpdate(dp, da, dg, 65, 0.125f, 0f, 0f);
         backend.SgdUpdate(dsgd, dg, 65, 0.125f);
         Close.Bitwise(backend.Floats(dsgd, 65), backend.Floats(dp, 65), "momentum 0 vs sgd");
         Close.Bitwise(g, backend.Floats(da, 65), "accumulation after one step from zero is the gradient");
@@ -82,7 +105,7 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
             [2000, 1500, 2100, 784],
         ];
         const int blockLength = 2900, accumLength = 2400, arenaLength = 2950;
-        const float lr = 0.125f, m = 0.875f;
+        const float lr = 0.125f, m = 0.875f, wd = 0.03125f;
         var rng = TestData.Rng(43);
         var block = TestData.Uniform(rng, blockLength);
         var accum = TestData.Uniform(rng, accumLength, -2f, 2f);
@@ -93,7 +116,7 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var daccum = backend.Put(accum);
         using var darena = backend.Put(arena);
         using var dsegments = backend.Put(segments.SelectMany(s => s).ToArray());
-        backend.MomentumUpdateMulti(dblock, daccum, darena, dsegments, segments.Length, total, lr, m);
+        backend.MomentumUpdateMulti(dblock, daccum, darena, dsegments, segments.Length, total, lr, m, wd);
         var multiP = backend.Floats(dblock, blockLength);
         var multiA = backend.Floats(daccum, accumLength);
 
@@ -105,12 +128,12 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
             using var p = dblock2.Slice(s[0] * 4L, s[3] * 4L);
             using var a = daccum2.Slice(s[1] * 4L, s[3] * 4L);
             using var g = darena.Slice(s[2] * 4L, s[3] * 4L);
-            backend.MomentumUpdate(p, a, g, s[3], lr, m);
+            backend.MomentumUpdate(p, a, g, s[3], lr, m, wd);
         }
         Close.Bitwise(backend.Floats(dblock2, blockLength), multiP, "multi-tensor vs per-tensor momentum, parameters");
         Close.Bitwise(backend.Floats(daccum2, accumLength), multiA, "multi-tensor vs per-tensor momentum, accumulations");
 
-        var (expectedP, expectedA) = ReferenceMath.MomentumMulti(block, accum, arena, segments.SelectMany(s => s).ToArray(), lr, m);
+        var (expectedP, expectedA) = ReferenceMath.MomentumMulti(block, accum, arena, segments.SelectMany(s => s).ToArray(), lr, m, wd);
         var touchedP = new bool[blockLength];
         var touchedA = new bool[accumLength];
         foreach (var s in segments)
@@ -118,8 +141,8 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
             {
                 int pi = s[0] + i, ai = s[1] + i, gi = s[2] + i;
                 touchedP[pi] = touchedA[ai] = true;
-                Assert.True(Math.Abs(multiA[ai] - expectedA[ai]) <= ErrorBounds.MomentumAccumulation(accum[ai], arena[gi], m), $"accumulation {ai}");
-                Assert.True(Math.Abs(multiP[pi] - expectedP[pi]) <= ErrorBounds.MomentumParameter(block[pi], accum[ai], arena[gi], lr, m), $"parameter {pi}");
+                Assert.True(Math.Abs(multiA[ai] - expectedA[ai]) <= ErrorBounds.MomentumAccumulation(accum[ai], arena[gi], m, wd, block[pi]), $"accumulation {ai}");
+                Assert.True(Math.Abs(multiP[pi] - expectedP[pi]) <= ErrorBounds.MomentumParameter(block[pi], accum[ai], arena[gi], lr, m, wd), $"parameter {pi}");
             }
         for (int i = 0; i < blockLength; i++)
             if (!touchedP[i]) Assert.Equal(BitConverter.SingleToInt32Bits(block[i]), BitConverter.SingleToInt32Bits(multiP[i]));

@@ -14,15 +14,15 @@ public sealed class AdamTests
     private const float LearningRate = 0.01f, Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
     private const int Steps = 4;
 
-    public static TheoryData<DeviceKind, ExecutionMode, bool> Cases() => OptimizerTrajectory.Cases();
+    public static TheoryData<DeviceKind, ExecutionMode, bool, float> Cases() => OptimizerTrajectory.CasesWithDecay();
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Four_steps_follow_the_float64_trajectory(DeviceKind device, ExecutionMode mode, bool fuse)
+    public void Four_steps_follow_the_float64_trajectory(DeviceKind device, ExecutionMode mode, bool fuse, float weightDecay)
     {
         using var session = Session.Open(device);
         var (parameters, optimizer, flat, gradient) = OptimizerTrajectory.Run(device, mode, fuse, Steps,
-            ps => new Adam(ps, LearningRate, Beta1, Beta2, Epsilon), session);
+            ps => new Adam(ps, LearningRate, Beta1, Beta2, Epsilon, weightDecay), session);
         var adam = (Adam)optimizer;
         Assert.Equal(parameters.Select(p => "moment1." + p.Name), adam.FirstMoments.Select(s => s.Name));
         Assert.Equal(parameters.Select(p => "moment2." + p.Name), adam.SecondMoments.Select(s => s.Name));
@@ -37,7 +37,7 @@ public sealed class AdamTests
             for (int p = 0; p < flat.Length; p++)
                 for (int k = 0; k < flat[p].Length; k++)
                 {
-                    double g = grads[p][k];
+                    double g = grads[p][k] + weightDecay * flat[p][k];
                     m[p][k] += (g - m[p][k]) * (1 - (double)Beta1);
                     v[p][k] += (g * g - v[p][k]) * (1 - (double)Beta2);
                     flat[p][k] -= step * m[p][k] / (Math.Sqrt(v[p][k]) + Epsilon);

@@ -31,6 +31,16 @@ internal static class OptimizerTrajectory
         return data;
     }
 
+    /// <summary>Every case of <see cref="Cases"/>, without weight decay and with a weight decay of 0.05.</summary>
+    public static TheoryData<DeviceKind, ExecutionMode, bool, float> CasesWithDecay()
+    {
+        var data = new TheoryData<DeviceKind, ExecutionMode, bool, float>();
+        foreach (var row in Cases())
+            foreach (float decay in new[] { 0f, 0.05f })
+                data.Add((DeviceKind)row[0], (ExecutionMode)row[1], (bool)row[2], decay);
+        return data;
+    }
+
     /// <summary>
     /// Trains <paramref name="steps"/> steps on one batch with the optimizer <paramref name="create"/>
     /// makes. Returns the parameters (W1, b1, W2, b2) as trained, the optimizer, their float64 initial
