@@ -35,6 +35,18 @@ public interface IKernelBackend : IDisposable
     void Relu(DeviceBuffer x, DeviceBuffer y, int count);
     void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count);
     void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns);
+
+    /// <summary>
+    /// Bias over a channel axis of an N-D tensor viewed as [outer, channels, inner] (NCHW with the
+    /// channel axis 1: outer = N, inner = H·W): y[o,c,i] = x[o,c,i] + b[c].
+    /// </summary>
+    void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner);
+
+    /// <summary>
+    /// The channel bias's gradient: s[c] = Σ_o Σ_i x[o,c,i], each channel summed by one thread with o
+    /// outer and i inner, in order, so the result equals that float32 loop bit for bit.
+    /// </summary>
+    void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner);
     void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes);
     void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes);
     void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss);

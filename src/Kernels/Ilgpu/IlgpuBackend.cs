@@ -44,6 +44,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadSgdUpdate();
             LoadMomentumUpdate();
             LoadAdamUpdate();
+            LoadChannelBias();
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();

@@ -126,6 +126,36 @@ public static class ReferenceMath
         return y;
     }
 
+    /// <summary>y[o,c,i] = x[o,c,i] + b[c] over [outer, channels, inner].</summary>
+    public static double[] ChannelBiasAdd(float[] x, float[] bias, int outer, int channels, int inner)
+    {
+        var y = new double[x.Length];
+        for (int o = 0; o < outer; o++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < inner; i++)
+                {
+                    long k = ((long)o * channels + c) * inner + i;
+                    y[k] = (double)x[k] + bias[c];
+                }
+        return y;
+    }
+
+    /// <summary>s[c] = Σ_o Σ_i x[o,c,i] over [outer, channels, inner]; <paramref name="magnitude"/>[c] = Σ |x[o,c,i]|.</summary>
+    public static double[] ChannelSum(float[] x, int outer, int channels, int inner, out double[] magnitude)
+    {
+        var s = new double[channels];
+        magnitude = new double[channels];
+        for (int o = 0; o < outer; o++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < inner; i++)
+                {
+                    float v = x[((long)o * channels + c) * inner + i];
+                    s[c] += v;
+                    magnitude[c] += Math.Abs(v);
+                }
+        return s;
+    }
+
     /// <summary>p ← p − lr·g.</summary>
     public static double[] Sgd(float[] parameter, float[] gradient, float learningRate)
     {

@@ -1,0 +1,68 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// Bias over the channel axis of a tensor viewed as [outer, channels, inner] (NCHW: channel axis 1):
+/// the add is vectorised along each (o, c) plane of inner elements; the sum, its gradient, gives each
+/// channel to one task and adds o outer and i inner in order, so it equals that float32 loop bit for
+/// bit whatever the thread count.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private readonly RangeWork<ChannelBiasAddOp> channelBiasAdd = new();
+    private readonly RangeWork<ChannelSumOp> channelSum = new();
+
+    public void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
+    {
+        long planes = (long)outer * channels;
+        if (!Launch(planes * inner)) return;
+        channelBiasAdd.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, inner));
+        RunRange(channelBiasAdd, new ChannelBiasAddOp(x.Float(), bias.Float(), y.Float(), channels, inner), planes);
+    }
+
+    public void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
+    {
+        if (!Launch(channels)) return;
+        channelSum.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, outer * inner));
+        RunRange(channelSum, new ChannelSumOp(x.Float(), sum.Float(), outer, channels, inner), channels);
+    }
+
+    /// <summary>Planes [start, end), plane p = o·channels + c.</summary>
+    private readonly struct ChannelBiasAddOp(float* x, float* bias, float* y, int channels, int inner) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long plane = start; plane < end; plane++)
+            {
+                float b = bias[plane % channels];
+                var vb = new Vector<float>(b);
+                float* xp = x + plane * inner, yp = y + plane * inner;
+                int i = 0;
+                for (; i + Vector<float>.Count <= inner; i += Vector<float>.Count)
+                    Unsafe.WriteUnaligned(yp + i, Unsafe.ReadUnaligned<Vector<float>>(xp + i) + vb);
+                for (; i < inner; i++) yp[i] = xp[i] + b;
+            }
+        }
+    }
+
+    /// <summary>Channels [start, end).</summary>
+    private readonly struct ChannelSumOp(float* x, float* sum, int outer, int channels, int inner) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long c = start; c < end; c++)
+            {
+                float acc = 0f;
+                for (int o = 0; o < outer; o++)
+                {
+                    float* plane = x + ((long)o * channels + c) * inner;
+                    for (int i = 0; i < inner; i++) acc += plane[i];
+                }
+                sum[c] = acc;
+            }
+        }
+    }
+}
