@@ -30,6 +30,13 @@ public static class Ops
     /// <summary>x [rows,n] + bias [n] broadcast over rows.</summary>
     public static Tensor BiasAdd(Tensor x, Tensor bias) => Apply(Graph.Ir.Op.Of(OpKind.BiasAdd), x, bias);
 
+    /// <summary>
+    /// <paramref name="bias"/> added along <paramref name="axis"/> of an N-D tensor (axis 1 of NCHW: one
+    /// bias per channel), as a convolution's bias is; its gradient is the sum over every other axis.
+    /// </summary>
+    public static Tensor BiasAdd(Tensor x, Tensor bias, int axis) =>
+        Apply(new Graph.Ir.Op { Kind = OpKind.BiasAdd, Attributes = new Graph.Ir.AxisAttributes(axis) }, x, bias);
+
     public static Tensor Relu(Tensor x) => Apply(Graph.Ir.Op.Of(OpKind.Relu), x);
 
     /// <summary>The same elements with another shape; one dimension may be -1. Never copies.</summary>

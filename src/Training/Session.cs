@@ -51,13 +51,16 @@ public sealed class Session : IDisposable
         blocks.Add(new ParameterBlock(Backend, parameters, Eager));
     }
 
-    /// <summary>Puts an optimizer's state (if it keeps any) into one device block, zero-initialised, where it persists between steps.</summary>
-    public void Place(Optim.IOptimizer optimizer)
+    /// <summary>Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps.</summary>
+    public void Place(Optim.IOptimizer optimizer) => Place(optimizer.State);
+
+    /// <summary>Puts free-standing parameters (ones no placed cell owns) into one device block, initialised with their initial values.</summary>
+    public void Place(IReadOnlyList<Parameter> parameters)
     {
-        if (optimizer.State.Count == 0) return;
-        if (optimizer.State.Any(p => p.Eager is not null))
-            throw new InvalidOperationException("the optimizer's state is already placed on a session");
-        blocks.Add(new ParameterBlock(Backend, optimizer.State, Eager));
+        if (parameters.Count == 0) return;
+        if (parameters.Any(p => p.Eager is not null))
+            throw new InvalidOperationException("a parameter is already placed on a session");
+        blocks.Add(new ParameterBlock(Backend, parameters, Eager));
     }
 
     /// <summary>Copies a host tensor to the device as an eager tensor that lives until <see cref="EndStep"/>.</summary>

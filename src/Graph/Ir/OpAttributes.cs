@@ -17,6 +17,15 @@ public abstract record OpAttributes
     protected static string Decay(float weightDecay) => weightDecay == 0 ? "" : ",weight_decay=" + Number(weightDecay);
 }
 
+/// <summary>
+/// The axis an op works along, for BiasAdd and ColumnSum over a chosen axis of an N-D tensor (axis 1,
+/// the channels, of NCHW). Without it they take a matrix and its last axis, as the MLP uses them.
+/// </summary>
+public sealed record AxisAttributes(int Axis) : OpAttributes
+{
+    public override string Print() => $"axis={Axis}";
+}
+
 /// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>
 public sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
 {

@@ -3,7 +3,11 @@ using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Ops;
 
-/// <summary>y[i,j] = x[i,j] + b[j]. Gradient: dx = dy, db = ColumnSum(dy).</summary>
+/// <summary>
+/// y[i,j] = x[i,j] + b[j] for a matrix; with <see cref="AxisAttributes"/>, b added along that axis of
+/// an N-D tensor (y[n,c,h,w] = x[n,c,h,w] + b[c] for axis 1 of NCHW). Gradient: dx = dy,
+/// db = ColumnSum(dy) over the same axis.
+/// </summary>
 public sealed class BiasAddOp : OpDefinition
 {
     public override OpKind Kind => OpKind.BiasAdd;
@@ -13,6 +17,14 @@ public sealed class BiasAddOp : OpDefinition
         ExpectInputs(op, inputs, 2);
         ExpectFloat(op, inputs, 0);
         ExpectFloat(op, inputs, 1);
+        if (op.Attributes is AxisAttributes { Axis: var axis })
+        {
+            if (axis < 0 || axis >= inputs[0].Rank)
+                throw Mismatch(op, inputs, $"axis {axis} is outside x's {inputs[0].Rank} axes");
+            if (inputs[1].Rank != 1 || inputs[1][0] != inputs[0][axis])
+                throw Mismatch(op, inputs, $"expected a bias of x's axis-{axis} length, [{inputs[0][axis]}]");
+            return [inputs[0]];
+        }
         if (inputs[0].Rank != 2 || inputs[1].Rank != 1 || inputs[1][0] != inputs[0][1])
             throw Mismatch(op, inputs, "expected x [rows,n] and bias [n]");
         return [inputs[0]];
@@ -20,13 +32,18 @@ public sealed class BiasAddOp : OpDefinition
 
     public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
         where T : class =>
-        [needed[0] ? dOutput : null, needed[1] ? b.Apply(Op.Of(OpKind.ColumnSum), dOutput) : null];
+        [needed[0] ? dOutput : null, needed[1] ? b.Apply(new Op { Kind = OpKind.ColumnSum, Attributes = op.Attributes }, dOutput) : null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
-        int rows = inputTypes[0][0], columns = inputTypes[0][1];
         DeviceBuffer x = inputs[0], bias = inputs[1], y = outputs[0];
+        if (op.Attributes is AxisAttributes { Axis: var axis })
+        {
+            var (outer, channels, inner) = AxisView.Of(inputTypes[0], axis);
+            return new BoundKernel("channel-bias-add", () => backend.ChannelBiasAdd(x, bias, y, outer, channels, inner));
+        }
+        int rows = inputTypes[0][0], columns = inputTypes[0][1];
         return new BoundKernel("bias-add", () => backend.BiasAdd(x, bias, y, rows, columns));
     }
 }

@@ -3,7 +3,10 @@ using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Ops;
 
-/// <summary>s[j] = Σ_i x[i,j]: the bias gradient. Not differentiable further.</summary>
+/// <summary>
+/// s[j] = Σ_i x[i,j]: the bias gradient; with <see cref="AxisAttributes"/>, the sum over every axis
+/// but that one (s[c] = Σ_n,h,w x[n,c,h,w] for axis 1 of NCHW). Not differentiable further.
+/// </summary>
 public sealed class ColumnSumOp : OpDefinition
 {
     public override OpKind Kind => OpKind.ColumnSum;
@@ -12,6 +15,11 @@ public sealed class ColumnSumOp : OpDefinition
     {
         ExpectInputs(op, inputs, 1);
         ExpectFloat(op, inputs, 0);
+        if (op.Attributes is AxisAttributes { Axis: var axis })
+        {
+            if (axis < 0 || axis >= inputs[0].Rank) throw Mismatch(op, inputs, $"axis {axis} is outside x's {inputs[0].Rank} axes");
+            return [TensorType.Float(inputs[0][axis])];
+        }
         if (inputs[0].Rank != 2) throw Mismatch(op, inputs, "expected a 2-D input");
         return [TensorType.Float(inputs[0][1])];
     }
@@ -19,8 +27,13 @@ public sealed class ColumnSumOp : OpDefinition
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
     {
-        int rows = inputTypes[0][0], columns = inputTypes[0][1];
         DeviceBuffer x = inputs[0], s = outputs[0];
+        if (op.Attributes is AxisAttributes { Axis: var axis })
+        {
+            var (outer, channels, inner) = AxisView.Of(inputTypes[0], axis);
+            return new BoundKernel("channel-sum", () => backend.ChannelSum(x, s, outer, channels, inner));
+        }
+        int rows = inputTypes[0][0], columns = inputTypes[0][1];
         return new BoundKernel("column-sum", () => backend.ColumnSum(x, s, rows, columns));
     }
 }

@@ -16,7 +16,8 @@ public sealed class GemmEpilogueFusion : IGraphPass
     {
         bool changed = false;
         var users = graph.Users();
-        foreach (var bias in graph.Nodes.Where(n => n.Op.Kind == OpKind.BiasAdd).ToList())
+        // A bias over a chosen axis (a channel bias) has no GEMM epilogue: only the matrix form fuses.
+        foreach (var bias in graph.Nodes.Where(n => n.Op.Kind == OpKind.BiasAdd && n.Op.Attributes is null).ToList())
         {
             var mm = bias.Inputs[0].Node;
             if (mm.Op.Kind != OpKind.MatMul || mm.Op.Epilogue != 0 || !FusionRules.OnlyReader(graph, users, mm, bias)) continue;

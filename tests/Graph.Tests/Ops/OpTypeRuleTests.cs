@@ -172,4 +172,39 @@ public class OpTypeRuleTests
         foreach (var kind in Enum.GetValues<OpKind>())
             Assert.Equal(kind, OpRegistry.Get(kind).Kind);
     }
+
+    private static Op ChannelBias(int axis) => new() { Kind = OpKind.BiasAdd, Attributes = new AxisAttributes(axis) };
+
+    [Fact]
+    public void BiasAddAlongAnAxisOfAnNchwTensor()
+    {
+        Assert.Equal([TensorType.Float(2, 3, 4, 5)], Infer(ChannelBias(1), TensorType.Float(2, 3, 4, 5), TensorType.Float(3)));
+        Assert.Equal("BiasAdd[axis=1]: expected a bias of x's axis-1 length, [3] (inputs: [2,3,4,5] float32, [4] float32)",
+            Error(ChannelBias(1), TensorType.Float(2, 3, 4, 5), TensorType.Float(4)));
+        Assert.Equal("BiasAdd[axis=4]: axis 4 is outside x's 4 axes (inputs: [2,3,4,5] float32, [3] float32)",
+            Error(ChannelBias(4), TensorType.Float(2, 3, 4, 5), TensorType.Float(3)));
+        var sum = new Op { Kind = OpKind.ColumnSum, Attributes = new AxisAttributes(1) };
+        Assert.Equal([TensorType.Float(3)], Infer(sum, TensorType.Float(2, 3, 4, 5)));
+        Assert.NotEqual(ChannelBias(1), Op.Of(OpKind.BiasAdd));
+        Assert.NotEqual(ChannelBias(1), ChannelBias(2));
+    }
+
+    [Fact]
+    public void ChannelBiasGradientIsTheSumOverTheSameAxisAndItDoesNotFuseIntoAGemm()
+    {
+        var g = new Ir.Graph();
+        var x = g.AddInput("x", TensorType.Float(2, 6));
+        var w = g.AddParameter("w", TensorType.Float(6, 6));
+        var b = g.AddParameter("b", TensorType.Float(2));
+        var labels = g.AddInput("labels", TensorType.Int(2));
+        var mm = g.Add(Op.MatMul(false, false), x, w);
+        var biased = g.Add(ChannelBias(0), mm, b);
+        var loss = g.Add(Op.Of(OpKind.SoftmaxCrossEntropy), biased, labels);
+        var grads = Trainer.Graph.Autodiff.GraphAutodiff.Gradients(g, loss, [b]);
+        Assert.Equal("ColumnSum[axis=0]", grads[0].Op.ToString());
+        Assert.Equal(TensorType.Float(2), grads[0].Type);
+        g.Outputs.Add(("loss", loss));
+        g.Outputs.Add(("db", grads[0]));
+        Assert.False(new Trainer.Graph.Passes.GemmEpilogueFusion().Run(g));
+    }
 }
