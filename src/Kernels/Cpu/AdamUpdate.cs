@@ -91,19 +91,10 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Elements [start, end) of the segments laid end to end.</summary>
-    private readonly struct AdamMultiOp(float* block, float* mBlock, float* vBlock, float* arena, int* segments, int segmentCount, AdamConstants k) : IRangeOp
+    private readonly struct AdamMultiOp(float* block, float* mBlock, float* vBlock, float* arena, int* segments, int segmentCount, AdamConstants k) : IRangeOp, ISegmentOp
     {
-        public void Run(long start, long end)
-        {
-            long before = 0;
-            for (int s = 0; s < segmentCount && before < end; s++)
-            {
-                int* row = segments + 5 * s;
-                int length = row[4];
-                long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
-                if (from < to) Adam(block + row[0], mBlock + row[1], vBlock + row[2], arena + row[3], k, from, to);
-                before += length;
-            }
-        }
+        public void Run(long start, long end) => SegmentWalk.Run(segments, 5, segmentCount, start, end, this);
+
+        public void Run(int* row, long from, long to) => Adam(block + row[0], mBlock + row[1], vBlock + row[2], arena + row[3], k, from, to);
     }
 }

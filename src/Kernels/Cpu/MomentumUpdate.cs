@@ -53,19 +53,10 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Elements [start, end) of the segments laid end to end.</summary>
-    private readonly struct MomentumMultiOp(float* block, float* accumulations, float* arena, int* segments, int segmentCount, float lr, float m, float wd) : IRangeOp
+    private readonly struct MomentumMultiOp(float* block, float* accumulations, float* arena, int* segments, int segmentCount, float lr, float m, float wd) : IRangeOp, ISegmentOp
     {
-        public void Run(long start, long end)
-        {
-            long before = 0;
-            for (int s = 0; s < segmentCount && before < end; s++)
-            {
-                int length = segments[4 * s + 3];
-                long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
-                if (from < to)
-                    Momentum(block + segments[4 * s], accumulations + segments[4 * s + 1], arena + segments[4 * s + 2], lr, m, wd, from, to);
-                before += length;
-            }
-        }
+        public void Run(long start, long end) => SegmentWalk.Run(segments, 4, segmentCount, start, end, this);
+
+        public void Run(int* row, long from, long to) => Momentum(block + row[0], accumulations + row[1], arena + row[2], lr, m, wd, from, to);
     }
 }

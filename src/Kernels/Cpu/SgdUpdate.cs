@@ -40,19 +40,10 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Elements [start, end) of the segments laid end to end.</summary>
-    private readonly struct SgdMultiOp(float* block, float* arena, int* segments, int segmentCount, float lr) : IRangeOp
+    private readonly struct SgdMultiOp(float* block, float* arena, int* segments, int segmentCount, float lr) : IRangeOp, ISegmentOp
     {
-        public void Run(long start, long end)
-        {
-            long before = 0;
-            for (int s = 0; s < segmentCount && before < end; s++)
-            {
-                int length = segments[3 * s + 2];
-                long from = Math.Max(start, before) - before, to = Math.Min(end, before + length) - before;
-                if (from < to)
-                    Sgd(block + segments[3 * s], arena + segments[3 * s + 1], lr, from, to);
-                before += length;
-            }
-        }
+        public void Run(long start, long end) => SegmentWalk.Run(segments, 3, segmentCount, start, end, this);
+
+        public void Run(int* row, long from, long to) => Sgd(block + row[0], arena + row[1], lr, from, to);
     }
 }
