@@ -37,6 +37,24 @@ public interface IKernelBackend : IDisposable
     void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns);
 
     /// <summary>
+    /// y[n,o,oh,ow] = Σ_c Σ_kh Σ_kw x[n,c,oh·sh − ph + kh, ow·sw − pw + kw]·w[o,c,kh,kw], zero outside
+    /// x; each output one sum over c, kh, kw in that order.
+    /// </summary>
+    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape);
+
+    /// <summary>
+    /// The input gradient: dx[n,c,ih,iw] = Σ_o Σ_kh Σ_kw dy[n,o,oh,ow]·w[o,c,kh,kw] over the (oh, ow)
+    /// whose window covers (ih, iw); each element one sum over o, kh, kw in that order.
+    /// </summary>
+    void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape);
+
+    /// <summary>
+    /// The weight gradient: dw[o,c,kh,kw] = Σ_n Σ_oh Σ_ow dy[n,o,oh,ow]·x[n,c,oh·sh − ph + kh, ow·sw − pw + kw];
+    /// each element one sum over n, oh, ow in that order.
+    /// </summary>
+    void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape);
+
+    /// <summary>
     /// Bias over a channel axis of an N-D tensor viewed as [outer, channels, inner] (NCHW with the
     /// channel axis 1: outer = N, inner = H·W): y[o,c,i] = x[o,c,i] + b[c].
     /// </summary>

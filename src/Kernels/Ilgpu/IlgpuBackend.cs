@@ -45,6 +45,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadMomentumUpdate();
             LoadAdamUpdate();
             LoadChannelBias();
+            LoadConv2d();
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();

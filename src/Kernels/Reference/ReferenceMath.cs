@@ -126,6 +126,43 @@ public static class ReferenceMath
         return y;
     }
 
+    /// <summary>
+    /// The convolution and both its gradients in float64, from one scatter loop over every (output
+    /// element, kernel tap) pair: y gathers x·w, dx receives dy·w, dw receives dy·x, so the backward
+    /// passes follow from the definition of the forward one rather than from the kernels' index
+    /// arithmetic. Each array comes with the Σ|term| of each element, for error bounds.
+    /// </summary>
+    public static (double[] Y, double[] YMagnitude, double[] Dx, double[] DxMagnitude, double[] Dw, double[] DwMagnitude) Conv2d(
+        float[] x, float[] w, float[] dy, Trainer.Kernels.Ops.Conv2dShape s)
+    {
+        var y = new double[s.OutputCount]; var ym = new double[s.OutputCount];
+        var dx = new double[s.InputCount]; var dxm = new double[s.InputCount];
+        var dw = new double[s.WeightCount]; var dwm = new double[s.WeightCount];
+        for (int n = 0; n < s.N; n++)
+            for (int o = 0; o < s.O; o++)
+                for (int oh = 0; oh < s.OH; oh++)
+                    for (int ow = 0; ow < s.OW; ow++)
+                    {
+                        long yi = ((long)(n * s.O + o) * s.OH + oh) * s.OW + ow;
+                        for (int c = 0; c < s.C; c++)
+                            for (int kh = 0; kh < s.KH; kh++)
+                                for (int kw = 0; kw < s.KW; kw++)
+                                {
+                                    int ih = oh * s.StrideH - s.PadH + kh, iw = ow * s.StrideW - s.PadW + kw;
+                                    if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
+                                    long xi = ((long)(n * s.C + c) * s.H + ih) * s.W + iw;
+                                    long wi = ((long)(o * s.C + c) * s.KH + kh) * s.KW + kw;
+                                    y[yi] += (double)x[xi] * w[wi];
+                                    ym[yi] += Math.Abs((double)x[xi] * w[wi]);
+                                    dx[xi] += (double)dy[yi] * w[wi];
+                                    dxm[xi] += Math.Abs((double)dy[yi] * w[wi]);
+                                    dw[wi] += (double)dy[yi] * x[xi];
+                                    dwm[wi] += Math.Abs((double)dy[yi] * x[xi]);
+                                }
+                    }
+        return (y, ym, dx, dxm, dw, dwm);
+    }
+
     /// <summary>y[o,c,i] = x[o,c,i] + b[c] over [outer, channels, inner].</summary>
     public static double[] ChannelBiasAdd(float[] x, float[] bias, int outer, int channels, int inner)
     {

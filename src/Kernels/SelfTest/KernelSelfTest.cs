@@ -48,6 +48,10 @@ public static class KernelSelfTest
             checks.Add(new SelfTestCheck(name, b => run(b, Rng(name, seed))));
 
         Add("bias add 257x65", (b, r) => CheckBiasAdd(b, r, 257, 65));
+        var lenetConv2 = new Conv2dShape(8, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0);
+        Add("conv2d fwd+bwd 8x6x14x14 k5x16", (b, r) => CheckConv2d(b, r, lenetConv2));
+        var strided = new Conv2dShape(3, 3, 9, 8, 4, 3, 3, 2, 2, 1, 1);
+        Add("conv2d fwd+bwd 3x3x9x8 k3x4 s2 p1", (b, r) => CheckConv2d(b, r, strided));
         Add("relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));
         Add("relu backward 32771", (b, r) => CheckReluBackward(b, r, 64 * 512 + 3));
         Add("column sum 257x65", (b, r) => CheckColumnSum(b, r, 257, 65));
@@ -300,6 +304,34 @@ public static class KernelSelfTest
         var dg = buffers.Put(g);
         double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, lr));
         return CompareOutput(buffers, dp, count, ReferenceMath.Sgd(p, g, lr), i => ErrorBounds.Sgd(p[i], g[i], lr), ms);
+    }
+
+    /// <summary>Convolution: output, input gradient and weight gradient, one after another, against the float64 scatter loop.</summary>
+    private static SelfTestResult CheckConv2d(IKernelBackend backend, Random rng, Conv2dShape s)
+    {
+        var x = Uniform(rng, (int)s.InputCount, -2f, 2f);
+        var w = Uniform(rng, (int)s.WeightCount, -1f, 1f);
+        var dy = Uniform(rng, (int)s.OutputCount, -1f, 1f);
+        using var buffers = new Buffers(backend);
+        var dX = buffers.Put(x);
+        var dW = buffers.Put(w);
+        var dDy = buffers.Put(dy);
+        var dY = buffers.Put(new float[s.OutputCount]);
+        var dDx = buffers.Put(new float[s.InputCount]);
+        var dDw = buffers.Put(new float[s.WeightCount]);
+        double ms = Time(backend, () =>
+        {
+            backend.Conv2d(dX, dW, dY, s);
+            backend.Conv2dBackwardData(dDy, dW, dDx, s);
+            backend.Conv2dBackwardFilter(dX, dDy, dDw, s);
+        });
+        var (ey, eym, edx, edxm, edw, edwm) = ReferenceMath.Conv2d(x, w, dy, s);
+        var got = buffers.Get<float>(dY, (int)s.OutputCount).Concat(buffers.Get<float>(dDx, (int)s.InputCount)).Concat(buffers.Get<float>(dDw, (int)s.WeightCount)).ToArray();
+        long a = s.OutputCount, b2 = a + s.InputCount;
+        return SelfTestComparison.Compare("", ey.Concat(edx).Concat(edw).ToArray(), got, i =>
+            i < a ? ErrorBounds.Gemm(s.C * s.KH * s.KW, eym[i])
+            : i < b2 ? ErrorBounds.Gemm(s.O * s.KH * s.KW, edxm[i - a])
+            : ErrorBounds.Gemm(s.N * s.OH * s.OW, edwm[i - b2]), ms);
     }
 
     /// <summary>Momentum: the parameters and the accumulations both compared, one after the other.</summary>

@@ -1,0 +1,126 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Kernels.Ilgpu;
+
+/// <summary>
+/// Direct 2-D convolution in NCHW/OIHW and its two gradients, one thread per element of what each
+/// computes (output, input gradient, weight gradient), each a plain sum in a fixed order. The
+/// correctness baseline on every ILGPU device; an implicit-GEMM form for GPUs is still to come.
+/// </summary>
+public sealed partial class IlgpuBackend
+{
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2d = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dData = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dFilter = null!;
+
+    private void LoadConv2d()
+    {
+        conv2d = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dKernel);
+        conv2dData = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardDataKernel);
+        conv2dFilter = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardFilterKernel);
+    }
+
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape) =>
+        LaunchConv(conv2d, x, weight, y, shape, shape.OutputCount);
+
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape) =>
+        LaunchConv(conv2dData, dy, weight, dx, shape, shape.InputCount);
+
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape) =>
+        LaunchConv(conv2dFilter, x, dy, dw, shape, shape.WeightCount);
+
+    private void LaunchConv(Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> kernel,
+        DeviceBuffer a, DeviceBuffer b, DeviceBuffer result, Conv2dShape shape, long count)
+    {
+        if (count <= 0) return;
+        LaunchCount++;
+        int t = Threads((int)Math.Min(count, int.MaxValue));
+        kernel(t, a.Float(), b.Float(), result.Float(), shape, count, t);
+    }
+
+    internal static void Conv2dKernel(Index1D thread, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, Conv2dShape s, long count, int stride)
+    {
+        for (long e = thread; e < count; e += stride)
+        {
+            int ow = (int)(e % s.OW);
+            long r = e / s.OW;
+            int oh = (int)(r % s.OH);
+            r /= s.OH;
+            int o = (int)(r % s.O);
+            int n = (int)(r / s.O);
+            float acc = 0f;
+            for (int c = 0; c < s.C; c++)
+                for (int kh = 0; kh < s.KH; kh++)
+                {
+                    int ih = oh * s.StrideH - s.PadH + kh;
+                    if (ih < 0 || ih >= s.H) continue;
+                    for (int kw = 0; kw < s.KW; kw++)
+                    {
+                        int iw = ow * s.StrideW - s.PadW + kw;
+                        if (iw < 0 || iw >= s.W) continue;
+                        acc += x[((long)(n * s.C + c) * s.H + ih) * s.W + iw] * w[((long)(o * s.C + c) * s.KH + kh) * s.KW + kw];
+                    }
+                }
+            y[e] = acc;
+        }
+    }
+
+    internal static void Conv2dBackwardDataKernel(Index1D thread, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, Conv2dShape s, long count, int stride)
+    {
+        for (long e = thread; e < count; e += stride)
+        {
+            int iw = (int)(e % s.W);
+            long r = e / s.W;
+            int ih = (int)(r % s.H);
+            r /= s.H;
+            int c = (int)(r % s.C);
+            int n = (int)(r / s.C);
+            float acc = 0f;
+            for (int o = 0; o < s.O; o++)
+                for (int kh = 0; kh < s.KH; kh++)
+                {
+                    int th = ih + s.PadH - kh;
+                    if (th < 0 || th % s.StrideH != 0 || th / s.StrideH >= s.OH) continue;
+                    int oh = th / s.StrideH;
+                    for (int kw = 0; kw < s.KW; kw++)
+                    {
+                        int tw = iw + s.PadW - kw;
+                        if (tw < 0 || tw % s.StrideW != 0 || tw / s.StrideW >= s.OW) continue;
+                        int ow = tw / s.StrideW;
+                        acc += dy[((long)(n * s.O + o) * s.OH + oh) * s.OW + ow] * w[((long)(o * s.C + c) * s.KH + kh) * s.KW + kw];
+                    }
+                }
+            dx[e] = acc;
+        }
+    }
+
+    internal static void Conv2dBackwardFilterKernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, Conv2dShape s, long count, int stride)
+    {
+        for (long e = thread; e < count; e += stride)
+        {
+            int kw = (int)(e % s.KW);
+            long r = e / s.KW;
+            int kh = (int)(r % s.KH);
+            r /= s.KH;
+            int c = (int)(r % s.C);
+            int o = (int)(r / s.C);
+            float acc = 0f;
+            for (int n = 0; n < s.N; n++)
+                for (int oh = 0; oh < s.OH; oh++)
+                {
+                    int ih = oh * s.StrideH - s.PadH + kh;
+                    if (ih < 0 || ih >= s.H) continue;
+                    for (int ow = 0; ow < s.OW; ow++)
+                    {
+                        int iw = ow * s.StrideW - s.PadW + kw;
+                        if (iw < 0 || iw >= s.W) continue;
+                        acc += dy[((long)(n * s.O + o) * s.OH + oh) * s.OW + ow] * x[((long)(n * s.C + c) * s.H + ih) * s.W + iw];
+                    }
+                }
+            dw[e] = acc;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace Trainer.Kernels.Ops;
+
+/// <summary>
+/// A 2-D convolution in NCHW with OIHW weights (dilation 1, groups 1): input [N,C,H,W], weight
+/// [O,C,KH,KW], stride and zero padding per spatial axis, output [N,O,OH,OW] with
+/// OH = (H + 2·PadH − KH)/StrideH + 1 and OW likewise.
+/// </summary>
+public readonly struct Conv2dShape
+{
+    public readonly int N, C, H, W, O, KH, KW, StrideH, StrideW, PadH, PadW, OH, OW;
+
+    public Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int strideH, int strideW, int padH, int padW)
+    {
+        if (n < 0 || c <= 0 || h <= 0 || w <= 0 || o <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0)
+            throw new ArgumentException($"invalid convolution: input [{n},{c},{h},{w}], kernel [{o},{c},{kh},{kw}], stride ({strideH},{strideW}), padding ({padH},{padW})");
+        if (h + 2 * padH < kh || w + 2 * padW < kw)
+            throw new ArgumentException($"a {kh}x{kw} kernel does not fit a {h}x{w} input padded by ({padH},{padW})");
+        N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw;
+        StrideH = strideH; StrideW = strideW; PadH = padH; PadW = padW;
+        OH = (h + 2 * padH - kh) / strideH + 1;
+        OW = (w + 2 * padW - kw) / strideW + 1;
+    }
+
+    public long InputCount => (long)N * C * H * W;
+    public long WeightCount => (long)O * C * KH * KW;
+    public long OutputCount => (long)N * O * OH * OW;
+
+    /// <summary>Multiply-adds of the forward pass (each backward pass does as many).</summary>
+    public long MultiplyAdds => OutputCount * C * KH * KW;
+
+    public override string ToString() =>
+        $"{N}x{C}x{H}x{W} * {O}x{C}x{KH}x{KW} stride {StrideH},{StrideW} pad {PadH},{PadW} -> {N}x{O}x{OH}x{OW}";
+}
