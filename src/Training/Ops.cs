@@ -37,6 +37,13 @@ public static class Ops
     public static Tensor BiasAdd(Tensor x, Tensor bias, int axis) =>
         Apply(new Graph.Ir.Op { Kind = OpKind.BiasAdd, Attributes = new Graph.Ir.AxisAttributes(axis) }, x, bias);
 
+    /// <summary>
+    /// 2-D convolution of NCHW <paramref name="x"/> with OIHW <paramref name="weight"/> (dilation 1,
+    /// groups 1, no bias: add one with <see cref="BiasAdd(Tensor, Tensor, int)"/> over axis 1).
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, int strideH = 1, int strideW = 1, int padH = 0, int padW = 0) =>
+        Apply(new Graph.Ir.Op { Kind = OpKind.Conv2d, Attributes = new Graph.Ir.Conv2dAttributes(strideH, strideW, padH, padW) }, x, weight);
+
     public static Tensor Relu(Tensor x) => Apply(Graph.Ir.Op.Of(OpKind.Relu), x);
 
     /// <summary>The same elements with another shape; one dimension may be -1. Never copies.</summary>

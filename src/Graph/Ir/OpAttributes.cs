@@ -26,6 +26,17 @@ public sealed record AxisAttributes(int Axis) : OpAttributes
     public override string Print() => $"axis={Axis}";
 }
 
+/// <summary>
+/// A 2-D convolution's stride and zero padding per spatial axis. The gradient ops also carry the
+/// extent the shapes of their inputs cannot tell: the input's H×W for Conv2dBackwardData, the
+/// kernel's KH×KW for Conv2dBackwardFilter (0 for the forward op).
+/// </summary>
+public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int PadW, int ExtentH = 0, int ExtentW = 0) : OpAttributes
+{
+    public override string Print() =>
+        $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}");
+}
+
 /// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>
 public sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
 {

@@ -21,6 +21,9 @@ public enum OpKind
     MomentumUpdate,
     AdamUpdate,
     AdamBetaPowers,
+    Conv2d,
+    Conv2dBackwardData,
+    Conv2dBackwardFilter,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,

@@ -12,6 +12,7 @@ public static class OpRegistry
         new SoftmaxCrossEntropyOp(), new SoftmaxCrossEntropyGradOp(), new SoftmaxCrossEntropyFusedOp(),
         new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(), new MomentumUpdateOp(), new MomentumUpdateMultiOp(),
         new AdamUpdateOp(), new AdamUpdateMultiOp(), new AdamBetaPowersOp(),
+        new Conv2dOp(), new Conv2dBackwardDataOp(), new Conv2dBackwardFilterOp(),
         new DependOp(), new CountCorrectOp(),
     }.ToDictionary(d => d.Kind);
 
