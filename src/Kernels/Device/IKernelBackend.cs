@@ -54,6 +54,16 @@ public interface IKernelBackend : IDisposable
     /// </summary>
     void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape);
 
+    /// <summary>y[n,c,oh,ow] = the largest x in the window (the first, in row-major window order, on ties).</summary>
+    void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape);
+
+    /// <summary>
+    /// The input gradient, by recomputing each window's argmax from x rather than storing it:
+    /// dx[n,c,ih,iw] = Σ dy[n,c,oh,ow] over the windows whose first maximum is (ih, iw), windows in
+    /// row-major order; 0 where no window chose the element.
+    /// </summary>
+    void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape);
+
     /// <summary>
     /// Bias over a channel axis of an N-D tensor viewed as [outer, channels, inner] (NCHW with the
     /// channel axis 1: outer = N, inner = H·W): y[o,c,i] = x[o,c,i] + b[c].

@@ -46,6 +46,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadAdamUpdate();
             LoadChannelBias();
             LoadConv2d();
+            LoadMaxPool2d();
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();

@@ -163,6 +163,32 @@ public static class ReferenceMath
         return (y, ym, dx, dxm, dw, dwm);
     }
 
+    /// <summary>
+    /// Max pooling and its gradient by scatter: each window's first maximum (row-major) gives y, and
+    /// receives the window's dy in dx.
+    /// </summary>
+    public static (double[] Y, double[] Dx) MaxPool2d(float[] x, float[] dy, Trainer.Kernels.Ops.Pool2dShape s)
+    {
+        var y = new double[s.OutputCount];
+        var dx = new double[s.InputCount];
+        for (long nc = 0; nc < (long)s.N * s.C; nc++)
+            for (int oh = 0; oh < s.OH; oh++)
+                for (int ow = 0; ow < s.OW; ow++)
+                {
+                    long best = -1;
+                    for (int kh = 0; kh < s.KH; kh++)
+                        for (int kw = 0; kw < s.KW; kw++)
+                        {
+                            long k = (nc * s.H + oh * s.StrideH + kh) * s.W + ow * s.StrideW + kw;
+                            if (best < 0 || x[k] > x[best]) best = k;
+                        }
+                    long yi = (nc * s.OH + oh) * s.OW + ow;
+                    y[yi] = x[best];
+                    dx[best] += dy[yi];
+                }
+        return (y, dx);
+    }
+
     /// <summary>y[o,c,i] = x[o,c,i] + b[c] over [outer, channels, inner].</summary>
     public static double[] ChannelBiasAdd(float[] x, float[] bias, int outer, int channels, int inner)
     {

@@ -34,6 +34,8 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     public virtual void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape) => Inner.Conv2d(x, weight, y, shape);
     public virtual void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape) => Inner.Conv2dBackwardData(dy, weight, dx, shape);
     public virtual void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape) => Inner.Conv2dBackwardFilter(x, dy, dw, shape);
+    public virtual void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape) => Inner.MaxPool2d(x, y, shape);
+    public virtual void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape) => Inner.MaxPool2dBackward(x, dy, dx, shape);
     public virtual void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay) =>
         inner.AdamUpdate(parameter, m, v, gradient, beta1Power, beta2Power, count, learningRate, beta1, beta2, epsilon, weightDecay);
     public virtual void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay) =>

@@ -1,0 +1,26 @@
+namespace Trainer.Kernels.Ops;
+
+/// <summary>
+/// 2-D max pooling over NCHW without padding (MindSpore's pad_mode "valid"): input [N,C,H,W],
+/// window KH×KW moved by the stride, output [N,C,OH,OW] with OH = (H − KH)/StrideH + 1, OW likewise.
+/// </summary>
+public readonly struct Pool2dShape
+{
+    public readonly int N, C, H, W, KH, KW, StrideH, StrideW, OH, OW;
+
+    public Pool2dShape(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW)
+    {
+        if (n < 0 || c <= 0 || h <= 0 || w <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0)
+            throw new ArgumentException($"invalid pooling: input [{n},{c},{h},{w}], window {kh}x{kw}, stride ({strideH},{strideW})");
+        if (h < kh || w < kw)
+            throw new ArgumentException($"a {kh}x{kw} window does not fit a {h}x{w} input");
+        N = n; C = c; H = h; W = w; KH = kh; KW = kw; StrideH = strideH; StrideW = strideW;
+        OH = (h - kh) / strideH + 1;
+        OW = (w - kw) / strideW + 1;
+    }
+
+    public long InputCount => (long)N * C * H * W;
+    public long OutputCount => (long)N * C * OH * OW;
+
+    public override string ToString() => $"{N}x{C}x{H}x{W} window {KH}x{KW} stride {StrideH},{StrideW} -> {N}x{C}x{OH}x{OW}";
+}
