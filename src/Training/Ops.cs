@@ -44,6 +44,10 @@ public static class Ops
     public static Tensor Conv2d(Tensor x, Tensor weight, int strideH = 1, int strideW = 1, int padH = 0, int padW = 0) =>
         Apply(new Graph.Ir.Op { Kind = OpKind.Conv2d, Attributes = new Graph.Ir.Conv2dAttributes(strideH, strideW, padH, padW) }, x, weight);
 
+    /// <summary>2-D max pooling of NCHW <paramref name="x"/>, no padding; the stride defaults to the window.</summary>
+    public static Tensor MaxPool2d(Tensor x, int kernelH, int kernelW, int? strideH = null, int? strideW = null) =>
+        Apply(new Graph.Ir.Op { Kind = OpKind.MaxPool2d, Attributes = new Graph.Ir.Pool2dAttributes(kernelH, kernelW, strideH ?? kernelH, strideW ?? kernelW) }, x);
+
     public static Tensor Relu(Tensor x) => Apply(Graph.Ir.Op.Of(OpKind.Relu), x);
 
     /// <summary>The same elements with another shape; one dimension may be -1. Never copies.</summary>

@@ -37,6 +37,12 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
         $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}");
 }
 
+/// <summary>A pooling window and its stride (no padding).</summary>
+public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW) : OpAttributes
+{
+    public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}";
+}
+
 /// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>
 public sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
 {

@@ -24,6 +24,8 @@ public enum OpKind
     Conv2d,
     Conv2dBackwardData,
     Conv2dBackwardFilter,
+    MaxPool2d,
+    MaxPool2dBackward,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,

@@ -13,6 +13,7 @@ public static class OpRegistry
         new ColumnSumOp(), new FillOp(), new AddOp(), new SgdUpdateOp(), new SgdUpdateMultiOp(), new MomentumUpdateOp(), new MomentumUpdateMultiOp(),
         new AdamUpdateOp(), new AdamUpdateMultiOp(), new AdamBetaPowersOp(),
         new Conv2dOp(), new Conv2dBackwardDataOp(), new Conv2dBackwardFilterOp(),
+        new MaxPool2dOp(), new MaxPool2dBackwardOp(),
         new DependOp(), new CountCorrectOp(),
     }.ToDictionary(d => d.Kind);
 

@@ -207,4 +207,23 @@ public class OpTypeRuleTests
         g.Outputs.Add(("db", grads[0]));
         Assert.False(new Trainer.Graph.Passes.GemmEpilogueFusion().Run(g));
     }
+
+    [Fact]
+    public void ConvolutionAndPoolingShapesAndErrors()
+    {
+        var conv = new Op { Kind = OpKind.Conv2d, Attributes = new Conv2dAttributes(2, 2, 1, 1) };
+        Assert.Equal([TensorType.Float(3, 4, 4, 3)], Infer(conv, TensorType.Float(3, 2, 7, 6), TensorType.Float(4, 2, 3, 3)));
+        Assert.Equal("Conv2d[stride=2x2,pad=1x1]: x has 2 channels but the weight expects 3 (inputs: [3,2,7,6] float32, [4,3,3,3] float32)",
+            Error(conv, TensorType.Float(3, 2, 7, 6), TensorType.Float(4, 3, 3, 3)));
+        var pool = new Op { Kind = OpKind.MaxPool2d, Attributes = new Pool2dAttributes(2, 2, 2, 2) };
+        Assert.Equal([TensorType.Float(8, 6, 14, 14)], Infer(pool, TensorType.Float(8, 6, 28, 28)));
+        Assert.Equal("MaxPool2d[kernel=2x2,stride=2x2]: a 2x2 window does not fit a 1x5 input (inputs: [1,1,1,5] float32)",
+            Error(pool, TensorType.Float(1, 1, 1, 5)));
+        var data = new Op { Kind = OpKind.Conv2dBackwardData, Attributes = new Conv2dAttributes(2, 2, 1, 1, 7, 6) };
+        Assert.Equal([TensorType.Float(3, 2, 7, 6)], Infer(data, TensorType.Float(3, 4, 4, 3), TensorType.Float(4, 2, 3, 3)));
+        var filter = new Op { Kind = OpKind.Conv2dBackwardFilter, Attributes = new Conv2dAttributes(2, 2, 1, 1, 3, 3) };
+        Assert.Equal([TensorType.Float(4, 2, 3, 3)], Infer(filter, TensorType.Float(3, 2, 7, 6), TensorType.Float(3, 4, 4, 3)));
+        Assert.Equal("Conv2dBackwardFilter[stride=2x2,pad=1x1,extent=3x3]: dy must be [3,4,4,3] for this convolution (inputs: [3,2,7,6] float32, [3,4,5,3] float32)",
+            Error(filter, TensorType.Float(3, 2, 7, 6), TensorType.Float(3, 4, 5, 3)));
+    }
 }

@@ -1,0 +1,29 @@
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Graph.Ops;
+
+/// <summary>MaxPool2dBackward(x [N,C,H,W], dy [N,C,OH,OW]) → dx [N,C,H,W], each window's argmax recomputed from x. Not differentiable further.</summary>
+public sealed class MaxPool2dBackwardOp : OpDefinition
+{
+    public override OpKind Kind => OpKind.MaxPool2dBackward;
+
+    public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        ExpectInputs(op, inputs, 2);
+        ExpectFloat(op, inputs, 0);
+        ExpectFloat(op, inputs, 1);
+        var s = MaxPool2dOp.ShapeOf(op, inputs, inputs[0]);
+        if (!inputs[1].Equals(TensorType.Float(s.N, s.C, s.OH, s.OW)))
+            throw Mismatch(op, inputs, $"dy must be [{s.N},{s.C},{s.OH},{s.OW}] for this pooling");
+        return [inputs[0]];
+    }
+
+    public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+    {
+        var s = MaxPool2dOp.ShapeOf(op, inputTypes, inputTypes[0]);
+        DeviceBuffer x = inputs[0], dy = inputs[1], dx = outputs[0];
+        return new BoundKernel("max-pool2d-backward", () => backend.MaxPool2dBackward(x, dy, dx, s));
+    }
+}
