@@ -135,6 +135,10 @@ public sealed class ArgumentReader
         return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum, WeightDecay = decay };
     }
 
+    /// <summary>--model mlp|lenet (default mlp, the tutorial's).</summary>
+    public ModelKind Model(string flag = "--model") =>
+        Choice(flag, "mlp", "mlp", "lenet") == "lenet" ? ModelKind.LeNet : ModelKind.Mlp;
+
     public ExecutionMode Mode(string flag = "--mode")
     {
         switch (String(flag))

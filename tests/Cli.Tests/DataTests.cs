@@ -172,11 +172,11 @@ public class DataTests
         string rawFull = Path.GetFullPath(raw.Path), gzFull = Path.GetFullPath(gz.Path);
 
         var graph = AssertSmallRun(Train(raw.Path, "--epochs", "1"),
-            $"mode: graph, data: {rawFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd");
+            $"mode: graph, data: {rawFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd, model mlp");
         var noFuse = AssertSmallRun(Train(raw.Path, "--epochs", "1", "--no-fuse", "--mode", "graph"),
-            $"mode: graph (no fusion), data: {rawFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd");
+            $"mode: graph (no fusion), data: {rawFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd, model mlp");
         var eager = AssertSmallRun(Train(gz.Path, "--epochs", "1", "--mode", "eager"),
-            $"mode: eager, data: {gzFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd");
+            $"mode: eager, data: {gzFull} (100 train, 30 test), batch 64, lr 0.01, seed 0, optimizer sgd, model mlp");
 
         // Same seed, same files (raw or gzip), same first batch: the same loss to 6 decimals.
         Assert.Equal(graph[4], noFuse[4]);
@@ -195,7 +195,7 @@ public class DataTests
         var result = Train(dir.Path, "--epochs=2", "--batch-size", "50", "--lr", "0.05", "--seed", "7", "--mode=eager");
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StdoutLines;
-        Assert.Equal($"mode: eager, data: {full} (100 train, 30 test), batch 50, lr 0.05, seed 7, optimizer sgd", lines[1]);
+        Assert.Equal($"mode: eager, data: {full} (100 train, 30 test), batch 50, lr 0.05, seed 7, optimizer sgd, model mlp", lines[1]);
         Assert.Equal(2 + 7 * 2 + 1, lines.Length);
         Assert.Equal("Epoch 2", lines[9]);
         Assert.Matches(@"^loss: \d\.\d{6}  \[  0/  2\]$", lines[4]);

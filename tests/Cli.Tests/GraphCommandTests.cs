@@ -188,4 +188,20 @@ public class GraphCommandTests
         Assert.True(update < powers, "the powers advance after the update has read them");
         Assert.Contains("moment2.dense_relu_sequential.4.bias", schedule);
     }
+
+    [Fact]
+    public void LeNet_step_has_convolutions_pooling_and_their_gradients()
+    {
+        string schedule = Ok("graph", "--stage", "scheduled", "--model", "lenet", "--optimizer", "momentum").Stdout;
+        Assert.Equal(31, Launches(schedule));
+        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=2x2](%0, "));
+        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=0x0]("));
+        Assert.Equal(2, CountOf(schedule, "= MaxPool2d[kernel=2x2,stride=2x2]("));
+        Assert.Equal(2, CountOf(schedule, "= MaxPool2dBackward[kernel=2x2,stride=2x2]("));
+        Assert.Equal(2, CountOf(schedule, "= Conv2dBackwardFilter["));
+        // The input image needs no gradient: only conv2's input does.
+        Assert.Equal(1, CountOf(schedule, "= Conv2dBackwardData[stride=1x1,pad=0x0,extent=14x14]("));
+        Assert.Equal(2, CountOf(schedule, "= ColumnSum[axis=1]("));
+        Assert.Equal(1, CountOf(schedule, "= MomentumUpdateMulti["));
+    }
 }

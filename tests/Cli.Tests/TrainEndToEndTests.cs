@@ -33,7 +33,7 @@ public class TrainEndToEndTests(FullRuns runs) : IClassFixture<FullRuns>
         Assert.True(lines.Length == head + 2 * perEpoch + 1, result.ToString());
 
         Assert.Matches(@"^device: cpu \(.+, native C# kernels \(\S+ GEMM\), \d+ threads?\)$", lines[0]);
-        Assert.Equal($"mode: {mode}, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.01, seed 0, optimizer sgd", lines[1]);
+        Assert.Equal($"mode: {mode}, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.01, seed 0, optimizer sgd, model mlp", lines[1]);
         if (mode == "graph")
             Assert.Matches(@"^compile: 3 graphs \(train and eval steps at every batch shape\) in \d+\.\d\d s$", lines[2]);
         lines = [.. lines[..2], .. lines[head..]];
@@ -99,11 +99,22 @@ public class TrainEndToEndTests(FullRuns runs) : IClassFixture<FullRuns>
 public class OptimizerTrainTests
 {
     [Fact]
+    public void LeNet_with_momentum_reaches_90_percent_in_two_epochs_on_the_built_in_data()
+    {
+        var result = Cli.Run("train", "--device", "cpu", "--model", "lenet", "--optimizer", "momentum", "--momentum", "0.9", "--epochs", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.EndsWith(", optimizer momentum 0.9, model lenet", result.StdoutLines[1]);
+        var accuracy = result.StdoutLines.Where(l => l.StartsWith(" Accuracy: ", StringComparison.Ordinal)).Select(l => double.Parse(l[11..l.IndexOf('%')], CultureInfo.InvariantCulture)).ToList();
+        // 85.4% and 92.8% after epochs 1 and 2 when this test was written (PyTorch's same job: 87.9%, 92.8%).
+        Assert.True(accuracy[1] >= 90.0, result.ToString());
+    }
+
+    [Fact]
     public void Adam_defaults_to_lr_0_001_and_reaches_90_percent_in_two_epochs()
     {
         var result = Cli.Run("train", "--device", "cpu", "--optimizer", "adam", "--epochs", "2");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("mode: graph, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.001, seed 0, optimizer adam (beta1 0.9, beta2 0.999, eps 1E-08)",
+        Assert.Equal("mode: graph, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.001, seed 0, optimizer adam (beta1 0.9, beta2 0.999, eps 1E-08), model mlp",
             result.StdoutLines[1]);
         var accuracy = result.StdoutLines.Where(l => l.StartsWith(" Accuracy: ", StringComparison.Ordinal)).Select(l => double.Parse(l[11..l.IndexOf('%')], CultureInfo.InvariantCulture)).ToList();
         // 91.7% measured when this test was written.
@@ -116,7 +127,7 @@ public class OptimizerTrainTests
         var result = Cli.Run("train", "--device", "cpu", "--optimizer", "momentum", "--momentum", "0.9", "--epochs", "2");
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StdoutLines;
-        Assert.Equal("mode: graph, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.01, seed 0, optimizer momentum 0.9", lines[1]);
+        Assert.Equal("mode: graph, data: built-in mnist-10k (8000 train, 2000 test), batch 64, lr 0.01, seed 0, optimizer momentum 0.9, model mlp", lines[1]);
         var accuracy = lines.Where(l => l.StartsWith(" Accuracy: ", StringComparison.Ordinal)).Select(l => double.Parse(l[11..l.IndexOf('%')], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, accuracy.Count);
         // SGD reaches 82.5% here; momentum 0.9 reached 90.4% when this test was written.

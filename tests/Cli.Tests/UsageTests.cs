@@ -31,6 +31,7 @@ public class UsageTests
         { ["train", "--weight-decay", "0.1"], "error: --weight-decay applies to --optimizer momentum or adam, not --optimizer sgd (see 'trainer train --help')" },
         { ["train", "--optimizer", "adam", "--weight-decay", "-1"], "error: --weight-decay must be a non-negative number, got '-1' (see 'trainer train --help')" },
         { ["train", "--optimizer", "momentum", "--weight-decay", "Infinity"], "error: --weight-decay must be a non-negative number, got 'Infinity' (see 'trainer train --help')" },
+        { ["train", "--model", "resnet"], "error: --model must be one of mlp|lenet, got 'resnet' (see 'trainer train --help')" },
         { ["compare", "--optimizer", "adamw"], "error: --optimizer must be one of sgd|momentum|adam, got 'adamw' (see 'trainer compare --help')" },
         { ["graph", "--stage", "nope"], "error: --stage must be one of traced|optimized|scheduled, got 'nope' (see 'trainer graph --help')" },
         { ["graph", "--format", "svg"], "error: --format must be one of text|dot, got 'svg' (see 'trainer graph --help')" },

@@ -13,6 +13,7 @@ public static class CompareCommand
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
+        "                       [--model mlp|lenet]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
@@ -20,7 +21,7 @@ public static class CompareCommand
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json", "--optimizer", "--momentum", "--weight-decay"], []);
+        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json", "--optimizer", "--momentum", "--weight-decay", "--model"], []);
         var device = r.Device();
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);
@@ -29,7 +30,8 @@ public static class CompareCommand
         string? json = r.String("--json");
 
         var optimizer = r.Optimizer();
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer);
+        var model = r.Model();
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         string deviceSummary = comparison.DeviceSummary!;

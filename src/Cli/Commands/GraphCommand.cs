@@ -8,13 +8,13 @@ public static class GraphCommand
     public const string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
         "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
-        "                     [--momentum 0.9] [--weight-decay 0]\n" +
+        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
         "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.";
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("graph", args, ["--stage", "--format", "--out", "--step", "--batch-size", "--optimizer", "--momentum", "--weight-decay"], ["--no-fuse"]);
+        var r = new ArgumentReader("graph", args, ["--stage", "--format", "--out", "--step", "--batch-size", "--optimizer", "--momentum", "--weight-decay", "--model"], ["--no-fuse"]);
         string stage = r.Choice("--stage", "optimized", "traced", "optimized", "scheduled");
         string format = r.Choice("--format", "text", "text", "dot");
         string step = r.Choice("--step", "train", "train", "eval");
@@ -23,7 +23,7 @@ public static class GraphCommand
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
         string text = StepGraphText.Render(
             stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },
-            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), r.Optimizer());
+            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), r.Optimizer(), r.Model());
 
         if (r.String("--out") is { } path)
         {

@@ -12,9 +12,10 @@ public static class TrainCommand
     public const string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
-        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "  Trains Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10) and prints MindSpore's\n" +
-        "  quick-start log. --optimizer sgd (the default, the tutorial's), momentum (MindSpore's\n" +
+        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
+        "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
+        "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
+        "  prints MindSpore's quick-start log. --optimizer sgd (the default, the tutorial's), momentum (MindSpore's\n" +
         "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9) or adam (MindSpore's\n" +
         "  nn.Adam, betas 0.9 and 0.999, eps 1e-8; --lr defaults to 0.001 with it); --weight-decay w adds\n" +
         "  w*p to every gradient for momentum and adam. --data reads a directory with the four MNIST\n" +
@@ -25,7 +26,7 @@ public static class TrainCommand
     public static TrainOptions Parse(IReadOnlyList<string> args)
     {
         var r = new ArgumentReader("train", args,
-            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum", "--weight-decay"], ["--no-fuse"]);
+            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum", "--weight-decay", "--model"], ["--no-fuse"]);
         var optimizer = r.Optimizer();
         return new TrainOptions
         {
@@ -38,6 +39,7 @@ public static class TrainCommand
             Seed = r.Seed("--seed", 0),
             Fuse = !r.Has("--no-fuse"),
             Optimizer = optimizer,
+            Model = r.Model(),
         };
     }
 
@@ -54,7 +56,7 @@ public static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
-            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}"));
+            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
         if (options.Mode == ExecutionMode.Graph)
         {
             var compileClock = Stopwatch.StartNew();

@@ -25,12 +25,12 @@ public static class StepGraphText
     /// Renders the step for a batch of <paramref name="batchSize"/>. <paramref name="dot"/> asks for
     /// Graphviz DOT, which shows a graph and so exists for the traced and optimized stages only.
     /// </summary>
-    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null)
+    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
         if (dot && stage == GraphStage.Scheduled)
             throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
         var options = new CompileOptions(Fuse: fuse);
-        var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer);
+        var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model);
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));
 

@@ -12,7 +12,7 @@ namespace Trainer.Training.Loops;
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
 /// include graph compilation) are run but not timed.
 /// </summary>
-public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null)
+public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
 {
     internal DeviceDescription? Device { get; private set; }
 
@@ -52,7 +52,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         using var job = new QuickstartJob(session, new TrainOptions
         {
             Device = device, Mode = mode, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed, LearningRate = learningRate,
-            Fuse = fuse, Optimizer = optimizer ?? OptimizerOptions.Default,
+            Fuse = fuse, Optimizer = optimizer ?? OptimizerOptions.Default, Model = model,
         });
         var batches = Batches(job, warmup + steps);
         var backend = session.Backend;

@@ -24,8 +24,8 @@ public sealed class QuickstartJob : IDisposable
         Options = options;
         TrainData = train;
         TestData = test;
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer);
-        CheckData(train, test, Model.Classes);
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
+        CheckData(train, test, Steps.Classes);
         session.Place(Model);
         session.Place(Steps.Optimizer);
 
@@ -55,7 +55,7 @@ public sealed class QuickstartJob : IDisposable
         if (maxLabel >= classes)
             throw new DatasetException($"{train.Source}: labels go up to {maxLabel}, but the model has {classes} classes");
     }
-    public MnistNetwork Model => Steps.Model;
+    public Nn.Cell Model => Steps.Model;
 
     public TrainOptions Options { get; }
     public MnistDataset TrainData { get; }

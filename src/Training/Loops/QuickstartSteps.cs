@@ -14,15 +14,18 @@ public sealed class QuickstartSteps
     private readonly CrossEntropyLoss lossFn = new();
     private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
 
-    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null)
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
         GlobalSeed.Set(seed);
-        Model = new MnistNetwork();
+        Model = ModelKinds.Create(model);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
     }
 
-    public MnistNetwork Model { get; }
+    public Cell Model { get; }
+
+    /// <summary>How many classes the model tells apart (both models: the ten digits).</summary>
+    public int Classes => Model is LeNet5 lenet ? lenet.Classes : ((MnistNetwork)Model).Classes;
     public IOptimizer Optimizer { get; }
 
     private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)

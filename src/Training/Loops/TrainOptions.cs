@@ -14,6 +14,9 @@ public sealed record TrainOptions
     public int BatchSize { get; init; } = 64;
     public float LearningRate { get; init; } = 0.01f;
 
+    /// <summary>The model: the tutorial's MLP unless asked otherwise.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Mlp;
+
     /// <summary>The optimizer: the tutorial's SGD unless asked otherwise.</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     public ulong Seed { get; init; }

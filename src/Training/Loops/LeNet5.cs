@@ -1,0 +1,40 @@
+using Trainer.Training.Nn;
+
+namespace Trainer.Training.Loops;
+
+/// <summary>
+/// LeNet-5 as MindSpore's model zoo builds it, with conv1 padded by 2 so a 28x28 digit keeps the
+/// 32x32 geometry: Conv2d(1,6,5,pad 2) ReLU MaxPool(2,2) Conv2d(6,16,5) ReLU MaxPool(2,2) Flatten
+/// Dense(400,120) ReLU Dense(120,84) ReLU Dense(84,10). The convolutions carry a bias (PyTorch's
+/// LeNet; MindSpore's zoo leaves it out). Parameter names: conv1.weight, conv1.bias, …, fc3.bias.
+/// </summary>
+public sealed class LeNet5 : Cell
+{
+    private readonly Conv2d conv1, conv2;
+    private readonly Dense fc1, fc2, fc3;
+    private readonly ReLU relu = new();
+    private readonly MaxPool2d pool = new(2, 2);
+    private readonly Flatten flatten = new();
+
+    public LeNet5(int classes = MnistNetwork.DefaultClasses, int channels = 1)
+    {
+        conv1 = Register("conv1", new Conv2d(channels, 6, 5, padding: 2, hasBias: true));
+        conv2 = Register("conv2", new Conv2d(6, 16, 5, hasBias: true));
+        fc1 = Register("fc1", new Dense(16 * 5 * 5, 120));
+        fc2 = Register("fc2", new Dense(120, 84));
+        fc3 = Register("fc3", new Dense(84, classes));
+        Classes = classes;
+    }
+
+    public int Classes { get; }
+
+    public override Tensor Construct(Tensor x)
+    {
+        x = pool.Call(relu.Call(conv1.Call(x)));
+        x = pool.Call(relu.Call(conv2.Call(x)));
+        x = flatten.Call(x);
+        x = relu.Call(fc1.Call(x));
+        x = relu.Call(fc2.Call(x));
+        return fc3.Call(x);
+    }
+}

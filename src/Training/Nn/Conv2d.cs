@@ -1,0 +1,52 @@
+using System.Globalization;
+using Trainer.Graph.Ir;
+
+namespace Trainer.Training.Nn;
+
+/// <summary>
+/// MindSpore's <c>nn.Conv2d(in_channels, out_channels, kernel_size, stride, pad_mode='pad', padding, has_bias)</c>
+/// over NCHW input with an OIHW weight (dilation 1, groups 1). Weight and bias start
+/// U(−1/√fan_in, 1/√fan_in), fan_in = in·k·k (PyTorch's default, MindSpore's HeUniform(√5)), drawn from
+/// <see cref="GlobalSeed"/>. The bias, as in MindSpore, is off unless asked for.
+/// </summary>
+public sealed class Conv2d : Cell
+{
+    public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool hasBias = false)
+    {
+        if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0 || stride <= 0 || padding < 0)
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), string.Create(CultureInfo.InvariantCulture,
+                $"Conv2d({inChannels}, {outChannels}, kernel {kernelSize}, stride {stride}, padding {padding}): channels, kernel and stride must be positive, padding non-negative"));
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        float bound = 1f / MathF.Sqrt(inChannels * kernelSize * kernelSize);
+        Weight = RegisterParameter("weight", new Parameter("weight", TensorType.Float(outChannels, inChannels, kernelSize, kernelSize),
+            Uniform(outChannels * inChannels * kernelSize * kernelSize, bound)));
+        if (hasBias)
+            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), Uniform(outChannels, bound)));
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    private static float[] Uniform(int count, float bound)
+    {
+        var rng = GlobalSeed.Generator;
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = rng.NextUniform(-bound, bound);
+        return data;
+    }
+
+    public override Tensor Construct(Tensor x)
+    {
+        var y = Ops.Conv2d(x, Weight, Stride, Stride, Padding, Padding);
+        return Bias is null ? y : Ops.BiasAdd(y, Bias, axis: 1);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Trainer.Training.Nn;
+
+/// <summary>MindSpore's <c>nn.MaxPool2d(kernel_size, stride)</c> over NCHW, pad_mode 'valid'; the stride defaults to the kernel size.</summary>
+public sealed class MaxPool2d : Cell
+{
+    public MaxPool2d(int kernelSize, int? stride = null)
+    {
+        if (kernelSize <= 0 || stride <= 0)
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"MaxPool2d({kernelSize}, stride {stride}): kernel and stride must be positive");
+        KernelSize = kernelSize;
+        Stride = stride ?? kernelSize;
+    }
+
+    public int KernelSize { get; }
+    public int Stride { get; }
+
+    public override Tensor Construct(Tensor x) => Ops.MaxPool2d(x, KernelSize, KernelSize, Stride, Stride);
+}
