@@ -1,136 +1,177 @@
+using System.Runtime.InteropServices;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
 
 namespace Trainer.Kernels.Cpu;
 
 /// <summary>
-/// Direct 2-D convolution in NCHW/OIHW and its two gradients, split over what each computes (output,
-/// input gradient, weight gradient) with each element one plain sum in the ILGPU kernels' order, so
-/// the two backends agree bit for bit and results do not depend on the thread count. Scalar: the
-/// correctness baseline; an im2col + packed-GEMM form is the fast path still to come.
+/// 2-D convolution in NCHW/OIHW and its two gradients as im2col + one packed GEMM over the whole
+/// batch. The column matrix col[(c,kh,kw), (n,oh,ow)] holds the input under each kernel tap (zero in
+/// the padding); then
+/// <list type="bullet">
+/// <item>forward: Y[o, (n,p)] = W[o, ·] · col, copied out to NCHW plane by plane;</item>
+/// <item>weight gradient: dW = dYᵀ · colᵀ with dYᵀ[o, (n,p)] = dy[n,o,p], one sum over (n, oh, ow) in order;</item>
+/// <item>input gradient: dcol = Wᵀ · dYᵀ, then col2im gathers each input element's taps (kh, kw) in order.</item>
+/// </list>
+/// Every output is the GEMM's fixed-order fused multiply-add chain, so results do not depend on the
+/// thread count (they differ from the ILGPU kernels' plain multiply-then-add loops in the last bits).
+/// The column and transposed-gradient scratch grows when a larger convolution first appears, never
+/// per call.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    private readonly RangeWork<ConvForwardOp> convForward = new();
-    private readonly RangeWork<ConvDataOp> convData = new();
-    private readonly RangeWork<ConvFilterOp> convFilter = new();
+    private readonly RangeWork<Im2colOp> im2col = new();
+    private readonly RangeWork<PlaneCopyOp> planeCopy = new();
+    private readonly RangeWork<Col2imOp> col2im = new();
+    private float* convColumns, convPlanes;
+    private long convColumnsFloats, convPlanesFloats;
 
     public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape)
     {
         if (!Launch(shape.OutputCount)) return;
-        convForward.Chunk = ConvChunk(shape.C * shape.KH * shape.KW);
-        RunRange(convForward, new ConvForwardOp(x.Float(), weight.Float(), y.Float(), shape), shape.OutputCount);
+        var (taps, columns) = ConvSizes(shape);
+        float* col = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
+        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
+        Im2col(x.Float(), col, shape);
+        gemm.Run(weight.Float(), col, planes, GemmShape.For(shape.O, columns, taps, false, false), Ops.GemmEpilogue.None, null, null);
+        CopyPlanes(planes, y.Float(), shape, toNchw: true);
     }
 
     public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape)
     {
         if (!Launch(shape.InputCount)) return;
-        convData.Chunk = ConvChunk(shape.O * shape.KH * shape.KW);
-        RunRange(convData, new ConvDataOp(dy.Float(), weight.Float(), dx.Float(), shape), shape.InputCount);
+        var (taps, columns) = ConvSizes(shape);
+        float* dcol = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
+        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
+        CopyPlanes(dy.Float(), planes, shape, toNchw: false);
+        gemm.Run(weight.Float(), planes, dcol, GemmShape.For(taps, columns, shape.O, true, false), Ops.GemmEpilogue.None, null, null);
+        col2im.Chunk = 1;
+        RunRange(col2im, new Col2imOp(dcol, dx.Float(), shape), (long)shape.N * shape.C);
     }
 
     public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape)
     {
         if (!Launch(shape.WeightCount)) return;
-        convFilter.Chunk = ConvChunk(shape.N * shape.OH * shape.OW);
-        RunRange(convFilter, new ConvFilterOp(x.Float(), dy.Float(), dw.Float(), shape), shape.WeightCount);
+        var (taps, columns) = ConvSizes(shape);
+        float* col = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
+        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
+        Im2col(x.Float(), col, shape);
+        CopyPlanes(dy.Float(), planes, shape, toNchw: false);
+        gemm.Run(planes, col, dw.Float(), GemmShape.For(shape.O, taps, columns, false, true), Ops.GemmEpilogue.None, null, null);
     }
 
-    /// <summary>Elements per task so that a task does about ElementwiseChunk multiply-adds.</summary>
-    private static int ConvChunk(int termsPerElement) => Math.Max(1, ElementwiseChunk / Math.Max(1, termsPerElement));
-
-    private readonly struct ConvForwardOp(float* x, float* w, float* y, Conv2dShape s) : IRangeOp
+    /// <summary>Rows of the column matrix (C·KH·KW) and its columns (N·OH·OW), the latter within the GEMM's int range.</summary>
+    private static (int Taps, int Columns) ConvSizes(Conv2dShape s)
     {
-        public void Run(long start, long end)
+        long columns = (long)s.N * s.OH * s.OW;
+        if (columns > int.MaxValue) throw new ArgumentException($"convolution {s}: {columns} output positions exceed one GEMM");
+        return (s.C * s.KH * s.KW, (int)columns);
+    }
+
+    private static float* Grow(ref float* buffer, ref long floats, long need)
+    {
+        if (need > floats)
         {
-            for (long e = start; e < end; e++)
-            {
-                int ow = (int)(e % s.OW);
-                long r = e / s.OW;
-                int oh = (int)(r % s.OH);
-                r /= s.OH;
-                int o = (int)(r % s.O);
-                int n = (int)(r / s.O);
-                float acc = 0f;
-                for (int c = 0; c < s.C; c++)
-                    for (int kh = 0; kh < s.KH; kh++)
-                    {
-                        int ih = oh * s.StrideH - s.PadH + kh;
-                        if (ih < 0 || ih >= s.H) continue;
-                        float* xr = x + ((long)(n * s.C + c) * s.H + ih) * s.W;
-                        float* wr = w + ((long)(o * s.C + c) * s.KH + kh) * s.KW;
-                        for (int kw = 0; kw < s.KW; kw++)
-                        {
-                            int iw = ow * s.StrideW - s.PadW + kw;
-                            if (iw < 0 || iw >= s.W) continue;
-                            acc += xr[iw] * wr[kw];
-                        }
-                    }
-                y[e] = acc;
-            }
+            NativeMemory.AlignedFree(buffer);
+            buffer = (float*)NativeMemory.AlignedAlloc((nuint)(need * sizeof(float)), 64);
+            floats = need;
         }
+        return buffer;
     }
 
-    private readonly struct ConvDataOp(float* dy, float* w, float* dx, Conv2dShape s) : IRangeOp
+    private void Im2col(float* x, float* col, Conv2dShape s)
+    {
+        im2col.Chunk = 1;
+        RunRange(im2col, new Im2colOp(x, col, s), (long)s.C * s.KH * s.KW);
+    }
+
+    /// <summary>NCHW [N, O, P] ⇄ [O, N·P]: the same planes of P = OH·OW floats, reordered.</summary>
+    private void CopyPlanes(float* from, float* to, Conv2dShape s, bool toNchw)
+    {
+        planeCopy.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, s.OH * s.OW));
+        RunRange(planeCopy, new PlaneCopyOp(from, to, s, toNchw), (long)s.N * s.O);
+    }
+
+    /// <summary>Rows [start, end) of the column matrix, row r = (c·KH + kh)·KW + kw.</summary>
+    private readonly struct Im2colOp(float* x, float* col, Conv2dShape s) : IRangeOp
     {
         public void Run(long start, long end)
         {
-            for (long e = start; e < end; e++)
+            long columns = (long)s.N * s.OH * s.OW;
+            for (long r = start; r < end; r++)
             {
-                int iw = (int)(e % s.W);
-                long r = e / s.W;
-                int ih = (int)(r % s.H);
-                r /= s.H;
-                int c = (int)(r % s.C);
-                int n = (int)(r / s.C);
-                float acc = 0f;
-                for (int o = 0; o < s.O; o++)
-                    for (int kh = 0; kh < s.KH; kh++)
-                    {
-                        int th = ih + s.PadH - kh;
-                        if (th < 0 || th % s.StrideH != 0 || th / s.StrideH >= s.OH) continue;
-                        int oh = th / s.StrideH;
-                        for (int kw = 0; kw < s.KW; kw++)
-                        {
-                            int tw = iw + s.PadW - kw;
-                            if (tw < 0 || tw % s.StrideW != 0 || tw / s.StrideW >= s.OW) continue;
-                            int ow = tw / s.StrideW;
-                            acc += dy[((long)(n * s.O + o) * s.OH + oh) * s.OW + ow] * w[((long)(o * s.C + c) * s.KH + kh) * s.KW + kw];
-                        }
-                    }
-                dx[e] = acc;
-            }
-        }
-    }
-
-    private readonly struct ConvFilterOp(float* x, float* dy, float* dw, Conv2dShape s) : IRangeOp
-    {
-        public void Run(long start, long end)
-        {
-            for (long e = start; e < end; e++)
-            {
-                int kw = (int)(e % s.KW);
-                long r = e / s.KW;
-                int kh = (int)(r % s.KH);
-                r /= s.KH;
-                int c = (int)(r % s.C);
-                int o = (int)(r / s.C);
-                float acc = 0f;
+                int kw = (int)(r % s.KW), kh = (int)(r / s.KW % s.KH), c = (int)(r / s.KW / s.KH);
+                float* dst = col + r * columns;
                 for (int n = 0; n < s.N; n++)
+                {
+                    float* plane = x + ((long)n * s.C + c) * s.H * s.W;
                     for (int oh = 0; oh < s.OH; oh++)
                     {
                         int ih = oh * s.StrideH - s.PadH + kh;
-                        if (ih < 0 || ih >= s.H) continue;
-                        float* dyr = dy + ((long)(n * s.O + o) * s.OH + oh) * s.OW;
-                        float* xr = x + ((long)(n * s.C + c) * s.H + ih) * s.W;
+                        float* row = dst + ((long)n * s.OH + oh) * s.OW;
+                        if (ih < 0 || ih >= s.H)
+                        {
+                            new Span<float>(row, s.OW).Clear();
+                            continue;
+                        }
+                        float* src = plane + (long)ih * s.W;
                         for (int ow = 0; ow < s.OW; ow++)
                         {
                             int iw = ow * s.StrideW - s.PadW + kw;
-                            if (iw < 0 || iw >= s.W) continue;
-                            acc += dyr[ow] * xr[iw];
+                            row[ow] = iw >= 0 && iw < s.W ? src[iw] : 0f;
                         }
                     }
-                dw[e] = acc;
+                }
+            }
+        }
+    }
+
+    /// <summary>Planes [start, end), plane q = n·O + o, each OH·OW floats.</summary>
+    private readonly struct PlaneCopyOp(float* from, float* to, Conv2dShape s, bool toNchw) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            long p = (long)s.OH * s.OW;
+            for (long q = start; q < end; q++)
+            {
+                long n = q / s.O, o = q % s.O;
+                float* nchw = (toNchw ? to : from) + q * p;
+                float* wide = (toNchw ? from : to) + (o * s.N + n) * p;
+                if (toNchw) Buffer.MemoryCopy(wide, nchw, p * sizeof(float), p * sizeof(float));
+                else Buffer.MemoryCopy(nchw, wide, p * sizeof(float), p * sizeof(float));
+            }
+        }
+    }
+
+    /// <summary>Input planes [start, end), plane q = n·C + c: each element gathers its taps (kh, kw) in order from dcol.</summary>
+    private readonly struct Col2imOp(float* dcol, float* dx, Conv2dShape s) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            long columns = (long)s.N * s.OH * s.OW;
+            for (long q = start; q < end; q++)
+            {
+                int n = (int)(q / s.C), c = (int)(q % s.C);
+                float* plane = dx + q * s.H * s.W;
+                for (int ih = 0; ih < s.H; ih++)
+                    for (int iw = 0; iw < s.W; iw++)
+                    {
+                        float acc = 0f;
+                        for (int kh = 0; kh < s.KH; kh++)
+                        {
+                            int th = ih + s.PadH - kh;
+                            if (th < 0 || th % s.StrideH != 0 || th / s.StrideH >= s.OH) continue;
+                            int oh = th / s.StrideH;
+                            for (int kw = 0; kw < s.KW; kw++)
+                            {
+                                int tw = iw + s.PadW - kw;
+                                if (tw < 0 || tw % s.StrideW != 0 || tw / s.StrideW >= s.OW) continue;
+                                long r = ((long)c * s.KH + kh) * s.KW + kw;
+                                acc += dcol[r * columns + ((long)n * s.OH + oh) * s.OW + tw / s.StrideW];
+                            }
+                        }
+                        plane[(long)ih * s.W + iw] = acc;
+                    }
             }
         }
     }

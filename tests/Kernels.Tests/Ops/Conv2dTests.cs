@@ -70,11 +70,14 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         Close.All(expected, got[..expected.Length], i => Close.Gamma(terms + 1) * magnitude[i], what);
     }
 
-    /// <summary>Both backends sum each element in the same order with plain multiplies and adds, so on the CPU they agree bit for bit, on any thread count.</summary>
+    /// <summary>
+    /// The native backend's im2col + GEMM gives the same bits on 1, 2 and 3 threads (each output one
+    /// fixed-order chain); ILGPU's direct loops, checked above against float64, round differently.
+    /// </summary>
     [Fact]
-    public void Native_and_ilgpu_cpu_agree_bit_for_bit()
+    public void Native_results_do_not_depend_on_the_thread_count()
     {
-        var s = ShapeOf(Shapes[1]);
+        var s = ShapeOf(Shapes[7]);
         var rng = TestData.Rng(77);
         var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
         var w = TestData.Uniform(rng, (int)s.WeightCount, -1f, 1f);
@@ -94,7 +97,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
             return (backend.Floats(dY, (int)s.OutputCount), backend.Floats(dDx, (int)s.InputCount), backend.Floats(dDw, (int)s.WeightCount));
         }
         var native = Run(BackendFixture.Native);
-        foreach (var other in new[] { BackendFixture.Fast, BackendFixture.NativeThreeThreads, BackendFixture.NativeOneThread })
+        foreach (var other in new[] { BackendFixture.NativeThreeThreads, BackendFixture.NativeOneThread })
         {
             var r = Run(other);
             Close.Bitwise(native.Item1, r.Item1, $"conv2d forward, cpu vs {other}");
