@@ -159,15 +159,14 @@ public sealed unsafe partial class CpuBackend
                         float acc = 0f;
                         for (int kh = 0; kh < s.KH; kh++)
                         {
-                            int th = ih + s.PadH - kh;
-                            if (th < 0 || th % s.StrideH != 0 || th / s.StrideH >= s.OH) continue;
-                            int oh = th / s.StrideH;
+                            int oh = ConvTap.Output(ih, kh, s.StrideH, s.PadH, s.OH);
+                            if (oh < 0) continue;
                             for (int kw = 0; kw < s.KW; kw++)
                             {
-                                int tw = iw + s.PadW - kw;
-                                if (tw < 0 || tw % s.StrideW != 0 || tw / s.StrideW >= s.OW) continue;
+                                int ow = ConvTap.Output(iw, kw, s.StrideW, s.PadW, s.OW);
+                                if (ow < 0) continue;
                                 long r = ((long)c * s.KH + kh) * s.KW + kw;
-                                acc += dcol[r * columns + ((long)n * s.OH + oh) * s.OW + tw / s.StrideW];
+                                acc += dcol[r * columns + ((long)n * s.OH + oh) * s.OW + ow];
                             }
                         }
                         plane[(long)ih * s.W + iw] = acc;

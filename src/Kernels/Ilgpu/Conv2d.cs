@@ -82,14 +82,12 @@ public sealed partial class IlgpuBackend
             for (int o = 0; o < s.O; o++)
                 for (int kh = 0; kh < s.KH; kh++)
                 {
-                    int th = ih + s.PadH - kh;
-                    if (th < 0 || th % s.StrideH != 0 || th / s.StrideH >= s.OH) continue;
-                    int oh = th / s.StrideH;
+                    int oh = ConvTap.Output(ih, kh, s.StrideH, s.PadH, s.OH);
+                    if (oh < 0) continue;
                     for (int kw = 0; kw < s.KW; kw++)
                     {
-                        int tw = iw + s.PadW - kw;
-                        if (tw < 0 || tw % s.StrideW != 0 || tw / s.StrideW >= s.OW) continue;
-                        int ow = tw / s.StrideW;
+                        int ow = ConvTap.Output(iw, kw, s.StrideW, s.PadW, s.OW);
+                        if (ow < 0) continue;
                         acc += dy[((long)(n * s.O + o) * s.OH + oh) * s.OW + ow] * w[((long)(o * s.C + c) * s.KH + kh) * s.KW + kw];
                     }
                 }
