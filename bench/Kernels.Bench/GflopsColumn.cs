@@ -9,7 +9,8 @@ namespace Trainer.Kernels.Bench;
 /// <summary>
 /// GFLOP/s = 2·M·N·K / mean time, for benchmarks that do one GEMM: M, N, K come from a
 /// <c>Shape</c> parameter (<see cref="GemmShapes.Parse"/>) or a <see cref="GemmFlopsAttribute"/>
-/// on the method. Other benchmarks show "-".
+/// on the method; for a convolution (a <c>Layer</c> parameter) 2 flops per multiply-add of its
+/// forward pass, which each gradient also does. Other benchmarks show "-".
 /// </summary>
 public sealed class GflopsColumn : IColumn
 {
@@ -26,6 +27,8 @@ public sealed class GflopsColumn : IColumn
     {
         if (benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Shape")?.Value is string shape)
             return GemmShapes.Parse(shape).Flops;
+        if (benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Layer")?.Value is string layer)
+            return 2 * Conv2dBenchmarks.ShapeOf(layer).MultiplyAdds;
         return benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<GemmFlopsAttribute>()?.Flops;
     }
 

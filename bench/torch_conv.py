@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""LeNet's two convolutions at batch 64 in PyTorch on the CPU: forward, input gradient and weight
+gradient, the reference for bench/Kernels.Bench's Conv2dBenchmarks on the same machine.
+
+    /usr/bin/python3 bench/torch_conv.py             # threads 1 and one per core
+
+Prints the median of --runs calls after --warmup calls, in microseconds and GFLOP/s (2 flops per
+multiply-add of the forward pass, as the C# benchmark counts).
+"""
+import argparse
+import os
+import time
+
+import torch
+import torch.nn.functional as F
+
+LAYERS = {
+    "conv1 64x1x28x28 k5x6 p2": (64, 1, 28, 28, 6, 5, 2),
+    "conv2 64x6x14x14 k5x16": (64, 6, 14, 14, 16, 5, 0),
+}
+
+
+def median_us(fn, warmup, runs):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2] * 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, nargs="*", default=[1, os.cpu_count() or 1])
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args()
+    print(f"torch {torch.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
+    g = torch.Generator().manual_seed(8)
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        for name, (n, c, h, w, o, k, pad) in LAYERS.items():
+            x = torch.rand(n, c, h, w, generator=g)
+            weight = torch.rand(o, c, k, k, generator=g)
+            y = F.conv2d(x, weight, padding=pad)
+            dy = torch.rand(y.shape, generator=g)
+            macs = y.numel() * c * k * k
+            cases = {
+                "Forward": lambda: F.conv2d(x, weight, padding=pad),
+                "BackwardData": lambda: torch.nn.grad.conv2d_input(x.shape, weight, dy, padding=pad),
+                "BackwardFilter": lambda: torch.nn.grad.conv2d_weight(x, weight.shape, dy, padding=pad),
+            }
+            for method, fn in cases.items():
+                us = median_us(fn, args.warmup, args.runs)
+                print(f"torch {threads} thread(s)  {name:<26} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
+
+
+if __name__ == "__main__":
+    main()
