@@ -11,7 +11,7 @@ namespace Trainer.Kernels.Cpu;
 /// <list type="bullet">
 /// <item>forward: Y[o, (n,p)] = W[o, ·] · col, copied out to NCHW plane by plane;</item>
 /// <item>weight gradient: dW = dYᵀ · colᵀ with dYᵀ[o, (n,p)] = dy[n,o,p], one sum over (n, oh, ow) in order;</item>
-/// <item>input gradient: dcol = Wᵀ · dYᵀ, then col2im gathers each input element's taps (kh, kw) in order.</item>
+/// <item>input gradient: dcol = Wᵀ · dYᵀ, then col2im adds each tap's row of dcol where it lands, taps in (kh, kw) order.</item>
 /// </list>
 /// Every output is the GEMM's fixed-order fused multiply-add chain, so results do not depend on the
 /// thread count (they differ from the ILGPU kernels' plain multiply-then-add loops in the last bits).
@@ -143,7 +143,11 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Input planes [start, end), plane q = n·C + c: each element gathers its taps (kh, kw) in order from dcol.</summary>
+    /// <summary>
+    /// Input planes [start, end), plane q = n·C + c: the plane is cleared, then each tap (kh, kw), in
+    /// order, adds its row of dcol where it lands. Every element so receives its taps in (kh, kw)
+    /// order, the sum a gather would form, while dcol is read row by row.
+    /// </summary>
     private readonly struct Col2imOp(float* dcol, float* dx, Conv2dShape s) : IRangeOp
     {
         public void Run(long start, long end)
@@ -153,23 +157,23 @@ public sealed unsafe partial class CpuBackend
             {
                 int n = (int)(q / s.C), c = (int)(q % s.C);
                 float* plane = dx + q * s.H * s.W;
-                for (int ih = 0; ih < s.H; ih++)
-                    for (int iw = 0; iw < s.W; iw++)
+                new Span<float>(plane, s.H * s.W).Clear();
+                for (int kh = 0; kh < s.KH; kh++)
+                    for (int kw = 0; kw < s.KW; kw++)
                     {
-                        float acc = 0f;
-                        for (int kh = 0; kh < s.KH; kh++)
+                        float* tap = dcol + (((long)c * s.KH + kh) * s.KW + kw) * columns + (long)n * s.OH * s.OW;
+                        for (int oh = 0; oh < s.OH; oh++)
                         {
-                            int oh = ConvTap.Output(ih, kh, s.StrideH, s.PadH, s.OH);
-                            if (oh < 0) continue;
-                            for (int kw = 0; kw < s.KW; kw++)
+                            int ih = oh * s.StrideH - s.PadH + kh;
+                            if (ih < 0 || ih >= s.H) continue;
+                            float* row = plane + (long)ih * s.W;
+                            float* src = tap + (long)oh * s.OW;
+                            for (int ow = 0; ow < s.OW; ow++)
                             {
-                                int ow = ConvTap.Output(iw, kw, s.StrideW, s.PadW, s.OW);
-                                if (ow < 0) continue;
-                                long r = ((long)c * s.KH + kh) * s.KW + kw;
-                                acc += dcol[r * columns + ((long)n * s.OH + oh) * s.OW + ow];
+                                int iw = ow * s.StrideW - s.PadW + kw;
+                                if (iw >= 0 && iw < s.W) row[iw] += src[ow];
                             }
                         }
-                        plane[(long)ih * s.W + iw] = acc;
                     }
             }
         }
