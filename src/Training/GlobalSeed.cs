@@ -11,4 +11,16 @@ public static class GlobalSeed
     public static void Set(ulong seed) => generator = new SeededRandom(seed);
 
     internal static SeededRandom Generator => generator;
+
+    /// <summary>
+    /// <paramref name="count"/> draws from U(−bound, bound) off <see cref="Generator"/>, in order: the
+    /// initialisation every weight cell uses (U(±1/√fan_in)).
+    /// </summary>
+    public static float[] Uniform(int count, float bound)
+    {
+        var rng = Generator;
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = rng.NextUniform(-bound, bound);
+        return data;
+    }
 }

@@ -43,23 +43,18 @@ public sealed class Session : IDisposable
     public long EagerBytesRequested => Eager.BytesRequested;
 
     /// <summary>Puts every parameter of <paramref name="network"/> into one device block, initialised with its initial values.</summary>
-    public void Place(Cell network)
-    {
-        var parameters = network.TrainableParams();
-        if (parameters.Any(p => p.Eager is not null))
-            throw new InvalidOperationException("the network is already placed on a session");
-        blocks.Add(new ParameterBlock(Backend, parameters, Eager));
-    }
+    public void Place(Cell network) => PlaceBlock(network.TrainableParams(), "the network is already placed on a session");
 
     /// <summary>Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps.</summary>
-    public void Place(Optim.IOptimizer optimizer) => Place(optimizer.State);
+    public void Place(Optim.IOptimizer optimizer) => PlaceBlock(optimizer.State, "the optimizer's state is already placed on a session");
 
     /// <summary>Puts free-standing parameters (ones no placed cell owns) into one device block, initialised with their initial values.</summary>
-    public void Place(IReadOnlyList<Parameter> parameters)
+    public void Place(IReadOnlyList<Parameter> parameters) => PlaceBlock(parameters, "a parameter is already placed on a session");
+
+    private void PlaceBlock(IReadOnlyList<Parameter> parameters, string alreadyPlaced)
     {
-        if (parameters.Count == 0) return;
-        if (parameters.Any(p => p.Eager is not null))
-            throw new InvalidOperationException("a parameter is already placed on a session");
+        if (parameters.Count == 0) return; // nothing to hold (plain SGD keeps no state)
+        if (parameters.Any(p => p.Eager is not null)) throw new InvalidOperationException(alreadyPlaced);
         blocks.Add(new ParameterBlock(Backend, parameters, Eager));
     }
 

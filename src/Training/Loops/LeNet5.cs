@@ -8,7 +8,7 @@ namespace Trainer.Training.Loops;
 /// Dense(400,120) ReLU Dense(120,84) ReLU Dense(84,10). The convolutions carry a bias (PyTorch's
 /// LeNet; MindSpore's zoo leaves it out). Parameter names: conv1.weight, conv1.bias, …, fc3.bias.
 /// </summary>
-public sealed class LeNet5 : Cell
+public sealed class LeNet5 : Cell, IClassifier
 {
     private readonly Conv2d conv1, conv2;
     private readonly Dense fc1, fc2, fc3;

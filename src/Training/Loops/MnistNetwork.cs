@@ -3,7 +3,7 @@ using Trainer.Training.Nn;
 namespace Trainer.Training.Loops;
 
 /// <summary>The quick-start model: Flatten → Dense(784,512) → ReLU → Dense(512,512) → ReLU → Dense(512,10).</summary>
-public sealed class MnistNetwork : Cell
+public sealed class MnistNetwork : Cell, IClassifier
 {
     private readonly Flatten flatten;
     private readonly SequentialCell denseReluSequential;

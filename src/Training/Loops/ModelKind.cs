@@ -14,6 +14,7 @@ public enum ModelKind
 /// <summary>Building a model by kind, and its command-line name.</summary>
 public static class ModelKinds
 {
+    /// <summary>A new model of <paramref name="kind"/>, initialised from <see cref="GlobalSeed"/>; every kind is an <see cref="IClassifier"/>.</summary>
     public static Cell Create(ModelKind kind) => kind switch
     {
         ModelKind.LeNet => new LeNet5(),

@@ -25,7 +25,7 @@ public sealed class QuickstartSteps
     public Cell Model { get; }
 
     /// <summary>How many classes the model tells apart (both models: the ten digits).</summary>
-    public int Classes => Model is LeNet5 lenet ? lenet.Classes : ((MnistNetwork)Model).Classes;
+    public int Classes => ((IClassifier)Model).Classes;
     public IOptimizer Optimizer { get; }
 
     private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)

@@ -23,9 +23,9 @@ public sealed class Conv2d : Cell
         Padding = padding;
         float bound = 1f / MathF.Sqrt(inChannels * kernelSize * kernelSize);
         Weight = RegisterParameter("weight", new Parameter("weight", TensorType.Float(outChannels, inChannels, kernelSize, kernelSize),
-            Uniform(outChannels * inChannels * kernelSize * kernelSize, bound)));
+            GlobalSeed.Uniform(outChannels * inChannels * kernelSize * kernelSize, bound)));
         if (hasBias)
-            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), Uniform(outChannels, bound)));
+            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), GlobalSeed.Uniform(outChannels, bound)));
     }
 
     public int InChannels { get; }
@@ -36,13 +36,6 @@ public sealed class Conv2d : Cell
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
-    private static float[] Uniform(int count, float bound)
-    {
-        var rng = GlobalSeed.Generator;
-        var data = new float[count];
-        for (int i = 0; i < count; i++) data[i] = rng.NextUniform(-bound, bound);
-        return data;
-    }
 
     public override Tensor Construct(Tensor x)
     {

@@ -15,9 +15,9 @@ public sealed class Dense : Cell
         InChannels = inChannels;
         OutChannels = outChannels;
         float bound = 1f / MathF.Sqrt(inChannels);
-        Weight = RegisterParameter("weight", new Parameter("weight", TensorType.Float(outChannels, inChannels), Uniform(outChannels * inChannels, bound)));
+        Weight = RegisterParameter("weight", new Parameter("weight", TensorType.Float(outChannels, inChannels), GlobalSeed.Uniform(outChannels * inChannels, bound)));
         if (hasBias)
-            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), Uniform(outChannels, bound)));
+            Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), GlobalSeed.Uniform(outChannels, bound)));
     }
 
     public int InChannels { get; }
@@ -25,13 +25,6 @@ public sealed class Dense : Cell
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
-    private static float[] Uniform(int count, float bound)
-    {
-        var rng = GlobalSeed.Generator;
-        var data = new float[count];
-        for (int i = 0; i < count; i++) data[i] = rng.NextUniform(-bound, bound);
-        return data;
-    }
 
     public override Tensor Construct(Tensor x)
     {
