@@ -84,17 +84,6 @@ public sealed class ChannelBiasGradientTests
         session.EndStep();
 
         var bd = b.Select(v => (double)v).ToArray();
-        const double h = 1e-6;
-        for (int c = 0; c < C; c++)
-        {
-            double saved = bd[c];
-            bd[c] = saved + h;
-            double plus = Loss(x, bd, labels);
-            bd[c] = saved - h;
-            double minus = Loss(x, bd, labels);
-            bd[c] = saved;
-            double expected = (plus - minus) / (2 * h);
-            Assert.True(Math.Abs(expected - grad[c]) <= 2e-5 + 1e-3 * Math.Abs(expected), $"channel {c}: finite difference {expected:G9}, autodiff {grad[c]:G9}");
-        }
+        FiniteDifference.AssertGradient(bd, grad, () => Loss(x, bd, labels), "channel bias");
     }
 }

@@ -101,19 +101,8 @@ public sealed class Conv2dGradientTests
 
         var w = w0.Select(v => (double)v).ToArray();
         var b = b0.Select(v => (double)v).ToArray();
-        const double h = 1e-6;
-        foreach (var (array, got, name) in new[] { (w, grads[0], "weight"), (b, grads[1], "bias") })
-            for (int k = 0; k < array.Length; k++)
-            {
-                double saved = array[k];
-                array[k] = saved + h;
-                double plus = Loss(c, x, w, b, labels);
-                array[k] = saved - h;
-                double minus = Loss(c, x, w, b, labels);
-                array[k] = saved;
-                double expected = (plus - minus) / (2 * h);
-                Assert.True(Math.Abs(expected - got[k]) <= 2e-5 + 1e-3 * Math.Abs(expected), $"{name}[{k}]: finite difference {expected:G9}, autodiff {got[k]:G9}");
-            }
+        FiniteDifference.AssertGradient(w, grads[0], () => Loss(c, x, w, b, labels), "weight");
+        FiniteDifference.AssertGradient(b, grads[1], () => Loss(c, x, w, b, labels), "bias");
     }
 
     [Fact]

@@ -12,22 +12,13 @@ internal static class Float64Mlp
     /// </summary>
     public static double[][] NumericGradient(IReadOnlyList<double[]> weights, IReadOnlyList<double[]> biases, double[] x, int batch, int[] sizes, int[] labels)
     {
-        const double h = 1e-6;
         var result = new List<double[]>();
         for (int layer = 0; layer < weights.Count; layer++)
             foreach (var array in new[] { weights[layer], biases[layer] })
             {
                 var grad = new double[array.Length];
                 for (int k = 0; k < array.Length; k++)
-                {
-                    double saved = array[k];
-                    array[k] = saved + h;
-                    double plus = Loss(weights, biases, x, batch, sizes, labels);
-                    array[k] = saved - h;
-                    double minus = Loss(weights, biases, x, batch, sizes, labels);
-                    array[k] = saved;
-                    grad[k] = (plus - minus) / (2 * h);
-                }
+                    grad[k] = FiniteDifference.Derivative(array, k, () => Loss(weights, biases, x, batch, sizes, labels));
                 result.Add(grad);
             }
         return result.ToArray();

@@ -17,16 +17,8 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
 
     private static (float[] Losses, float[][] Parameters) Train(TrainOptions options)
     {
-        using var session = Session.Open(options.Device);
-        using var job = new QuickstartJob(session, options);
-        var losses = new List<float>();
-        foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(Steps))
-        {
-            var (data, label) = job.ToDevice(batch);
-            losses.Add(job.TrainStep.Call(data, label)[0].Item());
-            session.EndStep();
-        }
-        return (losses.ToArray(), job.Model.TrainableParams().Select(p => p.ToFloatArray()).ToArray());
+        var (losses, parameters, _) = JobRun.Train(options, Steps);
+        return (losses, parameters);
     }
 
     private static readonly Dictionary<DeviceKind, Lazy<(float[] Losses, float[][] Parameters)>> Eager =
@@ -93,17 +85,8 @@ public sealed class OptimizerModeAgreementTests(ITestOutputHelper output)
             Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse, Seed = 3,
             Optimizer = chosen, LearningRate = chosen.DefaultLearningRate,
         };
-        using var session = Session.Open(device);
-        using var job = new QuickstartJob(session, options);
-        var losses = new List<float>();
-        foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(StepsOn(device)))
-        {
-            var (data, label) = job.ToDevice(batch);
-            losses.Add(job.TrainStep.Call(data, label)[0].Item());
-            session.EndStep();
-        }
-        var state = job.Steps.Optimizer.State.Select(p => p.ToFloatArray());
-        return (losses.ToArray(), job.Model.TrainableParams().Select(p => p.ToFloatArray()).Concat(state).ToArray());
+        var (losses, parameters, state) = JobRun.Train(options, StepsOn(device));
+        return (losses, [.. parameters, .. state]);
     }
 
     public static TheoryData<DeviceKind, OptimizerKind> Cases()
@@ -148,16 +131,7 @@ public sealed class LeNetModeAgreementTests(ITestOutputHelper output)
             Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse, Seed = 5, Model = ModelKind.LeNet,
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = 0.9f },
         };
-        using var session = Session.Open(device);
-        using var job = new QuickstartJob(session, options);
-        var losses = new List<float>();
-        foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(StepsOn(device)))
-        {
-            var (data, label) = job.ToDevice(batch);
-            losses.Add(job.TrainStep.Call(data, label)[0].Item());
-            session.EndStep();
-        }
-        return losses.ToArray();
+        return JobRun.Train(options, StepsOn(device)).Losses;
     }
 
     [Theory]

@@ -1,0 +1,24 @@
+using Trainer.Training.Loops;
+
+namespace Trainer.Training.Tests.Loops;
+
+/// <summary>The agreement tests' common run: a fresh session and job from the options, the first steps of epoch 0.</summary>
+internal static class JobRun
+{
+    /// <summary>Each step's loss, then the trained parameters (model order) and the optimizer's state.</summary>
+    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps)
+    {
+        using var session = Session.Open(options.Device);
+        using var job = new QuickstartJob(session, options);
+        var losses = new List<float>();
+        foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(steps))
+        {
+            var (data, label) = job.ToDevice(batch);
+            losses.Add(job.TrainStep.Call(data, label)[0].Item());
+            session.EndStep();
+        }
+        return (losses.ToArray(),
+            job.Model.TrainableParams().Select(p => p.ToFloatArray()).ToArray(),
+            job.Steps.Optimizer.State.Select(p => p.ToFloatArray()).ToArray());
+    }
+}
