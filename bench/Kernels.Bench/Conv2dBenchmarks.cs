@@ -19,7 +19,7 @@ public class Conv2dBenchmarks
 
     private IKernelBackend? backend;
     private DeviceData? data;
-    private DeviceBuffer x = null!, w = null!, y = null!, dy = null!, dx = null!, dw = null!;
+    private DeviceBuffer x = null!, w = null!, y = null!, dy = null!, dx = null!, dw = null!, workspace = null!;
     private Conv2dShape shape;
 
     public static Conv2dShape ShapeOf(string layer) => layer.StartsWith("conv1", StringComparison.Ordinal)
@@ -38,6 +38,7 @@ public class Conv2dBenchmarks
         y = data.Zeros((int)shape.OutputCount);
         dx = data.Zeros((int)shape.InputCount);
         dw = data.Zeros((int)shape.WeightCount);
+        workspace = data.Zeros((int)shape.WorkspaceFloats);
         Forward();
         BackwardData();
         BackwardFilter();
@@ -46,21 +47,21 @@ public class Conv2dBenchmarks
     [Benchmark]
     public void Forward()
     {
-        backend!.Conv2d(x, w, y, shape);
+        backend!.Conv2d(x, w, null, y, shape, GemmEpilogue.None, workspace);
         backend.Synchronize();
     }
 
     [Benchmark]
     public void BackwardData()
     {
-        backend!.Conv2dBackwardData(dy, w, dx, shape);
+        backend!.Conv2dBackwardData(dy, w, dx, shape, workspace);
         backend.Synchronize();
     }
 
     [Benchmark]
     public void BackwardFilter()
     {
-        backend!.Conv2dBackwardFilter(x, dy, dw, shape);
+        backend!.Conv2dBackwardFilter(x, dy, dw, shape, workspace);
         backend.Synchronize();
     }
 

@@ -6,8 +6,8 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Compilation;
 
 /// <summary>
-/// A program bound to a device: one arena for every intermediate, one buffer per input, kernels
-/// bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
+/// A program bound to a device: one arena for every intermediate and kernel workspace, one buffer
+/// per input, kernels bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
 /// tracing, no graph work, no allocation.
 /// </summary>
 public sealed class CompiledGraph : IDisposable
@@ -70,7 +70,8 @@ public sealed class CompiledGraph : IDisposable
                 if (node.Op.Kind is OpKind.Input or OpKind.Parameter || def.IsAlias) continue;
                 var ins = node.Inputs.Select(BufferOf).ToArray();
                 var outs = Enumerable.Range(0, node.Outputs.Length).Select(o => buffers[new Value(node, o)]).ToArray();
-                if (def.Bind(backend, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs) is { } kernel)
+                var workspace = program.Memory.TryGetWorkspace(node, out var w) ? arena.Slice(w.Offset, w.Bytes) : null;
+                if (def.Bind(backend, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs, workspace) is { } kernel)
                     bound.Add(kernel);
             }
 

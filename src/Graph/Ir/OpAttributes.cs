@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ir;
 
@@ -29,12 +30,18 @@ public sealed record AxisAttributes(int Axis) : OpAttributes
 /// <summary>
 /// A 2-D convolution's stride and zero padding per spatial axis. The gradient ops also carry the
 /// extent the shapes of their inputs cannot tell: the input's H×W for Conv2dBackwardData, the
-/// kernel's KH×KW for Conv2dBackwardFilter (0 for the forward op).
+/// kernel's KH×KW for Conv2dBackwardFilter (0 for the forward op). A forward op that fusion gave an
+/// <see cref="Epilogue"/> (<see cref="GemmEpilogue.BiasFlag"/>, <see cref="GemmEpilogue.ReluFlag"/>)
+/// takes the bias as a third input and applies it, then ReLU, before its store.
 /// </summary>
 public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int PadW, int ExtentH = 0, int ExtentW = 0) : OpAttributes
 {
+    /// <summary>The fused epilogue's flags; 0 for none.</summary>
+    public int Epilogue { get; init; }
+
     public override string Print() =>
-        $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}");
+        $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}") +
+        (Epilogue == 0 ? "" : "," + new GemmEpilogue(Epilogue));
 }
 
 /// <summary>A pooling window and its stride (no padding).</summary>

@@ -6,8 +6,10 @@ namespace Trainer.Graph.Memory;
 
 /// <summary>
 /// Liveness over a schedule: each intermediate is live from the step that writes it to the last
-/// step that reads it (or any alias of it); step outputs stay live to the end. Inputs and
-/// parameters have their own memory and are not planned here.
+/// step that reads it (or any alias of it); step outputs stay live to the end. A kernel's declared
+/// workspace (<see cref="OpDefinition.WorkspaceBytes"/>) is live for its node's step only, so
+/// workspaces of different nodes share memory with each other and with dead intermediates. Inputs
+/// and parameters have their own memory and are not planned here.
 /// </summary>
 public static class MemoryPlanner
 {
@@ -38,8 +40,17 @@ public static class MemoryPlanner
 
         var storages = lifetimes.Keys.OrderBy(v => position[v.Node]).ThenBy(v => v.Index).ToList();
         var spans = storages.Select(v => new Lifetime(v.Type.ByteCount, lifetimes[v].First, lifetimes[v].Last)).ToList();
+        var workspaceNodes = new List<(Node Node, long Bytes)>();
+        foreach (var node in schedule)
+        {
+            long bytes = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
+            if (bytes <= 0) continue;
+            workspaceNodes.Add((node, bytes));
+            spans.Add(new Lifetime(bytes, position[node], position[node]));
+        }
         var (offsets, arena) = IntervalPacker.Pack(spans, Alignment);
         var slots = storages.Select((v, i) => new ArenaSlot(v, offsets[i], spans[i].Bytes, spans[i])).ToList();
-        return new MemoryPlan(slots, arena, Alignment);
+        var workspaces = workspaceNodes.Select((w, i) => new WorkspaceSlot(w.Node, offsets[storages.Count + i], w.Bytes, spans[storages.Count + i])).ToList();
+        return new MemoryPlan(slots, workspaces, arena, Alignment);
     }
 }

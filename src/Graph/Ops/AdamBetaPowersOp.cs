@@ -22,7 +22,7 @@ public sealed class AdamBetaPowersOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var (beta1, beta2) = (BetaPowerAttributes)op.Attributes!;
         DeviceBuffer b1 = inputs[0], b2 = inputs[1];

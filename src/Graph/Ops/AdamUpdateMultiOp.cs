@@ -26,7 +26,7 @@ public sealed class AdamUpdateMultiOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => Enumerable.Range(0, 3 * (inputCount - 2) / 4).ToArray();
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs.Take(inputs.Count - 2).ToList(), groups: 4);
         var (lr, beta1, beta2, eps, decay) = (AdamAttributes)op.Attributes!;

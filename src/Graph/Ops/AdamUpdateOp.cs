@@ -25,7 +25,7 @@ public sealed class AdamUpdateOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1, 2];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         var (lr, beta1, beta2, eps, decay) = (AdamAttributes)op.Attributes!;

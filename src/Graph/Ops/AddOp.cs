@@ -20,7 +20,7 @@ public sealed class AddOp : OpDefinition
         where T : class => [needed[0] ? dOutput : null, needed[1] ? dOutput : null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer a = inputs[0], bb = inputs[1], y = outputs[0];

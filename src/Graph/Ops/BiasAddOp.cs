@@ -35,7 +35,7 @@ public sealed class BiasAddOp : OpDefinition
         [needed[0] ? dOutput : null, needed[1] ? b.Apply(new Op { Kind = OpKind.ColumnSum, Attributes = op.Attributes }, dOutput) : null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         DeviceBuffer x = inputs[0], bias = inputs[1], y = outputs[0];
         if (op.Attributes is AxisAttributes { Axis: var axis })

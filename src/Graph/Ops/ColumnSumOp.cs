@@ -25,7 +25,7 @@ public sealed class ColumnSumOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         DeviceBuffer x = inputs[0], s = outputs[0];
         if (op.Attributes is AxisAttributes { Axis: var axis })

@@ -28,11 +28,16 @@ public sealed class Conv2dBackwardDataOp : OpDefinition
         return x;
     }
 
+    /// <summary>The im2col panel (see <see cref="Trainer.Kernels.Ops.Conv2dShape.WorkspaceFloats"/>).</summary>
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => Conv2dOp.ShapeOf(op, inputs, InputType(op, inputs), inputs[1]).WorkspaceBytes;
+
+    public override string WorkspaceName => "im2col";
+
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, InputType(op, inputTypes), inputTypes[1]);
         DeviceBuffer dy = inputs[0], w = inputs[1], dx = outputs[0];
-        return new BoundKernel("conv2d-backward-data", () => backend.Conv2dBackwardData(dy, w, dx, s));
+        return new BoundKernel("conv2d-backward-data", () => backend.Conv2dBackwardData(dy, w, dx, s, workspace!));
     }
 }

@@ -27,11 +27,16 @@ public sealed class Conv2dBackwardFilterOp : OpDefinition
         return w;
     }
 
+    /// <summary>The im2col panel (see <see cref="Trainer.Kernels.Ops.Conv2dShape.WorkspaceFloats"/>).</summary>
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => Conv2dOp.ShapeOf(op, inputs, inputs[0], WeightType(op, inputs)).WorkspaceBytes;
+
+    public override string WorkspaceName => "im2col";
+
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, inputTypes[0], WeightType(op, inputTypes));
         DeviceBuffer x = inputs[0], dy = inputs[1], dw = outputs[0];
-        return new BoundKernel("conv2d-backward-filter", () => backend.Conv2dBackwardFilter(x, dy, dw, s));
+        return new BoundKernel("conv2d-backward-filter", () => backend.Conv2dBackwardFilter(x, dy, dw, s, workspace!));
     }
 }

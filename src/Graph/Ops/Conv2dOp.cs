@@ -6,8 +6,11 @@ namespace Trainer.Graph.Ops;
 
 /// <summary>
 /// Conv2d(x [N,C,H,W], w [O,C,KH,KW]) → [N,O,OH,OW] with the stride and padding of its
-/// <see cref="Conv2dAttributes"/> (dilation 1, groups 1; a bias is a separate BiasAdd over axis 1).
-/// Gradient: dx = Conv2dBackwardData(dy, w), dw = Conv2dBackwardFilter(x, dy).
+/// <see cref="Conv2dAttributes"/> (dilation 1, groups 1; a bias is a separate BiasAdd over axis 1,
+/// which <see cref="Passes.ConvEpilogueFusion"/> folds, with a following ReLU, into the op's
+/// epilogue: then a third input, bias [O]).
+/// Gradient: dx = Conv2dBackwardData(dy, w), dw = Conv2dBackwardFilter(x, dy). The kernels declare
+/// an im2col workspace.
 /// </summary>
 public sealed class Conv2dOp : OpDefinition
 {
@@ -15,10 +18,14 @@ public sealed class Conv2dOp : OpDefinition
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        ExpectInputs(op, inputs, 2);
+        var epilogue = EpilogueOf(op);
+        ExpectInputs(op, inputs, epilogue.HasBias ? 3 : 2);
         ExpectFloat(op, inputs, 0);
         ExpectFloat(op, inputs, 1);
         var s = ShapeOf(op, inputs, inputs[0], inputs[1]);
+        if (epilogue.HasMask || epilogue.HasSgd) throw Mismatch(op, inputs, $"a convolution's epilogue is bias and/or ReLU, not {epilogue}");
+        if (epilogue.HasBias && (inputs[2].DType != DType.Float32 || inputs[2].Rank != 1 || inputs[2][0] != s.O))
+            throw Mismatch(op, inputs, $"the bias must be float32 [{s.O}], one per output channel");
         return [TensorType.Float(s.N, s.O, s.OH, s.OW)];
     }
 
@@ -26,6 +33,8 @@ public sealed class Conv2dOp : OpDefinition
         where T : class
     {
         var a = (Conv2dAttributes)op.Attributes!;
+        if (a.Epilogue != 0)
+            throw new GraphCompileException($"{op} has a fused epilogue and no gradient rule: fusion runs after differentiation");
         var x = b.TypeOf(inputs[0]);
         var w = b.TypeOf(inputs[1]);
         return
@@ -36,12 +45,21 @@ public sealed class Conv2dOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var s = ShapeOf(op, inputTypes, inputTypes[0], inputTypes[1]);
+        var epilogue = EpilogueOf(op);
         DeviceBuffer x = inputs[0], w = inputs[1], y = outputs[0];
-        return new BoundKernel("conv2d", () => backend.Conv2d(x, w, y, s));
+        DeviceBuffer? bias = epilogue.HasBias ? inputs[2] : null;
+        return new BoundKernel("conv2d", () => backend.Conv2d(x, w, bias, y, s, epilogue, workspace!));
     }
+
+    /// <summary>The im2col panel (see <see cref="Conv2dShape.WorkspaceFloats"/>).</summary>
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => ShapeOf(op, inputs, inputs[0], inputs[1]).WorkspaceBytes;
+
+    public override string WorkspaceName => "im2col";
+
+    private static GemmEpilogue EpilogueOf(Op op) => new((op.Attributes as Conv2dAttributes)?.Epilogue ?? 0);
 
     /// <summary>The kernel shape for input <paramref name="x"/> and weight <paramref name="w"/>, or an error naming the op and the inputs.</summary>
     internal static Conv2dShape ShapeOf(Op op, IReadOnlyList<TensorType> inputs, TensorType x, TensorType w)

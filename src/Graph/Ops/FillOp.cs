@@ -18,7 +18,7 @@ public sealed class FillOp : OpDefinition
         where T : class => [];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)new TensorType(op.Shape ?? [], DType.Float32).ElementCount);
         float value = op.Scalar;

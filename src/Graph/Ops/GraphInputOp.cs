@@ -20,5 +20,5 @@ public sealed class GraphInputOp(OpKind kind) : OpDefinition
         where T : class => [];
 
     public override BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs) => null;
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace) => null;
 }

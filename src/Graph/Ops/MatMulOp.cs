@@ -82,7 +82,7 @@ public sealed class MatMulOp : OpDefinition
         new GemmEpilogue(op.Epilogue).HasSgd ? [2] : [];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var (m, n, k) = Dimensions(op, inputTypes[0], inputTypes[1]);
         var shape = GemmShape.For(m, n, k, op.TransposeA, op.TransposeB);

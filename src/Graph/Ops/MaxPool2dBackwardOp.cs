@@ -20,7 +20,7 @@ public sealed class MaxPool2dBackwardOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var s = MaxPool2dOp.ShapeOf(op, inputTypes, inputTypes[0]);
         DeviceBuffer x = inputs[0], dy = inputs[1], dx = outputs[0];

@@ -26,7 +26,7 @@ public sealed class MaxPool2dOp : OpDefinition
         [needed[0] ? b.Apply(new Op { Kind = OpKind.MaxPool2dBackward, Attributes = op.Attributes }, inputs[0], dOutput) : null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var s = ShapeOf(op, inputTypes, inputTypes[0]);
         DeviceBuffer x = inputs[0], y = outputs[0];

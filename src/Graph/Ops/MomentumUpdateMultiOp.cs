@@ -28,7 +28,7 @@ public sealed class MomentumUpdateMultiOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => Enumerable.Range(0, 2 * inputCount / 3).ToArray();
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 3);
         var (lr, momentum, decay) = (MomentumAttributes)op.Attributes!;

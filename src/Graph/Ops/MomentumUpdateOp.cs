@@ -24,7 +24,7 @@ public sealed class MomentumUpdateOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0, 1];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         var (lr, momentum, decay) = (MomentumAttributes)op.Attributes!;

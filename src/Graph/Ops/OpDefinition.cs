@@ -32,9 +32,22 @@ public abstract class OpDefinition
     /// <summary>Kernel launches one execution costs.</summary>
     public virtual int Launches => 1;
 
-    /// <summary>Binds the op to its kernel with fixed buffers; null for ops that launch nothing.</summary>
+    /// <summary>
+    /// Bytes of scratch memory the kernel needs while it runs (an im2col panel), 0 for none. The
+    /// memory planner gives it a place in the arena live for this node's step only; eager mode
+    /// rents it from its pool for the launch. Kernels never allocate.
+    /// </summary>
+    public virtual long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => 0;
+
+    /// <summary>What the workspace holds, as the schedule printout names it.</summary>
+    public virtual string WorkspaceName => "workspace";
+
+    /// <summary>
+    /// Binds the op to its kernel with fixed buffers; null for ops that launch nothing.
+    /// <paramref name="workspace"/> is <see cref="WorkspaceBytes"/> long, null when that is 0.
+    /// </summary>
     public abstract BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs);
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace);
 
     protected static OpShapeException Mismatch(Op op, IReadOnlyList<TensorType> inputs, string what) =>
         new($"{op}: {what} (inputs: {string.Join(", ", inputs)})");

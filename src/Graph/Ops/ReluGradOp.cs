@@ -18,7 +18,7 @@ public sealed class ReluGradOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer dy = inputs[0], y = inputs[1], dx = outputs[0];

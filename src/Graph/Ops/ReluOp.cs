@@ -20,7 +20,7 @@ public sealed class ReluOp : OpDefinition
         [needed[0] ? b.Apply(Op.Of(OpKind.ReluGrad), dOutput, output) : null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer x = inputs[0], y = outputs[0];

@@ -46,5 +46,5 @@ public sealed class ReshapeOp : OpDefinition
         [needed[0] ? b.Apply(Op.Reshape(b.TypeOf(inputs[0]).Shape), dOutput) : null];
 
     public override BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs) => null;
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace) => null;
 }

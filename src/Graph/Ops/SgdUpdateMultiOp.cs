@@ -27,7 +27,7 @@ public sealed class SgdUpdateMultiOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => Enumerable.Range(0, inputCount / 2).ToArray();
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 2);
         float lr = op.Scalar;

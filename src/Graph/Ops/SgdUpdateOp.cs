@@ -19,7 +19,7 @@ public sealed class SgdUpdateOp : OpDefinition
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
         float lr = op.Scalar;

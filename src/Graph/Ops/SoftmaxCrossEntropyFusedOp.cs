@@ -19,7 +19,7 @@ public sealed class SoftmaxCrossEntropyFusedOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         float dloss = op.Scalar;

@@ -18,7 +18,7 @@ public sealed class SoftmaxCrossEntropyGradOp : OpDefinition
     }
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         DeviceBuffer logits = inputs[0], labels = inputs[1], dloss = inputs[2], dlogits = outputs[0];

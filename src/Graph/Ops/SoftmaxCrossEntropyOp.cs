@@ -32,7 +32,7 @@ public sealed class SoftmaxCrossEntropyOp : OpDefinition
         [needed[0] ? b.Apply(Op.Of(OpKind.SoftmaxCrossEntropyGrad), inputs[0], inputs[1], dOutput) : null, null];
 
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
-        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs)
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         DeviceBuffer logits = inputs[0], labels = inputs[1], loss = outputs[0];

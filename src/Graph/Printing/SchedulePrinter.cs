@@ -9,8 +9,8 @@ namespace Trainer.Graph.Printing;
 
 /// <summary>
 /// A compiled program as its launch plan: nodes in schedule order with their launch number, the
-/// nodes each kernel fused, and where each output lives; then the arena's planned peak beside
-/// the sum of all buffers.
+/// nodes each kernel fused, and where each output and kernel workspace lives; then the arena's
+/// planned peak beside the sum of all buffers.
 /// </summary>
 public static class SchedulePrinter
 {
@@ -33,6 +33,9 @@ public static class SchedulePrinter
         long peak = program.Memory.ArenaBytes, total = program.Memory.TotalBytes;
         double saved = total == 0 ? 0 : 100.0 * (total - peak) / total;
         sb.AppendLine(inv, $"# arena: planned peak {peak} bytes ({Mib(peak)}), sum of all buffers {total} bytes ({Mib(total)}), {saved:F1}% saved by reuse");
+        var workspaces = program.Memory.Workspaces;
+        if (workspaces.Count > 0)
+            sb.AppendLine(inv, $"# kernel workspaces: {workspaces.Count} in the arena, {workspaces.Sum(w => w.Bytes)} bytes in all, the largest {workspaces.Max(w => w.Bytes)} bytes");
         return sb.ToString();
     }
 
@@ -41,12 +44,14 @@ public static class SchedulePrinter
         if (node.Op.Kind == OpKind.Input) return "-> input buffer";
         if (node.Op.Kind == OpKind.Parameter) return "-> parameter block";
         if (def.IsAlias) return $"-> alias of {BufferAliasing.StorageOf(node.Inputs[0])}";
-        if (node.Outputs.Length == 0)
-            return "-> writes " + string.Join(", ", BufferAliasing.WrittenStorages(node).Select(s => s.Node.Op.Name ?? s.ToString()));
         var parts = new List<string>();
+        if (node.Outputs.Length == 0)
+            parts.Add("writes " + string.Join(", ", BufferAliasing.WrittenStorages(node).Select(s => s.Node.Op.Name ?? s.ToString())));
         for (int o = 0; o < node.Outputs.Length; o++)
             if (program.Memory.TryGetSlot(new Value(node, o), out var slot))
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{new Value(node, o)} @ arena[{slot.Offset}, +{slot.Bytes}) live {slot.Lifetime.First}..{slot.Lifetime.Last}"));
+        if (program.Memory.TryGetWorkspace(node, out var workspace))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{def.WorkspaceName} workspace @ arena[{workspace.Offset}, +{workspace.Bytes}) live {workspace.Lifetime.First}"));
         return "-> " + string.Join("; ", parts);
     }
 

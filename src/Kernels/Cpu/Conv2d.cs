@@ -1,4 +1,5 @@
-using System.Runtime.InteropServices;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
 
@@ -15,49 +16,54 @@ namespace Trainer.Kernels.Cpu;
 /// </list>
 /// Every output is the GEMM's fixed-order fused multiply-add chain, so results do not depend on the
 /// thread count (they differ from the ILGPU kernels' plain multiply-then-add loops in the last bits).
-/// The column and transposed-gradient scratch grows when a larger convolution first appears, never
-/// per call.
+/// The column matrix and the channel-major planes live in the caller's workspace (the arena in graph
+/// mode, the pool in eager mode): the kernels allocate nothing.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
     private readonly RangeWork<Im2colOp> im2col = new();
     private readonly RangeWork<PlaneCopyOp> planeCopy = new();
     private readonly RangeWork<Col2imOp> col2im = new();
-    private float* convColumns, convPlanes;
-    private long convColumnsFloats, convPlanesFloats;
 
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape)
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace)
     {
+        if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
+            throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
         if (!Launch(shape.OutputCount)) return;
-        var (taps, columns) = ConvSizes(shape);
-        float* col = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
-        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
+        var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
         Im2col(x.Float(), col, shape);
-        gemm.Run(weight.Float(), col, planes, GemmShape.For(shape.O, columns, taps, false, false), Ops.GemmEpilogue.None, null, null);
-        CopyPlanes(planes, y.Float(), shape, toNchw: true);
+        gemm.Run(weight.Float(), col, planes, GemmShape.For(shape.O, columns, taps, false, false), GemmEpilogue.None, null, null);
+        CopyPlanes(planes, y.Float(), shape, toNchw: true, epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu);
     }
 
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape)
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace)
     {
         if (!Launch(shape.InputCount)) return;
-        var (taps, columns) = ConvSizes(shape);
-        float* dcol = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
-        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
-        CopyPlanes(dy.Float(), planes, shape, toNchw: false);
-        gemm.Run(weight.Float(), planes, dcol, GemmShape.For(taps, columns, shape.O, true, false), Ops.GemmEpilogue.None, null, null);
+        var (taps, columns) = Workspace(shape, workspace, out float* dcol, out float* planes);
+        CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
+        gemm.Run(weight.Float(), planes, dcol, GemmShape.For(taps, columns, shape.O, true, false), GemmEpilogue.None, null, null);
         col2im.Chunk = 1;
         RunRange(col2im, new Col2imOp(dcol, dx.Float(), shape), (long)shape.N * shape.C);
     }
 
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape)
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace)
     {
         if (!Launch(shape.WeightCount)) return;
-        var (taps, columns) = ConvSizes(shape);
-        float* col = Grow(ref convColumns, ref convColumnsFloats, (long)taps * columns);
-        float* planes = Grow(ref convPlanes, ref convPlanesFloats, (long)shape.O * columns);
+        var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
         Im2col(x.Float(), col, shape);
-        CopyPlanes(dy.Float(), planes, shape, toNchw: false);
-        gemm.Run(planes, col, dw.Float(), GemmShape.For(shape.O, taps, columns, false, true), Ops.GemmEpilogue.None, null, null);
+        CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
+        gemm.Run(planes, col, dw.Float(), GemmShape.For(shape.O, taps, columns, false, true), GemmEpilogue.None, null, null);
+    }
+
+    /// <summary>The workspace split into the column matrix (taps × columns) and the channel-major planes (O × columns) after it.</summary>
+    private static (int Taps, int Columns) Workspace(Conv2dShape s, DeviceBuffer workspace, out float* col, out float* planes)
+    {
+        var (taps, columns) = ConvSizes(s);
+        if (workspace.ByteLength < s.WorkspaceBytes)
+            throw new ArgumentException($"convolution {s} needs {s.WorkspaceBytes} bytes of workspace, got {workspace.ByteLength}", nameof(workspace));
+        col = workspace.Float();
+        planes = col + (long)taps * columns;
+        return (taps, columns);
     }
 
     /// <summary>Rows of the column matrix (C·KH·KW) and its columns (N·OH·OW), the latter within the GEMM's int range.</summary>
@@ -68,28 +74,21 @@ public sealed unsafe partial class CpuBackend
         return (s.C * s.KH * s.KW, (int)columns);
     }
 
-    private static float* Grow(ref float* buffer, ref long floats, long need)
-    {
-        if (need > floats)
-        {
-            NativeMemory.AlignedFree(buffer);
-            buffer = (float*)NativeMemory.AlignedAlloc((nuint)(need * sizeof(float)), 64);
-            floats = need;
-        }
-        return buffer;
-    }
-
     private void Im2col(float* x, float* col, Conv2dShape s)
     {
         im2col.Chunk = 1;
         RunRange(im2col, new Im2colOp(x, col, s), (long)s.C * s.KH * s.KW);
     }
 
-    /// <summary>NCHW [N, O, P] ⇄ [O, N·P]: the same planes of P = OH·OW floats, reordered.</summary>
-    private void CopyPlanes(float* from, float* to, Conv2dShape s, bool toNchw)
+    /// <summary>
+    /// NCHW [N, O, P] ⇄ [O, N·P]: the same planes of P = OH·OW floats, reordered. Towards NCHW it
+    /// may add bias[o] and then apply ReLU on the way, with <see cref="ChannelBiasAdd"/>'s and
+    /// <see cref="Relu"/>'s arithmetic.
+    /// </summary>
+    private void CopyPlanes(float* from, float* to, Conv2dShape s, bool toNchw, float* bias, bool relu)
     {
         planeCopy.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, s.OH * s.OW));
-        RunRange(planeCopy, new PlaneCopyOp(from, to, s, toNchw), (long)s.N * s.O);
+        RunRange(planeCopy, new PlaneCopyOp(from, to, s, toNchw, bias, relu), (long)s.N * s.O);
     }
 
     /// <summary>Rows [start, end) of the column matrix, row r = (c·KH + kh)·KW + kw.</summary>
@@ -127,7 +126,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Planes [start, end), plane q = n·O + o, each OH·OW floats.</summary>
-    private readonly struct PlaneCopyOp(float* from, float* to, Conv2dShape s, bool toNchw) : IRangeOp
+    private readonly struct PlaneCopyOp(float* from, float* to, Conv2dShape s, bool toNchw, float* bias, bool relu) : IRangeOp
     {
         public void Run(long start, long end)
         {
@@ -137,8 +136,28 @@ public sealed unsafe partial class CpuBackend
                 long n = q / s.O, o = q % s.O;
                 float* nchw = (toNchw ? to : from) + q * p;
                 float* wide = (toNchw ? from : to) + (o * s.N + n) * p;
-                if (toNchw) Buffer.MemoryCopy(wide, nchw, p * sizeof(float), p * sizeof(float));
-                else Buffer.MemoryCopy(nchw, wide, p * sizeof(float), p * sizeof(float));
+                if (!toNchw) Buffer.MemoryCopy(nchw, wide, p * sizeof(float), p * sizeof(float));
+                else if (bias is null && !relu) Buffer.MemoryCopy(wide, nchw, p * sizeof(float), p * sizeof(float));
+                else Epilogue(wide, nchw, p, bias is null ? 0f : bias[o], bias is not null, relu);
+            }
+        }
+
+        /// <summary>y = x (+ b) (then x &gt; 0 ? x : +0), vectorised; the same operations, so the same bits, as the unfused kernels.</summary>
+        private static void Epilogue(float* x, float* y, long count, float b, bool addBias, bool relu)
+        {
+            var vb = new Vector<float>(b);
+            long i = 0;
+            for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+            {
+                var v = Unsafe.ReadUnaligned<Vector<float>>(x + i);
+                if (addBias) v += vb;
+                if (relu) v = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero);
+                Unsafe.WriteUnaligned(y + i, v);
+            }
+            for (; i < count; i++)
+            {
+                float v = addBias ? x[i] + b : x[i];
+                y[i] = relu ? (v > 0f ? v : 0f) : v;
             }
         }
     }

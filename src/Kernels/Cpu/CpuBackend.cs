@@ -109,9 +109,6 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
     {
         NativeMemory.AlignedFree(softmaxScratch);
         softmaxScratch = null;
-        NativeMemory.AlignedFree(convColumns);
-        NativeMemory.AlignedFree(convPlanes);
-        convColumns = convPlanes = null;
         gemm.Dispose();
         pool.Dispose();
     }

@@ -38,21 +38,26 @@ public interface IKernelBackend : IDisposable
 
     /// <summary>
     /// y[n,o,oh,ow] = Σ_c Σ_kh Σ_kw x[n,c,oh·sh − ph + kh, ow·sw − pw + kw]·w[o,c,kh,kw], zero outside
-    /// x; each output one sum over c, kh, kw in that order.
+    /// x; each output one sum over c, kh, kw in that order. The <paramref name="epilogue"/> may add
+    /// bias[o] (<see cref="GemmEpilogue.BiasFlag"/>) and then apply ReLU (<see cref="GemmEpilogue.ReluFlag"/>)
+    /// before the store, with the arithmetic of <see cref="ChannelBiasAdd"/> and <see cref="Relu"/>,
+    /// so fusing them changes no bit. <paramref name="workspace"/> holds at least
+    /// <see cref="Conv2dShape.WorkspaceBytes"/> (the im2col panel) and is overwritten.
     /// </summary>
-    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape);
+    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace);
 
     /// <summary>
     /// The input gradient: dx[n,c,ih,iw] = Σ_o Σ_kh Σ_kw dy[n,o,oh,ow]·w[o,c,kh,kw] over the (oh, ow)
-    /// whose window covers (ih, iw); each element one sum over o, kh, kw in that order.
+    /// whose window covers (ih, iw); each element one sum over o, kh, kw in that order (the native
+    /// backend sums over o per tap, then the taps in (kh, kw) order). <paramref name="workspace"/> as for <see cref="Conv2d"/>.
     /// </summary>
-    void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape);
+    void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace);
 
     /// <summary>
     /// The weight gradient: dw[o,c,kh,kw] = Σ_n Σ_oh Σ_ow dy[n,o,oh,ow]·x[n,c,oh·sh − ph + kh, ow·sw − pw + kw];
-    /// each element one sum over n, oh, ow in that order.
+    /// each element one sum over n, oh, ow in that order. <paramref name="workspace"/> as for <see cref="Conv2d"/>.
     /// </summary>
-    void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape);
+    void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace);
 
     /// <summary>y[n,c,oh,ow] = the largest x in the window (the first, in row-major window order, on ties).</summary>
     void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape);

@@ -7,29 +7,39 @@ namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// Direct 2-D convolution in NCHW/OIHW and its two gradients, one thread per element of what each
-/// computes (output, input gradient, weight gradient), each a plain sum in a fixed order. The
-/// correctness baseline on every ILGPU device; an implicit-GEMM form for GPUs is still to come.
+/// computes (output, input gradient, weight gradient), each a plain sum in a fixed order; the forward
+/// pass may add the bias and apply ReLU before its store. The correctness baseline on every ILGPU
+/// device; they use no workspace. An implicit-GEMM form for GPUs is still to come.
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2d = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, GemmEpilogue, long, int> conv2d = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dData = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dFilter = null!;
 
     private void LoadConv2d()
     {
-        conv2d = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dKernel);
+        conv2d = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, GemmEpilogue, long, int>(Conv2dKernel);
         conv2dData = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardDataKernel);
         conv2dFilter = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardFilterKernel);
     }
 
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, Conv2dShape shape) =>
-        LaunchConv(conv2d, x, weight, y, shape, shape.OutputCount);
+    /// <summary>The direct loop needs no <paramref name="workspace"/>; it adds the bias and applies ReLU to each sum before the store.</summary>
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace)
+    {
+        if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
+            throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
+        long count = shape.OutputCount;
+        if (count <= 0) return;
+        LaunchCount++;
+        int t = Threads((int)Math.Min(count, int.MaxValue));
+        conv2d(t, x.Float(), weight.Float(), (bias ?? y).Float(), y.Float(), shape, epilogue, count, t);
+    }
 
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape) =>
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace) =>
         LaunchConv(conv2dData, dy, weight, dx, shape, shape.InputCount);
 
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape) =>
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace) =>
         LaunchConv(conv2dFilter, x, dy, dw, shape, shape.WeightCount);
 
     private void LaunchConv(Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> kernel,
@@ -41,7 +51,8 @@ public sealed partial class IlgpuBackend
         kernel(t, a.Float(), b.Float(), result.Float(), shape, count, t);
     }
 
-    internal static void Conv2dKernel(Index1D thread, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, Conv2dShape s, long count, int stride)
+    internal static void Conv2dKernel(Index1D thread, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        Conv2dShape s, GemmEpilogue epilogue, long count, int stride)
     {
         for (long e = thread; e < count; e += stride)
         {
@@ -64,6 +75,8 @@ public sealed partial class IlgpuBackend
                         acc += x[((long)(n * s.C + c) * s.H + ih) * s.W + iw] * w[((long)(o * s.C + c) * s.KH + kh) * s.KW + kw];
                     }
                 }
+            if (epilogue.HasBias) acc += bias[o];
+            if (epilogue.HasRelu) acc = acc > 0f ? acc : 0f;
             y[e] = acc;
         }
     }

@@ -25,6 +25,16 @@ public readonly struct Conv2dShape
     public long WeightCount => (long)O * C * KH * KW;
     public long OutputCount => (long)N * O * OH * OW;
 
+    /// <summary>
+    /// Floats of scratch every convolution kernel (forward and both gradients) may use: the im2col
+    /// column matrix, C·KH·KW rows by N·OH·OW columns, then O channel-major output planes of N·OH·OW.
+    /// The op declares it, the memory planner places it in the arena (eager mode rents it from its
+    /// pool), so no kernel allocates. ILGPU's direct loops leave it unused.
+    /// </summary>
+    public long WorkspaceFloats => ((long)C * KH * KW + O) * N * OH * OW;
+
+    public long WorkspaceBytes => WorkspaceFloats * sizeof(float);
+
     /// <summary>Multiply-adds of the forward pass (each backward pass does as many).</summary>
     public long MultiplyAdds => OutputCount * C * KH * KW;
 

@@ -319,11 +319,12 @@ public static class KernelSelfTest
         var dY = buffers.Put(new float[s.OutputCount]);
         var dDx = buffers.Put(new float[s.InputCount]);
         var dDw = buffers.Put(new float[s.WeightCount]);
+        var workspace = buffers.Put(new float[s.WorkspaceFloats]);
         double ms = Time(backend, () =>
         {
-            backend.Conv2d(dX, dW, dY, s);
-            backend.Conv2dBackwardData(dDy, dW, dDx, s);
-            backend.Conv2dBackwardFilter(dX, dDy, dDw, s);
+            backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
+            backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
+            backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
         });
         var (ey, eym, edx, edxm, edw, edwm) = ReferenceMath.Conv2d(x, w, dy, s);
         var got = buffers.Get<float>(dY, (int)s.OutputCount).Concat(buffers.Get<float>(dDx, (int)s.InputCount)).Concat(buffers.Get<float>(dDw, (int)s.WeightCount)).ToArray();

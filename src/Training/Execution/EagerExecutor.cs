@@ -66,10 +66,20 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         return new Effect([], this);
     }
 
+    /// <summary>Binds and launches at once; a declared workspace is rented from the pool for the launch and given back after it.</summary>
     private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)
     {
-        using var kernel = def.Bind(Backend, op, inputTypes, inputs.Select(t => t.DeviceMemory).ToArray(), outputs);
-        kernel?.Launch();
+        long workspaceBytes = def.WorkspaceBytes(op, inputTypes);
+        var workspace = workspaceBytes > 0 ? pool.Rent(workspaceBytes) : null;
+        try
+        {
+            using var kernel = def.Bind(Backend, op, inputTypes, inputs.Select(t => t.DeviceMemory).ToArray(), outputs, workspace);
+            kernel?.Launch();
+        }
+        finally
+        {
+            if (workspace is not null) pool.Return(workspace);
+        }
     }
 
     public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects) => value;

@@ -2,6 +2,7 @@ using Trainer.Graph.Analysis;
 using Trainer.Graph.Compilation;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Memory;
+using Trainer.Graph.Ops;
 using Trainer.Graph.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -60,8 +61,21 @@ public class MemoryPlannerTests(ITestOutputHelper output)
             Assert.False(plan.TryGetSlot(new Value(node, 0), out _), $"%{node.Id} {node.Op} should not have a slot");
 
         IntervalPackerTests.AssertValidPacking(
-            plan.Slots.Select(s => s.Lifetime).ToList(), plan.Slots.Select(s => s.Offset).ToList(), plan.ArenaBytes, MemoryPlanner.Alignment);
-        Assert.Equal(plan.Slots.Sum(s => IntervalPacker.Align(s.Bytes, MemoryPlanner.Alignment)), plan.TotalBytes);
+            plan.Slots.Select(s => s.Lifetime).Concat(plan.Workspaces.Select(w => w.Lifetime)).ToList(),
+            plan.Slots.Select(s => s.Offset).Concat(plan.Workspaces.Select(w => w.Offset)).ToList(), plan.ArenaBytes, MemoryPlanner.Alignment);
+        Assert.Equal(plan.Slots.Sum(s => IntervalPacker.Align(s.Bytes, MemoryPlanner.Alignment)) +
+                     plan.Workspaces.Sum(w => IntervalPacker.Align(w.Bytes, MemoryPlanner.Alignment)), plan.TotalBytes);
+        foreach (var node in schedule)
+        {
+            long declared = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
+            Assert.Equal(declared > 0, plan.TryGetWorkspace(node, out var w));
+            if (declared > 0)
+            {
+                Assert.Equal(declared, w.Bytes);
+                int step = schedule.ToList().IndexOf(node);
+                Assert.Equal(new Lifetime(declared, step, step), w.Lifetime);
+            }
+        }
         Assert.True(plan.ArenaBytes <= plan.TotalBytes);
     }
 
@@ -89,6 +103,34 @@ public class MemoryPlannerTests(ITestOutputHelper output)
         Assert.Equal(planA.ArenaBytes, planB.ArenaBytes);
         Assert.Equal(planA.Slots.Select(s => (s.Storage.Node.Id, s.Storage.Index, s.Offset, s.Lifetime)),
                      planB.Slots.Select(s => (s.Storage.Node.Id, s.Storage.Index, s.Offset, s.Lifetime)));
+    }
+
+    /// <summary>
+    /// Two convolutions in a row: each one's im2col workspace (declared by the op, C·KH·KW + O rows of
+    /// N·OH·OW floats) is live for its own step only, so it never overlaps the convolution's input or
+    /// output, and the second reuses the first's memory.
+    /// </summary>
+    [Fact]
+    public void ConvolutionWorkspacesLiveForTheirStepAndShareMemory()
+    {
+        var g = new Ir.Graph();
+        var x = g.AddInput("x", TensorType.Float(3, 2, 9, 7));
+        var w1 = g.AddParameter("w1", TensorType.Float(5, 2, 3, 3));
+        var w2 = g.AddParameter("w2", TensorType.Float(4, 5, 3, 3));
+        var c1 = g.Add(new Op { Kind = OpKind.Conv2d, Attributes = new Conv2dAttributes(1, 1, 1, 1) }, x, w1);
+        var c2 = g.Add(new Op { Kind = OpKind.Conv2d, Attributes = new Conv2dAttributes(2, 2, 0, 0) }, c1, w2);
+        g.Outputs.Add(("y", c2));
+        var schedule = TopologicalScheduler.Schedule(g);
+
+        var plan = MemoryPlanner.Plan(g, schedule);
+
+        AssertValidPlan(g, schedule, plan);
+        Assert.True(plan.TryGetWorkspace(c1, out var ws1));
+        Assert.True(plan.TryGetWorkspace(c2, out var ws2));
+        Assert.Equal((2L * 3 * 3 + 5) * 3 * 9 * 7 * sizeof(float), ws1.Bytes);
+        Assert.Equal((5L * 3 * 3 + 4) * 3 * 4 * 3 * sizeof(float), ws2.Bytes);
+        Assert.Equal(ws1.Offset, ws2.Offset);
+        Assert.True(plan.ArenaBytes < plan.TotalBytes);
     }
 
     [Fact]

@@ -53,9 +53,11 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         using var dY = backend.Filled((int)s.OutputCount + 2, float.NaN);
         using var dDx = backend.Filled((int)s.InputCount + 2, float.NaN);
         using var dDw = backend.Filled((int)s.WeightCount + 2, float.NaN);
-        backend.Conv2d(dX, dW, dY, s);
-        backend.Conv2dBackwardData(dDy, dW, dDx, s);
-        backend.Conv2dBackwardFilter(dX, dDy, dDw, s);
+        // A workspace full of NaN: a kernel that read scratch it had not written would show it.
+        using var workspace = backend.Filled((int)s.WorkspaceFloats, float.NaN);
+        backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
+        backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
+        backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
 
         int terms = s.C * s.KH * s.KW, dataTerms = s.O * s.KH * s.KW, filterTerms = s.N * s.OH * s.OW;
         Check(backend.Floats(dY, (int)s.OutputCount + 2), ey, eym, terms, $"conv2d {s}");
@@ -91,9 +93,10 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
             using var dY = backend.Filled((int)s.OutputCount, 0f);
             using var dDx = backend.Filled((int)s.InputCount, 0f);
             using var dDw = backend.Filled((int)s.WeightCount, 0f);
-            backend.Conv2d(dX, dW, dY, s);
-            backend.Conv2dBackwardData(dDy, dW, dDx, s);
-            backend.Conv2dBackwardFilter(dX, dDy, dDw, s);
+            using var workspace = backend.Filled((int)s.WorkspaceFloats, 0f);
+            backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
+            backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
+            backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
             return (backend.Floats(dY, (int)s.OutputCount), backend.Floats(dDx, (int)s.InputCount), backend.Floats(dDw, (int)s.WeightCount));
         }
         var native = Run(BackendFixture.Native);
@@ -103,6 +106,92 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
             Close.Bitwise(native.Item1, r.Item1, $"conv2d forward, cpu vs {other}");
             Close.Bitwise(native.Item2, r.Item2, $"conv2d backward data, cpu vs {other}");
             Close.Bitwise(native.Item3, r.Item3, $"conv2d backward filter, cpu vs {other}");
+        }
+    }
+
+    public static TheoryData<string, int, int> EpilogueCases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (string backend in BackendFixture.All)
+            foreach (int shape in new[] { 0, 1, 6, 7 })
+                foreach (int flags in new[] { GemmEpilogue.BiasFlag, GemmEpilogue.ReluFlag, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag })
+                    data.Add(backend, shape, flags);
+        return data;
+    }
+
+    /// <summary>
+    /// The fused bias and ReLU epilogue: against float64 (the bias adds one rounding; ReLU is
+    /// 1-Lipschitz and so keeps the bound), and bit for bit against the unfused kernels it replaces
+    /// in graph mode (Conv2d, then ChannelBiasAdd over axis 1, then Relu), on the same backend.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EpilogueCases))]
+    public void The_bias_and_relu_epilogue_matches_float64_and_the_unfused_kernels_bit_for_bit(string backendName, int shapeIndex, int flags)
+    {
+        var backend = backends.Get(backendName);
+        var s = ShapeOf(Shapes[shapeIndex]);
+        var epilogue = new GemmEpilogue(flags);
+        var rng = TestData.Rng(shapeIndex, flags, 37);
+        var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
+        var w = TestData.Uniform(rng, (int)s.WeightCount, -1f, 1f);
+        var b = TestData.Uniform(rng, s.O, -1f, 1f);
+        var (ey, eym, _, _, _, _) = ReferenceMath.Conv2d(x, w, new float[s.OutputCount], s);
+        long plane = (long)s.OH * s.OW;
+        var expected = new double[ey.Length];
+        var bound = new double[ey.Length];
+        for (long i = 0; i < ey.Length; i++)
+        {
+            double bias = epilogue.HasBias ? b[i / plane % s.O] : 0;
+            double v = ey[i] + bias;
+            expected[i] = epilogue.HasRelu ? Math.Max(0, v) : v;
+            bound[i] = Close.Gamma(s.C * s.KH * s.KW + 2) * (eym[i] + Math.Abs(bias));
+        }
+
+        using var dX = backend.Put(x);
+        using var dW = backend.Put(w);
+        using var dB = backend.Put(b);
+        using var workspace = backend.Filled((int)s.WorkspaceFloats, float.NaN);
+        using var fused = backend.Filled((int)s.OutputCount + 2, float.NaN);
+        backend.Conv2d(dX, dW, dB, fused, s, epilogue, workspace);
+        var got = backend.Floats(fused, (int)s.OutputCount + 2);
+        Close.Untouched(got, expected.Length, expected.Length + 2, float.NaN, $"conv2d[{epilogue}] {s} wrote past its output");
+        Close.All(expected, got[..expected.Length], i => bound[i], $"conv2d[{epilogue}] {s}");
+
+        using var plain = backend.Filled((int)s.OutputCount, float.NaN);
+        using var biased = backend.Filled((int)s.OutputCount, float.NaN);
+        using var rectified = backend.Filled((int)s.OutputCount, float.NaN);
+        backend.Conv2d(dX, dW, null, plain, s, GemmEpilogue.None, workspace);
+        var last = plain;
+        if (epilogue.HasBias)
+        {
+            backend.ChannelBiasAdd(last, dB, biased, s.N, s.O, (int)plane);
+            last = biased;
+        }
+        if (epilogue.HasRelu)
+        {
+            backend.Relu(last, rectified, (int)s.OutputCount);
+            last = rectified;
+        }
+        Close.Bitwise(backend.Floats(last, (int)s.OutputCount), got[..expected.Length], $"conv2d[{epilogue}] {s} fused vs unfused");
+    }
+
+    [Theory]
+    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    public void A_workspace_smaller_than_declared_or_a_bias_epilogue_without_a_bias_is_refused(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        var s = ShapeOf(Shapes[1]);
+        using var x = backend.Filled((int)s.InputCount, 1f);
+        using var w = backend.Filled((int)s.WeightCount, 1f);
+        using var y = backend.Filled((int)s.OutputCount, 0f);
+        using var workspace = backend.Filled((int)s.WorkspaceFloats, 0f);
+        var e = Assert.Throws<ArgumentException>(() => backend.Conv2d(x, w, null, y, s, new GemmEpilogue(GemmEpilogue.BiasFlag), workspace));
+        Assert.Contains("bias", e.Message);
+        if (backendName == BackendFixture.Native)
+        {
+            using var small = backend.Filled((int)s.WorkspaceFloats - 1, 0f);
+            e = Assert.Throws<ArgumentException>(() => backend.Conv2d(x, w, null, y, s, GemmEpilogue.None, small));
+            Assert.Contains($"needs {s.WorkspaceBytes} bytes of workspace", e.Message);
         }
     }
 
