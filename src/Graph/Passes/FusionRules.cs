@@ -1,4 +1,5 @@
 using Trainer.Graph.Ir;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Passes;
 
@@ -13,6 +14,19 @@ internal static class FusionRules
     public static bool OnlyReader(Ir.Graph graph, Dictionary<Node, List<(Node Consumer, int Index)>> users, Node producer, Node consumer) =>
         users[producer].All(u => u.Consumer == consumer) &&
         graph.Outputs.All(o => o.Value.Node != producer);
+
+    /// <summary>
+    /// The epilogue a producer can absorb from <paramref name="bias"/>, a BiasAdd that is the
+    /// producer's only reader: the bias, and the ReLU after it when that ReLU is the bias's only
+    /// reader. Returns the nodes to replace (producer first) and the epilogue's flags.
+    /// </summary>
+    public static (Node[] Replaced, int Flags) BiasReluChain(Ir.Graph graph, Dictionary<Node, List<(Node Consumer, int Index)>> users, Node producer, Node bias)
+    {
+        var biasUsers = users[bias];
+        if (biasUsers.Count == 1 && biasUsers[0].Consumer.Op.Kind == OpKind.Relu && OnlyReader(graph, users, bias, biasUsers[0].Consumer))
+            return ([producer, bias, biasUsers[0].Consumer], GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag);
+        return ([producer, bias], GemmEpilogue.BiasFlag);
+    }
 
     /// <summary>
     /// Puts a new node in place of <paramref name="replaced"/>: it takes their control inputs, and

@@ -1,5 +1,4 @@
 using Trainer.Graph.Ir;
-using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Passes;
 
@@ -16,23 +15,15 @@ public sealed class GemmEpilogueFusion : IGraphPass
     {
         bool changed = false;
         var users = graph.Users();
-        // A bias over a chosen axis (a channel bias) has no GEMM epilogue: only the matrix form fuses.
+        // A bias over a chosen axis (a channel bias) has no GEMM epilogue here: only the matrix form
+        // fuses (ConvEpilogueFusion takes the channel bias of a convolution).
         foreach (var bias in graph.Nodes.Where(n => n.Op.Kind == OpKind.BiasAdd && n.Op.Attributes is null).ToList())
         {
             var mm = bias.Inputs[0].Node;
             if (mm.Op.Kind != OpKind.MatMul || mm.Op.Epilogue != 0 || !FusionRules.OnlyReader(graph, users, mm, bias)) continue;
 
-            Node last = bias;
-            int flags = GemmEpilogue.BiasFlag;
-            var biasUsers = users[bias];
-            if (biasUsers.Count == 1 && biasUsers[0].Consumer.Op.Kind == OpKind.Relu && FusionRules.OnlyReader(graph, users, bias, biasUsers[0].Consumer))
-            {
-                last = biasUsers[0].Consumer;
-                flags |= GemmEpilogue.ReluFlag;
-            }
-
-            Node[] replaced = last == bias ? [mm, bias] : [mm, bias, last];
-            FusionRules.Replace(graph, replaced, mm.Op with { Epilogue = flags }, [mm.Inputs[0], mm.Inputs[1], bias.Inputs[1]], last);
+            var (replaced, flags) = FusionRules.BiasReluChain(graph, users, mm, bias);
+            FusionRules.Replace(graph, replaced, mm.Op with { Epilogue = flags }, [mm.Inputs[0], mm.Inputs[1], bias.Inputs[1]], replaced[^1]);
             users = graph.Users();
             changed = true;
         }

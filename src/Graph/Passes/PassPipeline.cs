@@ -27,6 +27,7 @@ public sealed class PassPipeline
         if (fuse)
         {
             list.Add(new GemmEpilogueFusion());
+            list.Add(new ConvEpilogueFusion());
             list.Add(new ReluBackwardFusion());
             list.Add(new SoftmaxCrossEntropyFusion());
             list.Add(new GemmSgdFusion());
