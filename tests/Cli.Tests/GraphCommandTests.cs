@@ -193,9 +193,11 @@ public class GraphCommandTests
     public void LeNet_step_has_convolutions_pooling_and_their_gradients()
     {
         string schedule = Ok("graph", "--stage", "scheduled", "--model", "lenet", "--optimizer", "momentum").Stdout;
-        Assert.Equal(31, Launches(schedule));
-        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=2x2](%0, "));
-        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=0x0]("));
+        // Both convolutions absorb their bias add and ReLU: 31 launches unfused, 27 fused.
+        Assert.Equal(27, Launches(schedule));
+        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=2x2,bias+relu](%0, "));
+        Assert.Equal(1, CountOf(schedule, "= Conv2d[stride=1x1,pad=0x0,bias+relu]("));
+        Assert.Equal(0, CountOf(schedule, "= BiasAdd[axis=1]("));
         Assert.Equal(2, CountOf(schedule, "= MaxPool2d[kernel=2x2,stride=2x2]("));
         Assert.Equal(2, CountOf(schedule, "= MaxPool2dBackward[kernel=2x2,stride=2x2]("));
         Assert.Equal(2, CountOf(schedule, "= Conv2dBackwardFilter["));
@@ -203,5 +205,8 @@ public class GraphCommandTests
         Assert.Equal(1, CountOf(schedule, "= Conv2dBackwardData[stride=1x1,pad=0x0,extent=14x14]("));
         Assert.Equal(2, CountOf(schedule, "= ColumnSum[axis=1]("));
         Assert.Equal(1, CountOf(schedule, "= MomentumUpdateMulti["));
+        // Every convolution, forward and backward, takes its im2col panel from the arena.
+        Assert.Equal(5, CountOf(schedule, "im2col workspace @ arena["));
+        Assert.Contains("# kernel workspaces: 5 in the arena, ", schedule);
     }
 }

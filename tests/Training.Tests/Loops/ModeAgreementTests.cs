@@ -116,13 +116,14 @@ public sealed class OptimizerModeAgreementTests(ITestOutputHelper output)
 }
 
 /// <summary>
-/// LeNet-5 (convolutions, channel bias, max pooling) with momentum: graph mode without fusion equals
-/// eager bit for bit, and with fusion within 1e-5 relative. 30 steps on the native backend, 4 on
-/// ILGPU's CPU accelerator, where the direct convolutions take about a second a step.
+/// LeNet-5 (convolutions, channel bias, max pooling) with momentum over 100 steps on each CPU
+/// backend: graph mode without fusion equals eager bit for bit; so does graph mode with fusion (the
+/// conv and GEMM bias+ReLU epilogues and the batched update do the unfused ops' arithmetic in the
+/// same order), which is stricter than the 1e-5 relative the issue allows.
 /// </summary>
 public sealed class LeNetModeAgreementTests(ITestOutputHelper output)
 {
-    private static int StepsOn(DeviceKind device) => device == DeviceKind.IlgpuCpu ? 4 : 30;
+    private static int StepsOn(DeviceKind device) => 100;
 
     private static float[] Train(DeviceKind device, ExecutionMode mode, bool fuse)
     {
@@ -139,11 +140,11 @@ public sealed class LeNetModeAgreementTests(ITestOutputHelper output)
     public void GraphAgreesWithEager(DeviceKind device)
     {
         var eager = Train(device, ExecutionMode.Eager, fuse: false);
-        Assert.Equal(eager, Train(device, ExecutionMode.Graph, fuse: false));
-        var fused = Train(device, ExecutionMode.Graph, fuse: true);
-        double worst = eager.Zip(fused, (e, f) => Math.Abs((double)e - f) / Math.Abs(e)).Max();
-        Assert.True(worst <= 1e-5, $"fused graph vs eager: worst loss relative difference {worst:G3}");
+        Assert.Equal(StepsOn(device), eager.Length);
         Assert.All(eager, l => Assert.True(float.IsFinite(l)));
-        output.WriteLine($"{DeviceKindNames.Name(device)}: LeNet, fused vs eager over {eager.Length} steps: worst loss relative difference {worst:G3}");
+        Assert.Equal(eager, Train(device, ExecutionMode.Graph, fuse: false));
+        Assert.Equal(eager, Train(device, ExecutionMode.Graph, fuse: true));
+        Assert.True(eager[^1] < eager[0] - 0.5f, $"100 steps of momentum should lower LeNet's loss clearly ({eager[0]} to {eager[^1]})");
+        output.WriteLine($"{DeviceKindNames.Name(device)}: LeNet, eager, graph and fused graph bit-identical over {eager.Length} steps, loss {eager[0]} to {eager[^1]}");
     }
 }
