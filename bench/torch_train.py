@@ -10,6 +10,10 @@ normalised once up front and batches are index slices, so the timed loop is the 
 
     /usr/bin/python3 bench/torch_train.py --data /usr/share/datasets/fashion-mnist --threads 1
 
+`--model lenet --optimizer momentum --momentum 0.9` runs LeNet-5 as `trainer --model lenet` builds
+it (conv1 padded by 2, MaxPool 2x2, Dense 400-120-84-10) with MindSpore's Momentum (PyTorch's SGD
+momentum, the same update rule).
+
 Prints one JSON line last: {"threads", "epochs", "train_s" (per epoch), "test_accuracy", ...}.
 """
 import argparse
@@ -63,6 +67,9 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", choices=("mlp", "lenet"), default="mlp")
+    p.add_argument("--optimizer", choices=("sgd", "momentum"), default="sgd")
+    p.add_argument("--momentum", type=float, default=0.9)
     a = p.parse_args()
     if a.threads < 1 or a.epochs < 1 or a.batch_size < 1:
         sys.exit("error: --threads, --epochs and --batch-size must be positive")
@@ -70,9 +77,15 @@ def main():
     torch.manual_seed(a.seed)
     train_x, train_y = load(a.data, "train")
     test_x, test_y = load(a.data, "test")
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    if a.model == "lenet":
+        model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+                              nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+                              nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    else:
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=a.lr)
+    momentum = a.momentum if a.optimizer == "momentum" else 0.0
+    optimizer = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=momentum)
     size = (train_x.shape[0] + a.batch_size - 1) // a.batch_size
     train_s = []
     accuracy = avg_loss = float("nan")
@@ -100,7 +113,8 @@ def main():
                 batches += 1
         accuracy, avg_loss = correct / test_x.shape[0], total_loss / batches
         print(f"Test: \n Accuracy: {100 * accuracy:>0.1f}%, Avg loss: {avg_loss:>8f} \n")
-    print(json.dumps({"framework": f"torch {torch.__version__}", "threads": a.threads, "epochs": a.epochs,
+    print(json.dumps({"framework": f"torch {torch.__version__}", "model": a.model,
+                      "optimizer": a.optimizer, "threads": a.threads, "epochs": a.epochs,
                       "batch_size": a.batch_size, "train_s": train_s, "test_accuracy": accuracy, "avg_loss": avg_loss}))
 
 
