@@ -14,6 +14,7 @@ public static class Program
         "  graph     print the training step's graph at a compiler stage\n" +
         "  devices   list the devices (GPUs, the native cpu backend, ILGPU's cpu accelerator)\n" +
         "  selftest  check every kernel on the device against a float64 reference\n" +
+        "  plot      draw a metrics log (JSON Lines) as loss and accuracy curves in a PNG\n" +
         "run 'trainer <command> --help' for a command's options";
 
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
@@ -23,6 +24,7 @@ public static class Program
         ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
         ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
         ["selftest"] = (SelfTestCommand.Run, SelfTestCommand.Usage),
+        ["plot"] = (PlotCommand.Run, PlotCommand.Usage),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

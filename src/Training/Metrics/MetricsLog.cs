@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Trainer.Training.Metrics;
+
+/// <summary>
+/// Reads a training metrics log: JSON Lines, one object per line, written by <see cref="MetricsWriter"/>.
+/// </summary>
+/// <remarks>
+/// <para>Two kinds of line, fields in this order:</para>
+/// <code>
+/// {"kind":"step","epoch":1,"step":100,"loss":0.52,"lr":0.01,"samples_per_s":4100.5}
+/// {"kind":"epoch","epoch":1,"step":157,"loss":0.48,"lr":0.01,"samples_per_s":4000.1,"test_accuracy":0.873,"test_loss":0.41}
+/// </code>
+/// <list type="bullet">
+/// <item><c>kind</c>: "step" after a training step, "epoch" at the end of an epoch.</item>
+/// <item><c>epoch</c>: integer, counted from 1.</item>
+/// <item><c>step</c>: integer, the global step counted from 0 over all epochs; an epoch record carries
+/// the number of steps taken by the end of that epoch.</item>
+/// <item><c>loss</c>, <c>lr</c>, <c>samples_per_s</c>: numbers; training loss (the step's, or the
+/// epoch's mean), learning rate, training throughput.</item>
+/// <item><c>test_accuracy</c> (a fraction 0..1, not a percentage) and <c>test_loss</c>: numbers,
+/// required on epoch records, optional on step records.</item>
+/// </list>
+/// <para>
+/// Numbers use the invariant culture and the shortest text that round-trips the double. JSON has no
+/// NaN or infinity, so a non-finite value (a diverged loss) is written as the string "NaN",
+/// "Infinity" or "-Infinity", as System.Text.Json's named floating-point literals do. Fields not
+/// listed are ignored, so later writers may add some; blank lines are skipped. The file is UTF-8
+/// with "\n" line ends.
+/// </para>
+/// </remarks>
+public static class MetricsLog
+{
+    /// <summary>Every record of the log at <paramref name="path"/>, in file order.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The path is a directory or cannot be read.</exception>
+    /// <exception cref="MetricsFormatException">
+    /// A line is not a JSON object of the schema above; the one-line message names the file and the line number.
+    /// </exception>
+    public static IReadOnlyList<MetricsRecord> Read(string path)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{path}: is a directory, not a metrics file");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
+        var records = new List<MetricsRecord>();
+        // A trainer may be appending while this reads: share the file both ways.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        int lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            records.Add(Parse(line, $"{path}:{lineNumber}"));
+        }
+        return records;
+    }
+
+    /// <summary>One line of the log; <paramref name="where"/> ("file:line") starts every error message.</summary>
+    internal static MetricsRecord Parse(string line, string where)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new MetricsFormatException($"{where}: not valid JSON (column {e.BytePositionInLine + 1}); expected one object per line", e);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new MetricsFormatException($"{where}: expected a JSON object, got {Describe(root)}");
+            string kind = Kind(root, where);
+            bool epochRecord = kind == MetricsRecord.EpochKind;
+            long epoch = Integer(root, "epoch", where, minimum: 1);
+            if (epoch > int.MaxValue) throw new MetricsFormatException($"{where}: \"epoch\" must be at most {int.MaxValue}, got {epoch}");
+            double? accuracy = OptionalNumber(root, "test_accuracy", where, required: epochRecord);
+            if (accuracy is { } a && !(a >= 0 && a <= 1))
+                throw new MetricsFormatException($"{where}: \"test_accuracy\" must be a fraction from 0 to 1, got {a.ToString("R", CultureInfo.InvariantCulture)}");
+            return new MetricsRecord(
+                kind,
+                (int)epoch,
+                Integer(root, "step", where, minimum: 0),
+                Number(root, "loss", where),
+                Number(root, "lr", where),
+                Number(root, "samples_per_s", where),
+                accuracy,
+                OptionalNumber(root, "test_loss", where, required: epochRecord));
+        }
+    }
+
+    private static string Kind(JsonElement root, string where)
+    {
+        if (!root.TryGetProperty("kind", out var value))
+            throw new MetricsFormatException($"{where}: missing \"kind\" (expected \"step\" or \"epoch\")");
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is MetricsRecord.StepKind or MetricsRecord.EpochKind)
+            return value.GetString()!;
+        throw new MetricsFormatException($"{where}: \"kind\" must be \"step\" or \"epoch\", got {Describe(value)}");
+    }
+
+    private static long Integer(JsonElement root, string name, string where, long minimum)
+    {
+        if (!root.TryGetProperty(name, out var value))
+            throw new MetricsFormatException($"{where}: missing \"{name}\" (expected an integer)");
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long v))
+            throw new MetricsFormatException($"{where}: \"{name}\" must be an integer, got {Describe(value)}");
+        if (v < minimum)
+            throw new MetricsFormatException($"{where}: \"{name}\" must be at least {minimum}, got {v}");
+        return v;
+    }
+
+    private static double Number(JsonElement root, string name, string where) =>
+        OptionalNumber(root, name, where, required: true)!.Value;
+
+    private static double? OptionalNumber(JsonElement root, string name, string where, bool required)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return required ? throw new MetricsFormatException($"{where}: missing \"{name}\" (expected a number)") : null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double v)) return v;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            switch (value.GetString())
+            {
+                case "NaN": return double.NaN;
+                case "Infinity": return double.PositiveInfinity;
+                case "-Infinity": return double.NegativeInfinity;
+            }
+        }
+        throw new MetricsFormatException($"{where}: \"{name}\" must be a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got {Describe(value)}");
+    }
+
+    /// <summary>A short, single-line rendering of what was found.</summary>
+    private static string Describe(JsonElement value)
+    {
+        string text = value.GetRawText().ReplaceLineEndings(" ");
+        return text.Length <= 40 ? text : text[..37] + "...";
+    }
+}
