@@ -166,4 +166,19 @@ public sealed class DurableFileTests
         Assert.Equal([existing], Directory.GetFileSystemEntries(dir.Path));
         Assert.Equal([1, 2], File.ReadAllBytes(existing));
     }
+
+    [Fact]
+    public void A_directory_where_files_cannot_be_created_is_reported_without_the_temp_name()
+    {
+        // /proc refuses new files even for root, so this runs the same whoever runs the tests.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc")) return;
+        const string path = "/proc/trainer-durable-file-test.json";
+        var check = Assert.Throws<IOException>(() => DurableFile.CheckWritable(path, "--json"));
+        Assert.Equal($"--json '{path}': directory '/proc' is not writable", check.Message);
+
+        var write = Assert.Throws<IOException>(() => DurableFile.WriteAllText(path, "x"));
+        Assert.StartsWith($"'{path}': ", write.Message);
+        Assert.DoesNotContain(".tmp", write.Message);
+        Assert.DoesNotContain('\n', write.Message);
+    }
 }
