@@ -1,22 +1,10 @@
+using Trainer.Training.IO;
+
 namespace Trainer.Cli;
 
-/// <summary>Writes files so that a crash never leaves a half-written one: a temporary file beside the target, then a rename.</summary>
+/// <summary>Writes the command line's output files through <see cref="DurableFile"/>: atomic, flushed to disk, symlinks and permissions kept.</summary>
 public static class AtomicFile
 {
-    public static void WriteAllText(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir)) throw new IOException($"'{path}': directory '{dir}' does not exist");
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Same as <see cref="DurableFile.WriteAllText"/>: errors are one-line <see cref="IOException"/>s naming <paramref name="path"/>.</summary>
+    public static void WriteAllText(string path, string text) => DurableFile.WriteAllText(path, text);
 }

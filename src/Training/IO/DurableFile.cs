@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Trainer.Training.IO;
+
+/// <summary>
+/// Writes files so that a crash or power loss leaves either the old file or the complete new one, never a
+/// half-written one: the bytes go to a temporary file beside the target, are flushed to disk, and the temporary
+/// file is renamed over the target; then the directory is flushed so the rename itself survives a power loss.
+/// </summary>
+/// <remarks>
+/// Writing through a symbolic link replaces the link's final target and leaves the link a link. The temporary
+/// file is <c>.{name}.{pid}.tmp</c> in the target's directory; it takes the existing target's Unix permissions
+/// (not its owner) and is deleted on any failure. Errors are <see cref="IOException"/>s with one-line messages
+/// that name the caller's path, never the temporary file: <c>'out/x.json': directory 'out' does not exist</c>,
+/// <c>'x.json': is a directory</c>, <c>'x.json': permission denied</c>, <c>'x.json': no space left on device</c>.
+/// Exceptions thrown by the caller's own write callback pass through unchanged (after the temporary file is deleted),
+/// except I/O errors that name the temporary file, which are reworded to name the caller's path.
+/// </remarks>
+public static class DurableFile
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark, durably and atomically.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, Utf8NoBom.GetBytes(text));
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> durably and atomically.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>
+    /// Calls <paramref name="write"/> with a stream onto a temporary file beside the (symlink-resolved) target,
+    /// flushes it to disk, copies the existing target's Unix permissions onto it, renames it over the target and
+    /// flushes the directory. Throws <see cref="IOException"/> naming <paramref name="path"/> when the directory is
+    /// missing, the target is a directory or an unwritable file, or any file-system step fails.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string target = ResolveTarget(path);
+        string directory = Path.GetDirectoryName(target) ?? ".";
+        if (!Directory.Exists(directory)) throw new IOException($"'{path}': directory '{DisplayDirectory(path, target)}' does not exist");
+        if (Directory.Exists(target)) throw new IOException($"'{path}': is a directory");
+        if (File.Exists(target) && !IsWritable(target)) throw new IOException($"'{path}': permission denied");
+
+        string temp = TempPath(target);
+        try
+        {
+            using (var stream = Step(path, temp, () => new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None)))
+            {
+                try
+                {
+                    write(stream);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException && e.Message.Contains(temp, StringComparison.Ordinal))
+                {
+                    throw Reworded(path, temp, e);
+                }
+                Step(path, temp, () => stream.Flush(flushToDisk: true));
+            }
+            Step(path, temp, () => CopyPermissions(target, temp));
+            Step(path, temp, () => File.Move(temp, target, overwrite: true));
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        FlushDirectory(path, directory);
+    }
+
+    /// <summary>
+    /// Checks, before any long work, that <see cref="Write"/> to <paramref name="path"/> would be allowed: its
+    /// directory exists and a file can be created and deleted there, the path is not a directory, and an existing
+    /// file is writable. Throws <see cref="IOException"/> with one line naming <paramref name="what"/> (an option
+    /// such as <c>--json</c>) and the path, e.g. <c>--json 'out/x.json': directory 'out' does not exist</c>.
+    /// Leaves nothing behind.
+    /// </summary>
+    public static void CheckWritable(string path, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string target;
+        try
+        {
+            target = ResolveTarget(path);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{what} {e.Message}", e);
+        }
+        string directory = Path.GetDirectoryName(target) ?? ".";
+        if (Directory.Exists(target)) throw new IOException($"{what} '{path}': is a directory");
+        if (!Directory.Exists(directory)) throw new IOException($"{what} '{path}': directory '{DisplayDirectory(path, target)}' does not exist");
+        string probe = TempPath(target);
+        try
+        {
+            new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(probe);
+            throw new IOException($"{what} '{path}': directory '{DisplayDirectory(path, target)}' is not writable", e);
+        }
+        if (File.Exists(target) && !IsWritable(target)) throw new IOException($"{what} '{path}': file is not writable");
+    }
+
+    /// <summary>The full path a write to <paramref name="path"/> replaces: the final target when it is a symbolic link.</summary>
+    private static string ResolveTarget(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            var info = new FileInfo(full);
+            if (info.LinkTarget is null) return full;
+            return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"'{path}': cannot follow the symbolic link: {Reason(e, full, path)}", e);
+        }
+    }
+
+    /// <summary>The directory as the user wrote it when the path is not a link, else the resolved target's directory.</summary>
+    private static string DisplayDirectory(string path, string target)
+    {
+        string? written = Path.GetDirectoryName(path);
+        bool direct = string.Equals(Path.GetFullPath(path), target, StringComparison.Ordinal);
+        return direct && !string.IsNullOrEmpty(written) ? written : Path.GetDirectoryName(target) ?? ".";
+    }
+
+    private static string TempPath(string target) =>
+        Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+
+    /// <summary>Gives <paramref name="temp"/> the Unix permissions of <paramref name="target"/> when it exists; a no-op on Windows.</summary>
+    private static void CopyPermissions(string target, string temp)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(target)) return;
+        File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+    }
+
+    private static bool IsWritable(string file) =>
+        Libc.IsAvailable ? Libc.Access(file, Libc.W_OK) == 0 : !File.GetAttributes(file).HasFlag(FileAttributes.ReadOnly);
+
+    private static void Step(string path, string temp, Action action) => Step(path, temp, () => { action(); return 0; });
+
+    private static T Step<T>(string path, string temp, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Reworded(path, temp, e);
+        }
+    }
+
+    private static IOException Reworded(string path, string temp, Exception e) => new($"'{path}': {Reason(e, temp, path)}", e);
+
+    /// <summary>A short reason for a file-system error, with <paramref name="hidden"/> (the temporary file) replaced by the user's path.</summary>
+    private static string Reason(Exception e, string hidden, string path) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: 28 } => "no space left on device",
+        IOException { HResult: 30 } => "read-only file system",
+        IOException { HResult: 122 } when OperatingSystem.IsLinux() => "disk quota exceeded",
+        _ => e.Message.Replace(hidden, path, StringComparison.Ordinal).ReplaceLineEndings(" "),
+    };
+
+    /// <summary>fsyncs <paramref name="directory"/> so a rename in it survives a power loss; a no-op on Windows and where the file system cannot fsync directories.</summary>
+    private static void FlushDirectory(string path, string directory)
+    {
+        if (!Libc.IsAvailable) return;
+        int fd = Libc.Open(directory, Libc.OpenDirectoryFlags);
+        if (fd < 0) throw new IOException($"'{path}': written, but cannot open directory '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Libc.Fsync(fd) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Libc.EINVAL && errno != Libc.ENOTSUP)
+                    throw new IOException($"'{path}': written, but flushing directory '{directory}' failed (errno {errno})");
+            }
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original error matters more than a leftover temporary file.
+        }
+    }
+}
