@@ -34,6 +34,9 @@ public sealed class Session : IDisposable
 
     public IKernelBackend Backend { get; }
 
+    /// <summary>Whether the device is the host's CPU (the native backend or ILGPU's CPU accelerator), where reading a value back costs no GPU round trip.</summary>
+    public bool OnHost => Backend.Description.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu;
+
     /// <summary>One line saying which device was opened and, for auto, why.</summary>
     public string DeviceChoice { get; }
 
@@ -75,6 +78,14 @@ public sealed class Session : IDisposable
             case DType.Int32: Backend.Upload<int>(destination, host.AsInt32()); break;
             default: Backend.Upload<byte>(destination, host.AsUInt8()); break;
         }
+    }
+
+    /// <summary>Overwrites a placed parameter's value on the device (loading a checkpoint).</summary>
+    public void Assign(Parameter parameter, float[] values)
+    {
+        if (values.Length != parameter.Type.ElementCount)
+            throw new ArgumentException($"{parameter.Name} is {parameter.Type} but {values.Length} values were given");
+        Backend.Upload<float>(parameter.DeviceMemory, values);
     }
 
     /// <summary>Waits until the device has finished everything launched so far (for honest timing).</summary>

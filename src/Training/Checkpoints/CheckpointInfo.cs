@@ -1,0 +1,121 @@
+using System.Globalization;
+using Trainer.Training.Loops;
+using Trainer.Training.Optim;
+
+namespace Trainer.Training.Checkpoints;
+
+/// <summary>
+/// What a training checkpoint's metadata says about the run that wrote it: the model, the
+/// optimizer and its settings, the seed and batch size, and how far training had got
+/// (<see cref="Epoch"/> epochs finished and <see cref="Batch"/> batches into the next). A file
+/// without metadata (weights written by PyTorch or MindSpore) reads as an MLP with nothing known
+/// about its run.
+/// </summary>
+public sealed record CheckpointInfo
+{
+    public const string Format = "trainer-checkpoint/1";
+
+    public ModelKind Model { get; init; } = ModelKind.Mlp;
+    public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
+    public float LearningRate { get; init; } = 0.01f;
+    public ulong Seed { get; init; }
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Epochs finished when it was written.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Batches of epoch <see cref="Epoch"/> (0-based) already trained: 0 at an epoch's end.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>Training steps taken in all.</summary>
+    public long Step { get; init; }
+
+    /// <summary>Whether the file carries a trainer run's metadata (and so can be resumed).</summary>
+    public bool FromTrainer { get; init; }
+
+    public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
+    {
+        ["format"] = Format,
+        ["model"] = ModelKinds.Name(Model),
+        ["optimizer"] = OptimizerName(Optimizer.Kind),
+        ["learning_rate"] = F(LearningRate),
+        ["momentum"] = F(Optimizer.Momentum),
+        ["weight_decay"] = F(Optimizer.WeightDecay),
+        ["beta1"] = F(Optimizer.Beta1),
+        ["beta2"] = F(Optimizer.Beta2),
+        ["epsilon"] = F(Optimizer.Epsilon),
+        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["epoch"] = Epoch.ToString(CultureInfo.InvariantCulture),
+        ["batch"] = Batch.ToString(CultureInfo.InvariantCulture),
+        ["step"] = Step.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Reads the metadata of <paramref name="path"/>; each bad field is a one-line <see cref="CheckpointException"/> naming the file and the key.</summary>
+    public static CheckpointInfo FromMetadata(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("format", out var format))
+            return new CheckpointInfo { Model = metadata.TryGetValue("model", out var m) ? ParseModel(path, m) : ModelKind.Mlp };
+        if (format != Format)
+            throw new CheckpointException(path, $"metadata 'format' is '{format}', expected '{Format}'");
+        string Get(string key) => metadata.TryGetValue(key, out var v) ? v
+            : throw new CheckpointException(path, $"metadata has no '{key}', which a {Format} file needs");
+        float Float(string key)
+        {
+            string v = Get(key);
+            return float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && float.IsFinite(f) ? f
+                : throw new CheckpointException(path, $"metadata '{key}' is '{v}', expected a finite number");
+        }
+        long Long(string key, long max)
+        {
+            string v = Get(key);
+            return long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= max ? n
+                : throw new CheckpointException(path, $"metadata '{key}' is '{v}', expected a whole number from 0 to {max}");
+        }
+        string seed = Get("seed");
+        if (!ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var seedValue))
+            throw new CheckpointException(path, $"metadata 'seed' is '{seed}', expected a whole number");
+        string optimizer = Get("optimizer");
+        var kind = optimizer switch
+        {
+            "sgd" => OptimizerKind.Sgd,
+            "momentum" => OptimizerKind.Momentum,
+            "adam" => OptimizerKind.Adam,
+            _ => throw new CheckpointException(path, $"metadata 'optimizer' is '{optimizer}', expected sgd, momentum or adam"),
+        };
+        int batchSize = (int)Long("batch_size", int.MaxValue);
+        if (batchSize == 0) throw new CheckpointException(path, $"metadata 'batch_size' is 0, expected a positive number");
+        return new CheckpointInfo
+        {
+            Model = ParseModel(path, Get("model")),
+            Optimizer = new OptimizerOptions
+            {
+                Kind = kind, Momentum = Float("momentum"), WeightDecay = Float("weight_decay"),
+                Beta1 = Float("beta1"), Beta2 = Float("beta2"), Epsilon = Float("epsilon"),
+            },
+            LearningRate = Float("learning_rate"),
+            Seed = seedValue,
+            BatchSize = batchSize,
+            Epoch = (int)Long("epoch", int.MaxValue),
+            Batch = (int)Long("batch", int.MaxValue),
+            Step = Long("step", long.MaxValue),
+            FromTrainer = true,
+        };
+    }
+
+    private static ModelKind ParseModel(string path, string name) => name switch
+    {
+        "mlp" => ModelKind.Mlp,
+        "lenet" => ModelKind.LeNet,
+        _ => throw new CheckpointException(path, $"metadata 'model' is '{name}', expected mlp or lenet"),
+    };
+
+    public static string OptimizerName(OptimizerKind kind) => kind switch
+    {
+        OptimizerKind.Momentum => "momentum",
+        OptimizerKind.Adam => "adam",
+        _ => "sgd",
+    };
+
+    private static string F(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
