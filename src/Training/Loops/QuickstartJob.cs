@@ -96,19 +96,44 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
     public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
 
-    /// <summary>One pass over the training set; logs like the tutorial's train_loop.</summary>
-    public void TrainLoop(int epoch, TextWriter log)
+    /// <summary>How often the loop reads the loss to guard against divergence: every step (1) or only at the logged steps (100).</summary>
+    public int LossCheckInterval { get; set; } = LogInterval;
+
+    /// <summary>The tutorial logs the loss every 100 batches.</summary>
+    public const int LogInterval = 100;
+
+    /// <summary>
+    /// One pass over the training set, from batch <paramref name="startBatch"/> (a resumed run skips
+    /// the ones already trained); logs like the tutorial's train_loop. The loss is read at the logged
+    /// steps and every <see cref="LossCheckInterval"/> steps, and a non-finite one stops training with
+    /// <see cref="TrainingDivergedException"/>.
+    /// </summary>
+    public void TrainLoop(int epoch, TextWriter log, int startBatch = 0, ITrainObserver? observer = null)
     {
         int size = TrainLoader.BatchCount;
         Model.SetTrain();
         int batch = 0;
         foreach (var (data, label) in TrainLoader.Batches(epoch))
         {
+            if (batch < startBatch)
+            {
+                batch++;
+                continue;
+            }
             var loss = TrainStep.Call(data, label)[0];
-            // Reading the loss waits for the device, so only the logged steps read it, as in the tutorial.
-            if (batch % 100 == 0)
-                log.WriteLine(FormattableString.Invariant($"loss: {loss.Item(),7:F6}  [{batch,3}/{size,3}]"));
+            bool logged = batch % LogInterval == 0;
+            float? value = null;
+            // Reading the loss waits for the device, so only the logged (and guard) steps read it.
+            if (logged || batch % LossCheckInterval == 0)
+            {
+                value = loss.Item();
+                if (!float.IsFinite(value.Value))
+                    throw TrainingDivergedException.Loss(epoch + 1, batch, value.Value);
+                if (logged)
+                    log.WriteLine(FormattableString.Invariant($"loss: {value.Value,7:F6}  [{batch,3}/{size,3}]"));
+            }
             session.EndStep();
+            observer?.AfterStep(epoch, batch, data.Shape[0], value);
             batch++;
         }
     }
