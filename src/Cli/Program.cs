@@ -14,17 +14,21 @@ public static class Program
         "  graph     print the training step's graph at a compiler stage\n" +
         "  devices   list the devices (GPUs, the native cpu backend, ILGPU's cpu accelerator)\n" +
         "  selftest  check every kernel on the device against a float64 reference\n" +
+        "  eval      the test loop over a saved checkpoint\n" +
+        "  predict   a checkpoint's predictions for test images or one picture\n" +
         "  plot      draw a metrics log (JSON Lines) as loss and accuracy curves in a PNG\n" +
         "run 'trainer <command> --help' for a command's options";
 
-    private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
+    private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, TextWriter, int> Run, string Usage)> Commands = new()
     {
         ["train"] = (TrainCommand.Run, TrainCommand.Usage),
-        ["compare"] = (CompareCommand.Run, CompareCommand.Usage),
-        ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
-        ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
-        ["selftest"] = (SelfTestCommand.Run, SelfTestCommand.Usage),
-        ["plot"] = (PlotCommand.Run, PlotCommand.Usage),
+        ["compare"] = ((a, o, _) => CompareCommand.Run(a, o), CompareCommand.Usage),
+        ["graph"] = ((a, o, _) => GraphCommand.Run(a, o), GraphCommand.Usage),
+        ["devices"] = ((a, o, _) => DevicesCommand.Run(a, o), DevicesCommand.Usage),
+        ["selftest"] = ((a, o, _) => SelfTestCommand.Run(a, o), SelfTestCommand.Usage),
+        ["eval"] = ((a, o, _) => EvalCommand.Run(a, o), EvalCommand.Usage),
+        ["predict"] = ((a, o, _) => PredictCommand.Run(a, o), PredictCommand.Usage),
+        ["plot"] = ((a, o, _) => PlotCommand.Run(a, o), PlotCommand.Usage),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -49,7 +53,7 @@ public static class Program
         }
         try
         {
-            return command.Run(rest, output);
+            return command.Run(rest, output, error);
         }
         catch (UsageException e)
         {

@@ -25,6 +25,13 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
         return lines[0];
     }
 
+    /// <summary>A training run writes only its progress lines to stderr when it is not a terminal (stdout stays the tutorial's log).</summary>
+    public void AssertOnlyProgressOnStderr()
+    {
+        foreach (var line in StderrLines)
+            Assert.Matches(@"^progress: epoch \d+/\d+ \d+/\d+  loss (-|\d+\.\d{4})  \d+ samples/s  ETA \d+:\d\d$", line);
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}--- stderr ---\n{Stderr}";
 }
 

@@ -136,7 +136,7 @@ public class DataTests
     private static string[] AssertSmallRun(CliResult result, string modeLine, int epochs = 1)
     {
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("", result.Stderr);
+        result.AssertOnlyProgressOnStderr();
         var lines = result.StdoutLines;
         if (modeLine.StartsWith("mode: graph", StringComparison.Ordinal))
         {

@@ -1,18 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
 using Trainer.Training;
+using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
+using Trainer.Training.IO;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli.Commands;
 
-/// <summary>`trainer train`: the quick-start job with the tutorial's log.</summary>
+/// <summary>`trainer train`: the quick-start job with the tutorial's log, checkpoints, resume, metrics and progress.</summary>
 public static class TrainCommand
 {
     public const string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
+        "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
+        "                     [--progress auto|bar|plain|none] [--check-loss-every N]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
         "  prints MindSpore's quick-start log. --optimizer sgd (the default, the tutorial's), momentum (MindSpore's\n" +
@@ -21,14 +25,34 @@ public static class TrainCommand
         "  w*p to every gradient for momentum and adam. --data reads a directory with the four MNIST\n" +
         "  IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
         "  --mode graph (the default) compiles the step; --no-fuse compiles it without fusion.\n" +
+        "  --save DIR writes DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (and\n" +
+        "  DIR/step-N.safetensors every --save-every steps): weights, optimizer state and progress.\n" +
+        "  --resume FILE continues such a checkpoint to --epochs in all, bit-identical to a run never\n" +
+        "  stopped; model, optimizer, lr, seed and batch size come from the checkpoint.\n" +
+        "  --metrics FILE.jsonl appends one JSON object per logged step and per epoch ('trainer plot' draws it).\n" +
+        "  --progress shows step, loss, samples/s and ETA on stderr (auto: a bar on a terminal, else plain lines).\n" +
+        "  A non-finite loss stops training with exit code 3; the loss is checked every --check-loss-every\n" +
+        "  steps (default 1 on CPU devices, where reading it costs no synchronisation worth measuring;\n" +
+        "  100, only the logged steps, on GPUs, where each read waits for the device).\n" +
         DeviceHelp.Text;
 
-    public static TrainOptions Parse(IReadOnlyList<string> args)
+    private static readonly string[] ValueFlags =
+    [
+        "--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum",
+        "--weight-decay", "--model", "--save", "--save-every", "--resume", "--metrics", "--progress", "--check-loss-every",
+    ];
+
+    /// <summary>What the command line asked for beyond <see cref="TrainOptions"/>.</summary>
+    public sealed record Request(TrainOptions Options, string? SaveDirectory, int SaveEvery, string? ResumePath,
+        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo);
+
+    public static TrainOptions Parse(IReadOnlyList<string> args) => ParseRequest(args).Options;
+
+    public static Request ParseRequest(IReadOnlyList<string> args)
     {
-        var r = new ArgumentReader("train", args,
-            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum", "--weight-decay", "--model"], ["--no-fuse"]);
+        var r = new ArgumentReader("train", args, ValueFlags, ["--no-fuse"]);
         var optimizer = r.Optimizer();
-        return new TrainOptions
+        var options = new TrainOptions
         {
             Device = r.Device(),
             Mode = r.Mode(),
@@ -41,15 +65,84 @@ public static class TrainCommand
             Optimizer = optimizer,
             Model = r.Model(),
         };
+        string? save = r.String("--save");
+        int saveEvery = r.PositiveInt("--save-every", 0);
+        if (r.Has("--save-every") && save is null) throw r.Error("--save-every needs --save DIR to say where");
+        var progress = r.Choice("--progress", "auto", "auto", "bar", "plain", "none") switch
+        {
+            "bar" => ProgressStyle.Bar,
+            "plain" => ProgressStyle.Plain,
+            "none" => ProgressStyle.None,
+            _ => ProgressStyle.Auto,
+        };
+        int? checkEvery = r.Has("--check-loss-every") ? r.PositiveInt("--check-loss-every", 1) : null;
+        string? metrics = r.String("--metrics");
+
+        // Output paths are checked before any work, so a typo does not cost a training run.
+        if (save is not null) CheckSaveDirectory(save);
+        if (metrics is not null) DurableFile.CheckWritable(metrics, "--metrics");
+
+        string? resume = r.String("--resume");
+        if (resume is null)
+            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null);
+        var file = SafeTensors.Read(resume);
+        var info = CheckpointInfo.FromMetadata(resume, file.Metadata);
+        if (!info.FromTrainer)
+            throw new CheckpointException(resume, $"has no trainer run metadata (weights only), so there is nothing to resume; use it with 'trainer eval' or 'trainer predict'");
+        options = FromCheckpoint(r, options, info, resume);
+        if (info.Epoch >= options.Epochs)
+            throw r.Error($"--epochs {options.Epochs}: '{resume}' has already trained {info.Epoch} epoch(s); ask for more to continue");
+        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info);
     }
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    /// <summary>The checkpoint's model, optimizer, learning rate, seed and batch size, refusing flags that contradict them.</summary>
+    private static TrainOptions FromCheckpoint(ArgumentReader r, TrainOptions given, CheckpointInfo info, string path)
     {
-        var options = Parse(args);
+        void Same<T>(string flag, T givenValue, T saved, Func<T, string> show)
+        {
+            if (r.Has(flag) && !EqualityComparer<T>.Default.Equals(givenValue, saved))
+                throw r.Error($"{flag} {show(givenValue)} contradicts '{path}', which was trained with {show(saved)}; leave it out to resume");
+        }
+        string F(float f) => f.ToString(CultureInfo.InvariantCulture);
+        Same("--model", given.Model, info.Model, ModelKinds.Name);
+        Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, CheckpointInfo.OptimizerName);
+        Same("--momentum", given.Optimizer.Momentum, info.Optimizer.Momentum, F);
+        Same("--weight-decay", given.Optimizer.WeightDecay, info.Optimizer.WeightDecay, F);
+        Same("--lr", given.LearningRate, info.LearningRate, F);
+        Same("--seed", given.Seed, info.Seed, s => s.ToString(CultureInfo.InvariantCulture));
+        Same("--batch-size", given.BatchSize, info.BatchSize, b => b.ToString(CultureInfo.InvariantCulture));
+        return given with
+        {
+            Model = info.Model, Optimizer = info.Optimizer, LearningRate = info.LearningRate, Seed = info.Seed, BatchSize = info.BatchSize,
+        };
+    }
+
+    private static void CheckSaveDirectory(string directory)
+    {
+        if (File.Exists(directory)) throw new IOException($"--save '{directory}': is a file, expected a directory");
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
+        }
+        DurableFile.CheckWritable(Path.Combine(directory, "last.safetensors"), "--save");
+    }
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var request = ParseRequest(args);
+        var options = request.Options;
         // Data first: a bad data directory is reported before any device is opened or announced.
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
+        if (request.Resume is { } resumeFile)
+            TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
         using var session = Session.Open(options.Device);
         output.WriteLine(session.DeviceChoice);
         using var job = new QuickstartJob(session, options, train, test);
@@ -57,6 +150,14 @@ public static class TrainCommand
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
             $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
+        int startEpoch = 0, startBatch = 0;
+        long step = 0;
+        if (request.Resume is { } file && request.ResumeInfo is { } info)
+        {
+            TrainingCheckpoint.Load(file, session, job.Steps, withOptimizer: true);
+            (startEpoch, startBatch, step) = (info.Epoch, info.Batch, info.Step);
+            output.WriteLine($"resumed: {request.ResumePath} (epoch {info.Epoch} done, {info.Batch} batches into the next, step {info.Step})");
+        }
         if (options.Mode == ExecutionMode.Graph)
         {
             var compileClock = Stopwatch.StartNew();
@@ -64,17 +165,38 @@ public static class TrainCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"compile: {graphs} graphs (train and eval steps at every batch shape) in {compileClock.Elapsed.TotalSeconds:F2} s"));
         }
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        job.LossCheckInterval = request.CheckLossEvery ?? (session.OnHost ? 1 : QuickstartJob.LogInterval);
+
+        int batches = job.TrainLoader.BatchCount;
+        var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
+        using var metrics = request.MetricsPath is { } m ? new Training.Metrics.MetricsWriter(m) : null;
+        var run = new TrainRun(job, request, progress, metrics, batches, step);
+        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");
             output.WriteLine("-------------------------------");
             var clock = Stopwatch.StartNew();
-            job.TrainLoop(epoch, output);
+            int first = epoch == startEpoch ? startBatch : 0;
+            progress.StartEpoch(epoch, first);
+            run.StartEpoch();
+            try
+            {
+                job.TrainLoop(epoch, output, first, run);
+            }
+            catch (TrainingDivergedException e)
+            {
+                progress.EndEpoch();
+                throw e.With(run.LastSaved is { } last
+                    ? $"the last good checkpoint is '{last}'" : "no checkpoint was saved (--save DIR keeps one per epoch)");
+            }
             session.Synchronize();
+            progress.EndEpoch();
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            job.TestLoop(output);
+            var (accuracy, testLoss) = job.TestLoop(output);
+            int trainedRows = job.TrainData.Count - Math.Min(job.TrainData.Count, first * options.BatchSize);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:F2} s (train {trainSeconds:F2} s, {job.TrainData.Count / trainSeconds:F0} samples/s)"));
+                $"epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:F2} s (train {trainSeconds:F2} s, {trainedRows / trainSeconds:F0} samples/s)"));
+            run.EndEpoch(epoch, accuracy, testLoss, trainedRows / trainSeconds);
         }
         output.WriteLine("Done!");
         return 0;

@@ -1,0 +1,62 @@
+using Trainer.Training;
+using Trainer.Training.Checkpoints;
+using Trainer.Training.Data;
+using Trainer.Training.Loops;
+
+namespace Trainer.Cli.Commands;
+
+/// <summary>
+/// What `trainer eval` and `trainer predict` share: read a checkpoint, check it against the model
+/// its metadata names (or --model for a weights-only file) before opening a device, then a job on
+/// the device with the checkpoint's weights loaded.
+/// </summary>
+internal static class CheckpointJob
+{
+    public static readonly string[] ValueFlags = ["--checkpoint", "--data", "--device", "--threads", "--mode", "--batch-size", "--model"];
+
+    /// <summary>The checkpoint and the options to rebuild its model, checked against each other; no device opened yet.</summary>
+    public static (SafeTensorsFile File, TrainOptions Options) Read(ArgumentReader r)
+    {
+        string path = r.String("--checkpoint") ?? throw r.Error("--checkpoint FILE is required");
+        var file = SafeTensors.Read(path);
+        var info = CheckpointInfo.FromMetadata(path, file.Metadata);
+        var model = info.Model;
+        if (r.Has("--model"))
+        {
+            var given = r.Model();
+            if (info.FromTrainer && given != info.Model)
+                throw r.Error($"--model {ModelKinds.Name(given)} contradicts '{path}', which holds a {ModelKinds.Name(info.Model)}");
+            model = given;
+        }
+        var options = new TrainOptions
+        {
+            Device = r.Device(),
+            Mode = r.Mode(),
+            DataDirectory = r.String("--data"),
+            BatchSize = r.PositiveInt("--batch-size", info.BatchSize),
+            LearningRate = info.LearningRate,
+            Seed = info.Seed,
+            Optimizer = info.Optimizer,
+            Model = model,
+        };
+        TrainingCheckpoint.Check(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: false);
+        return (file, options);
+    }
+
+    /// <summary>Opens the device and a job whose model holds the checkpoint's weights.</summary>
+    public static (Session Session, QuickstartJob Job) Open(SafeTensorsFile file, TrainOptions options, MnistDataset train, MnistDataset test)
+    {
+        var session = Session.Open(options.Device);
+        try
+        {
+            var job = new QuickstartJob(session, options, train, test);
+            TrainingCheckpoint.Load(file, session, job.Steps, withOptimizer: false);
+            return (session, job);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+}

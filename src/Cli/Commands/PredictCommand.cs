@@ -1,0 +1,96 @@
+using System.Globalization;
+using Trainer.Training;
+using Trainer.Training.Data;
+using Trainer.Training.Loops;
+
+namespace Trainer.Cli.Commands;
+
+/// <summary>`trainer predict`: a checkpoint's predictions for the first test batch, or for one image.</summary>
+public static class PredictCommand
+{
+    public const string Usage =
+        "usage: trainer predict --checkpoint FILE [--data DIR] [--count 10] [--model mlp|lenet]\n" +
+        "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
+        "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
+        "  Without --image, prints the tutorial's 'Predicted: \"[...]\", Actual: \"[...]\"' line for the first\n" +
+        "  --count images of the first test batch of --data (default: the built-in digits).\n" +
+        "  With --image, classifies one grayscale picture (PNG, JPEG or BMP; colour is converted to gray,\n" +
+        "  any size is resized to 28x28; white digit on black, as MNIST draws them) and prints the class\n" +
+        "  and every class's probability.\n" +
+        DeviceHelp.Text;
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        var r = new ArgumentReader("predict", args, [.. CheckpointJob.ValueFlags, "--count", "--image"], []);
+        string? image = r.String("--image");
+        if (image is not null && r.Has("--count")) throw r.Error("--count applies to test batches, not to --image");
+        int count = r.PositiveInt("--count", 10);
+        var (file, options) = CheckpointJob.Read(r);
+        options = options with { Mode = ExecutionMode.Eager };
+        // The image (or the data) is read before the device is opened: a bad file costs nothing.
+        byte[]? pixels = image is null ? null : GrayscaleImage.Load(image, MnistDataset.ImageSize, MnistDataset.ImageSize);
+        var train = new MnistDataset(options.DataDirectory, "train");
+        var test = new MnistDataset(options.DataDirectory, "test");
+        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
+        var (session, job) = CheckpointJob.Open(file, options, train, test);
+        using (session)
+        using (job)
+        {
+            job.Model.SetTrain(false);
+            if (pixels is not null)
+            {
+                var logits = Logits(session, job, Normalise(pixels));
+                PrintImage(output, image!, logits);
+                return 0;
+            }
+            foreach (var (data, label) in job.TestLoader.Batches(0))
+            {
+                int rows = data.Shape[0];
+                if (count > rows)
+                    throw r.Error($"--count {count} is more than the first test batch holds ({rows}); raise --batch-size or lower --count");
+                var logits = job.Model.Call(session.ToDevice(data)).ToFloatArray();
+                int classes = logits.Length / rows;
+                var predicted = Enumerable.Range(0, count).Select(i => ArgMax(logits.AsSpan(i * classes, classes)));
+                var actual = label.AsInt32().Take(count);
+                output.WriteLine($"Predicted: \"[{string.Join(' ', predicted)}]\", Actual: \"[{string.Join(' ', actual)}]\"");
+                break;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>The training pipeline's Rescale(1/255) then Normalize(mean, std), the same float32 operations.</summary>
+    private static HostTensor Normalise(byte[] pixels)
+    {
+        var data = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            float v = pixels[i] * (1f / 255f) + 0f;
+            data[i] = (v - Datapipe.Mean) / Datapipe.Std;
+        }
+        return new HostTensor([1, 1, MnistDataset.ImageSize, MnistDataset.ImageSize], data);
+    }
+
+    private static float[] Logits(Session session, QuickstartJob job, HostTensor image) =>
+        job.Model.Call(session.ToDevice(image)).ToFloatArray();
+
+    private static void PrintImage(TextWriter output, string path, float[] logits)
+    {
+        // Softmax in float64 with the maximum subtracted, so large logits cannot overflow.
+        double max = logits.Max();
+        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
+        double sum = exp.Sum();
+        int best = ArgMax(logits);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: predicted {best} (probability {exp[best] / sum:F4})"));
+        for (int c = 0; c < logits.Length; c++)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c}: {exp[c] / sum:F4}"));
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
+    }
+}

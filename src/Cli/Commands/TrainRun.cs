@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using Trainer.Training.Checkpoints;
+using Trainer.Training.Loops;
+using Trainer.Training.Metrics;
+
+namespace Trainer.Cli.Commands;
+
+/// <summary>
+/// What `trainer train` keeps while the loop runs: the global step count, the periodic and per-epoch
+/// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>.safetensors), the metrics records and the progress line.
+/// </summary>
+internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, TrainingProgress progress, MetricsWriter? metrics, int batchesPerEpoch, long step)
+    : ITrainObserver
+{
+    private readonly Stopwatch sinceLog = new();
+    private int samplesSinceLog;
+    private float lastLoss = float.NaN;
+
+    // The learning rate as the user wrote it (0.01, not float 0.01's 0.009999999776482582).
+    private readonly double learningRate = double.Parse(job.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>Training steps taken in all, counting those before a resume.</summary>
+    public long Step { get; private set; } = step;
+
+    /// <summary>The most recent checkpoint written, if any: where a diverged run can go back to.</summary>
+    public string? LastSaved { get; private set; }
+
+    public void StartEpoch()
+    {
+        sinceLog.Restart();
+        samplesSinceLog = 0;
+    }
+
+    public void AfterStep(int epoch, int batch, int samples, float? loss)
+    {
+        long index = Step++; // this step's 0-based index over all epochs
+        samplesSinceLog += samples;
+        if (loss is { } l) lastLoss = l;
+        progress.AfterStep(epoch, batch, samples, loss);
+        if (metrics is not null && loss is { } logged && batch % QuickstartJob.LogInterval == 0)
+        {
+            metrics.WriteStep(epoch + 1, index, logged, learningRate, samplesSinceLog / Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9));
+            sinceLog.Restart();
+            samplesSinceLog = 0;
+        }
+        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0)
+        {
+            bool epochDone = batch + 1 == batchesPerEpoch;
+            Save(dir, $"step-{Step.ToString(CultureInfo.InvariantCulture)}.safetensors", epochDone ? epoch + 1 : epoch, epochDone ? 0 : batch + 1);
+        }
+    }
+
+    public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
+    {
+        metrics?.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss);
+        if (request.SaveDirectory is { } dir)
+            Save(dir, $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors", epoch + 1, 0);
+    }
+
+    private void Save(string directory, string name, int epochsDone, int batchesDone)
+    {
+        var o = job.Options;
+        var info = new CheckpointInfo
+        {
+            Model = o.Model, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
+            Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true,
+        };
+        string path = Path.Combine(directory, name);
+        TrainingCheckpoint.Save(path, job.Steps, info);
+        TrainingCheckpoint.Save(Path.Combine(directory, "last.safetensors"), job.Steps, info);
+        LastSaved = path;
+    }
+}
