@@ -14,6 +14,8 @@ public static class Program
         "  graph     print the training step's graph at a compiler stage\n" +
         "  devices   list the devices (GPUs, the native cpu backend, ILGPU's cpu accelerator)\n" +
         "  selftest  check every kernel on the device against a float64 reference\n" +
+        "  help      print a command's usage and options: trainer help <command>\n" +
+        "  version   print the trainer's version (also trainer --version)\n" +
         "run 'trainer <command> --help' for a command's options";
 
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, int> Run, string Usage)> Commands = new()
@@ -23,20 +25,29 @@ public static class Program
         ["graph"] = (GraphCommand.Run, GraphCommand.Usage),
         ["devices"] = (DevicesCommand.Run, DevicesCommand.Usage),
         ["selftest"] = (SelfTestCommand.Run, SelfTestCommand.Usage),
+        ["help"] = (Help, HelpUsage),
+        ["version"] = (VersionCommand.Run, VersionCommand.Usage),
     };
+
+    public const string HelpUsage =
+        "usage: trainer help [<command>]\n" +
+        "  Prints <command>'s usage and options (the same as 'trainer <command> --help'), or without one\n" +
+        "  the list of commands.";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        if (args.Length == 0)
         {
-            (args.Length == 0 ? error : output).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            error.WriteLine(Usage);
+            return 2;
         }
+        if (args[0] == "--version") args = ["version", .. args[1..]];
+        if (args[0] is "--help" or "-h") args = ["help", .. args[1..]];
         if (!Commands.TryGetValue(args[0], out var command))
         {
-            error.WriteLine($"error: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys)})");
+            error.WriteLine($"error: {UnknownCommand(args[0])}");
             return 2;
         }
         var rest = args[1..];
@@ -64,5 +75,23 @@ public static class Program
             error.WriteLine($"error: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set TRAINER_DEBUG=1 for the stack trace)");
             return 70;
         }
+    }
+
+    /// <summary>"unknown command 'trian' (did you mean 'train'?) (commands: ...)".</summary>
+    private static string UnknownCommand(string name) =>
+        $"unknown command '{name}'{Suggestion.Hint(name, Commands.Keys)} (commands: {string.Join(", ", Commands.Keys)})";
+
+    /// <summary>`trainer help [command]`: the general usage, or one command's.</summary>
+    private static int Help(IReadOnlyList<string> args, TextWriter output)
+    {
+        if (args.Count == 0)
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+        if (args.Count > 1) throw new UsageException($"unexpected argument '{args[1]}' (see 'trainer help --help')");
+        if (!Commands.TryGetValue(args[0], out var command)) throw new UsageException(UnknownCommand(args[0]));
+        output.WriteLine(command.Usage);
+        return 0;
     }
 }

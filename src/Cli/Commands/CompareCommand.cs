@@ -9,7 +9,15 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer compare`: eager against graph mode on the same seed and batches, side by side.</summary>
 public static class CompareCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        CommonOptions.Device, CommonOptions.Threads,
+        new("--steps", "N", "timed steps in each mode (default 200)"),
+        new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
+        CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
+        new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
+        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model);
+
+    public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
@@ -17,11 +25,12 @@ public static class CompareCommand
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
+        Options.Text +
         DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json", "--optimizer", "--momentum", "--weight-decay", "--model"], []);
+        var r = Options.Read("compare", args);
         var device = r.Device();
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);

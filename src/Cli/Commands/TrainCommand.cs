@@ -9,7 +9,16 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer train`: the quick-start job with the tutorial's log.</summary>
 public static class TrainCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        CommonOptions.Device, CommonOptions.Threads,
+        new("--mode", "MODE", "graph (compile the step) or eager (default graph)"),
+        CommonOptions.Data,
+        new("--epochs", "N", "epochs to train (default 2)"),
+        CommonOptions.BatchSize,
+        new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
+        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model);
+
+    public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
@@ -21,12 +30,12 @@ public static class TrainCommand
         "  w*p to every gradient for momentum and adam. --data reads a directory with the four MNIST\n" +
         "  IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
         "  --mode graph (the default) compiles the step; --no-fuse compiles it without fusion.\n" +
+        Options.Text +
         DeviceHelp.Text;
 
     public static TrainOptions Parse(IReadOnlyList<string> args)
     {
-        var r = new ArgumentReader("train", args,
-            ["--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum", "--weight-decay", "--model"], ["--no-fuse"]);
+        var r = Options.Read("train", args);
         var optimizer = r.Optimizer();
         return new TrainOptions
         {
