@@ -103,6 +103,11 @@ public static class IdxReader
         {
             throw new DatasetException($"'{fullPath}': file not found");
         }
+        // Before opening: opening a FIFO blocks until a writer comes, which would hang the trainer.
+        if (FileKind.NotRegular(fullPath) is { } kind)
+        {
+            throw new DatasetException($"'{fullPath}': not a regular file ({kind})");
+        }
         FileStream file;
         try
         {
