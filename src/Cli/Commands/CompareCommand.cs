@@ -40,6 +40,7 @@ public static class CompareCommand
 
         var optimizer = r.Optimizer();
         var model = r.Model();
+        if (json is not null) OutputPath.Check("--json", json);
         var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);

@@ -29,9 +29,12 @@ public static class GraphCommand
         int batch = r.PositiveInt("--batch-size", 64);
         if (format == "dot" && stage == "scheduled")
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
+        var optimizer = r.Optimizer();
+        var model = r.Model();
+        if (r.String("--out") is { } outPath) OutputPath.Check("--out", outPath);
         string text = StepGraphText.Render(
             stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },
-            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), r.Optimizer(), r.Model());
+            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), optimizer, model);
 
         if (r.String("--out") is { } path)
         {
