@@ -38,6 +38,8 @@ public static class CompareCommand
         ulong seed = r.Seed("--seed", 0);
         string? json = r.String("--json");
 
+        if ((long)warmup + steps > ModeComparison.MaxSteps)
+            throw r.Error($"--warmup {warmup} + --steps {steps} is more than {ModeComparison.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} steps");
         var optimizer = r.Optimizer();
         var model = r.Model();
         if (json is not null) OutputPath.Check("--json", json);
@@ -77,8 +79,22 @@ public static class CompareCommand
         Row("peak device bytes", eager.PeakDeviceBytes, graph.PeakDeviceBytes, "F0");
         Row("test accuracy %", 100 * eager.TestAccuracy, 100 * graph.TestAccuracy, "F2", ratio: false);
         sb.AppendLine(inv, $"max loss difference: {maxDiff:G3} over {eager.Losses.Length} steps");
+        if (NonFiniteSummary(eager, graph) is { } nonFinite) sb.AppendLine(nonFinite);
         sb.AppendLine(inv, $"speedup (eager median / graph median): {eager.StepMsMedian / graph.StepMsMedian:F2}x");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// "non-finite loss: eager first at step 12 of 55 (NaN), graph none" when either mode's loss was NaN
+    /// or infinite (steps counted from 1, warm-up included), else null.
+    /// </summary>
+    public static string? NonFiniteSummary(ModeMeasurement eager, ModeMeasurement graph)
+    {
+        if (eager.FirstNonFiniteStep is null && graph.FirstNonFiniteStep is null) return null;
+        static string Describe(string name, ModeMeasurement m) => m.FirstNonFiniteStep is { } i
+            ? string.Create(CultureInfo.InvariantCulture, $"{name} first at step {i + 1} of {m.Losses.Length} ({m.Losses[i]})")
+            : $"{name} none";
+        return $"non-finite loss: {Describe("eager", eager)}, {Describe("graph", graph)}";
     }
 
     public static string Json(string device, IReadOnlyList<string> args, int batch, string optimizer, int steps, int warmup, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
@@ -96,7 +112,9 @@ public static class CompareCommand
             w.WriteString("optimizer", optimizer);
             w.WriteNumber("steps", steps);
             w.WriteNumber("warmup", warmup);
-            w.WriteNumber("max_loss_diff", maxDiff);
+            // JSON has no NaN: a non-finite loss makes the difference null, and each mode says where.
+            if (double.IsFinite(maxDiff)) w.WriteNumber("max_loss_diff", maxDiff);
+            else w.WriteNull("max_loss_diff");
             w.WriteNumber("speedup", eager.StepMsMedian / graph.StepMsMedian);
             Mode(w, "eager", eager);
             Mode(w, "graph", graph);
@@ -120,6 +138,8 @@ public static class CompareCommand
         w.WriteNumber("managed_bytes_per_step", m.ManagedBytesPerStep);
         w.WriteNumber("peak_device_bytes", m.PeakDeviceBytes);
         w.WriteNumber("test_accuracy", m.TestAccuracy);
+        if (m.FirstNonFiniteStep is { } i) w.WriteNumber("first_non_finite_loss_step", i + 1);
+        else w.WriteNull("first_non_finite_loss_step");
         w.WriteEndObject();
     }
 }
