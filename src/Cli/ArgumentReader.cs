@@ -47,7 +47,9 @@ public sealed class ArgumentReader
             }
             else
             {
-                throw Error(arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
+                throw Error(arg.StartsWith('-')
+                    ? $"unknown option '{arg}'{Suggestion.Hint(arg, valueFlags.Concat(switches))}"
+                    : $"unexpected argument '{arg}'");
             }
         }
     }

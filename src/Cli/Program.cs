@@ -17,8 +17,11 @@ public static class Program
         "  eval      the test loop over a saved checkpoint\n" +
         "  predict   a checkpoint's predictions for test images or one picture\n" +
         "  plot      draw a metrics log (JSON Lines) as loss and accuracy curves in a PNG\n" +
+        "  help      print a command's usage and options: trainer help <command>\n" +
+        "  version   print the trainer's version (also trainer --version)\n" +
         "run 'trainer <command> --help' for a command's options";
 
+    // Each command gets stdout and stderr (train's progress goes to stderr); most need only stdout.
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, TextWriter, int> Run, string Usage)> Commands = new()
     {
         ["train"] = (TrainCommand.Run, TrainCommand.Usage),
@@ -29,20 +32,29 @@ public static class Program
         ["eval"] = ((a, o, _) => EvalCommand.Run(a, o), EvalCommand.Usage),
         ["predict"] = ((a, o, _) => PredictCommand.Run(a, o), PredictCommand.Usage),
         ["plot"] = ((a, o, _) => PlotCommand.Run(a, o), PlotCommand.Usage),
+        ["help"] = ((a, o, _) => Help(a, o), HelpUsage),
+        ["version"] = ((a, o, _) => VersionCommand.Run(a, o), VersionCommand.Usage),
     };
+
+    public const string HelpUsage =
+        "usage: trainer help [<command>]\n" +
+        "  Prints <command>'s usage and options (the same as 'trainer <command> --help'), or without one\n" +
+        "  the list of commands.";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        if (args.Length == 0)
         {
-            (args.Length == 0 ? error : output).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            error.WriteLine(Usage);
+            return 2;
         }
+        if (args[0] == "--version") args = ["version", .. args[1..]];
+        if (args[0] is "--help" or "-h") args = ["help", .. args[1..]];
         if (!Commands.TryGetValue(args[0], out var command))
         {
-            error.WriteLine($"error: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys)})");
+            error.WriteLine($"error: {UnknownCommand(args[0])}");
             return 2;
         }
         var rest = args[1..];
@@ -70,5 +82,23 @@ public static class Program
             error.WriteLine($"error: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set TRAINER_DEBUG=1 for the stack trace)");
             return 70;
         }
+    }
+
+    /// <summary>"unknown command 'trian' (did you mean 'train'?) (commands: ...)".</summary>
+    private static string UnknownCommand(string name) =>
+        $"unknown command '{name}'{Suggestion.Hint(name, Commands.Keys)} (commands: {string.Join(", ", Commands.Keys)})";
+
+    /// <summary>`trainer help [command]`: the general usage, or one command's.</summary>
+    private static int Help(IReadOnlyList<string> args, TextWriter output)
+    {
+        if (args.Count == 0)
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+        if (args.Count > 1) throw new UsageException($"unexpected argument '{args[1]}' (see 'trainer help --help')");
+        if (!Commands.TryGetValue(args[0], out var command)) throw new UsageException(UnknownCommand(args[0]));
+        output.WriteLine(command.Usage);
+        return 0;
     }
 }

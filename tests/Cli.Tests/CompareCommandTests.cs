@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Trainer.Cli.Commands;
+using Trainer.Training.Loops;
 
 namespace Trainer.Cli.Tests;
 
@@ -66,6 +68,48 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(13, root.GetProperty("graph").GetProperty("launches_per_step").GetDouble());
         Assert.Equal(root.GetProperty("eager").GetProperty("test_accuracy").GetDouble(),
                      root.GetProperty("graph").GetProperty("test_accuracy").GetDouble(), 3);
+    }
+
+    [Theory]
+    [InlineData("2147483647", "10", "error: --warmup 10 + --steps 2147483647 is more than 10,000,000 steps (see 'trainer compare --help')")]
+    [InlineData("10000000", "1", "error: --warmup 1 + --steps 10000000 is more than 10,000,000 steps (see 'trainer compare --help')")]
+    public void TooManyStepsAreAUsageErrorBeforeAnyWork(string steps, string warmup, string expected)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(2, Program.Run(["compare", "--data", "/nonexistent/mnist", "--steps", steps, "--warmup", warmup], output, error));
+        Assert.Equal(expected, error.ToString().TrimEnd());
+        Assert.Equal("", output.ToString());
+    }
+
+    private static ModeMeasurement Measurement(ExecutionMode mode, params float[] losses) => new()
+    {
+        Mode = mode, CompileMs = 1, StepMsMedian = 2, StepMsP10 = 1, StepMsP90 = 3, StepsPerSecond = 500, SamplesPerSecond = 32000,
+        LaunchesPerStep = 13, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, PeakDeviceBytes = 100, TestAccuracy = 0.5,
+        Losses = losses,
+    };
+
+    /// <summary>A diverged mode is reported, not hidden: Max over the differences used to skip the NaN and print 0.</summary>
+    [Fact]
+    public void NonFiniteLossIsReportedWithItsFirstStepAndMode()
+    {
+        var eager = Measurement(ExecutionMode.Eager, 2.3f, 2.2f, float.NaN, float.NaN);
+        var graph = Measurement(ExecutionMode.Graph, 2.3f, 2.2f, 2.1f, float.PositiveInfinity);
+        double diff = ModeComparison.MaxLossDifference(eager, graph);
+        Assert.True(double.IsNaN(diff));
+
+        var lines = CompareCommand.Table("cpu", 64, "sgd", 1, 3, eager, graph, diff).Split('\n');
+        Assert.Contains("max loss difference: NaN over 4 steps", lines);
+        Assert.Contains("non-finite loss: eager first at step 3 of 4 (NaN), graph first at step 4 of 4 (Infinity)", lines);
+
+        using var doc = JsonDocument.Parse(CompareCommand.Json("cpu", [], 64, "sgd", 3, 1, eager, graph, diff));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("max_loss_diff").ValueKind);
+        Assert.Equal(3, doc.RootElement.GetProperty("eager").GetProperty("first_non_finite_loss_step").GetInt32());
+        Assert.Equal(4, doc.RootElement.GetProperty("graph").GetProperty("first_non_finite_loss_step").GetInt32());
+
+        var fine = Measurement(ExecutionMode.Graph, 2.3f, 2.2f, 2.1f, 2.0f);
+        Assert.Null(CompareCommand.NonFiniteSummary(fine, fine));
+        Assert.Equal("non-finite loss: eager first at step 3 of 4 (NaN), graph none", CompareCommand.NonFiniteSummary(eager, fine));
     }
 
     [Theory]

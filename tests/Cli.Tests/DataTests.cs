@@ -32,6 +32,33 @@ public class DataTests
         AssertDataError(result, $"error: data directory '{Path.GetFullPath(name)}' does not exist");
     }
 
+    /// <summary>
+    /// Opening a FIFO for reading waits for a writer, so before the check a FIFO among the data files
+    /// hung `train` for ever. Linux only: the file type is told by statx there.
+    /// </summary>
+    [Fact]
+    public async Task Fifo_as_a_data_file_exits_1_instead_of_hanging()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDirectory();
+        MnistFiles.WriteAll(dir.Path, train: 10, test: 10);
+        string fifo = dir.File(MnistFiles.TrainLabels);
+        File.Delete(fifo);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var run = Task.Run(() => Train(dir.Path));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) != run)
+        {
+            using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { } // lets the blocked reader go, so the test run can end
+            Assert.Fail("train --data with a FIFO among the files did not return within 60 s");
+        }
+        AssertDataError(await run, $"error: '{fifo}': not a regular file (a FIFO)");
+    }
+
     [Fact]
     public void Images_file_with_a_wrong_magic_number_exits_1_naming_the_file()
     {

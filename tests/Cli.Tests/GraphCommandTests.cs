@@ -134,7 +134,7 @@ public class GraphCommandTests
         string path = Path.Combine(missing, "g.txt");
         var result = Cli.Run("graph", "--out", path);
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal($"error: '{path}': directory '{missing}' does not exist", result.SingleErrorLine());
+        Assert.Equal($"error: --out '{path}': directory '{missing}' does not exist", result.SingleErrorLine());
         Assert.Equal("", result.Stdout);
         Assert.False(Directory.Exists(missing));
     }

@@ -8,6 +8,16 @@ public class UsageTests
     public static TheoryData<string[], string> BadCommandLines => new()
     {
         { ["train", "--bogus"], "error: unknown option '--bogus' (see 'trainer train --help')" },
+        { ["train", "--epoch", "3"], "error: unknown option '--epoch' (did you mean '--epochs'?) (see 'trainer train --help')" },
+        { ["train", "--optimiser=adam"], "error: unknown option '--optimiser' (did you mean '--optimizer'?) (see 'trainer train --help')" },
+        { ["compare", "--step", "5"], "error: unknown option '--step' (did you mean '--steps'?) (see 'trainer compare --help')" },
+        { ["compare", "--batch", "5"], "error: unknown option '--batch' (did you mean '--batch-size'?) (see 'trainer compare --help')" },
+        { ["graph", "--no-fsue"], "error: unknown option '--no-fsue' (did you mean '--no-fuse'?) (see 'trainer graph --help')" },
+        { ["help", "nosuch"], "error: unknown command 'nosuch' (commands: train, compare, graph, devices, selftest, help, version)" },
+        { ["help", "trian"], "error: unknown command 'trian' (did you mean 'train'?) (commands: train, compare, graph, devices, selftest, help, version)" },
+        { ["help", "train", "extra"], "error: unexpected argument 'extra' (see 'trainer help --help')" },
+        { ["version", "extra"], "error: unexpected argument 'extra' (see 'trainer version --help')" },
+        { ["--version", "--short"], "error: unknown option '--short' (see 'trainer version --help')" },
         { ["train", "--batch-size", "0"], "error: --batch-size must be a positive integer, got '0' (see 'trainer train --help')" },
         { ["train", "--batch-size=-5"], "error: --batch-size must be a positive integer, got '-5' (see 'trainer train --help')" },
         { ["train", "--lr", "-1"], "error: --lr must be a positive number, got '-1' (see 'trainer train --help')" },
@@ -64,10 +74,14 @@ public class UsageTests
     }
 
     [Theory]
-    [InlineData("frobnicate")]
-    [InlineData("--bogus")]
-    [InlineData("Train")]
-    public void Unknown_command_exits_2_listing_the_documented_commands(string name)
+    [InlineData("frobnicate", "")]
+    [InlineData("--bogus", "")]
+    [InlineData("Train", " (did you mean 'train'?)")]
+    [InlineData("trian", " (did you mean 'train'?)")]
+    [InlineData("comapre", " (did you mean 'compare'?)")]
+    [InlineData("selftst", " (did you mean 'selftest'?)")]
+    [InlineData("devs", "")]
+    public void Unknown_command_exits_2_listing_the_documented_commands(string name, string hint)
     {
         var commands = DocumentedCommands();
         Assert.Contains("train", commands);
@@ -76,7 +90,7 @@ public class UsageTests
 
         var result = Cli.Run(name, "--epochs", "1");
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal($"error: unknown command '{name}' (commands: {string.Join(", ", commands)})", result.SingleErrorLine());
+        Assert.Equal($"error: unknown command '{name}'{hint} (commands: {string.Join(", ", commands)})", result.SingleErrorLine());
         Assert.Equal("", result.Stdout);
     }
 
@@ -130,5 +144,88 @@ public class UsageTests
         Assert.Equal(0, devices.ExitCode);
         Assert.Equal(DevicesCommand.Usage + "\n", devices.Stdout);
         Assert.Equal("", graph.Stderr + devices.Stderr);
+    }
+
+    public static TheoryData<string, string> CommandUsages => new()
+    {
+        { "train", TrainCommand.Usage },
+        { "compare", CompareCommand.Usage },
+        { "graph", GraphCommand.Usage },
+        { "devices", DevicesCommand.Usage },
+        { "selftest", SelfTestCommand.Usage },
+        { "version", VersionCommand.Usage },
+        { "help", Program.HelpUsage },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandUsages))]
+    public void Help_with_a_command_prints_that_commands_usage(string command, string usage)
+    {
+        var result = Cli.Run("help", command);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(usage + "\n", result.Stdout);
+        Assert.Equal("", result.Stderr);
+        Assert.StartsWith($"usage: trainer {command}", result.Stdout);
+        Assert.Equal(result, Cli.Run(command, "--help"));
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("version")]
+    public void Version_prints_the_assembly_version_and_exits_0(string flag)
+    {
+        var result = Cli.Run(flag);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+        Assert.Matches(@"^trainer 0\.9\.0(\+[0-9a-f]+)?\n$", result.Stdout);
+        string informational = typeof(Program).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal($"trainer {informational}\n", result.Stdout);
+    }
+
+    public static TheoryData<string, string, string> OptionTables => new()
+    {
+        { "train", TrainCommand.Usage, "  --epochs N          epochs to train (default 2)" },
+        { "compare", CompareCommand.Usage, "  --steps N           timed steps in each mode (default 200)" },
+        { "graph", GraphCommand.Usage, "  --stage STAGE       traced, optimized or scheduled (default optimized)" },
+        { "selftest", SelfTestCommand.Usage, "  --device NAME       auto|cuda|opencl|cpu|ilgpu-cpu, see Devices below (default auto)" },
+        { "devices", DevicesCommand.Usage, "  -h, --help          print this help and exit" },
+    };
+
+    /// <summary>
+    /// Every command's help: its usage line first, then an "options:" section with one line per option
+    /// the command accepts (each with its default), descriptions aligned in one column.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OptionTables))]
+    public void Command_help_lists_every_option_on_its_own_aligned_line_with_its_default(string command, string usage, string sample)
+    {
+        var lines = CliResult.Lines(Cli.Run(command, "--help").Stdout);
+        Assert.StartsWith($"usage: trainer {command}", lines[0]);
+        Assert.Contains(sample, lines);
+        int start = Array.IndexOf(lines, "options:");
+        Assert.True(start > 0, usage);
+        var options = lines.Skip(start + 1).TakeWhile(l => l.StartsWith("  -", StringComparison.Ordinal)).ToList();
+        Assert.Equal("  -h, --help          print this help and exit", options[^1]);
+        int column = options[0].IndexOf("  ", 2, StringComparison.Ordinal);
+        foreach (var line in options)
+        {
+            int gap = line.IndexOf("  ", 2, StringComparison.Ordinal);
+            Assert.True(gap > 2, line);
+            Assert.Equal(OptionTable.DescriptionColumn, gap + line[gap..].TakeWhile(c => c == ' ').Count());
+        }
+        Assert.True(column > 0);
+        foreach (var line in options.SkipLast(1))
+            Assert.Matches(@"\(default [^)]+\)$", line);
+
+        // Every listed option is one the command accepts: "--flag=" is "needs a value" or "takes no
+        // value" for a known flag (and runs nothing), "unknown option" for one help made up.
+        foreach (var flag in options.SkipLast(1).Select(l => l.Trim().Split(' ')[0]))
+        {
+            var result = Cli.Run(command, flag + "=");
+            Assert.Equal(2, result.ExitCode);
+            Assert.Matches($"^error: {flag} (needs a value|takes no value) ", result.SingleErrorLine());
+        }
     }
 }

@@ -12,7 +12,15 @@ namespace Trainer.Cli.Commands;
 /// </summary>
 internal static class CheckpointJob
 {
-    public static readonly string[] ValueFlags = ["--checkpoint", "--data", "--device", "--threads", "--mode", "--batch-size", "--model"];
+    /// <summary>The options eval and predict share.</summary>
+    public static readonly CommandOption[] Options =
+    [
+        new("--checkpoint", "FILE", "a .safetensors checkpoint: from 'trainer train --save', or weights under the same names (required)"),
+        CommonOptions.Data,
+        new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
+        new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        CommonOptions.Device, CommonOptions.Threads,
+    ];
 
     /// <summary>The checkpoint and the options to rebuild its model, checked against each other; no device opened yet.</summary>
     public static (SafeTensorsFile File, TrainOptions Options) Read(ArgumentReader r)

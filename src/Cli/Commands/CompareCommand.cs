@@ -9,7 +9,15 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer compare`: eager against graph mode on the same seed and batches, side by side.</summary>
 public static class CompareCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        CommonOptions.Device, CommonOptions.Threads,
+        new("--steps", "N", "timed steps in each mode (default 200)"),
+        new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
+        CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
+        new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
+        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model);
+
+    public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
@@ -17,11 +25,12 @@ public static class CompareCommand
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
+        Options.Text +
         DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("compare", args, ["--device", "--threads", "--steps", "--warmup", "--batch-size", "--data", "--seed", "--json", "--optimizer", "--momentum", "--weight-decay", "--model"], []);
+        var r = Options.Read("compare", args);
         var device = r.Device();
         int steps = r.PositiveInt("--steps", 200);
         int warmup = r.NonNegativeInt("--warmup", 20);
@@ -29,8 +38,11 @@ public static class CompareCommand
         ulong seed = r.Seed("--seed", 0);
         string? json = r.String("--json");
 
+        if ((long)warmup + steps > ModeComparison.MaxSteps)
+            throw r.Error($"--warmup {warmup} + --steps {steps} is more than {ModeComparison.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} steps");
         var optimizer = r.Optimizer();
         var model = r.Model();
+        if (json is not null) OutputPath.Check("--json", json);
         var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
@@ -67,8 +79,22 @@ public static class CompareCommand
         Row("peak device bytes", eager.PeakDeviceBytes, graph.PeakDeviceBytes, "F0");
         Row("test accuracy %", 100 * eager.TestAccuracy, 100 * graph.TestAccuracy, "F2", ratio: false);
         sb.AppendLine(inv, $"max loss difference: {maxDiff:G3} over {eager.Losses.Length} steps");
+        if (NonFiniteSummary(eager, graph) is { } nonFinite) sb.AppendLine(nonFinite);
         sb.AppendLine(inv, $"speedup (eager median / graph median): {eager.StepMsMedian / graph.StepMsMedian:F2}x");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// "non-finite loss: eager first at step 12 of 55 (NaN), graph none" when either mode's loss was NaN
+    /// or infinite (steps counted from 1, warm-up included), else null.
+    /// </summary>
+    public static string? NonFiniteSummary(ModeMeasurement eager, ModeMeasurement graph)
+    {
+        if (eager.FirstNonFiniteStep is null && graph.FirstNonFiniteStep is null) return null;
+        static string Describe(string name, ModeMeasurement m) => m.FirstNonFiniteStep is { } i
+            ? string.Create(CultureInfo.InvariantCulture, $"{name} first at step {i + 1} of {m.Losses.Length} ({m.Losses[i]})")
+            : $"{name} none";
+        return $"non-finite loss: {Describe("eager", eager)}, {Describe("graph", graph)}";
     }
 
     public static string Json(string device, IReadOnlyList<string> args, int batch, string optimizer, int steps, int warmup, ModeMeasurement eager, ModeMeasurement graph, double maxDiff)
@@ -86,7 +112,9 @@ public static class CompareCommand
             w.WriteString("optimizer", optimizer);
             w.WriteNumber("steps", steps);
             w.WriteNumber("warmup", warmup);
-            w.WriteNumber("max_loss_diff", maxDiff);
+            // JSON has no NaN: a non-finite loss makes the difference null, and each mode says where.
+            if (double.IsFinite(maxDiff)) w.WriteNumber("max_loss_diff", maxDiff);
+            else w.WriteNull("max_loss_diff");
             w.WriteNumber("speedup", eager.StepMsMedian / graph.StepMsMedian);
             Mode(w, "eager", eager);
             Mode(w, "graph", graph);
@@ -110,6 +138,8 @@ public static class CompareCommand
         w.WriteNumber("managed_bytes_per_step", m.ManagedBytesPerStep);
         w.WriteNumber("peak_device_bytes", m.PeakDeviceBytes);
         w.WriteNumber("test_accuracy", m.TestAccuracy);
+        if (m.FirstNonFiniteStep is { } i) w.WriteNumber("first_non_finite_loss_step", i + 1);
+        else w.WriteNull("first_non_finite_loss_step");
         w.WriteEndObject();
     }
 }

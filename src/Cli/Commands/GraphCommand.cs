@@ -5,25 +5,36 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer graph`: the reference model's step graph at a compiler stage, as text or DOT (like MindSpore's save_graphs).</summary>
 public static class GraphCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        new("--stage", "STAGE", "traced, optimized or scheduled (default optimized)"),
+        new("--format", "FORMAT", "text or dot; dot needs --stage traced or optimized (default text)"),
+        new("--out", "FILE", "write the graph to FILE instead of stdout (default stdout)"),
+        new("--step", "STEP", "train or eval (default train)"),
+        CommonOptions.BatchSize, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model);
+
+    public static readonly string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
         "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
         "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
-        "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.";
+        "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.\n" +
+        Options.Text.TrimEnd('\n');
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("graph", args, ["--stage", "--format", "--out", "--step", "--batch-size", "--optimizer", "--momentum", "--weight-decay", "--model"], ["--no-fuse"]);
+        var r = Options.Read("graph", args);
         string stage = r.Choice("--stage", "optimized", "traced", "optimized", "scheduled");
         string format = r.Choice("--format", "text", "text", "dot");
         string step = r.Choice("--step", "train", "train", "eval");
         int batch = r.PositiveInt("--batch-size", 64);
         if (format == "dot" && stage == "scheduled")
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
+        var optimizer = r.Optimizer();
+        var model = r.Model();
+        if (r.String("--out") is { } outPath) OutputPath.Check("--out", outPath);
         string text = StepGraphText.Render(
             stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },
-            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), r.Optimizer(), r.Model());
+            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), optimizer, model);
 
         if (r.String("--out") is { } path)
         {

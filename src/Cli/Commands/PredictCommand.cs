@@ -8,7 +8,12 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer predict`: a checkpoint's predictions for the first test batch, or for one image.</summary>
 public static class PredictCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        [.. CheckpointJob.Options,
+            new("--count", "N", "how many images of the first test batch to predict (default 10)"),
+            new("--image", "FILE", "classify this picture instead of test images (default none)")]);
+
+    public static readonly string Usage =
         "usage: trainer predict --checkpoint FILE [--data DIR] [--count 10] [--model mlp|lenet]\n" +
         "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
         "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
@@ -17,11 +22,12 @@ public static class PredictCommand
         "  With --image, classifies one grayscale picture (PNG, JPEG or BMP; colour is converted to gray,\n" +
         "  any size is resized to 28x28; white digit on black, as MNIST draws them) and prints the class\n" +
         "  and every class's probability.\n" +
+        Options.Text +
         DeviceHelp.Text;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        var r = new ArgumentReader("predict", args, [.. CheckpointJob.ValueFlags, "--count", "--image"], []);
+        var r = Options.Read("predict", args);
         string? image = r.String("--image");
         if (image is not null && r.Has("--count")) throw r.Error("--count applies to test batches, not to --image");
         int count = r.PositiveInt("--count", 10);

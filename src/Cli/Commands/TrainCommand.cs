@@ -11,7 +11,22 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer train`: the quick-start job with the tutorial's log, checkpoints, resume, metrics and progress.</summary>
 public static class TrainCommand
 {
-    public const string Usage =
+    public static readonly OptionTable Options = new(
+        CommonOptions.Device, CommonOptions.Threads,
+        new("--mode", "MODE", "graph (compile the step) or eager (default graph)"),
+        CommonOptions.Data,
+        new("--epochs", "N", "epochs to train in all, counting those a resumed checkpoint has done (default 2)"),
+        CommonOptions.BatchSize,
+        new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
+        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
+        new("--save", "DIR", "write DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (default none)"),
+        new("--save-every", "STEPS", "also write DIR/step-N.safetensors every STEPS steps; needs --save (default off)"),
+        new("--resume", "FILE", "continue a --save checkpoint to --epochs; its model, optimizer, lr, seed and batch size apply (default none)"),
+        new("--metrics", "FILE", "append a JSON object per logged step and per epoch, for 'trainer plot' (default none)"),
+        new("--progress", "STYLE", "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; on stderr (default auto)"),
+        new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"));
+
+    public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
@@ -19,28 +34,15 @@ public static class TrainCommand
         "                     [--progress auto|bar|plain|none] [--check-loss-every N]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
-        "  prints MindSpore's quick-start log. --optimizer sgd (the default, the tutorial's), momentum (MindSpore's\n" +
-        "  nn.Momentum: a = a*m + g, p = p - lr*a, --momentum m, default 0.9) or adam (MindSpore's\n" +
-        "  nn.Adam, betas 0.9 and 0.999, eps 1e-8; --lr defaults to 0.001 with it); --weight-decay w adds\n" +
-        "  w*p to every gradient for momentum and adam. --data reads a directory with the four MNIST\n" +
-        "  IDX files (raw or .gz); without it the built-in 10,000-digit set is used.\n" +
-        "  --mode graph (the default) compiles the step; --no-fuse compiles it without fusion.\n" +
-        "  --save DIR writes DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (and\n" +
-        "  DIR/step-N.safetensors every --save-every steps): weights, optimizer state and progress.\n" +
-        "  --resume FILE continues such a checkpoint to --epochs in all, bit-identical to a run never\n" +
-        "  stopped; model, optimizer, lr, seed and batch size come from the checkpoint.\n" +
-        "  --metrics FILE.jsonl appends one JSON object per logged step and per epoch ('trainer plot' draws it).\n" +
-        "  --progress shows step, loss, samples/s and ETA on stderr (auto: a bar on a terminal, else plain lines).\n" +
-        "  A non-finite loss stops training with exit code 3; the loss is checked every --check-loss-every\n" +
-        "  steps (default 1 on CPU devices, where reading it costs no synchronisation worth measuring;\n" +
-        "  100, only the logged steps, on GPUs, where each read waits for the device).\n" +
+        "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
+        "  (a = a*m + g, p = p - lr*a), adam its nn.Adam (betas 0.9 and 0.999, eps 1e-8).\n" +
+        "  Checkpoints are safetensors files: weights under their dotted names ([out, in] float32, as\n" +
+        "  PyTorch and MindSpore lay them out), optimizer state under 'optimizer.', the run in metadata;\n" +
+        "  a resumed run is bit-identical to one never stopped. Progress goes to stderr, so stdout stays\n" +
+        "  the tutorial's log. The loss check costs a device synchronisation on a GPU, so there it runs\n" +
+        "  only at the logged steps unless asked.\n" +
+        Options.Text +
         DeviceHelp.Text;
-
-    private static readonly string[] ValueFlags =
-    [
-        "--device", "--threads", "--mode", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--optimizer", "--momentum",
-        "--weight-decay", "--model", "--save", "--save-every", "--resume", "--metrics", "--progress", "--check-loss-every",
-    ];
 
     /// <summary>What the command line asked for beyond <see cref="TrainOptions"/>.</summary>
     public sealed record Request(TrainOptions Options, string? SaveDirectory, int SaveEvery, string? ResumePath,
@@ -50,7 +52,7 @@ public static class TrainCommand
 
     public static Request ParseRequest(IReadOnlyList<string> args)
     {
-        var r = new ArgumentReader("train", args, ValueFlags, ["--no-fuse"]);
+        var r = Options.Read("train", args);
         var optimizer = r.Optimizer();
         var options = new TrainOptions
         {
@@ -80,7 +82,7 @@ public static class TrainCommand
 
         // Output paths are checked before any work, so a typo does not cost a training run.
         if (save is not null) CheckSaveDirectory(save);
-        if (metrics is not null) DurableFile.CheckWritable(metrics, "--metrics");
+        if (metrics is not null) OutputPath.Check("--metrics", metrics);
 
         string? resume = r.String("--resume");
         if (resume is null)
@@ -128,7 +130,7 @@ public static class TrainCommand
         {
             throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
         }
-        DurableFile.CheckWritable(Path.Combine(directory, "last.safetensors"), "--save");
+        OutputPath.Check("--save", Path.Combine(directory, "last.safetensors"));
     }
 
     public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);

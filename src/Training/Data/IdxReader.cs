@@ -1,3 +1,4 @@
+using Trainer.Training.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -102,6 +103,11 @@ public static class IdxReader
         if (!File.Exists(fullPath))
         {
             throw new DatasetException($"'{fullPath}': file not found");
+        }
+        // Before opening: opening a FIFO blocks until a writer comes, which would hang the trainer.
+        if (FileKind.NotRegular(fullPath) is { } kind)
+        {
+            throw new DatasetException($"'{fullPath}': not a regular file ({kind})");
         }
         FileStream file;
         try

@@ -13,6 +13,7 @@ public static class ModeAgreementCheck
 
     public sealed record Result(string Name, double MaxRelativeDifference, double Tolerance, int Steps)
     {
+        /// <summary>False when the difference is NaN (a non-finite loss in either mode).</summary>
         public bool Passed => MaxRelativeDifference <= Tolerance;
     }
 
@@ -29,6 +30,20 @@ public static class ModeAgreementCheck
         ];
     }
 
-    public static double MaxRelative(float[] expected, float[] actual) =>
-        expected.Zip(actual, (e, a) => Math.Abs((double)e - a) / Math.Max(Math.Abs((double)e), 1e-30)).DefaultIfEmpty(0).Max();
+    /// <summary>
+    /// The largest |e - a| / max(|e|, 1e-30), step by step (over the shorter run); NaN, which fails every
+    /// tolerance, when either loss is NaN or infinite at any step: a plain Max over the differences
+    /// would skip NaN and let a diverged run pass.
+    /// </summary>
+    public static double MaxRelative(float[] expected, float[] actual)
+    {
+        double max = 0;
+        for (int i = 0; i < Math.Min(expected.Length, actual.Length); i++)
+        {
+            double e = expected[i], a = actual[i];
+            if (!double.IsFinite(e) || !double.IsFinite(a)) return double.NaN;
+            max = Math.Max(max, Math.Abs(e - a) / Math.Max(Math.Abs(e), 1e-30));
+        }
+        return max;
+    }
 }

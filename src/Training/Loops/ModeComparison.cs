@@ -26,27 +26,58 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         return (eager, graph);
     }
 
-    /// <summary>The largest absolute difference between the two modes' losses, step by step.</summary>
-    public static double MaxLossDifference(ModeMeasurement a, ModeMeasurement b) =>
-        a.Losses.Zip(b.Losses, (x, y) => (double)Math.Abs(x - y)).DefaultIfEmpty(0).Max();
+    /// <summary>The most steps (warm-up and timed together) one measurement takes: each step keeps its loss and time.</summary>
+    public const int MaxSteps = 10_000_000;
 
-    private List<HostTensor[]> Batches(QuickstartJob job, int count)
+    /// <summary>
+    /// The largest absolute difference between the two modes' losses, step by step (over the shorter
+    /// run); NaN when either mode's loss is NaN or infinite at any step, since a diverged run agrees with
+    /// nothing (a plain Max over the differences would skip NaN and report the finite steps only).
+    /// </summary>
+    public static double MaxLossDifference(ModeMeasurement a, ModeMeasurement b) => MaxLossDifference(a.Losses, b.Losses);
+
+    /// <inheritdoc cref="MaxLossDifference(ModeMeasurement, ModeMeasurement)"/>
+    public static double MaxLossDifference(float[] a, float[] b)
     {
-        var batches = new List<HostTensor[]>(count);
-        for (int epoch = 0; batches.Count < count; epoch++)
+        double max = 0;
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
         {
-            int before = batches.Count;
-            // Only full batches: a short last batch would make graph mode compile a second shape mid-measurement.
-            batches.AddRange(job.TrainBatches.CreateTupleIterator(epoch).Where(b => b[0].Shape[0] == batchSize).Take(count - batches.Count));
-            if (batches.Count == before)
-                throw new DatasetException($"{job.TrainData.Source}: {job.TrainData.Count} training images make no full batch of {batchSize}");
+            if (!float.IsFinite(a[i]) || !float.IsFinite(b[i])) return double.NaN;
+            max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
         }
-        return batches;
+        return max;
+    }
+
+    /// <summary>
+    /// The full batches of <paramref name="batches"/> in the order a comparison trains on them: epoch 0's,
+    /// then epoch 1's, and so on without end, each read from the pipeline only when it is needed, so
+    /// memory does not grow with the number of steps. Only full batches (first dimension
+    /// <paramref name="batchSize"/>): a short last batch would make graph mode compile a second shape
+    /// mid-measurement.
+    /// </summary>
+    /// <exception cref="DatasetException">An epoch has no full batch; the message is <paramref name="noFullBatch"/>.</exception>
+    internal static IEnumerable<HostTensor[]> FullBatches(Dataset batches, int batchSize, string noFullBatch)
+    {
+        for (int epoch = 0; ; epoch++)
+        {
+            bool any = false;
+            foreach (var batch in batches.CreateTupleIterator(epoch))
+            {
+                if (batch[0].Shape[0] != batchSize) continue;
+                any = true;
+                yield return batch;
+            }
+            if (!any) throw new DatasetException(noFullBatch);
+        }
     }
 
     /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="warmup"/> is negative, <paramref name="steps"/> not positive, or together more than <see cref="MaxSteps"/>.</exception>
     public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)warmup + steps, MaxSteps, nameof(steps));
         using var session = Session.Open(device);
         Device = session.Backend.Description;
         using var job = new QuickstartJob(session, new TrainOptions
@@ -54,23 +85,26 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             Device = device, Mode = mode, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed, LearningRate = learningRate,
             Fuse = fuse, Optimizer = optimizer ?? OptimizerOptions.Default, Model = model,
         });
-        var batches = Batches(job, warmup + steps);
+        using var batches = FullBatches(job.TrainBatches, batchSize,
+            $"{job.TrainData.Source}: {job.TrainData.Count} training images make no full batch of {batchSize}").GetEnumerator();
         var backend = session.Backend;
-        var losses = new float[batches.Count];
+        var losses = new float[warmup + steps];
         var stepMs = new double[steps];
         long launches = 0, requested = 0, fresh = 0, managed = 0;
         backend.Synchronize();
         backend.Memory.ResetPeak();
 
-        for (int i = 0; i < batches.Count; i++)
+        for (int i = 0; i < losses.Length; i++)
         {
+            batches.MoveNext(); // never false: the batches cycle through epochs; read before the clock starts
+            var batch = batches.Current;
             bool timed = i >= warmup;
             long launchesBefore = backend.LaunchCount, requestedBefore = session.EagerBytesRequested;
             long freshBefore = backend.Memory.AllocatedBytesTotal;
             backend.Synchronize();
             long managedBefore = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
-            var loss = job.TrainStep.Call(batches[i][0], batches[i][1])[0];
+            var loss = job.TrainStep.Call(batch[0], batch[1])[0];
             backend.Synchronize();
             long end = Stopwatch.GetTimestamp();
             long managedAfter = GC.GetAllocatedBytesForCurrentThread();

@@ -19,5 +19,9 @@ public sealed record ModeMeasurement
     public required double ManagedBytesPerStep { get; init; }
     public required long PeakDeviceBytes { get; init; }
     public required double TestAccuracy { get; init; }
+    /// <summary>Every step's loss, warm-up steps first.</summary>
     public required float[] Losses { get; init; }
+
+    /// <summary>The index in <see cref="Losses"/> of the first NaN or infinite loss, or null when every loss is finite.</summary>
+    public int? FirstNonFiniteStep => Array.FindIndex(Losses, l => !float.IsFinite(l)) is var i and >= 0 ? i : null;
 }

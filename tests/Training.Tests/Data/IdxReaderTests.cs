@@ -1,3 +1,4 @@
+using Trainer.Training.IO;
 using Trainer.Training.Data;
 
 namespace Trainer.Training.Tests.Data;
@@ -171,6 +172,36 @@ public sealed class IdxReaderTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "nothing-here");
         Assert.Equal($"'{path}': file not found", Assert.Throws<DatasetException>(() => IdxReader.Read(path)).Message);
+    }
+
+    /// <summary>/dev/null reads as empty (a misleading "truncated"); a FIFO would block in open. Linux: statx tells the type.</summary>
+    [Fact]
+    public async Task DeviceOrFifo_IsNotARegularFile()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.Equal("'/dev/null': not a regular file (a character device)",
+            Assert.Throws<DatasetException>(() => IdxReader.Read("/dev/null")).Message);
+
+        using var dir = new TempDirectory();
+        string fifo = Path.Combine(dir.Path, "labels");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        Assert.Equal("a FIFO", FileKind.NotRegular(fifo));
+        var read = Task.Run(() => IdxReader.Read(fifo, IdxReader.LabelMagic));
+        if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(60))) != read)
+        {
+            using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { } // lets the blocked reader go
+            Assert.Fail("IdxReader.Read on a FIFO did not return within 60 s");
+        }
+        Assert.Equal($"'{fifo}': not a regular file (a FIFO)", (await Assert.ThrowsAsync<DatasetException>(() => read)).Message);
+
+        Assert.Null(FileKind.NotRegular(Path.Combine(dir.Path, "missing")));
+        File.WriteAllBytes(Path.Combine(dir.Path, "regular"), [1]);
+        Assert.Null(FileKind.NotRegular(Path.Combine(dir.Path, "regular")));
+        Assert.Equal("a directory", FileKind.NotRegular(dir.Path));
     }
 
     [Fact]

@@ -1,0 +1,18 @@
+using Trainer.Training.Hosting;
+
+namespace Trainer.Cli;
+
+/// <summary>The options several commands share, described once.</summary>
+public static class CommonOptions
+{
+    public static readonly CommandOption Device = new("--device", "NAME", $"{DeviceRequest.Choices}, see Devices below (default auto)");
+    public static readonly CommandOption Threads = new("--threads", "N", "worker threads of --device cpu, at most 1024 (default one per core)");
+    public static readonly CommandOption Data = new("--data", "DIR", "directory with the four MNIST IDX files, raw or .gz (default the built-in 10,000-digit set)");
+    public static readonly CommandOption BatchSize = new("--batch-size", "N", "images per batch (default 64)");
+    public static readonly CommandOption Seed = new("--seed", "N", "random seed (default 0)");
+    public static readonly CommandOption Optimizer = new("--optimizer", "NAME", "sgd, momentum or adam (default sgd)");
+    public static readonly CommandOption Momentum = new("--momentum", "M", "momentum's m, at least 0 and below 1; --optimizer momentum only (default 0.9)");
+    public static readonly CommandOption WeightDecay = new("--weight-decay", "W", "adds w*p to every gradient; --optimizer momentum or adam only (default 0)");
+    public static readonly CommandOption Model = new("--model", "NAME", "mlp or lenet (default mlp)");
+    public static readonly CommandOption NoFuse = new("--no-fuse", null, "compile the graph without fusion (default fused)");
+}
