@@ -156,9 +156,9 @@ public class PlotCommandTests
         var onDirectory = Cli.Run("plot", dir.File("m.jsonl"), "--out", dir.Path);
 
         Assert.Equal(1, inMissing.ExitCode);
-        Assert.Equal($"error: --out {missing}: directory '{Path.GetDirectoryName(missing)}' does not exist", inMissing.SingleErrorLine());
+        Assert.Equal($"error: --out '{missing}': directory '{Path.GetDirectoryName(missing)}' does not exist", inMissing.SingleErrorLine());
         Assert.Equal(1, onDirectory.ExitCode);
-        Assert.Equal($"error: --out {dir.Path}: is a directory, expected a file name such as curves.png", onDirectory.SingleErrorLine());
+        Assert.Equal($"error: --out '{dir.Path}': is a directory", onDirectory.SingleErrorLine());
     }
 
     [Theory]

@@ -13,8 +13,8 @@ public class UsageTests
         { ["compare", "--step", "5"], "error: unknown option '--step' (did you mean '--steps'?) (see 'trainer compare --help')" },
         { ["compare", "--batch", "5"], "error: unknown option '--batch' (did you mean '--batch-size'?) (see 'trainer compare --help')" },
         { ["graph", "--no-fsue"], "error: unknown option '--no-fsue' (did you mean '--no-fuse'?) (see 'trainer graph --help')" },
-        { ["help", "nosuch"], "error: unknown command 'nosuch' (commands: train, compare, graph, devices, selftest, help, version)" },
-        { ["help", "trian"], "error: unknown command 'trian' (did you mean 'train'?) (commands: train, compare, graph, devices, selftest, help, version)" },
+        { ["help", "nosuch"], "error: unknown command 'nosuch' (commands: train, compare, graph, devices, selftest, eval, predict, plot, help, version)" },
+        { ["help", "trian"], "error: unknown command 'trian' (did you mean 'train'?) (commands: train, compare, graph, devices, selftest, eval, predict, plot, help, version)" },
         { ["help", "train", "extra"], "error: unexpected argument 'extra' (see 'trainer help --help')" },
         { ["version", "extra"], "error: unexpected argument 'extra' (see 'trainer version --help')" },
         { ["--version", "--short"], "error: unknown option '--short' (see 'trainer version --help')" },
@@ -186,7 +186,7 @@ public class UsageTests
 
     public static TheoryData<string, string, string> OptionTables => new()
     {
-        { "train", TrainCommand.Usage, "  --epochs N          epochs to train (default 2)" },
+        { "train", TrainCommand.Usage, "  --epochs N            epochs to train in all, counting those a resumed checkpoint has done (default 2)" },
         { "compare", CompareCommand.Usage, "  --steps N           timed steps in each mode (default 200)" },
         { "graph", GraphCommand.Usage, "  --stage STAGE       traced, optimized or scheduled (default optimized)" },
         { "selftest", SelfTestCommand.Usage, "  --device NAME       auto|cuda|opencl|cpu|ilgpu-cpu, see Devices below (default auto)" },

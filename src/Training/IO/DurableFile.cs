@@ -98,7 +98,10 @@ public static class DurableFile
         }
         string directory = Path.GetDirectoryName(target) ?? ".";
         if (Directory.Exists(target)) throw new IOException($"{what} '{path}': is a directory");
-        if (!Directory.Exists(directory)) throw new IOException($"{what} '{path}': directory '{DisplayDirectory(path, target)}' does not exist");
+        if (!Directory.Exists(directory))
+            throw new IOException(File.Exists(directory)
+                ? $"{what} '{path}': '{DisplayDirectory(path, target)}' is not a directory"
+                : $"{what} '{path}': directory '{DisplayDirectory(path, target)}' does not exist");
         string probe = TempPath(target);
         try
         {
@@ -108,7 +111,8 @@ public static class DurableFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(probe);
-            throw new IOException($"{what} '{path}': directory '{DisplayDirectory(path, target)}' is not writable", e);
+            string why = e is UnauthorizedAccessException ? "permission denied" : "a new file cannot be created there";
+            throw new IOException($"{what} '{path}': directory '{DisplayDirectory(path, target)}' is not writable ({why})", e);
         }
         if (File.Exists(target) && !IsWritable(target)) throw new IOException($"{what} '{path}': file is not writable");
     }

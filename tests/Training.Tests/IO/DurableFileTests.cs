@@ -174,7 +174,7 @@ public sealed class DurableFileTests
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc")) return;
         const string path = "/proc/trainer-durable-file-test.json";
         var check = Assert.Throws<IOException>(() => DurableFile.CheckWritable(path, "--json"));
-        Assert.Equal($"--json '{path}': directory '/proc' is not writable", check.Message);
+        Assert.Equal($"--json '{path}': directory '/proc' is not writable (a new file cannot be created there)", check.Message);
 
         var write = Assert.Throws<IOException>(() => DurableFile.WriteAllText(path, "x"));
         Assert.StartsWith($"'{path}': ", write.Message);
