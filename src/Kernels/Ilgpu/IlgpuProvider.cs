@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -38,12 +39,23 @@ public sealed class IlgpuProvider : IBackendProvider
         NativeDriverResolver.Install();
         return Context.Create(builder =>
         {
-            builder.CPU(cpu).Optimize(OptimizationLevel.O2);
+            ConfigureCompiler(builder.CPU(cpu));
             if (!includeGpus) return;
             try { builder.Cuda(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException) { }
             try { builder.OpenCL(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CLException) { }
         });
     }
+
+    /// <summary>
+    /// How every context of this backend compiles kernels; the offline compile tests build their
+    /// device-less context with the same settings, so the code they inspect is the code a GPU gets.
+    /// ILGPU's PTX backend has no code of its own for <see cref="MathF.Exp"/> and <see cref="MathF.Log"/>
+    /// (the softmax cross-entropy kernels use both): ILGPU.Algorithms supplies them (ex2/lg2-based, as
+    /// CUDA's fast <c>__expf</c>/<c>__logf</c>); without them those kernels fail to compile and a CUDA
+    /// device cannot be opened. OpenCL C and the CPU accelerator, which runs the .NET methods, keep
+    /// their own exp and log.
+    /// </summary>
+    internal static Context.Builder ConfigureCompiler(Context.Builder builder) => builder.Optimize(OptimizationLevel.O2).EnableAlgorithms();
 
     private static DeviceKind KindOf(ILGPU.Runtime.Device device) => device.AcceleratorType switch
     {
