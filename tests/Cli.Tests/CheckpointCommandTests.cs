@@ -203,4 +203,38 @@ public sealed class CheckpointCommandTests : IDisposable
         Assert.True(plot.ExitCode == 0, plot.ToString());
         Assert.True(new FileInfo(In("curves.png")).Length > 1000);
     }
+
+    [Fact]
+    public void Predict_on_a_png_of_a_test_image_agrees_with_predict_on_the_test_batch()
+    {
+        Train("graph", "--epochs", "1", "--save", In("d"));
+        // The first test image, from the raw embedded IDX file (16-byte header, 28x28 bytes), as a PNG.
+        using (var resource = typeof(Trainer.Training.Data.MnistDataset).Assembly.GetManifestResourceStream("mnist-10k/t10k-images-idx3-ubyte.gz")!)
+        using (var gzip = new System.IO.Compression.GZipStream(resource, System.IO.Compression.CompressionMode.Decompress))
+        {
+            var bytes = new byte[16 + 28 * 28];
+            gzip.ReadExactly(bytes);
+            using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(28, 28, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque));
+            System.Runtime.InteropServices.Marshal.Copy(bytes, 16, bitmap.GetPixels(), 28 * 28);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(In("digit.png"), data.ToArray());
+        }
+        var batch = Ok("predict", "--device", "cpu", "--checkpoint", In("d/last.safetensors"), "--count", "1");
+        string expected = Regex.Match(batch.StdoutLines[^1], "^Predicted: \"\\[(\\d)\\]\"").Groups[1].Value;
+
+        var image = Ok("predict", "--device", "cpu", "--checkpoint", In("d/last.safetensors"), "--image", In("digit.png"));
+        var lines = image.StdoutLines;
+        Assert.Matches($"^{Regex.Escape(In("digit.png"))}: predicted {expected} \\(probability 0\\.\\d{{4}}\\)$", lines[^11]);
+        var probabilities = lines[^10..].Select((l, c) =>
+        {
+            Assert.StartsWith($"  {c}: ", l);
+            return double.Parse(l[(l.IndexOf(':') + 2)..], CultureInfo.InvariantCulture);
+        }).ToList();
+        Assert.InRange(probabilities.Sum(), 0.999, 1.001);
+        Assert.Equal(int.Parse(expected, CultureInfo.InvariantCulture), probabilities.IndexOf(probabilities.Max()));
+
+        var bad = Cli.Run("predict", "--device", "cpu", "--checkpoint", In("d/last.safetensors"), "--image", In("d/last.safetensors"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("last.safetensors", bad.SingleErrorLine());
+    }
 }

@@ -43,7 +43,7 @@ public static class PlotCommand
                 ? $"{input}: no records (expected JSON Lines with \"kind\":\"step\" records)"
                 : $"{input}: no step records, only {epochCount} epoch record(s); nothing to draw the loss curve from");
 
-        string title = $"Training curves: {Path.GetFileName(input)} ({Plural(epochCount, "epoch")}, {Plural(stepCount, "step")})";
+        string title = $"Training curves: {Path.GetFileName(input)} ({Plural(epochCount, "epoch")}, {Plural(stepCount, "logged step")})";
         byte[] png = TrainingCurvesChart.RenderPng(records, title, width, height);
         DurableFile.WriteAllBytes(outPath, png);
 

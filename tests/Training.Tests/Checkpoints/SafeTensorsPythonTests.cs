@@ -9,9 +9,7 @@ namespace Trainer.Training.Tests.Checkpoints;
 /// <summary>Our files read by an independent Python reader (numpy, json, struct only), and its files read by ours.</summary>
 public sealed class SafeTensorsPythonTests
 {
-    private static readonly string Script = Path.Combine(RepositoryRoot(), "scripts", "safetensors_check.py");
-
-    /// <summary>An MLP-shaped checkpoint with a few awkward extras: a scalar, an empty tensor, extreme and subnormal values.</summary>
+        /// <summary>An MLP-shaped checkpoint with a few awkward extras: a scalar, an empty tensor, extreme and subnormal values.</summary>
     private static NamedTensor[] Mlp()
     {
         var random = new Random(99);
@@ -37,7 +35,7 @@ public sealed class SafeTensorsPythonTests
         var tensors = Mlp();
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["epoch"] = "3", ["model"] = "mlp" });
 
-        string[] lines = RunPython(null, "read", path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = SafeTensorsScript.RunChecked(null, "read", path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(tensors.Length + 1, lines.Length);
         for (int i = 0; i < tensors.Length; i++)
@@ -63,7 +61,7 @@ public sealed class SafeTensorsPythonTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "theirs.safetensors");
         var tensors = Mlp();
-        RunPython(Json(tensors), "write", path, "--meta", "epoch=3", "--meta", "note=a=b");
+        SafeTensorsScript.RunChecked(SafeTensorsScript.Json(tensors), "write", path, "--meta", "epoch=3", "--meta", "note=a=b");
 
         var file = SafeTensors.Read(path);
         file.ExpectTensors(tensors.Select(t => (t.Name, t.Shape)));
@@ -79,64 +77,8 @@ public sealed class SafeTensorsPythonTests
         using var dir = new TempDirectory();
         string path = dir.Write("bad.safetensors", RawSafeTensors.Build(RawSafeTensors.ValidHeader, 24));
         Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
-        var (code, _, error) = Run(null, "read", path);
+        var (code, _, error) = SafeTensorsScript.Run(null, "read", path);
         Assert.Equal(1, code);
         Assert.Contains("invalid", error);
-    }
-
-    /// <summary>{"name": {"shape": [...], "data": [...]}} with each float written as its exact double value.</summary>
-    private static string Json(IEnumerable<NamedTensor> tensors)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            foreach (var t in tensors)
-            {
-                json.WriteStartObject(t.Name);
-                json.WriteStartArray("shape");
-                foreach (int d in t.Shape) json.WriteNumberValue(d);
-                json.WriteEndArray();
-                json.WriteStartArray("data");
-                foreach (float v in t.Data) json.WriteNumberValue((double)v);
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string RunPython(string? stdin, params string[] args)
-    {
-        var (code, output, error) = Run(stdin, args);
-        Assert.True(code == 0, $"safetensors_check.py {string.Join(' ', args)} exited {code}: {error}");
-        return output;
-    }
-
-    private static (int Code, string Output, string Error) Run(string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo(PythonNumpyFactAttribute.Python, [Script, .. args])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill();
-            Assert.Fail($"safetensors_check.py {string.Join(' ', args)} did not finish in 120 s");
-        }
-        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "gpu.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no gpu.sln above {AppContext.BaseDirectory}");
     }
 }
