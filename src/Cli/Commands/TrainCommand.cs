@@ -188,8 +188,8 @@ public static class TrainCommand
             catch (TrainingDivergedException e)
             {
                 progress.EndEpoch();
-                throw e.With(run.LastSaved is { } last
-                    ? $"the last good checkpoint is '{last}'" : "no checkpoint was saved (--save DIR keeps one per epoch)");
+                throw e.With(run.LastGood is { } last
+                    ? $"the last good checkpoint is '{last}'" : "no checkpoint known good was saved (--save DIR keeps one per epoch)");
             }
             session.Synchronize();
             progress.EndEpoch();

@@ -23,8 +23,17 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     /// <summary>Training steps taken in all, counting those before a resume.</summary>
     public long Step { get; private set; } = step;
 
-    /// <summary>The most recent checkpoint written, if any: where a diverged run can go back to.</summary>
-    public string? LastSaved { get; private set; }
+    private readonly List<(string Path, long Step)> saved = [];
+
+    // The weights after this many steps are known good: the loss computed from them was read and finite.
+    private long verifiedStep = step;
+
+    /// <summary>
+    /// The most recent checkpoint known good, if any: where a diverged run can go back to. A checkpoint
+    /// written after step s counts once a finite loss has been read from its weights or later ones
+    /// (finite weights alone can still overflow the next forward pass).
+    /// </summary>
+    public string? LastGood => saved.LastOrDefault(s => s.Step <= verifiedStep).Path;
 
     public void StartEpoch()
     {
@@ -36,7 +45,11 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     {
         long index = Step++; // this step's 0-based index over all epochs
         samplesSinceLog += samples;
-        if (loss is { } l) lastLoss = l;
+        if (loss is { } l)
+        {
+            lastLoss = l;
+            verifiedStep = index; // the loop read it finite: the weights after `index` steps were good
+        }
         progress.AfterStep(epoch, batch, samples, loss);
         if (metrics is not null && loss is { } logged && batch % QuickstartJob.LogInterval == 0)
         {
@@ -53,6 +66,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
 
     public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
     {
+        if (double.IsFinite(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         metrics?.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss);
         if (request.SaveDirectory is { } dir)
             Save(dir, $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors", epoch + 1, 0);
@@ -69,6 +83,6 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         string path = Path.Combine(directory, name);
         TrainingCheckpoint.Save(path, job.Steps, info);
         TrainingCheckpoint.Save(Path.Combine(directory, "last.safetensors"), job.Steps, info);
-        LastSaved = path;
+        saved.Add((path, Step));
     }
 }
