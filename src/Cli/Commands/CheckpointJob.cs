@@ -51,9 +51,15 @@ internal static class CheckpointJob
         return (file, options);
     }
 
-    /// <summary>Opens the device and a job whose model holds the checkpoint's weights.</summary>
-    public static (Session Session, QuickstartJob Job) Open(SafeTensorsFile file, TrainOptions options, MnistDataset train, MnistDataset test)
+    /// <summary>
+    /// Reads and checks the data set (before any device is opened: bad data costs nothing), then opens
+    /// the device and a job whose model holds the checkpoint's weights.
+    /// </summary>
+    public static (Session Session, QuickstartJob Job) Open(SafeTensorsFile file, TrainOptions options)
     {
+        var train = new MnistDataset(options.DataDirectory, "train");
+        var test = new MnistDataset(options.DataDirectory, "test");
+        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
         var session = Session.Open(options.Device);
         try
         {

@@ -24,15 +24,12 @@ public static class EvalCommand
     {
         var r = Options.Read("eval", args);
         var (file, options) = CheckpointJob.Read(r);
-        var train = new MnistDataset(options.DataDirectory, "train");
-        var test = new MnistDataset(options.DataDirectory, "test");
-        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
-        var (session, job) = CheckpointJob.Open(file, options, train, test);
+        var (session, job) = CheckpointJob.Open(file, options);
         using (session)
         using (job)
         {
             output.WriteLine(session.DeviceChoice);
-            output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {test.Source} ({test.Count} test)");
+            output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {job.TestData.Source} ({job.TestData.Count} test)");
             job.TestLoop(output);
         }
         return 0;

@@ -35,10 +35,7 @@ public static class PredictCommand
         options = options with { Mode = ExecutionMode.Eager };
         // The image (or the data) is read before the device is opened: a bad file costs nothing.
         byte[]? pixels = image is null ? null : GrayscaleImage.Load(image, MnistDataset.ImageSize, MnistDataset.ImageSize);
-        var train = new MnistDataset(options.DataDirectory, "train");
-        var test = new MnistDataset(options.DataDirectory, "test");
-        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
-        var (session, job) = CheckpointJob.Open(file, options, train, test);
+        var (session, job) = CheckpointJob.Open(file, options);
         using (session)
         using (job)
         {
