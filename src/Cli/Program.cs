@@ -25,7 +25,7 @@ public static class Program
     private static readonly Dictionary<string, (Func<IReadOnlyList<string>, TextWriter, TextWriter, int> Run, string Usage)> Commands = new()
     {
         ["train"] = (TrainCommand.Run, TrainCommand.Usage),
-        ["compare"] = ((a, o, _) => CompareCommand.Run(a, o), CompareCommand.Usage),
+        ["compare"] = (CompareCommand.Run, CompareCommand.Usage),
         ["graph"] = ((a, o, _) => GraphCommand.Run(a, o), GraphCommand.Usage),
         ["devices"] = ((a, o, _) => DevicesCommand.Run(a, o), DevicesCommand.Usage),
         ["selftest"] = ((a, o, _) => SelfTestCommand.Run(a, o), SelfTestCommand.Usage),

@@ -42,6 +42,18 @@ public sealed class Session : IDisposable
 
     internal EagerExecutor Eager { get; }
 
+    /// <summary>Whether graphs compiled on this session capture their step once and replay it; off until <see cref="UseCudaGraphs"/>.</summary>
+    public Graph.Compilation.StepCapturePolicy StepCapture { get; private set; } = Graph.Compilation.StepCapturePolicy.Off;
+
+    /// <summary>
+    /// `--cuda-graph on|off`: replay each compiled step as one CUDA graph. Null means the default, on
+    /// for CUDA devices only. Asked for on a device without CUDA graphs, or failing on one, it falls
+    /// back to direct launches with one line on <paramref name="warnings"/>. Applies to graphs bound
+    /// after the call.
+    /// </summary>
+    public void UseCudaGraphs(bool? on, TextWriter warnings) =>
+        StepCapture = new Graph.Compilation.StepCapturePolicy(on ?? Backend.Description.Kind == DeviceKind.Cuda, warnings.WriteLine);
+
     /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
     public long EagerBytesRequested => Eager.BytesRequested;
 

@@ -15,20 +15,23 @@ public static class CompareCommand
         new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
         CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
         new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
-        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model);
+        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.CudaGraph);
 
     public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "                       [--model mlp|lenet]\n" +
+        "                       [--model mlp|lenet] [--cuda-graph on|off]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
         "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
         Options.Text +
         DeviceHelp.Text;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
+
+    /// <summary>As <see cref="Run(IReadOnlyList{string}, TextWriter)"/>; a `--cuda-graph` fallback warning goes to <paramref name="error"/>.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var r = Options.Read("compare", args);
         var device = r.Device();
@@ -42,8 +45,9 @@ public static class CompareCommand
             throw r.Error($"--warmup {warmup} + --steps {steps} is more than {ModeComparison.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} steps");
         var optimizer = r.Optimizer();
         var model = r.Model();
+        bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
         if (json is not null) OutputPath.Check("--json", json);
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model);
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         string deviceSummary = comparison.DeviceSummary!;

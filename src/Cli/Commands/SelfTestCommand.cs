@@ -14,7 +14,9 @@ public static class SelfTestCommand
         "  prints one line per check: ok or FAIL, its name, the error and the bound of the element closest\n" +
         "  to its bound (bounds scale with the magnitude of what was summed), and the kernel's time.\n" +
         "  Then trains 20 steps in eager mode, graph mode without fusion (must match eager bit for bit)\n" +
-        "  and fused graph mode (within 1e-4 relative). Exit code 0 when every check passes, 1 otherwise.\n" +
+        "  and fused graph mode (within 1e-4 relative). On CUDA, trains 3 steps with direct launches and\n" +
+        "  3 replayed as a CUDA graph (must match bit for bit); elsewhere that check is skipped.\n" +
+        "  Exit code 0 when every check passes, 1 otherwise.\n" +
         Options.Text +
         DeviceHelp.Text;
 

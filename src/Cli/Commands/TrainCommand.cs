@@ -18,7 +18,7 @@ public static class TrainCommand
         new("--epochs", "N", "epochs to train in all, counting those a resumed checkpoint has done (default 2)"),
         CommonOptions.BatchSize,
         new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
-        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
+        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.CudaGraph, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
         new("--save", "DIR", "write DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (default none)"),
         new("--save-every", "STEPS", "also write DIR/step-N.safetensors every STEPS steps; needs --save (default off)"),
         new("--resume", "FILE", "continue a --save checkpoint to --epochs; its model, optimizer, lr, seed and batch size apply (default none)"),
@@ -28,7 +28,7 @@ public static class TrainCommand
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
-        "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse]\n" +
+        "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N]\n" +
@@ -64,6 +64,7 @@ public static class TrainCommand
             LearningRate = r.PositiveFloat("--lr", optimizer.DefaultLearningRate),
             Seed = r.Seed("--seed", 0),
             Fuse = !r.Has("--no-fuse"),
+            CudaGraph = CommonOptions.ReadCudaGraph(r),
             Optimizer = optimizer,
             Model = r.Model(),
         };
@@ -146,6 +147,7 @@ public static class TrainCommand
         if (request.Resume is { } resumeFile)
             TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
         using var session = Session.Open(options.Device);
+        session.UseCudaGraphs(options.CudaGraph, error);
         output.WriteLine(session.DeviceChoice);
         using var job = new QuickstartJob(session, options, train, test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -17,6 +17,7 @@ public sealed class CompiledGraph : IDisposable
     private readonly DeviceBuffer arena;
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> inputs = [];
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> outputs = [];
+    private CapturedStep? captured;
 
     private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, DeviceBuffer arena)
     {
@@ -33,8 +34,12 @@ public sealed class CompiledGraph : IDisposable
 
     public long ArenaBytes => arena.ByteLength;
 
-    /// <summary>Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.</summary>
-    public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters)
+    /// <summary>
+    /// Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.
+    /// With an enabled <paramref name="capture"/> policy the step is recorded on its first run and replayed after (<see cref="CapturedStep"/>).
+    /// </summary>
+    public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters,
+        StepCapturePolicy? capture = null)
     {
         var arena = backend.Allocate(program.Memory.ArenaBytes);
         var buffers = new Dictionary<Value, DeviceBuffer>();
@@ -76,6 +81,7 @@ public sealed class CompiledGraph : IDisposable
             }
 
             var compiled = new CompiledGraph(backend, program, bound.ToArray(), arena);
+            if (capture is { Enabled: true }) compiled.captured = new CapturedStep(compiled.plan, backend.CreateStepCapture, capture);
             foreach (var (name, entry) in inputBuffers) compiled.inputs[name] = entry;
             foreach (var (name, value) in program.Graph.Outputs)
                 compiled.outputs[name] = (BufferOf(value), value.Type);
@@ -102,11 +108,23 @@ public sealed class CompiledGraph : IDisposable
 
     public void Run()
     {
+        if (captured is not null)
+        {
+            captured.Run();
+            return;
+        }
         foreach (var kernel in plan) kernel.Launch();
     }
 
+    /// <summary>Whether <see cref="Run"/> replays a recorded step (after the first run, when capture is on and worked).</summary>
+    public bool ReplaysCapture => captured?.IsCaptured ?? false;
+
+    /// <summary>Drops the recorded step, if any: call when a bound buffer moves; the next run records again.</summary>
+    public void InvalidateCapture() => captured?.Invalidate();
+
     public void Dispose()
     {
+        captured?.Dispose();
         foreach (var k in plan) k.Dispose();
         foreach (var (b, _) in inputs.Values) backend.Free(b);
         backend.Free(arena);

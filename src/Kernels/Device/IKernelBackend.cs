@@ -125,4 +125,11 @@ public interface IKernelBackend : IDisposable
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
     void Fill(DeviceBuffer y, int count, float value);
     void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count);
+
+    /// <summary>
+    /// A recorder that captures a step's launches once and replays them (<see cref="IStepCapture"/>),
+    /// or null where the backend has none, which is every backend but CUDA. May throw
+    /// <see cref="StepCaptureException"/> saying why this device cannot record (an old driver).
+    /// </summary>
+    IStepCapture? CreateStepCapture() => null;
 }

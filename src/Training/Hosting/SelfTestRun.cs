@@ -17,10 +17,12 @@ public static class SelfTestRun
         var checks = KernelSelfTest.Checks();
         int width = checks.Max(c => c.Name.Length);
         int failed = 0, total = checks.Count;
+        DeviceKind opened;
         using (var backend = DeviceCatalog.Open(device.Kind, out var choice, device.Options))
         {
             output.WriteLine(choice);
             output.WriteLine($"gemm kernel: {backend.GemmKernel}");
+            opened = backend.Description.Kind;
             foreach (var check in checks)
             {
                 var result = check.Run(backend);
@@ -34,6 +36,17 @@ public static class SelfTestRun
             if (!agreement.Passed) failed++;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(agreement.Passed ? "ok" : "FAIL"),-4} {agreement.Name}   max relative loss difference {agreement.MaxRelativeDifference:0.0e+00}  tolerance {agreement.Tolerance:0.0e+00}"));
+        }
+        // Whole-step replay exists only on CUDA; elsewhere one line says the check was skipped and it is not counted.
+        if (CudaGraphReplayCheck.Run(device, opened) is { } replay)
+        {
+            total++;
+            if (!replay.Passed) failed++;
+            output.WriteLine(replay.Line);
+        }
+        else
+        {
+            output.WriteLine($"skip {CudaGraphReplayCheck.Name} (the {DeviceKindNames.Name(opened)} device has no CUDA graphs)");
         }
         return (total, failed);
     }

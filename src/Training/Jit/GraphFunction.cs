@@ -63,7 +63,7 @@ public sealed class GraphFunction : IDisposable
         var (graph, parameters) = Trace(a, b);
         var program = GraphProgram.Build(graph, Options);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
-        var compiled = CompiledGraph.Bind(program, session.Backend, buffers);
+        var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture);
         var outputs = outputNames.Select(n =>
         {
             var (buffer, type) = compiled.Output(n);

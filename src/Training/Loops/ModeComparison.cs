@@ -10,9 +10,11 @@ namespace Trainer.Training.Loops;
 /// Trains the reference model eagerly and compiled, from the same initial weights on the same
 /// batches, and measures both. Each mode gets its own session so memory figures do not mix.
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
-/// include graph compilation) are run but not timed.
+/// include graph compilation) are run but not timed. <paramref name="cudaGraphs"/> is `--cuda-graph`
+/// for graph mode (null: on for CUDA devices); its fallback warning goes to <paramref name="warnings"/>.
 /// </summary>
-public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
+public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp,
+    bool? cudaGraphs = null, TextWriter? warnings = null)
 {
     internal DeviceDescription? Device { get; private set; }
 
@@ -73,12 +75,14 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
 
     /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="warmup"/> is negative, <paramref name="steps"/> not positive, or together more than <see cref="MaxSteps"/>.</exception>
-    public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true)
+    /// <param name="cudaGraph">Overrides the comparison's `--cuda-graph` for this measurement.</param>
+    public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true, bool? cudaGraph = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)warmup + steps, MaxSteps, nameof(steps));
         using var session = Session.Open(device);
+        session.UseCudaGraphs(cudaGraph ?? cudaGraphs, warnings ?? TextWriter.Null);
         Device = session.Backend.Description;
         using var job = new QuickstartJob(session, new TrainOptions
         {

@@ -21,4 +21,7 @@ public sealed record TrainOptions
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     public ulong Seed { get; init; }
     public bool Fuse { get; init; } = true;
+
+    /// <summary>`--cuda-graph on|off`: replay each compiled step as one CUDA graph; null means on for CUDA devices only.</summary>
+    public bool? CudaGraph { get; init; }
 }
