@@ -10,16 +10,16 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
 {
     public enum Layout { NN, NT, TN }
 
-    private const float Sentinel = -7777.25f;
-    private const int Guard = 19;
+    internal const float Sentinel = -7777.25f;
+    internal const int Guard = 19;
 
-    private static (bool A, bool B) Transposes(Layout layout) => (layout == Layout.TN, layout == Layout.NT);
+    internal static (bool A, bool B) Transposes(Layout layout) => (layout == Layout.TN, layout == Layout.NT);
 
     private static readonly int[] Awkward = [1, 7, 63, 65];
 
-    private sealed record Case(float[] A, float[] B, float[]? Bias, float[]? Mask);
+    internal sealed record Case(float[] A, float[] B, float[]? Bias, float[]? Mask);
 
-    private static Case MakeCase(int m, int n, int k, int flags, int seed)
+    internal static Case MakeCase(int m, int n, int k, int flags, int seed)
     {
         var rng = TestData.Rng(m, n, k, flags, seed);
         var a = TestData.Uniform(rng, m * k);
@@ -38,7 +38,7 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     }
 
     /// <summary>Runs the GEMM into a C with a sentinel-filled guard region after M·N, and checks the guard.</summary>
-    private static float[] Run(IKernelBackend backend, Case c, int m, int n, int k, Layout layout, int flags)
+    internal static float[] Run(IKernelBackend backend, Case c, int m, int n, int k, Layout layout, int flags)
     {
         var (ta, tb) = Transposes(layout);
         using var da = backend.Put(c.A);
@@ -60,7 +60,7 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
     /// ReLU is 1-Lipschitz and the mask decision uses the same float32 mask on both sides, so the
     /// bound survives the epilogue. A single wrong or missing term (|a_ip b_pj| ≈ Σ/K) exceeds it.
     /// </summary>
-    private static void CheckAgainstReference(float[] got, Case c, int m, int n, int k, Layout layout, int flags)
+    internal static void CheckAgainstReference(float[] got, Case c, int m, int n, int k, Layout layout, int flags)
     {
         var (ta, tb) = Transposes(layout);
         var expected = ReferenceMath.MatMul(c.A, c.B, m, n, k, ta, tb, c.Bias, (flags & GemmEpilogue.ReluFlag) != 0, c.Mask, out var magnitude);
