@@ -91,6 +91,7 @@ public sealed class MatMulOp : OpDefinition
         DeviceBuffer? bias = epilogue.HasBias ? inputs[next++] : null;
         DeviceBuffer? mask = epilogue.HasMask ? inputs[next] : null;
         DeviceBuffer a = inputs[0], bm = inputs[1], c = epilogue.HasSgd ? inputs[2] : outputs[0];
+        backend.PrepareGemm(shape);
         return new BoundKernel($"gemm {op}", () => backend.Gemm(a, bm, c, shape, epilogue, bias, mask));
     }
 }

@@ -31,6 +31,14 @@ public interface IKernelBackend : IDisposable
     void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes);
 
     void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask);
+
+    /// <summary>
+    /// Called when a GEMM of <paramref name="shape"/> is bound, before its first launch: a backend
+    /// that keeps scratch per shape (the ILGPU tiled GEMM's split-K partial sums) allocates it here,
+    /// once, so no launch allocates. <see cref="Gemm"/> still works without it (allocating on the
+    /// first launch of a shape).
+    /// </summary>
+    void PrepareGemm(GemmShape shape) { }
     void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns);
     void Relu(DeviceBuffer x, DeviceBuffer y, int count);
     void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count);

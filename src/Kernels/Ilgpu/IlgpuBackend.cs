@@ -68,7 +68,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
     public string GemmKernel => GemmVariant switch
     {
         GemmVariant.RegisterBlocked => "register-blocked 4x4 (ILGPU)",
-        GemmVariant.Tiled => $"tiled {TileM}x{TileN}, shared memory (ILGPU)",
+        GemmVariant.Tiled => $"tiled 64x64 or 32x32 per shape, split-K below {GemmMultiprocessors} groups, shared memory (ILGPU)",
         _ => "naive (ILGPU)",
     };
 
@@ -130,6 +130,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
 
     public void Dispose()
     {
+        FreeGemmWorkspaces();
         accelerator.Dispose();
         context.Dispose();
     }

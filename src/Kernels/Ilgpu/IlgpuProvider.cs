@@ -94,7 +94,7 @@ public sealed class IlgpuProvider : IBackendProvider
                     $"the register-blocked GEMM runs only on the CPU accelerator, not on {DeviceKindNames.Name(kind)} " +
                     $"({chosen.Name}); use {nameof(GemmVariant.Tiled)} or {nameof(GemmVariant.Naive)} there",
                     nameof(variant));
-            int tileGroup = IlgpuBackend.TileThreads * IlgpuBackend.TileThreads;
+            int tileGroup = GemmTiling.MaxGroupSize;
             if (variant == GemmVariant.Tiled && chosen.MaxNumThreadsPerGroup < tileGroup)
                 throw new ArgumentException(
                     $"the tiled GEMM needs groups of {tileGroup} threads and {Describe(chosen).Name} has at most {chosen.MaxNumThreadsPerGroup}" +

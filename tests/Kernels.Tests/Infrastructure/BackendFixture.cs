@@ -31,6 +31,14 @@ public sealed class BackendFixture : IDisposable
     /// <summary>ILGPU, groups of 256 threads, the GPU's shared-memory tiled GEMM (16x16 threads per 64x64 tile). Barriers are slow here: keep sizes small.</summary>
     public const string Tiled = "ilgpu-cpu-tiled";
 
+    /// <summary>
+    /// <see cref="Tiled"/>, planning its tiles and K-splits for a 132-multiprocessor GPU (an H100 or
+    /// H200) rather than for the CPU accelerator's one: 32x32 tiles and split-K at the MLP's shapes.
+    /// Groups of at most 64 threads, which is what 32x32 tiles use, so the emulation costs half what
+    /// 256-thread groups would; a shape that plans 64x64 tiles (256 threads) does not run here.
+    /// </summary>
+    public const string TiledGpuPlan = "ilgpu-cpu-tiled-132";
+
     /// <summary>ILGPU's CPU accelerator (groups of 2 threads) with the naive GEMM.</summary>
     public const string Naive = "ilgpu-cpu-naive";
 
@@ -52,6 +60,12 @@ public sealed class BackendFixture : IDisposable
         [Fast] = new(() => IlgpuProvider.Open(DeviceKind.IlgpuCpu, variant: null)),
         [Wide] = new(() => IlgpuProvider.OpenCpu(new CPUDevice(4, 4, 1), GemmVariant.RegisterBlocked)),
         [Tiled] = new(() => IlgpuProvider.OpenCpu(new CPUDevice(32, 8, 1), GemmVariant.Tiled)),
+        [TiledGpuPlan] = new(() =>
+        {
+            var backend = IlgpuProvider.OpenCpu(new CPUDevice(16, 4, 1), GemmVariant.Tiled);
+            backend.PlanGemmFor(132);
+            return backend;
+        }),
         [Naive] = new(() => IlgpuProvider.Open(DeviceKind.IlgpuCpu, GemmVariant.Naive)),
     };
 

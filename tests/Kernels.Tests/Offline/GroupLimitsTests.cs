@@ -12,12 +12,12 @@ public sealed class GroupLimitsTests
 {
     /// <summary>
     /// The largest group the backend launches each explicitly grouped kernel with: the tiled GEMM's
-    /// <see cref="IlgpuBackend.TiledConfig"/>, and the one-group reductions' ReductionMaxGroupSize
+    /// <see cref="GemmTiling.MaxGroupSize"/> (64x64 tiles; 32x32 tiles use 64 threads), and the one-group reductions' ReductionMaxGroupSize
     /// (shrunk to the device's limit at run time, so this is their upper bound).
     /// </summary>
     private static readonly IReadOnlyDictionary<string, int> GroupSize = new Dictionary<string, int>
     {
-        [nameof(IlgpuBackend.TiledKernel)] = IlgpuBackend.TiledConfig(new GemmShape(1, 1, 1, 1, 1, 1, 1)).GroupDim.Size,
+        [nameof(IlgpuBackend.TiledKernel)] = GemmTiling.MaxGroupSize,
         [nameof(IlgpuBackend.SceForwardKernel)] = IlgpuBackend.ReductionMaxGroupSize,
         [nameof(IlgpuBackend.SceFusedKernel)] = IlgpuBackend.ReductionMaxGroupSize,
         [nameof(IlgpuBackend.CountCorrectKernel)] = IlgpuBackend.ReductionMaxGroupSize,
