@@ -85,7 +85,7 @@ public sealed class CompareCommandTests : IDisposable
     private static ModeMeasurement Measurement(ExecutionMode mode, params float[] losses) => new()
     {
         Mode = mode, CompileMs = 1, StepMsMedian = 2, StepMsP10 = 1, StepMsP90 = 3, StepsPerSecond = 500, SamplesPerSecond = 32000,
-        LaunchesPerStep = 13, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, PeakDeviceBytes = 100, TestAccuracy = 0.5,
+        LaunchesPerStep = 13, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, UploadsPerStep = 1, DownloadsPerStep = 0, SyncsPerStep = 0, PeakDeviceBytes = 100, TestAccuracy = 0.5,
         Losses = losses,
     };
 
