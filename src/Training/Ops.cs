@@ -60,6 +60,13 @@ public static class Ops
     /// <summary>The number of rows whose argmax equals the label, as an int32 scalar.</summary>
     public static Tensor CountCorrect(Tensor logits, Tensor labels) => Apply(Graph.Ir.Op.Of(OpKind.CountCorrect), logits, labels);
 
+    /// <summary>
+    /// uint8 image bytes to normalised float32, on the device: y = (fl(x·scale + shift) − mean) / std in
+    /// float32, the same operations as the host's Rescale then Normalize, so the same bits.
+    /// </summary>
+    public static Tensor ImageNormalize(Tensor pixels, float scale, float shift, float mean, float std) =>
+        Apply(new Graph.Ir.Op { Kind = OpKind.ImageNormalize, Attributes = new Graph.Ir.NormalizeAttributes(scale, shift, mean, std) }, pixels);
+
     /// <summary>param ← param − lr·grad, in place.</summary>
     public static Effect SgdUpdate(Parameter param, Tensor grad, float learningRate) =>
         ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(learningRate), param, grad);

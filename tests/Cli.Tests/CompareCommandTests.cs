@@ -33,11 +33,15 @@ public sealed class CompareCommandTests : IDisposable
         string[] rows =
         [
             "compile/trace ms", "step ms median", "step ms p10", "step ms p90", "steps/s", "samples/s", "launches/step",
-            "device bytes/step", "fresh device bytes/step", "managed bytes/step", "peak device bytes", "test accuracy %",
+            "uploads/step", "downloads/step", "syncs/step", "device bytes/step", "fresh device bytes/step", "managed bytes/step", "peak device bytes", "test accuracy %",
         ];
         for (int i = 0; i < rows.Length; i++)
             Assert.Matches($@"^{Regex.Escape(rows[i])}\s+[\d.]+\s+[\d.]+\s+(-|[\d.]+x)$", lines[3 + i]);
-        Assert.Matches(@"^launches/step\s+27\.0\s+13\.0\s+2\.08x$", lines[3 + Array.IndexOf(rows, "launches/step")]);
+        Assert.Matches(@"^launches/step\s+27\.0\s+14\.0\s+1\.93x$", lines[3 + Array.IndexOf(rows, "launches/step")]);
+        // Eager uploads images and labels separately, each copy waiting; graph mode makes one staged upload and never waits.
+        Assert.Matches(@"^uploads/step\s+2\.0\s+1\.0\s+-$", lines[3 + Array.IndexOf(rows, "uploads/step")]);
+        Assert.Matches(@"^downloads/step\s+0\.0\s+0\.0\s+-$", lines[3 + Array.IndexOf(rows, "downloads/step")]);
+        Assert.Matches(@"^syncs/step\s+2\.0\s+0\.0\s+-$", lines[3 + Array.IndexOf(rows, "syncs/step")]);
         var diff = Regex.Match(lines[3 + rows.Length], @"^max loss difference: (\S+) over 55 steps$");
         Assert.True(diff.Success, lines[3 + rows.Length]);
         Assert.True(double.Parse(diff.Groups[1].Value, CultureInfo.InvariantCulture) <= 1e-4);
@@ -58,6 +62,7 @@ public sealed class CompareCommandTests : IDisposable
             foreach (var key in new[]
                      {
                          "compile_ms", "step_ms_median", "step_ms_p10", "step_ms_p90", "steps_per_s", "samples_per_s", "launches_per_step",
+                         "uploads_per_step", "downloads_per_step", "syncs_per_step",
                          "device_bytes_per_step", "managed_bytes_per_step", "peak_device_bytes", "test_accuracy",
                      })
                 Assert.Equal(JsonValueKind.Number, m.GetProperty(key).ValueKind);
@@ -65,7 +70,10 @@ public sealed class CompareCommandTests : IDisposable
             Assert.True(m.GetProperty("step_ms_median").GetDouble() <= m.GetProperty("step_ms_p90").GetDouble());
         }
         Assert.Equal(0, root.GetProperty("graph").GetProperty("device_bytes_per_step").GetDouble());
-        Assert.Equal(13, root.GetProperty("graph").GetProperty("launches_per_step").GetDouble());
+        Assert.Equal(14, root.GetProperty("graph").GetProperty("launches_per_step").GetDouble());
+        Assert.Equal(1, root.GetProperty("graph").GetProperty("uploads_per_step").GetDouble());
+        Assert.Equal(0, root.GetProperty("graph").GetProperty("syncs_per_step").GetDouble());
+        Assert.Equal(2, root.GetProperty("eager").GetProperty("syncs_per_step").GetDouble());
         Assert.Equal(root.GetProperty("eager").GetProperty("test_accuracy").GetDouble(),
                      root.GetProperty("graph").GetProperty("test_accuracy").GetDouble(), 3);
     }
@@ -85,7 +93,7 @@ public sealed class CompareCommandTests : IDisposable
     private static ModeMeasurement Measurement(ExecutionMode mode, params float[] losses) => new()
     {
         Mode = mode, CompileMs = 1, StepMsMedian = 2, StepMsP10 = 1, StepMsP90 = 3, StepsPerSecond = 500, SamplesPerSecond = 32000,
-        LaunchesPerStep = 13, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, PeakDeviceBytes = 100, TestAccuracy = 0.5,
+        LaunchesPerStep = 13, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, UploadsPerStep = 1, DownloadsPerStep = 0, SyncsPerStep = 0, PeakDeviceBytes = 100, TestAccuracy = 0.5,
         Losses = losses,
     };
 

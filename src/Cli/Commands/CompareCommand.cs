@@ -23,8 +23,8 @@ public static class CompareCommand
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
         "                       [--model mlp|lenet] [--cuda-graph on|off]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
-        "  prints compile time, step time (median, p10, p90), throughput, launches, allocations, peak\n" +
-        "  memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
+        "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
+        "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
         Options.Text +
         DeviceHelp.Text;
 
@@ -77,6 +77,9 @@ public static class CompareCommand
         Row("steps/s", eager.StepsPerSecond, graph.StepsPerSecond, "F1");
         Row("samples/s", eager.SamplesPerSecond, graph.SamplesPerSecond, "F0");
         Row("launches/step", eager.LaunchesPerStep, graph.LaunchesPerStep, "F1");
+        Row("uploads/step", eager.UploadsPerStep, graph.UploadsPerStep, "F1", ratio: false);
+        Row("downloads/step", eager.DownloadsPerStep, graph.DownloadsPerStep, "F1", ratio: false);
+        Row("syncs/step", eager.SyncsPerStep, graph.SyncsPerStep, "F1", ratio: false);
         Row("device bytes/step", eager.DeviceBytesPerStep, graph.DeviceBytesPerStep, "F0", ratio: false);
         Row("fresh device bytes/step", eager.FreshDeviceBytesPerStep, graph.FreshDeviceBytesPerStep, "F0", ratio: false);
         Row("managed bytes/step", eager.ManagedBytesPerStep, graph.ManagedBytesPerStep, "F0");
@@ -137,6 +140,9 @@ public static class CompareCommand
         w.WriteNumber("steps_per_s", m.StepsPerSecond);
         w.WriteNumber("samples_per_s", m.SamplesPerSecond);
         w.WriteNumber("launches_per_step", m.LaunchesPerStep);
+        w.WriteNumber("uploads_per_step", m.UploadsPerStep);
+        w.WriteNumber("downloads_per_step", m.DownloadsPerStep);
+        w.WriteNumber("syncs_per_step", m.SyncsPerStep);
         w.WriteNumber("device_bytes_per_step", m.DeviceBytesPerStep);
         w.WriteNumber("fresh_device_bytes_per_step", m.FreshDeviceBytesPerStep);
         w.WriteNumber("managed_bytes_per_step", m.ManagedBytesPerStep);

@@ -1,13 +1,15 @@
 using Trainer.Graph.Analysis;
 using Trainer.Graph.Ir;
+using Trainer.Graph.Memory;
 using Trainer.Graph.Ops;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Compilation;
 
 /// <summary>
-/// A program bound to a device: one arena for every intermediate and kernel workspace, one buffer
-/// per input, kernels bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
+/// A program bound to a device: one arena for every intermediate and kernel workspace, one input
+/// block holding every step input (in graph order, each at an aligned offset, so a batch goes up
+/// in one copy), kernels bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
 /// tracing, no graph work, no allocation.
 /// </summary>
 public sealed class CompiledGraph : IDisposable
@@ -15,16 +17,19 @@ public sealed class CompiledGraph : IDisposable
     private readonly IKernelBackend backend;
     private readonly BoundKernel[] plan;
     private readonly DeviceBuffer arena;
+    private readonly DeviceBuffer inputBlock;
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> inputs = [];
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> outputs = [];
     private CapturedStep? captured;
 
-    private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, DeviceBuffer arena)
+    private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, DeviceBuffer arena, DeviceBuffer inputBlock, long inputBytes)
     {
         this.backend = backend;
         Program = program;
         this.plan = plan;
         this.arena = arena;
+        this.inputBlock = inputBlock;
+        InputBytes = inputBytes;
     }
 
     public GraphProgram Program { get; }
@@ -35,27 +40,46 @@ public sealed class CompiledGraph : IDisposable
     public long ArenaBytes => arena.ByteLength;
 
     /// <summary>
+    /// The allocation every input lies in; <see cref="Input"/>'s buffers are slices of it, at
+    /// <see cref="DeviceBuffer.ByteOffset"/>. Writing the first <see cref="InputBytes"/> of it with
+    /// one copy sets every input.
+    /// </summary>
+    public DeviceBuffer InputBlock => inputBlock;
+
+    /// <summary>Bytes from the block's start to the end of its last input.</summary>
+    public long InputBytes { get; }
+
+    /// <summary>
     /// Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.
     /// With an enabled <paramref name="capture"/> policy the step is recorded on its first run and replayed after (<see cref="CapturedStep"/>).
     /// </summary>
     public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters,
         StepCapturePolicy? capture = null)
     {
+        var inputNodes = program.Graph.Nodes.Where(n => n.Op.Kind == OpKind.Input).ToList();
+        var inputOffsets = new long[inputNodes.Count];
+        long inputBytes = 0;
+        for (int i = 0; i < inputNodes.Count; i++)
+        {
+            inputOffsets[i] = AlignUp(inputBytes, MemoryPlanner.Alignment);
+            inputBytes = inputOffsets[i] + inputNodes[i].Type.ByteCount;
+        }
         var arena = backend.Allocate(program.Memory.ArenaBytes);
+        var inputBlock = backend.Allocate(inputBytes);
         var buffers = new Dictionary<Value, DeviceBuffer>();
         var bound = new List<BoundKernel>();
         var inputBuffers = new Dictionary<string, (DeviceBuffer, TensorType)>();
         try
         {
+            for (int i = 0; i < inputNodes.Count; i++)
+            {
+                var buffer = inputBlock.Slice(inputOffsets[i], inputNodes[i].Type.ByteCount);
+                buffers[inputNodes[i]] = buffer;
+                inputBuffers[inputNodes[i].Op.Name!] = (buffer, inputNodes[i].Type);
+            }
             foreach (var node in program.Graph.Nodes)
             {
-                if (node.Op.Kind == OpKind.Input)
-                {
-                    var buffer = backend.Allocate(node.Type.ByteCount);
-                    buffers[node] = buffer;
-                    inputBuffers[node.Op.Name!] = (buffer, node.Type);
-                }
-                else if (node.Op.Kind == OpKind.Parameter)
+                if (node.Op.Kind == OpKind.Parameter)
                 {
                     if (!parameters.TryGetValue(node.Op.Name!, out var p))
                         throw new GraphCompileException($"parameter '{node.Op.Name}' of the graph has no device memory bound");
@@ -80,7 +104,7 @@ public sealed class CompiledGraph : IDisposable
                     bound.Add(kernel);
             }
 
-            var compiled = new CompiledGraph(backend, program, bound.ToArray(), arena);
+            var compiled = new CompiledGraph(backend, program, bound.ToArray(), arena, inputBlock, inputBytes);
             if (capture is { Enabled: true }) compiled.captured = new CapturedStep(compiled.plan, backend.CreateStepCapture, capture);
             foreach (var (name, entry) in inputBuffers) compiled.inputs[name] = entry;
             foreach (var (name, value) in program.Graph.Outputs)
@@ -90,7 +114,7 @@ public sealed class CompiledGraph : IDisposable
         catch
         {
             foreach (var k in bound) k.Dispose();
-            foreach (var (b, _) in inputBuffers.Values) backend.Free(b);
+            backend.Free(inputBlock);
             backend.Free(arena);
             throw;
         }
@@ -105,6 +129,8 @@ public sealed class CompiledGraph : IDisposable
         outputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no output '{name}'");
 
     public IEnumerable<string> InputNames => inputs.Keys;
+
+    private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
 
     public void Run()
     {
@@ -126,7 +152,7 @@ public sealed class CompiledGraph : IDisposable
     {
         captured?.Dispose();
         foreach (var k in plan) k.Dispose();
-        foreach (var (b, _) in inputs.Values) backend.Free(b);
+        backend.Free(inputBlock);
         backend.Free(arena);
     }
 }

@@ -67,3 +67,12 @@ public sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttribute
 {
     public override string Print() => $"beta1={Number(Beta1)},beta2={Number(Beta2)}";
 }
+
+/// <summary>
+/// uint8 pixels to normalised floats, the data pipeline's Rescale(scale, shift) then Normalize(mean, std):
+/// y = fl(fl(fl(x·scale) + shift) − mean) / std, the host transforms' float32 operations in their order.
+/// </summary>
+public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, float Std) : OpAttributes
+{
+    public override string Print() => $"scale={Number(Scale)},shift={Number(Shift)},mean={Number(Mean)},std={Number(Std)}";
+}

@@ -26,6 +26,7 @@ public enum OpKind
     Conv2dBackwardFilter,
     MaxPool2d,
     MaxPool2dBackward,
+    ImageNormalize,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,

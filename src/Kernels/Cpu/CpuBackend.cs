@@ -42,6 +42,9 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
     public int Threads => pool.Threads;
 
     public long LaunchCount { get; private set; }
+    public long UploadCount { get; private set; }
+    public long DownloadCount { get; private set; }
+    public long SyncCount { get; private set; }
     public MemoryStats Memory { get; } = new();
 
     public DeviceBuffer Allocate(long bytes)
@@ -61,6 +64,8 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
     {
         if (source.IsEmpty) return;
         CheckRange(destination, (long)source.Length * sizeof(T));
+        UploadCount++;
+        SyncCount++; // counted as ILGPU's pageable copy would be (see IKernelBackend.SyncCount)
         source.CopyTo(new Span<T>(destination.Bytes(), source.Length));
     }
 
@@ -68,10 +73,13 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
     {
         if (destination.IsEmpty) return;
         CheckRange(source, (long)destination.Length * sizeof(T));
+        DownloadCount++;
+        SyncCount++;
         new ReadOnlySpan<T>(source.Bytes(), destination.Length).CopyTo(destination);
     }
 
-    public void Synchronize() { }
+    /// <summary>Nothing to wait for (launches finish before they return), but counted like a GPU's.</summary>
+    public void Synchronize() => SyncCount++;
 
     public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
     {

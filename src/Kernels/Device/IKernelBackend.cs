@@ -19,13 +19,50 @@ public interface IKernelBackend : IDisposable
     /// <summary>Kernel launches so far; the difference across a step is its launch count.</summary>
     long LaunchCount { get; }
 
+    /// <summary>
+    /// Host-to-device copies so far: every non-empty <see cref="Upload{T}"/> and every
+    /// <see cref="UploadStaged"/>. Device-to-device <see cref="Copy"/>s are not counted.
+    /// </summary>
+    long UploadCount { get; }
+
+    /// <summary>Device-to-host copies so far: every non-empty <see cref="Download{T}"/>.</summary>
+    long DownloadCount { get; }
+
+    /// <summary>
+    /// Calls so far that made the host wait for everything queued on the device: every
+    /// <see cref="Synchronize"/>, every non-empty <see cref="Download{T}"/> (its data must be
+    /// computed first), every non-empty <see cref="Upload{T}"/> (ILGPU's copy from pageable memory
+    /// synchronises the stream before it returns), and every <see cref="StagingBuffer.Write"/>
+    /// that had to wait for a pending staged copy. <see cref="UploadStaged"/>, <see cref="Copy"/>
+    /// and kernel launches never count. The native CPU backend, which queues nothing, counts the
+    /// same calls, so the figures of a step agree across backends and say what a GPU would wait for.
+    /// </summary>
+    long SyncCount { get; }
+
     MemoryStats Memory { get; }
 
     DeviceBuffer Allocate(long bytes);
     void Free(DeviceBuffer buffer);
+
+    /// <summary>Copies <paramref name="source"/> to the start of <paramref name="destination"/> and returns when the host memory may be reused: one upload and one synchronisation.</summary>
     void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged;
+
+    /// <summary>Copies the start of <paramref name="source"/> into <paramref name="destination"/> once the work queued before it is done: one download and one synchronisation.</summary>
     void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Waits until the device has finished everything queued so far: one synchronisation.</summary>
     void Synchronize();
+
+    /// <summary>Host memory for <see cref="UploadStaged"/> (page-locked on GPUs), at least <paramref name="bytes"/> long; dispose it when done.</summary>
+    StagingBuffer AllocateStaging(long bytes);
+
+    /// <summary>
+    /// Queues a copy of the first <paramref name="bytes"/> of <paramref name="source"/> to the start of
+    /// <paramref name="destination"/> on the stream kernels run on, after the work queued before it and
+    /// before the work queued after, and returns without waiting: one upload, no synchronisation.
+    /// Write the staging buffer again only through <see cref="StagingBuffer.Write"/>.
+    /// </summary>
+    void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes);
 
     /// <summary>Device-to-device copy of the first <paramref name="bytes"/> bytes; not a kernel launch.</summary>
     void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes);

@@ -73,6 +73,9 @@ public sealed partial class IlgpuBackend : IKernelBackend
     };
 
     public long LaunchCount { get; private set; }
+    public long UploadCount { get; private set; }
+    public long DownloadCount { get; private set; }
+    public long SyncCount { get; private set; }
     public MemoryStats Memory { get; } = new();
 
     public DeviceBuffer Allocate(long bytes)
@@ -93,6 +96,8 @@ public sealed partial class IlgpuBackend : IKernelBackend
     public unsafe void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
     {
         if (source.IsEmpty) return;
+        UploadCount++;
+        SyncCount++; // CopyFromCPU synchronises the stream
         var view = destination.Bytes().Cast<T>().SubView(0, source.Length);
         fixed (T* pointer = source)
             view.CopyFromCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), source.Length);
@@ -101,12 +106,18 @@ public sealed partial class IlgpuBackend : IKernelBackend
     public unsafe void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
+        DownloadCount++;
+        SyncCount++; // CopyToCPU synchronises the stream
         var view = source.Bytes().Cast<T>().SubView(0, destination.Length);
         fixed (T* pointer = destination)
             view.CopyToCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), destination.Length);
     }
 
-    public void Synchronize() => accelerator.Synchronize();
+    public void Synchronize()
+    {
+        SyncCount++;
+        accelerator.Synchronize();
+    }
 
     public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
     {

@@ -12,6 +12,8 @@ namespace Trainer.Training.Data;
 /// order, same bits, the same short last batch): a pixel's value depends only on its byte, so the
 /// float32 steps of Rescale then Normalize are done once per byte value into a 256-entry table,
 /// and the order is <see cref="ShuffleDataset.Permutation(int, ulong, int)"/>.</para>
+/// <para>Without normalisation (<c>normalize: false</c>) the images stay the dataset's uint8 bytes,
+/// [n,1,H,W], for a step that normalises them on the device (a quarter of the bytes to upload).</para>
 /// <para>A yielded batch is valid until the enumerator moves on (the step copies it to the device
 /// before that). One epoch is enumerated at a time; leaving the loop early, or an exception in
 /// the producer (rethrown on the consumer's thread), stops the producer thread.</para>
@@ -24,11 +26,13 @@ public sealed class PrefetchingBatchLoader
     private readonly Slot[] slots;
     private readonly int[] order;
     private readonly int pixels;
+    private readonly bool normalize;
     private int active;
 
     /// <param name="depth">Batches in the ring: one being trained on, the rest being filled ahead.</param>
+    /// <param name="normalize">False to yield the images as uint8 bytes, left for the device to normalise.</param>
     public PrefetchingBatchLoader(MnistDataset source, int batchSize, ulong? shuffleSeed,
-        float scale, float shift, float mean, float std, int depth = 3)
+        float scale, float shift, float mean, float std, int depth = 3, bool normalize = true)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (batchSize <= 0) throw new DatasetException($"Batch: batch size must be positive, got {batchSize}");
@@ -37,6 +41,7 @@ public sealed class PrefetchingBatchLoader
         this.source = source;
         this.shuffleSeed = shuffleSeed;
         BatchSize = batchSize;
+        this.normalize = normalize;
         pixels = source.ImageHeight * source.ImageWidth;
         for (int b = 0; b < 256; b++)
         {
@@ -48,7 +53,7 @@ public sealed class PrefetchingBatchLoader
         int full = Math.Min(batchSize, Math.Max(source.Count, 1));
         int tail = source.Count % batchSize;
         slots = new Slot[depth];
-        for (int i = 0; i < depth; i++) slots[i] = new Slot(full, tail, source.ImageHeight, source.ImageWidth);
+        for (int i = 0; i < depth; i++) slots[i] = new Slot(full, tail, source.ImageHeight, source.ImageWidth, normalize);
     }
 
     public int BatchSize { get; }
@@ -59,7 +64,7 @@ public sealed class PrefetchingBatchLoader
     /// <summary>Batches per epoch, the last one short when the rows do not divide evenly.</summary>
     public int BatchCount => (source.Count + BatchSize - 1) / BatchSize;
 
-    /// <summary>The batches of epoch <paramref name="epoch"/>: image data float32 [n,1,H,W] and labels int32 [n].</summary>
+    /// <summary>The batches of epoch <paramref name="epoch"/>: image data float32 (or, unnormalised, uint8) [n,1,H,W] and labels int32 [n].</summary>
     public IEnumerable<(HostTensor Data, HostTensor Label)> Batches(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
@@ -74,14 +79,17 @@ public sealed class PrefetchingBatchLoader
         var (data, label) = rows == BatchSize ? slot.Full : slot.Tail!.Value;
         var images = source.ImageBytes.Span;
         var labels = source.LabelBytes.Span;
-        float[] x = data.AsFloat();
         int[] y = label.AsInt32();
         for (int r = 0; r < rows; r++)
         {
             int index = order[start + r];
             var image = images.Slice(index * pixels, pixels);
-            var row = x.AsSpan(r * pixels, pixels);
-            for (int p = 0; p < row.Length; p++) row[p] = table[image[p]];
+            if (normalize)
+            {
+                var row = data.AsFloat().AsSpan(r * pixels, pixels);
+                for (int p = 0; p < row.Length; p++) row[p] = table[image[p]];
+            }
+            else image.CopyTo(data.AsUInt8().AsSpan(r * pixels, pixels));
             y[r] = labels[index];
         }
         return (data, label);
@@ -90,11 +98,12 @@ public sealed class PrefetchingBatchLoader
     /// <summary>One ring buffer: the full-size batch and, when the set does not divide evenly, the short last one.</summary>
     private sealed class Slot
     {
-        public Slot(int rows, int tail, int height, int width)
+        public Slot(int rows, int tail, int height, int width, bool normalize)
         {
-            Full = (new HostTensor([rows, 1, height, width], new float[rows * height * width]), new HostTensor([rows], new int[rows]));
+            var dtype = normalize ? Kernels.Device.DType.Float32 : Kernels.Device.DType.UInt8;
+            Full = (HostTensor.Zeros(dtype, [rows, 1, height, width]), new HostTensor([rows], new int[rows]));
             if (tail > 0)
-                Tail = (new HostTensor([tail, 1, height, width], new float[tail * height * width]), new HostTensor([tail], new int[tail]));
+                Tail = (HostTensor.Zeros(dtype, [tail, 1, height, width]), new HostTensor([tail], new int[tail]));
         }
 
         public (HostTensor Data, HostTensor Label) Full { get; }

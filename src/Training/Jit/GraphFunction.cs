@@ -8,7 +8,9 @@ namespace Trainer.Training.Jit;
 /// <summary>
 /// A two-argument step compiled for graph mode (MindSpore's GRAPH_MODE / @jit): traced once per
 /// input shape, optimised, planned and bound; each call then copies the arguments into the
-/// step's input buffers and replays the launch plan. Results are valid until the next call.
+/// step's input buffers and replays the launch plan. Host arguments go up packed, in one
+/// asynchronous copy (<see cref="BatchStaging"/>), so a step waits for the device only when a
+/// result is read. Results are valid until the next call.
 /// </summary>
 public sealed class GraphFunction : IDisposable
 {
@@ -16,8 +18,8 @@ public sealed class GraphFunction : IDisposable
     private readonly Func<Tensor, Tensor, Tensor[]> function;
     private readonly string[] inputNames;
     private readonly string[] outputNames;
-    private readonly Dictionary<(TensorType, TensorType), (CompiledGraph Graph, Tensor[] Outputs)> cache = [];
-    private (CompiledGraph Graph, Tensor[] Outputs)? last;
+    private readonly Dictionary<(TensorType, TensorType), (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)> cache = [];
+    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)? last;
 
     public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
         string[] inputNames, string[] outputNames, CompileOptions options)
@@ -57,23 +59,24 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Traces and optimises, stopping before any device work: what `trainer graph` prints.</summary>
     public GraphProgram Program(TensorType a, TensorType b) => GraphProgram.Build(Trace(a, b).Graph, Options);
 
-    private (CompiledGraph Graph, Tensor[] Outputs) Compile(Session session, TensorType a, TensorType b)
+    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging) Compile(Session session, TensorType a, TensorType b)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (graph, parameters) = Trace(a, b);
         var program = GraphProgram.Build(graph, Options);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture);
+        var staging = new BatchStaging(session.Backend, compiled, inputNames);
         var outputs = outputNames.Select(n =>
         {
             var (buffer, type) = compiled.Output(n);
             return new Tensor(type, buffer, session.Eager);
         }).ToArray();
         CompileTime += started.Elapsed;
-        return (compiled, outputs);
+        return (compiled, outputs, staging);
     }
 
-    private (CompiledGraph Graph, Tensor[] Outputs) Compiled(TensorType a, TensorType b)
+    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging) Compiled(TensorType a, TensorType b)
     {
         var session = this.session ?? throw new InvalidOperationException($"{Name} was made without a session: it can be traced but not run");
         if (!cache.TryGetValue((a, b), out var entry))
@@ -89,7 +92,7 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Runs the step on device tensors, copying them into the step's input buffers first.</summary>
     public Tensor[] Call(Tensor a, Tensor b)
     {
-        var (graph, outputs) = Compiled(a.Type, b.Type);
+        var (graph, outputs, _) = Compiled(a.Type, b.Type);
         var backend = session!.Backend;
         backend.Copy(a.DeviceMemory, graph.Input(inputNames[0]).Buffer, a.Type.ByteCount);
         backend.Copy(b.DeviceMemory, graph.Input(inputNames[1]).Buffer, b.Type.ByteCount);
@@ -97,15 +100,14 @@ public sealed class GraphFunction : IDisposable
         return outputs;
     }
 
-    /// <summary>Runs the step on host data, uploaded straight into the step's input buffers.</summary>
+    /// <summary>Runs the step on host data: both arguments packed and uploaded in one asynchronous copy, no wait.</summary>
     public Tensor[] Call(Data.HostTensor a, Data.HostTensor b)
     {
         // The common case, the same shapes as last time, is found without allocating key types.
-        var (graph, outputs) = last is { } hit && Matches(hit.Graph, a, b)
+        var (graph, outputs, staging) = last is { } hit && Matches(hit.Graph, a, b)
             ? hit
             : Compiled(new TensorType(a.Shape, a.DType), new TensorType(b.Shape, b.DType));
-        session!.Upload(a, graph.Input(inputNames[0]).Buffer);
-        session.Upload(b, graph.Input(inputNames[1]).Buffer);
+        staging.Upload(a, b);
         graph.Run();
         return outputs;
     }
@@ -119,7 +121,11 @@ public sealed class GraphFunction : IDisposable
     public void Dispose()
     {
         last = null;
-        foreach (var (graph, _) in cache.Values) graph.Dispose();
+        foreach (var (graph, _, staging) in cache.Values)
+        {
+            staging.Dispose();
+            graph.Dispose();
+        }
         cache.Clear();
     }
 }

@@ -8,19 +8,42 @@ public static class Datapipe
 {
     public const float Mean = 0.1307f, Std = 0.3081f;
 
+    /// <summary>Rescale's scale: bytes 0..255 to 0..1.</summary>
+    public const float Scale = 1f / 255f, Shift = 0f;
+
     /// <summary>
     /// The same batches as <see cref="Create"/>, prepared ahead on a background thread into reused
-    /// buffers: what the training and test loops iterate.
+    /// buffers: what the training and test loops iterate. With <paramref name="bytes"/> the images
+    /// stay uint8 and <see cref="OnDevice"/> normalises them in the step (graph mode's upload).
     /// </summary>
-    public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed) =>
-        new(source, batchSize, shuffleSeed, scale: 1f / 255f, shift: 0f, Mean, Std);
+    public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed, bool bytes = false) =>
+        new(source, batchSize, shuffleSeed, Scale, Shift, Mean, Std, normalize: !bytes);
 
+    /// <summary>The tutorial's pipeline: float32 images normalised on the host, int32 labels, in batches.</summary>
     public static Dataset Create(MnistDataset source, int batchSize, ulong? shuffleSeed)
     {
         Dataset dataset = source
-            .Map([new Rescale(1f / 255f, 0f), new Normalize(Mean, Std), new HWC2CHW()], "image")
+            .Map([new Rescale(Scale, Shift), new Normalize(Mean, Std), new HWC2CHW()], "image")
             .Map([new TypeCast(DType.Int32)], "label");
         if (shuffleSeed is { } seed) dataset = dataset.Shuffle(seed);
         return dataset.Batch(batchSize);
     }
+
+    /// <summary>The same batches as <see cref="Create"/> with the images left as uint8 [n,1,H,W], for <see cref="OnDevice"/>.</summary>
+    public static Dataset CreateBytes(MnistDataset source, int batchSize, ulong? shuffleSeed)
+    {
+        Dataset dataset = source
+            .Map([new HWC2CHW()], "image")
+            .Map([new TypeCast(DType.Int32)], "label");
+        if (shuffleSeed is { } seed) dataset = dataset.Shuffle(seed);
+        return dataset.Batch(batchSize);
+    }
+
+    /// <summary>
+    /// Images as the model takes them: float32 ones (normalised on the host) pass through; uint8 ones
+    /// get Rescale and Normalize here, as an <see cref="Ops.ImageNormalize"/> op, the same float32
+    /// operations, so both give the same bits.
+    /// </summary>
+    public static Tensor OnDevice(Tensor images) =>
+        images.Type.DType == DType.UInt8 ? Ops.ImageNormalize(images, Scale, Shift, Mean, Std) : images;
 }

@@ -10,8 +10,10 @@ namespace Trainer.Training.Loops;
 /// Trains the reference model eagerly and compiled, from the same initial weights on the same
 /// batches, and measures both. Each mode gets its own session so memory figures do not mix.
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
-/// include graph compilation) are run but not timed. <paramref name="cudaGraphs"/> is `--cuda-graph`
-/// for graph mode (null: on for CUDA devices); its fallback warning goes to <paramref name="warnings"/>.
+/// include graph compilation) are run but not timed. Uploads, downloads and synchronisations are
+/// counted inside the step call only, not the harness's own synchronisations around it.
+/// <paramref name="cudaGraphs"/> is `--cuda-graph` for graph mode (null: on for CUDA devices); its
+/// fallback warning goes to <paramref name="warnings"/>.
 /// </summary>
 public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp,
     bool? cudaGraphs = null, TextWriter? warnings = null)
@@ -94,7 +96,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         var backend = session.Backend;
         var losses = new float[warmup + steps];
         var stepMs = new double[steps];
-        long launches = 0, requested = 0, fresh = 0, managed = 0;
+        long launches = 0, requested = 0, fresh = 0, managed = 0, uploads = 0, downloads = 0, syncs = 0;
         backend.Synchronize();
         backend.Memory.ResetPeak();
 
@@ -107,8 +109,10 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             long freshBefore = backend.Memory.AllocatedBytesTotal;
             backend.Synchronize();
             long managedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long uploadsBefore = backend.UploadCount, downloadsBefore = backend.DownloadCount, syncsBefore = backend.SyncCount;
             long start = Stopwatch.GetTimestamp();
             var loss = job.TrainStep.Call(batch[0], batch[1])[0];
+            long uploadsAfter = backend.UploadCount, downloadsAfter = backend.DownloadCount, syncsAfter = backend.SyncCount;
             backend.Synchronize();
             long end = Stopwatch.GetTimestamp();
             long managedAfter = GC.GetAllocatedBytesForCurrentThread();
@@ -119,6 +123,9 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
                 requested += session.EagerBytesRequested - requestedBefore;
                 fresh += backend.Memory.AllocatedBytesTotal - freshBefore;
                 managed += managedAfter - managedBefore;
+                uploads += uploadsAfter - uploadsBefore;
+                downloads += downloadsAfter - downloadsBefore;
+                syncs += syncsAfter - syncsBefore;
             }
             losses[i] = loss.Item();
             session.EndStep();
@@ -141,6 +148,9 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             DeviceBytesPerStep = (double)requested / steps,
             FreshDeviceBytesPerStep = (double)fresh / steps,
             ManagedBytesPerStep = (double)managed / steps,
+            UploadsPerStep = (double)uploads / steps,
+            DownloadsPerStep = (double)downloads / steps,
+            SyncsPerStep = (double)syncs / steps,
             PeakDeviceBytes = peak,
             TestAccuracy = accuracy,
             Losses = losses,

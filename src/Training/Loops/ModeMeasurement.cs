@@ -17,6 +17,12 @@ public sealed record ModeMeasurement
     /// <summary>Bytes a step gets from the device driver itself (fresh allocations, cache misses).</summary>
     public required double FreshDeviceBytesPerStep { get; init; }
     public required double ManagedBytesPerStep { get; init; }
+    /// <summary>Host-to-device copies inside the step call (<see cref="Kernels.Device.IKernelBackend.UploadCount"/>).</summary>
+    public required double UploadsPerStep { get; init; }
+    /// <summary>Device-to-host copies inside the step call (<see cref="Kernels.Device.IKernelBackend.DownloadCount"/>).</summary>
+    public required double DownloadsPerStep { get; init; }
+    /// <summary>Times the step call made the host wait for the device (<see cref="Kernels.Device.IKernelBackend.SyncCount"/>); the harness's own waits around it are not counted.</summary>
+    public required double SyncsPerStep { get; init; }
     public required long PeakDeviceBytes { get; init; }
     public required double TestAccuracy { get; init; }
     /// <summary>Every step's loss, warm-up steps first.</summary>

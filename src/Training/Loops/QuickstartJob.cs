@@ -1,4 +1,5 @@
 using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
 using Trainer.Graph.Compilation;
 using Trainer.Training.Data;
 
@@ -29,10 +30,13 @@ public sealed class QuickstartJob : IDisposable
         session.Place(Model);
         session.Place(Steps.Optimizer);
 
-        TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed);
-        TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);
-        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed);
-        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null);
+        // Graph mode takes the images as bytes and normalises them inside the compiled step: one
+        // upload of uint8 images and int32 labels together. Eager mode uploads normalised floats.
+        bool bytes = StepTakesBytes;
+        TrainBatches = bytes ? Datapipe.CreateBytes(TrainData, options.BatchSize, options.Seed) : Datapipe.Create(TrainData, options.BatchSize, options.Seed);
+        TestBatches = bytes ? Datapipe.CreateBytes(TestData, options.BatchSize, shuffleSeed: null) : Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);
+        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes);
+        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes);
 
         var compile = new CompileOptions(Fuse: options.Fuse);
         TrainStep = options.Mode == ExecutionMode.Graph
@@ -60,6 +64,10 @@ public sealed class QuickstartJob : IDisposable
     public TrainOptions Options { get; }
     public MnistDataset TrainData { get; }
     public MnistDataset TestData { get; }
+    /// <summary>Whether the steps take images as uint8 bytes, normalised on the device (graph mode), rather than normalised float32 (eager mode).</summary>
+    public bool StepTakesBytes => Options.Mode == ExecutionMode.Graph;
+
+    /// <summary>The training batches, uint8 images when <see cref="StepTakesBytes"/>, else normalised float32.</summary>
     public Dataset TrainBatches { get; }
     public Dataset TestBatches { get; }
 
@@ -86,7 +94,7 @@ public sealed class QuickstartJob : IDisposable
             if (step is not CompiledStep c) continue;
             foreach (int rows in new[] { Math.Min(Options.BatchSize, data.Count), data.Count % Options.BatchSize }.Where(r => r > 0).Distinct())
             {
-                c.Function.Compile(TensorType.Float(rows, 1, data.ImageHeight, data.ImageWidth), TensorType.Int(rows));
+                c.Function.Compile(new TensorType([rows, 1, data.ImageHeight, data.ImageWidth], StepTakesBytes ? DType.UInt8 : DType.Float32), TensorType.Int(rows));
                 compiled++;
             }
         }

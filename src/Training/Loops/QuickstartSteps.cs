@@ -35,17 +35,20 @@ public sealed class QuickstartSteps
         return (loss, logits);
     }
 
-    /// <summary>The tutorial's train_step: gradients, an optimizer step, and the loss ordered after it.</summary>
+    /// <summary>
+    /// The tutorial's train_step: gradients, an optimizer step, and the loss ordered after it. Images
+    /// may come as normalised float32 or as uint8 bytes (<see cref="Datapipe.OnDevice"/>).
+    /// </summary>
     public Tensor[] TrainStepFn(Tensor data, Tensor label)
     {
-        var ((loss, _), grads) = gradFn(data, label);
+        var ((loss, _), grads) = gradFn(Datapipe.OnDevice(data), label);
         return [Ops.Depend(loss, Optimizer.Step(grads))];
     }
 
     /// <summary>The tutorial's test_loop body: the batch loss and the number of correct predictions.</summary>
     public Tensor[] EvalStepFn(Tensor data, Tensor label)
     {
-        var pred = Model.Call(data);
+        var pred = Model.Call(Datapipe.OnDevice(data));
         return [lossFn.Call(pred, label), Ops.CountCorrect(pred, label)];
     }
 

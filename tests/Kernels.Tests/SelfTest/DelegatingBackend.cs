@@ -11,6 +11,11 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     public virtual DeviceDescription Description => inner.Description;
     public virtual string GemmKernel => inner.GemmKernel;
     public virtual long LaunchCount => inner.LaunchCount;
+    public virtual long UploadCount => inner.UploadCount;
+    public virtual long DownloadCount => inner.DownloadCount;
+    public virtual long SyncCount => inner.SyncCount;
+    public virtual StagingBuffer AllocateStaging(long bytes) => inner.AllocateStaging(bytes);
+    public virtual void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes) => inner.UploadStaged(source, destination, bytes);
     public virtual MemoryStats Memory => inner.Memory;
     public virtual DeviceBuffer Allocate(long bytes) => inner.Allocate(bytes);
     public virtual void Free(DeviceBuffer buffer) => inner.Free(buffer);

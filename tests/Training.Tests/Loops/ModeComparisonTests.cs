@@ -89,7 +89,7 @@ public sealed class ModeComparisonTests
         static ModeMeasurement With(params float[] losses) => new()
         {
             Mode = ExecutionMode.Eager, CompileMs = 0, StepMsMedian = 1, StepMsP10 = 1, StepMsP90 = 1, StepsPerSecond = 1, SamplesPerSecond = 1,
-            LaunchesPerStep = 1, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, PeakDeviceBytes = 0, TestAccuracy = 0,
+            LaunchesPerStep = 1, DeviceBytesPerStep = 0, FreshDeviceBytesPerStep = 0, ManagedBytesPerStep = 0, UploadsPerStep = 1, DownloadsPerStep = 0, SyncsPerStep = 0, PeakDeviceBytes = 0, TestAccuracy = 0,
             Losses = losses,
         };
         Assert.Null(With(1f, 2f).FirstNonFiniteStep);
