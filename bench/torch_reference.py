@@ -8,6 +8,12 @@ available, under torch.compile, and prints the figures `trainer compare --json` 
 same keys ("graph" holds torch.compile's). Batches are the same within this script for both modes,
 not the same as the trainer's (different shuffling generator), so compare losses within a script.
 
+--data-on device (the default) keeps the data set on the device and indexes each batch there;
+--data-on host keeps it in host memory and copies each batch inside the timed step with
+.to(device, non_blocking=True) from pinned memory (when the device is a GPU), as the trainer uploads
+each batch. The JSON is rewritten as soon as each mode's figures exist, so a later failure or
+timeout loses nothing; if torch.compile fails, the eager figures stay and "graph_error" says why.
+
     python3 bench/torch_reference.py --data data/mnist-10k --device cuda --json torch.json
 """
 import argparse
@@ -18,6 +24,7 @@ import os
 import struct
 import sys
 import time
+import traceback
 
 import torch
 from torch import nn
@@ -60,14 +67,16 @@ def load(directory, usage, device):
     return x.unsqueeze(1).to(device), labels.long().to(device)
 
 
-def batches(x, y, batch_size, seed, count):
+def batches(x, y, batch_size, seed, count, pin=False):
+    """The first `count` full batches, epoch after epoch; on the data's device, pinned if `pin` (host data for a GPU)."""
     out, epoch = [], 0
     while len(out) < count:
         g = torch.Generator().manual_seed(seed + epoch)
         order = torch.randperm(x.shape[0], generator=g).to(x.device)
         for start in range(0, x.shape[0] - batch_size + 1, batch_size):
             idx = order[start:start + batch_size]
-            out.append((x[idx], y[idx]))
+            bx, by = x[idx], y[idx]
+            out.append((bx.pin_memory(), by.pin_memory()) if pin else (bx, by))
             if len(out) == count:
                 break
         epoch += 1
@@ -87,7 +96,11 @@ def measure(mode, args, train, test, device):
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
 
+    host = args.data_on == "host"
+
     def train_step(x, y):
+        if host:  # the copy is part of the step, as the trainer's upload is
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         loss = loss_fn(model(x), y)
         optimizer.zero_grad(set_to_none=False)
         loss.backward()
@@ -97,11 +110,11 @@ def measure(mode, args, train, test, device):
     step = train_step
     if mode == "graph":
         if not hasattr(torch, "compile"):
-            return None
+            raise RuntimeError(f"torch {torch.__version__} has no torch.compile")
         step = torch.compile(train_step)
 
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    data = batches(*train, args.batch_size, args.seed, args.warmup + args.steps)
+    data = batches(*train, args.batch_size, args.seed, args.warmup + args.steps, pin=host and device.type == "cuda")
     losses, times = [], []
     compile_ms = 0.0
     if device.type == "cuda":
@@ -130,8 +143,8 @@ def measure(mode, args, train, test, device):
     correct = 0
     with torch.no_grad():
         for start in range(0, test[0].shape[0], 64):
-            pred = model(test[0][start:start + 64])
-            correct += int((pred.argmax(1) == test[1][start:start + 64]).sum())
+            x, y = test[0][start:start + 64].to(device), test[1][start:start + 64].to(device)
+            correct += int((model(x).argmax(1) == y).sum())
     times.sort()
     median = percentile(times, 0.5)
     return {
@@ -150,24 +163,36 @@ def measure(mode, args, train, test, device):
     }
 
 
+def write_json(path, report):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(report, f, indent=2)
+    os.replace(tmp, path)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", default="data/mnist-10k")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--data-on", choices=("host", "device"), default="device",
+                   help="device: the data set lives on the device (default); host: in host memory, each batch copied in the step")
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--modes", default="eager,graph", help="which to run, in order: eager, graph (torch.compile) or both (default)")
     p.add_argument("--json")
     args = p.parse_args()
     if args.steps <= 0 or args.batch_size <= 0 or args.warmup < 0:
         sys.exit("error: --steps and --batch-size must be positive, --warmup non-negative")
+    modes = args.modes.split(",")
+    if not modes or any(m not in ("eager", "graph") for m in modes):
+        sys.exit(f"error: --modes must list eager and/or graph, got '{args.modes}'")
     device = torch.device(args.device)
-    train, test = load(args.data, "train", device), load(args.data, "test", device)
+    data_device = torch.device("cpu") if args.data_on == "host" else device
+    train, test = load(args.data, "train", data_device), load(args.data, "test", data_device)
 
-    results = {mode: measure(mode, args, train, test, device) for mode in ("eager", "graph")}
-    eager, graph = results["eager"], results["graph"]
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     report = {
         "device": f"{device.type}: {name}",
@@ -176,25 +201,42 @@ def main():
         "command": "python3 " + " ".join(sys.argv),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "batch_size": args.batch_size,
+        "data_on": args.data_on,
         "steps": args.steps,
         "warmup": args.warmup,
-        "max_loss_diff": max(abs(a - b) for a, b in zip(eager["losses"], graph["losses"])) if graph else None,
-        "speedup": eager["step_ms_median"] / graph["step_ms_median"] if graph else None,
-        "eager": {k: v for k, v in eager.items() if k != "losses"},
-        "graph": {k: v for k, v in graph.items() if k != "losses"} if graph else None,
+        "max_loss_diff": None,
+        "speedup": None,
+        "eager": None,
+        "graph": None,
+        "graph_error": None,
     }
-    print(f"device: {report['device']}, torch {report['torch']}")
-    print(f"batch {args.batch_size}, {args.warmup} warm-up + {args.steps} timed steps")
-    print(f"{'':<22}{'eager':>14}{'torch.compile':>16}")
-    for key in ("compile_ms", "step_ms_median", "step_ms_p10", "step_ms_p90", "samples_per_s", "peak_device_bytes", "test_accuracy"):
-        fmt = lambda v: "-" if v is None else f"{v:.3f}"
-        print(f"{key:<22}{fmt(eager[key]):>14}{fmt(graph[key] if graph else None):>16}")
-    if args.json:
-        tmp = args.json + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(report, f, indent=2)
-        os.replace(tmp, args.json)
-        print(f"wrote {args.json}")
+    print(f"device: {report['device']}, torch {report['torch']}, data on {args.data_on}", flush=True)
+    print(f"batch {args.batch_size}, {args.warmup} warm-up + {args.steps} timed steps", flush=True)
+    results = {}
+    for mode in modes:
+        label = "eager" if mode == "eager" else "torch.compile"
+        try:
+            results[mode] = measure(mode, args, train, test, device)
+        except Exception as e:  # torch.compile needs a compiler toolchain and can fail; keep what we have
+            if mode == "eager":
+                raise
+            traceback.print_exc()
+            report["graph_error"] = f"{type(e).__name__}: {e}"[:2000]
+            print(f"{label}: failed, {report['graph_error'].splitlines()[0]}", flush=True)
+            results[mode] = None
+        m = results[mode]
+        report[mode] = {k: v for k, v in m.items() if k != "losses"} if m else None
+        eager, graph = results.get("eager"), results.get("graph")
+        if eager and graph:
+            report["max_loss_diff"] = max(abs(a - b) for a, b in zip(eager["losses"], graph["losses"]))
+            report["speedup"] = eager["step_ms_median"] / graph["step_ms_median"]
+        if m:
+            fmt = lambda v: "-" if v is None else f"{v:.3f}"
+            print(f"{label}: " + ", ".join(f"{k} {fmt(m[k])}" for k in
+                  ("compile_ms", "step_ms_median", "step_ms_p10", "step_ms_p90", "samples_per_s", "peak_device_bytes", "test_accuracy")), flush=True)
+        if args.json:  # at once: a later failure or timeout must not lose these figures
+            write_json(args.json, report)
+            print(f"wrote {args.json} ({', '.join(k for k in modes if k in results)})", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,20 @@ public static class CompareCommand
         new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
         CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
         new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
-        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.CudaGraph);
+        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.CudaGraph,
+        CompareLocate.Locate, CompareLocate.Tolerance);
 
     public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "                       [--model mlp|lenet] [--cuda-graph on|off]\n" +
+        "                       [--model mlp|lenet] [--cuda-graph on|off] [--locate eager|unfused [--tolerance 1e-6]]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
-        "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy. Warm-up steps are not timed.\n" +
+        "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy.\n" +
+        "  Warm-up steps are not timed.\n" +
+        "  With --locate it instead replays the first step node by node and names the first node of the fused\n" +
+        "  graph whose output differs from eager mode's (or the unfused graph's); exit 1 when one does.\n" +
         Options.Text +
         DeviceHelp.Text;
 
@@ -46,6 +50,9 @@ public static class CompareCommand
         var optimizer = r.Optimizer();
         var model = r.Model();
         bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
+        if (CompareLocate.Read(r) is { } locate)
+            return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model),
+                locate.Reference, locate.Tolerance, batch, output);
         if (json is not null) OutputPath.Check("--json", json);
         var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error);
         var (eager, graph) = comparison.Run(warmup, steps);

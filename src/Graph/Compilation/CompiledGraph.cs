@@ -16,17 +16,22 @@ public sealed class CompiledGraph : IDisposable
 {
     private readonly IKernelBackend backend;
     private readonly BoundKernel[] plan;
+    private readonly Node[] planNodes;
+    private readonly Dictionary<Value, DeviceBuffer> buffers;
     private readonly DeviceBuffer arena;
     private readonly DeviceBuffer inputBlock;
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> inputs = [];
     private readonly Dictionary<string, (DeviceBuffer Buffer, TensorType Type)> outputs = [];
     private CapturedStep? captured;
 
-    private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, DeviceBuffer arena, DeviceBuffer inputBlock, long inputBytes)
+    private CompiledGraph(IKernelBackend backend, GraphProgram program, BoundKernel[] plan, Node[] planNodes, Dictionary<Value, DeviceBuffer> buffers,
+        DeviceBuffer arena, DeviceBuffer inputBlock, long inputBytes)
     {
         this.backend = backend;
         Program = program;
         this.plan = plan;
+        this.planNodes = planNodes;
+        this.buffers = buffers;
         this.arena = arena;
         this.inputBlock = inputBlock;
         InputBytes = inputBytes;
@@ -68,6 +73,7 @@ public sealed class CompiledGraph : IDisposable
         var inputBlock = backend.Allocate(inputBytes);
         var buffers = new Dictionary<Value, DeviceBuffer>();
         var bound = new List<BoundKernel>();
+        var boundNodes = new List<Node>();
         var inputBuffers = new Dictionary<string, (DeviceBuffer, TensorType)>();
         try
         {
@@ -101,10 +107,13 @@ public sealed class CompiledGraph : IDisposable
                 var outs = Enumerable.Range(0, node.Outputs.Length).Select(o => buffers[new Value(node, o)]).ToArray();
                 var workspace = program.Memory.TryGetWorkspace(node, out var w) ? arena.Slice(w.Offset, w.Bytes) : null;
                 if (def.Bind(backend, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs, workspace) is { } kernel)
+                {
                     bound.Add(kernel);
+                    boundNodes.Add(node);
+                }
             }
 
-            var compiled = new CompiledGraph(backend, program, bound.ToArray(), arena, inputBlock, inputBytes);
+            var compiled = new CompiledGraph(backend, program, bound.ToArray(), boundNodes.ToArray(), buffers, arena, inputBlock, inputBytes);
             if (capture is { Enabled: true }) compiled.captured = new CapturedStep(compiled.plan, backend.CreateStepCapture, capture);
             foreach (var (name, entry) in inputBuffers) compiled.inputs[name] = entry;
             foreach (var (name, value) in program.Graph.Outputs)
@@ -147,6 +156,24 @@ public sealed class CompiledGraph : IDisposable
 
     /// <summary>Drops the recorded step, if any: call when a bound buffer moves; the next run records again.</summary>
     public void InvalidateCapture() => captured?.Invalidate();
+
+    /// <summary>
+    /// Replays the plan like <see cref="Run"/>, calling <paramref name="afterLaunch"/> with each launched
+    /// node right after its launch, while its outputs (which a later node may overwrite, since the
+    /// arena reuses memory) are still there to read with <see cref="BufferOf"/>. For diagnosis
+    /// (`trainer compare --locate`), not for training.
+    /// </summary>
+    public void Run(Action<Node> afterLaunch)
+    {
+        for (int i = 0; i < plan.Length; i++)
+        {
+            plan[i].Launch();
+            afterLaunch(planNodes[i]);
+        }
+    }
+
+    /// <summary>The device memory <paramref name="value"/> lives in (an arena slot, an input or a parameter), aliases followed.</summary>
+    public DeviceBuffer BufferOf(Value value) => buffers[BufferAliasing.StorageOf(value)];
 
     public void Dispose()
     {

@@ -23,6 +23,12 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
 
     public IKernelBackend Backend { get; }
 
+    /// <summary>
+    /// Called after every op with the op, its inputs and its output (null for an op without outputs),
+    /// while the launch's results are still in place; `trainer compare --locate` reads them here. Null in training.
+    /// </summary>
+    public Action<Op, Tensor[], Tensor?>? AfterOp { get; set; }
+
     /// <summary>Bytes of device memory eager ops have asked for so far (cache hits included).</summary>
     public long BytesRequested => pool.BytesRequested;
 
@@ -53,6 +59,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
             : NewTensor(types[0]);
         Launch(def, op, inputTypes, inputs, [output.DeviceMemory]);
         tape?.Add(new TapeEntry<Tensor>(op, inputs, output));
+        AfterOp?.Invoke(op, inputs, output);
         return output;
     }
 
@@ -63,6 +70,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var types = def.InferTypes(op, inputTypes);
         if (types.Length != 0) throw new InvalidOperationException($"{op} has outputs; ApplyEffect takes ops without outputs");
         Launch(def, op, inputTypes, inputs, []);
+        AfterOp?.Invoke(op, inputs, null);
         return new Effect([], this);
     }
 

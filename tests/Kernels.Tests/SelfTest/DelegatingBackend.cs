@@ -3,7 +3,10 @@ using Trainer.Kernels.Ops;
 
 namespace Trainer.Kernels.Tests.SelfTest;
 
-/// <summary>An <see cref="IKernelBackend"/> that forwards everything to another; tests override what they break.</summary>
+/// <summary>
+/// An <see cref="IKernelBackend"/> that forwards everything to another; tests override what they break.
+/// Training.Tests compiles this same file (linked in its project) for its own fault-injection tests.
+/// </summary>
 internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
 {
     protected IKernelBackend Inner => inner;
@@ -56,6 +59,6 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     public virtual void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask) => inner.Gemm(a, b, c, shape, epilogue, bias, mask);
     public virtual void Fill(DeviceBuffer y, int count, float value) => inner.Fill(y, count, value);
 
-    /// <summary>The inner backend belongs to whoever created it.</summary>
-    public void Dispose() { }
+    /// <summary>The inner backend belongs to whoever created it (a subclass that owns it disposes it here).</summary>
+    public virtual void Dispose() { }
 }
