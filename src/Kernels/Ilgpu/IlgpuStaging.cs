@@ -9,15 +9,25 @@ namespace Trainer.Kernels.Ilgpu;
 /// the copy is one <c>CopyFromPageLockedAsync</c> on the default stream, the stream every kernel
 /// runs on, so it is ordered with them and nothing waits. On the CPU accelerator the copy is done
 /// when the call returns.
-/// <para>On a GPU the copy reads the host bytes when the stream reaches it, so the staging buffer
-/// remembers the synchronisation count at the time it was queued: <see cref="StagingBuffer.Write"/>
-/// waits only when no synchronisation (a read of a value, an explicit one) has happened since.
-/// ILGPU 1.5 has no non-blocking event query, so that wait drains the stream; callers keep a ring of
-/// staging buffers to make it rare.</para>
+/// <para>On a GPU the copy reads the host bytes when the stream reaches it, so each staging buffer
+/// has a fence (<see cref="ICopyFence"/>) recorded after its copy: <see cref="StagingBuffer.Write"/>
+/// waits (a counted synchronisation) only when the fence says the copy is still pending. On CUDA the
+/// fence is a CUDA event queried without blocking (<see cref="Cuda.CudaEventFence"/>), so with a ring
+/// of staging buffers the step never waits; elsewhere, or where events cannot be made, it is
+/// <see cref="SyncCountFence"/>: done once anything has synchronised since the copy, so the wait
+/// drains the stream.</para>
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    public StagingBuffer AllocateStaging(long bytes) => new IlgpuStaging(this, accelerator.AllocatePageLocked1D<byte>(Math.Max(bytes, 1)));
+    public StagingBuffer AllocateStaging(long bytes) =>
+        new IlgpuStaging(this, accelerator.AllocatePageLocked1D<byte>(Math.Max(bytes, 1)), CreateCopyFence());
+
+    /// <summary>A CUDA event fence on CUDA devices where the driver offers one, else the synchronisation-count fence.</summary>
+    private ICopyFence CreateCopyFence() =>
+        (accelerator is ILGPU.Runtime.Cuda.CudaAccelerator
+            ? Cuda.CudaEventFence.TryCreate(() => ((ILGPU.Runtime.Cuda.CudaStream)accelerator.DefaultStream).StreamPtr)
+            : null)
+        ?? (ICopyFence)new SyncCountFence(() => SyncCount);
 
     public void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes)
     {
@@ -31,26 +41,29 @@ public sealed partial class IlgpuBackend
         UploadCount++;
         var target = destination.Bytes().SubView(0, bytes);
         target.CopyFrom(accelerator.DefaultStream, staging.Array.ArrayView.SubView(0, bytes));
-        if (accelerator.AcceleratorType != AcceleratorType.CPU) staging.QueuedAtSync = SyncCount;
+        if (accelerator.AcceleratorType != AcceleratorType.CPU) staging.Fence.Record();
     }
 
-    private sealed class IlgpuStaging(IlgpuBackend owner, PageLockedArray1D<byte> array) : StagingBuffer
+    private sealed class IlgpuStaging(IlgpuBackend owner, PageLockedArray1D<byte> array, ICopyFence fence) : StagingBuffer
     {
         public IlgpuBackend Owner { get; } = owner;
         public PageLockedArray1D<byte> Array { get; } = array;
 
-        /// <summary>The backend's <see cref="SyncCount"/> when a copy still possibly pending was queued; -1 for none.</summary>
-        public long QueuedAtSync { get; set; } = -1;
+        /// <summary>Recorded after each copy from this buffer; done once the copy has read the bytes.</summary>
+        public ICopyFence Fence { get; } = fence;
 
         public override long ByteLength => Array.Length;
 
         public override Span<byte> Write()
         {
-            if (QueuedAtSync >= 0 && Owner.SyncCount == QueuedAtSync) Owner.Synchronize();
-            QueuedAtSync = -1;
+            if (!Fence.IsDone()) Owner.Synchronize();
             return Array.Span;
         }
 
-        public override void Dispose() => Array.Dispose();
+        public override void Dispose()
+        {
+            Fence.Dispose();
+            Array.Dispose();
+        }
     }
 }

@@ -1,0 +1,19 @@
+using Trainer.Kernels.Device;
+
+namespace Trainer.Kernels.Ilgpu;
+
+/// <summary>
+/// The fence for devices with no event query (OpenCL, or a CUDA driver whose events cannot be used):
+/// a copy counts as finished once the backend has synchronised after it was queued, since a
+/// synchronisation drains the stream. Between synchronisations it answers "not done".
+/// </summary>
+internal sealed class SyncCountFence(Func<long> syncCount) : ICopyFence
+{
+    private long recordedAt = -1;
+
+    public void Record() => recordedAt = syncCount();
+
+    public bool IsDone() => recordedAt < 0 || syncCount() != recordedAt;
+
+    public void Dispose() { }
+}
