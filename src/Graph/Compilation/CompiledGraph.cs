@@ -2,6 +2,7 @@ using Trainer.Graph.Analysis;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Memory;
 using Trainer.Graph.Ops;
+using Trainer.Graph.Parallel;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Compilation;
@@ -57,10 +58,15 @@ public sealed class CompiledGraph : IDisposable
     /// <summary>
     /// Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.
     /// With an enabled <paramref name="capture"/> policy the step is recorded on its first run and replayed after (<see cref="CapturedStep"/>).
+    /// A step compiled for several processes needs the <paramref name="reducer"/> its AllReduce nodes average gradients through;
+    /// since that reducer goes through the host, such a step turns capture off (the policy says so once).
     /// </summary>
     public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters,
-        StepCapturePolicy? capture = null)
+        StepCapturePolicy? capture = null, IGradientReducer? reducer = null)
     {
+        if (capture is { Enabled: true } && program.Graph.Nodes.Any(n => n.Op.Kind == OpKind.AllReduce))
+            capture.Fail("the step's gradient all-reduce goes through the host, which a CUDA graph cannot record");
+        var context = new BindContext(backend, reducer);
         var inputNodes = program.Graph.Nodes.Where(n => n.Op.Kind == OpKind.Input).ToList();
         var inputOffsets = new long[inputNodes.Count];
         long inputBytes = 0;
@@ -106,7 +112,7 @@ public sealed class CompiledGraph : IDisposable
                 var ins = node.Inputs.Select(BufferOf).ToArray();
                 var outs = Enumerable.Range(0, node.Outputs.Length).Select(o => buffers[new Value(node, o)]).ToArray();
                 var workspace = program.Memory.TryGetWorkspace(node, out var w) ? arena.Slice(w.Offset, w.Bytes) : null;
-                if (def.Bind(backend, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs, workspace) is { } kernel)
+                if (def.Bind(context, node.Op, node.Inputs.Select(v => v.Type).ToArray(), ins, outs, workspace) is { } kernel)
                 {
                     bound.Add(kernel);
                     boundNodes.Add(node);

@@ -31,7 +31,7 @@ public sealed class GraphProgram
     /// <summary>Optimises <paramref name="graph"/> in place, then schedules it and plans its memory.</summary>
     public static GraphProgram Build(Ir.Graph graph, CompileOptions options)
     {
-        var log = PassPipeline.Standard(options.Fuse).Run(graph, options.Verify);
+        var log = PassPipeline.Standard(options.Fuse, options.WorldSize).Run(graph, options.Verify);
         GraphVerifier.Verify(graph);
         var schedule = TopologicalScheduler.Schedule(graph);
         var memory = MemoryPlanner.Plan(graph, schedule);

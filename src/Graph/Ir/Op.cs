@@ -48,6 +48,8 @@ public sealed record Op
 
     public static Op BetaPowers(float beta1, float beta2) => new() { Kind = OpKind.AdamBetaPowers, Attributes = new BetaPowerAttributes(beta1, beta2) };
 
+    public static Op AllReduce(int worldSize) => new() { Kind = OpKind.AllReduce, Attributes = new AllReduceAttributes(worldSize) };
+
     public bool Equals(Op? other) =>
         other is not null && Kind == other.Kind && TransposeA == other.TransposeA && TransposeB == other.TransposeB &&
         Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Equals(Attributes, other.Attributes) && Name == other.Name &&

@@ -76,3 +76,13 @@ public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, f
 {
     public override string Print() => $"scale={Number(Scale)},shift={Number(Shift)},mean={Number(Mean)},std={Number(Std)}";
 }
+
+/// <summary>
+/// A gradient all-reduce over <see cref="WorldSize"/> processes: every process ends with the mean of
+/// all processes' values (each a mean over its local batch, so with equal local batches the mean
+/// over the global batch).
+/// </summary>
+public sealed record AllReduceAttributes(int WorldSize) : OpAttributes
+{
+    public override string Print() => $"world={WorldSize}";
+}

@@ -32,4 +32,6 @@ public enum OpKind
     SgdUpdateMulti,
     MomentumUpdateMulti,
     AdamUpdateMulti,
+    // Produced by the data-parallel pass (GradientAllReduce), only when compiling for more than one process.
+    AllReduce,
 }

@@ -49,6 +49,14 @@ public abstract class OpDefinition
     public abstract BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace);
 
+    /// <summary>
+    /// Binds with everything a compiled step offers (<see cref="BindContext"/>); what <see cref="Compilation.CompiledGraph"/>
+    /// calls. Ops that need only the backend keep the default, which calls the overload above.
+    /// </summary>
+    public virtual BoundKernel? Bind(BindContext context, Op op, IReadOnlyList<TensorType> inputTypes,
+        IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace) =>
+        Bind(context.Backend, op, inputTypes, inputs, outputs, workspace);
+
     protected static OpShapeException Mismatch(Op op, IReadOnlyList<TensorType> inputs, string what) =>
         new($"{op}: {what} (inputs: {string.Join(", ", inputs)})");
 

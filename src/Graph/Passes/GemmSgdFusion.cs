@@ -12,6 +12,8 @@ namespace Trainer.Graph.Passes;
 /// with g the same float32 GEMM result, so the step's bits do not change. Only fuses a plain
 /// MatMul read by nothing else, whose operands are not P itself; the fused node keeps the update's
 /// control edges, so it still runs after every read of P.
+/// In a data-parallel step the update reads an AllReduce of the gradient, not the MatMul, so the
+/// GEMM is never fused past the all-reduce (<see cref="GradientAllReduce"/>).
 /// </summary>
 public sealed class GemmSgdFusion : IGraphPass
 {

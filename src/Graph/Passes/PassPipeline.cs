@@ -14,16 +14,23 @@ public sealed class PassPipeline
 
     public IReadOnlyList<IGraphPass> Passes => passes;
 
-    /// <summary>The standard pipeline; <paramref name="fuse"/> false leaves out every fusion (one kernel per primitive).</summary>
-    public static PassPipeline Standard(bool fuse)
+    /// <summary>
+    /// The standard pipeline; <paramref name="fuse"/> false leaves out every fusion (one kernel per primitive).
+    /// A <paramref name="worldSize"/> above 1 adds <see cref="GradientAllReduce"/> before the ordering and every
+    /// fusion, so it sees the plain updates and no fusion folds a gradient's producer into its update past the
+    /// all-reduce; at 1 (one process) the pipeline is exactly the single-process one.
+    /// </summary>
+    public static PassPipeline Standard(bool fuse, int worldSize = 1)
     {
+        if (worldSize < 1) throw new ArgumentOutOfRangeException(nameof(worldSize), worldSize, "the world size must be at least 1");
         var list = new List<IGraphPass>
         {
             new DeadNodeElimination(),
             new CommonSubexpressionElimination(),
             new ReshapeCollapsing(),
-            new WriteAfterReadOrdering(),
         };
+        if (worldSize > 1) list.Add(new GradientAllReduce(worldSize));
+        list.Add(new WriteAfterReadOrdering());
         if (fuse)
         {
             list.Add(new GemmEpilogueFusion());

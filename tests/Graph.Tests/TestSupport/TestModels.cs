@@ -20,9 +20,11 @@ internal static class TestModels
     /// data [4,1,2,3] float32 and label [4] int32; Reshape to [4,6]; Dense 6→5 (MatMul[nt] +
     /// BiasAdd + Relu); Dense 5→3 (MatMul[nt] + BiasAdd); SoftmaxCrossEntropy; gradients of the
     /// four parameters; one SgdUpdate (lr 0.5) per parameter; the loss returned through a
-    /// Depend whose control inputs are all the updates.
+    /// Depend whose control inputs are all the updates. <paramref name="optimizer"/> replaces the
+    /// SGD updates: given the graph, the parameters and their gradients it adds the step's effects
+    /// (<see cref="MomentumStep"/>, <see cref="AdamStep"/>).
     /// </summary>
-    public static Mlp TrainingStep()
+    public static Mlp TrainingStep(Func<Ir.Graph, Node[], Node[], Node[]>? optimizer = null)
     {
         var g = new Ir.Graph();
         var data = g.AddInput("data", TensorType.Float(4, 1, 2, 3));
@@ -41,10 +43,26 @@ internal static class TestModels
 
         Node[] parameters = [w1, b1, w2, b2];
         var grads = GraphAutodiff.Gradients(g, loss, parameters);
-        var updates = parameters.Select((p, i) => g.Add(Op.Sgd(LearningRate), p, grads[i])).ToArray();
+        var updates = optimizer?.Invoke(g, parameters, grads) ??
+                      parameters.Select((p, i) => g.Add(Op.Sgd(LearningRate), p, grads[i])).ToArray();
         var result = g.Add(Op.Of(OpKind.Depend), loss);
         result.ControlInputs.AddRange(updates);
         g.Outputs.Add(("loss", result));
         return new Mlp(g, data, label, flat, w1, b1, mm1, bias1, relu1, w2, b2, mm2, logits, loss, parameters, grads, updates, result);
+    }
+
+    /// <summary>Momentum updates (lr 0.5, momentum 0.9), one accumulation parameter <c>moments.*</c> per parameter.</summary>
+    public static Node[] MomentumStep(Ir.Graph g, Node[] parameters, Node[] grads) =>
+        parameters.Select((p, i) => g.Add(Op.MomentumSgd(LearningRate, 0.9f), p,
+            g.AddParameter("moments." + p.Op.Name, p.Type), grads[i])).ToArray();
+
+    /// <summary>Adam updates reading shared beta powers, then the powers' advance: MindSpore's nn.Adam step.</summary>
+    public static Node[] AdamStep(Ir.Graph g, Node[] parameters, Node[] grads)
+    {
+        var b1 = g.AddParameter("beta1_power", TensorType.Float(1));
+        var b2 = g.AddParameter("beta2_power", TensorType.Float(1));
+        var updates = parameters.Select((p, i) => g.Add(Op.Adam(0.001f, 0.9f, 0.999f, 1e-8f), p,
+            g.AddParameter("moment1." + p.Op.Name, p.Type), g.AddParameter("moment2." + p.Op.Name, p.Type), grads[i], b1, b2)).ToArray();
+        return [.. updates, g.Add(Op.BetaPowers(0.9f, 0.999f), b1, b2)];
     }
 }
