@@ -15,7 +15,7 @@ public static class CommonOptions
     public static readonly CommandOption WeightDecay = new("--weight-decay", "W", "adds w*p to every gradient; --optimizer momentum or adam only (default 0)");
     public static readonly CommandOption Model = new("--model", "NAME", "mlp or lenet (default mlp)");
     public static readonly CommandOption NoFuse = new("--no-fuse", null, "compile the graph without fusion (default fused)");
-    public static readonly CommandOption CudaGraph = new("--cuda-graph", "MODE", "on: replay each compiled step as one CUDA graph, falling back to direct launches with a warning; off: launch directly (default on for cuda, off elsewhere)");
+    public static readonly CommandOption CudaGraph = new("--cuda-graph", "MODE", "on: replay each compiled step as one CUDA graph, falling back to direct launches with a warning; off: launch directly (default off until a GPU run has verified replay)");
 
     /// <summary>`--cuda-graph on|off` as true or false; null when not given (the device decides).</summary>
     public static bool? ReadCudaGraph(ArgumentReader r) =>

@@ -46,13 +46,20 @@ public sealed class Session : IDisposable
     public Graph.Compilation.StepCapturePolicy StepCapture { get; private set; } = Graph.Compilation.StepCapturePolicy.Off;
 
     /// <summary>
-    /// `--cuda-graph on|off`: replay each compiled step as one CUDA graph. Null means the default, on
-    /// for CUDA devices only. Asked for on a device without CUDA graphs, or failing on one, it falls
-    /// back to direct launches with one line on <paramref name="warnings"/>. Applies to graphs bound
-    /// after the call.
+    /// Whether `--cuda-graph` defaults to on for CUDA devices. Off until `trainer selftest --device cuda`
+    /// has shown replay equal to direct launches bit for bit on a real GPU (no GPU has run this code
+    /// yet); the run book measures both settings so that run can decide.
+    /// </summary>
+    public const bool CudaGraphsByDefault = false;
+
+    /// <summary>
+    /// `--cuda-graph on|off`: replay each compiled step as one CUDA graph. Null means the default
+    /// (<see cref="CudaGraphsByDefault"/> on CUDA devices, off elsewhere). Asked for on a device
+    /// without CUDA graphs, or failing on one, it falls back to direct launches with one line on
+    /// <paramref name="warnings"/>. Applies to graphs bound after the call.
     /// </summary>
     public void UseCudaGraphs(bool? on, TextWriter warnings) =>
-        StepCapture = new Graph.Compilation.StepCapturePolicy(on ?? Backend.Description.Kind == DeviceKind.Cuda, warnings.WriteLine);
+        StepCapture = new Graph.Compilation.StepCapturePolicy(on ?? (CudaGraphsByDefault && Backend.Description.Kind == DeviceKind.Cuda), warnings.WriteLine);
 
     /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
     public long EagerBytesRequested => Eager.BytesRequested;

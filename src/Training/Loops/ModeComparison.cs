@@ -12,7 +12,7 @@ namespace Trainer.Training.Loops;
 /// Every step is timed with the device synchronised before and after it; warm-up steps (which
 /// include graph compilation) are run but not timed. Uploads, downloads and synchronisations are
 /// counted inside the step call only, not the harness's own synchronisations around it.
-/// <paramref name="cudaGraphs"/> is `--cuda-graph` for graph mode (null: on for CUDA devices); its
+/// <paramref name="cudaGraphs"/> is `--cuda-graph` for graph mode (null: the session default, Session.CudaGraphsByDefault on CUDA); its
 /// fallback warning goes to <paramref name="warnings"/>.
 /// </summary>
 public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate = 0.01f, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp,

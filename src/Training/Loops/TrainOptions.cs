@@ -22,6 +22,6 @@ public sealed record TrainOptions
     public ulong Seed { get; init; }
     public bool Fuse { get; init; } = true;
 
-    /// <summary>`--cuda-graph on|off`: replay each compiled step as one CUDA graph; null means on for CUDA devices only.</summary>
+    /// <summary>`--cuda-graph on|off`: replay each compiled step as one CUDA graph; null means the default (off until verified on a GPU: Session.CudaGraphsByDefault).</summary>
     public bool? CudaGraph { get; init; }
 }
