@@ -57,22 +57,25 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             sinceLog.Restart();
             samplesSinceLog = 0;
         }
-        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0)
-        {
-            bool epochDone = batch + 1 == batchesPerEpoch;
-            Save(dir, $"step-{Step.ToString(CultureInfo.InvariantCulture)}.safetensors", epochDone ? epoch + 1 : epoch, epochDone ? 0 : batch + 1);
-        }
+        // A periodic save that falls on an epoch's last step is written with the epoch's, from one read.
+        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0 && batch + 1 < batchesPerEpoch)
+            Save(dir, epoch, batch + 1, StepName());
     }
+
+    private string StepName() => $"step-{Step.ToString(CultureInfo.InvariantCulture)}.safetensors";
 
     public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
     {
         if (double.IsFinite(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         metrics?.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss);
-        if (request.SaveDirectory is { } dir)
-            Save(dir, $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors", epoch + 1, 0);
+        if (request.SaveDirectory is not { } dir) return;
+        string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
+        bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
+        Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
     }
 
-    private void Save(string directory, string name, int epochsDone, int batchesDone)
+    /// <summary>Writes the current weights once to each of <paramref name="names"/> in <paramref name="directory"/> and to last.safetensors.</summary>
+    private void Save(string directory, int epochsDone, int batchesDone, params string[] names)
     {
         var o = job.Options;
         var info = new CheckpointInfo
@@ -80,9 +83,8 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             Model = o.Model, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
             Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true,
         };
-        string path = Path.Combine(directory, name);
-        TrainingCheckpoint.Save(path, job.Steps, info);
-        TrainingCheckpoint.Save(Path.Combine(directory, "last.safetensors"), job.Steps, info);
-        saved.Add((path, Step));
+        var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
+        TrainingCheckpoint.Save(job.Steps, info, [.. paths, Path.Combine(directory, "last.safetensors")]);
+        saved.Add((paths[0], Step));
     }
 }

@@ -15,10 +15,11 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// Writes the current values of <paramref name="steps"/>' model and optimizer state (placed on a
-    /// session) atomically and durably. Refuses non-finite values with
-    /// <see cref="TrainingDivergedException"/>, so a saved checkpoint is always one to go back to.
+    /// session) atomically and durably to each of <paramref name="paths"/>, read from the device once.
+    /// Refuses non-finite values with <see cref="TrainingDivergedException"/>, so a saved checkpoint is
+    /// always one to go back to.
     /// </summary>
-    public static void Save(string path, QuickstartSteps steps, CheckpointInfo info)
+    public static void Save(QuickstartSteps steps, CheckpointInfo info, params string[] paths)
     {
         var tensors = new List<NamedTensor>();
         foreach (var p in steps.Model.TrainableParams())
@@ -28,7 +29,9 @@ public static class TrainingCheckpoint
         foreach (var t in tensors)
             if (Array.Exists(t.Data, v => !float.IsFinite(v)))
                 throw TrainingDivergedException.Weights(info.Batch == 0 ? info.Epoch : info.Epoch + 1, info.Step, t.Name);
-        SafeTensors.Write(path, tensors, info.ToMetadata());
+        var metadata = info.ToMetadata();
+        foreach (string path in paths)
+            SafeTensors.Write(path, tensors, metadata);
     }
 
     /// <summary>
