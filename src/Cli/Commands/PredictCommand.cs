@@ -42,7 +42,7 @@ public static class PredictCommand
             job.Model.SetTrain(false);
             if (pixels is not null)
             {
-                var logits = Logits(session, job, Normalise(pixels));
+                var logits = Logits(session, job, Datapipe.PrepareImage(new HostTensor([MnistDataset.ImageSize, MnistDataset.ImageSize, 1], pixels)));
                 PrintImage(output, image!, logits);
                 return 0;
             }
@@ -60,18 +60,6 @@ public static class PredictCommand
             }
         }
         return 0;
-    }
-
-    /// <summary>The training pipeline's Rescale(1/255) then Normalize(mean, std), the same float32 operations.</summary>
-    private static HostTensor Normalise(byte[] pixels)
-    {
-        var data = new float[pixels.Length];
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            float v = pixels[i] * (1f / 255f) + 0f;
-            data[i] = (v - Datapipe.Mean) / Datapipe.Std;
-        }
-        return new HostTensor([1, 1, MnistDataset.ImageSize, MnistDataset.ImageSize], data);
     }
 
     private static float[] Logits(Session session, QuickstartJob job, HostTensor image) =>

@@ -19,21 +19,24 @@ public static class Datapipe
     public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed, bool bytes = false) =>
         new(source, batchSize, shuffleSeed, Scale, Shift, Mean, Std, normalize: !bytes);
 
-    /// <summary>The tutorial's pipeline: float32 images normalised on the host, int32 labels, in batches.</summary>
-    public static Dataset Create(MnistDataset source, int batchSize, ulong? shuffleSeed)
+    /// <summary>The tutorial's image transforms, in order: Rescale, Normalize, HWC2CHW.</summary>
+    public static ITransform[] ImageTransforms() => [new Rescale(Scale, Shift), new Normalize(Mean, Std), new HWC2CHW()];
+
+    /// <summary>One HWC uint8 image through <see cref="ImageTransforms"/>, as a batch of one: float32 [1, C, H, W].</summary>
+    public static HostTensor PrepareImage(HostTensor image)
     {
-        Dataset dataset = source
-            .Map([new Rescale(Scale, Shift), new Normalize(Mean, Std), new HWC2CHW()], "image")
-            .Map([new TypeCast(DType.Int32)], "label");
-        if (shuffleSeed is { } seed) dataset = dataset.Shuffle(seed);
-        return dataset.Batch(batchSize);
+        foreach (var transform in ImageTransforms()) image = transform.Apply(image);
+        return new HostTensor([1, .. image.Shape], image.AsFloat());
     }
 
-    /// <summary>The same batches as <see cref="Create"/> with the images left as uint8 [n,1,H,W], for <see cref="OnDevice"/>.</summary>
-    public static Dataset CreateBytes(MnistDataset source, int batchSize, ulong? shuffleSeed)
+    /// <summary>
+    /// The tutorial's pipeline in batches: float32 images normalised on the host, or with
+    /// <paramref name="bytes"/> left as uint8 [n,1,H,W] for <see cref="OnDevice"/>; int32 labels.
+    /// </summary>
+    public static Dataset Create(MnistDataset source, int batchSize, ulong? shuffleSeed, bool bytes = false)
     {
         Dataset dataset = source
-            .Map([new HWC2CHW()], "image")
+            .Map(bytes ? [new HWC2CHW()] : ImageTransforms(), "image")
             .Map([new TypeCast(DType.Int32)], "label");
         if (shuffleSeed is { } seed) dataset = dataset.Shuffle(seed);
         return dataset.Batch(batchSize);

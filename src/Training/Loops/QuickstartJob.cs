@@ -33,8 +33,8 @@ public sealed class QuickstartJob : IDisposable
         // Graph mode takes the images as bytes and normalises them inside the compiled step: one
         // upload of uint8 images and int32 labels together. Eager mode uploads normalised floats.
         bool bytes = StepTakesBytes;
-        TrainBatches = bytes ? Datapipe.CreateBytes(TrainData, options.BatchSize, options.Seed) : Datapipe.Create(TrainData, options.BatchSize, options.Seed);
-        TestBatches = bytes ? Datapipe.CreateBytes(TestData, options.BatchSize, shuffleSeed: null) : Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null);
+        TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed, bytes);
+        TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null, bytes);
         TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes);
         TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes);
 
