@@ -23,7 +23,7 @@ public enum ProgressStyle
 /// epoch. It shows the last loss the loop read (the loop reads only the logged and guard steps,
 /// so showing progress adds no device synchronisation).
 /// </summary>
-public sealed class TrainingProgress : ITrainObserver
+public sealed class TrainingProgress
 {
     private readonly TextWriter error;
     private readonly bool bar;

@@ -1,3 +1,4 @@
+using Trainer.Training.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -62,7 +63,7 @@ public static class CompareCommand
         output.Write(Table(deviceSummary, batch, optimizerName, warmup, steps, eager, graph, maxDiff));
         if (json is not null)
         {
-            AtomicFile.WriteAllText(json, Json(deviceSummary, args, batch, optimizerName, steps, warmup, eager, graph, maxDiff));
+            DurableFile.WriteAllText(json, Json(deviceSummary, args, batch, optimizerName, steps, warmup, eager, graph, maxDiff));
             output.WriteLine($"wrote {json}");
         }
         return 0;

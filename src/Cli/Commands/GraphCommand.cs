@@ -1,3 +1,4 @@
+using Trainer.Training.IO;
 using Trainer.Training.Hosting;
 
 namespace Trainer.Cli.Commands;
@@ -38,7 +39,7 @@ public static class GraphCommand
 
         if (r.String("--out") is { } path)
         {
-            AtomicFile.WriteAllText(path, text);
+            DurableFile.WriteAllText(path, text);
             output.WriteLine($"wrote {stage} {step} graph ({format}) to {path}");
         }
         else

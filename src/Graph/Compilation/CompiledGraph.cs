@@ -72,7 +72,7 @@ public sealed class CompiledGraph : IDisposable
         long inputBytes = 0;
         for (int i = 0; i < inputNodes.Count; i++)
         {
-            inputOffsets[i] = AlignUp(inputBytes, MemoryPlanner.Alignment);
+            inputOffsets[i] = IntervalPacker.Align(inputBytes, MemoryPlanner.Alignment);
             inputBytes = inputOffsets[i] + inputNodes[i].Type.ByteCount;
         }
         var arena = backend.Allocate(program.Memory.ArenaBytes);
@@ -144,8 +144,6 @@ public sealed class CompiledGraph : IDisposable
         outputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no output '{name}'");
 
     public IEnumerable<string> InputNames => inputs.Keys;
-
-    private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
 
     public void Run()
     {

@@ -40,7 +40,7 @@ public sealed class GradientAllReduce : IGraphPass
         { Kind: OpKind.AdamUpdate } => 3,
         { Kind: OpKind.SgdUpdateMulti or OpKind.MomentumUpdateMulti or OpKind.AdamUpdateMulti } =>
             throw new GraphCompileException($"{node}: the gradient all-reduce must run before update batching, which it found already done"),
-        { Kind: OpKind.MatMul } when node.Op.Epilogue != 0 && (node.Op.Epilogue & Kernels.Ops.GemmEpilogue.SgdFlag) != 0 =>
+        { Kind: OpKind.MatMul } when new Kernels.Ops.GemmEpilogue(node.Op.Epilogue).HasSgd =>
             throw new GraphCompileException($"{node}: the gradient all-reduce must run before GEMM+SGD fusion, which folded a gradient into its update"),
         _ => -1,
     };

@@ -68,25 +68,19 @@ internal sealed unsafe class CudaEventFence : ICopyFence
 
         public static Api? Load()
         {
-            string[] candidates = OperatingSystem.IsWindows() ? ["nvcuda.dll"] : ["libcuda.so.1", "libcuda.so"];
-            foreach (var candidate in candidates)
+            if (!CudaDriverLibrary.TryLoad(out var library)) return null;
+            if (!NativeLibrary.TryGetExport(library, "cuEventCreate", out var create) ||
+                !NativeLibrary.TryGetExport(library, "cuEventRecord", out var record) ||
+                !NativeLibrary.TryGetExport(library, "cuEventQuery", out var query) ||
+                !NativeLibrary.TryGetExport(library, "cuEventDestroy_v2", out var destroy))
+                return null;
+            return new Api
             {
-                if (!NativeLibrary.TryLoad(candidate, out var library)) continue;
-                if (NativeLibrary.TryGetExport(library, "cuEventCreate", out var create) &&
-                    NativeLibrary.TryGetExport(library, "cuEventRecord", out var record) &&
-                    NativeLibrary.TryGetExport(library, "cuEventQuery", out var query) &&
-                    NativeLibrary.TryGetExport(library, "cuEventDestroy_v2", out var destroy))
-                {
-                    return new Api
-                    {
-                        Create = (delegate* unmanaged<IntPtr*, uint, int>)create,
-                        Record = (delegate* unmanaged<IntPtr, IntPtr, int>)record,
-                        Query = (delegate* unmanaged<IntPtr, int>)query,
-                        Destroy = (delegate* unmanaged<IntPtr, int>)destroy,
-                    };
-                }
-            }
-            return null;
+                Create = (delegate* unmanaged<IntPtr*, uint, int>)create,
+                Record = (delegate* unmanaged<IntPtr, IntPtr, int>)record,
+                Query = (delegate* unmanaged<IntPtr, int>)query,
+                Destroy = (delegate* unmanaged<IntPtr, int>)destroy,
+            };
         }
     }
 }

@@ -54,20 +54,16 @@ internal sealed unsafe class CudaGraphDriver
 
     private static (CudaGraphDriver?, string?) Load()
     {
-        string[] candidates = OperatingSystem.IsWindows() ? ["nvcuda.dll"] : ["libcuda.so.1", "libcuda.so"];
-        foreach (var candidate in candidates)
+        if (!CudaDriverLibrary.TryLoad(out var library))
+            return (null, $"cannot load the CUDA driver ({string.Join(" or ", CudaDriverLibrary.Candidates)})");
+        try
         {
-            if (!NativeLibrary.TryLoad(candidate, out var library)) continue;
-            try
-            {
-                return (new CudaGraphDriver(library), null);
-            }
-            catch (CudaDriverException e)
-            {
-                return (null, e.Message);
-            }
+            return (new CudaGraphDriver(library), null);
         }
-        return (null, $"cannot load the CUDA driver ({string.Join(" or ", candidates)})");
+        catch (CudaDriverException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     /// <summary>
