@@ -43,7 +43,10 @@ public static class GrayscaleImage
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Opened without blocking: a FIFO given as an image is refused instead of hanging.
+            using var stream = IO.RegularFile.TryOpenRead(path, out string problem) ?? throw new DatasetException($"{path}: {problem} ({Expected})");
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

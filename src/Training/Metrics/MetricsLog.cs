@@ -44,8 +44,8 @@ public static class MetricsLog
         if (Directory.Exists(path)) throw new IOException($"{path}: is a directory, not a metrics file");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
         var records = new List<MetricsRecord>();
-        // A trainer may be appending while this reads: share the file both ways.
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // Opened without blocking, so a FIFO is refused instead of hanging; a trainer may still be appending.
+        using var stream = IO.RegularFile.TryOpenRead(path, out string problem) ?? throw new IOException($"{path}: {problem}");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         int lineNumber = 0;
         while (reader.ReadLine() is { } line)
