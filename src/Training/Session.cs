@@ -61,6 +61,22 @@ public sealed class Session : IDisposable
     public void UseCudaGraphs(bool? on, TextWriter warnings) =>
         StepCapture = new Graph.Compilation.StepCapturePolicy(on ?? (CudaGraphsByDefault && Backend.Description.Kind == DeviceKind.Cuda), warnings.WriteLine);
 
+    /// <summary>
+    /// How gradients are averaged over data-parallel processes: null for one process. Compiled steps bind it to
+    /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(System.Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>.
+    /// </summary>
+    public Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
+
+    /// <summary>The number of processes gradients are averaged over: the world size steps are compiled for.</summary>
+    public int WorldSize => GradientReducer?.WorldSize ?? 1;
+
+    /// <summary>Averages gradients over <paramref name="group"/>'s processes from now on (nothing changes for a group of one).</summary>
+    public void UseDataParallel(Distributed.DataParallelGroup group)
+    {
+        GradientReducer = group.Size > 1 ? group.GradientReducer(Backend) : null;
+        Eager.GradientReducer = GradientReducer;
+    }
+
     /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
     public long EagerBytesRequested => Eager.BytesRequested;
 

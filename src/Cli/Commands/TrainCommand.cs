@@ -3,6 +3,8 @@ using System.Globalization;
 using Trainer.Training;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
+using Trainer.Training.Distributed;
+using Trainer.Training.Hosting;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
 
@@ -24,14 +26,15 @@ public static class TrainCommand
         new("--resume", "FILE", "continue a --save checkpoint to --epochs; its model, optimizer, lr, seed and batch size apply (default none)"),
         new("--metrics", "FILE", "append a JSON object per logged step and per epoch, for 'trainer plot' (default none)"),
         new("--progress", "STYLE", "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; on stderr (default auto)"),
-        new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"));
+        new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"),
+        new("--ranks", "N", "data-parallel processes on this machine, started with Open MPI's mpirun; each trains on 1/N of every batch (default 1)"));
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
-        "                     [--progress auto|bar|plain|none] [--check-loss-every N]\n" +
+        "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
         "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
@@ -41,12 +44,17 @@ public static class TrainCommand
         "  a resumed run is bit-identical to one never stopped. Progress goes to stderr, so stdout stays\n" +
         "  the tutorial's log. The loss check costs a device synchronisation on a GPU, so there it runs\n" +
         "  only at the logged steps unless asked.\n" +
+        "  Data parallel: --ranks N (or mpirun -np N trainer train ...) runs N processes; every one draws the\n" +
+        "  same shuffled batches and trains on its share of each, gradients are averaged over all of them\n" +
+        "  every step (an AllReduce per gradient in the compiled step), and rank 0 alone prints, writes\n" +
+        "  metrics and saves. The losses match one process's to rounding. Needs Open MPI\n" +
+        "  (apt-get install openmpi-bin libopenmpi-dev); on --device cpu the cores are divided among the ranks.\n" +
         Options.Text +
         DeviceHelp.Text;
 
     /// <summary>What the command line asked for beyond <see cref="TrainOptions"/>.</summary>
     public sealed record Request(TrainOptions Options, string? SaveDirectory, int SaveEvery, string? ResumePath,
-        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo);
+        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo, int Ranks = 1);
 
     public static TrainOptions Parse(IReadOnlyList<string> args) => ParseRequest(args).Options;
 
@@ -80,6 +88,9 @@ public static class TrainCommand
         };
         int? checkEvery = r.Has("--check-loss-every") ? r.PositiveInt("--check-loss-every", 1) : null;
         string? metrics = r.String("--metrics");
+        int ranks = r.PositiveInt("--ranks", 1);
+        if (r.Has("--ranks") && MpiJob.IsRank && ranks != MpiJob.WorldSize)
+            throw r.Error($"--ranks {ranks}: this process is already one of the {MpiJob.WorldSize} ranks mpirun started; leave --ranks out under mpirun");
 
         // Output paths are checked before any work, so a typo does not cost a training run.
         if (save is not null) CheckSaveDirectory(save);
@@ -87,7 +98,7 @@ public static class TrainCommand
 
         string? resume = r.String("--resume");
         if (resume is null)
-            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null);
+            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null, ranks);
         var file = SafeTensors.Read(resume);
         var info = CheckpointInfo.FromMetadata(resume, file.Metadata);
         if (!info.FromTrainer)
@@ -95,7 +106,7 @@ public static class TrainCommand
         options = FromCheckpoint(r, options, info, resume);
         if (info.Epoch >= options.Epochs)
             throw r.Error($"--epochs {options.Epochs}: '{resume}' has already trained {info.Epoch} epoch(s); ask for more to continue");
-        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info);
+        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info, ranks);
     }
 
     /// <summary>The checkpoint's model, optimizer, learning rate, seed and batch size, refusing flags that contradict them.</summary>
@@ -146,10 +157,57 @@ public static class TrainCommand
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
         if (request.Resume is { } resumeFile)
             TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
-        using var session = Session.Open(options.Device);
+        // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
+        if (request.Ranks > 1 && !MpiJob.IsRank)
+            return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
+        using var group = MpiJob.Join();
+        if (group.Size == 1) return Train(request, train, test, group, output, error);
+        try
+        {
+            // Rank 0 alone speaks; the others keep only their own errors.
+            return group.IsLeader ? Train(request, train, test, group, output, error) : Train(request, train, test, group, TextWriter.Null, TextWriter.Null);
+        }
+        catch (TrainingDivergedException e) when (!group.IsLeader)
+        {
+            return UserErrors.ExitCode(e) ?? 3; // every rank saw the same combined loss; rank 0 says so
+        }
+        catch (Exception e) when (e is not TrainingDivergedException)
+        {
+            // This rank cannot go on, and the others would wait for it in the next collective: say why, end them all.
+            int code = e is UsageException ? 2 : UserErrors.ExitCode(e) ?? 70;
+            string message = UserErrors.ExitCode(e) is null && e is not UsageException ? $"internal error: {e.GetType().Name}: {e.Message}" : e.Message;
+            error.WriteLine($"error: rank {group.Rank} of {group.Size}: {message.ReplaceLineEndings(" ")}");
+            error.Flush();
+            group.Abort(code);
+            return code;
+        }
+    }
+
+    /// <summary>The command line without --ranks, for the ranks mpirun starts.</summary>
+    private static List<string> WithoutRanks(IReadOnlyList<string> args)
+    {
+        var rest = new List<string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--ranks") { i++; continue; }
+            if (args[i].StartsWith("--ranks=", StringComparison.Ordinal)) continue;
+            rest.Add(args[i]);
+        }
+        return rest;
+    }
+
+    private static int Train(Request request, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error)
+    {
+        var options = request.Options;
+        var device = group.Size > 1 ? options.Device.ForLocalRank(MpiJob.LocalRank, MpiJob.LocalSize) : options.Device;
+        using var session = Session.Open(device);
         session.UseCudaGraphs(options.CudaGraph, error);
         output.WriteLine(session.DeviceChoice);
-        using var job = new QuickstartJob(session, options, train, test);
+        using var job = new QuickstartJob(session, options, train, test, group);
+        if (group.Size > 1)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ranks: {group.Size} (Open MPI), each trains on its share of every batch of {options.BatchSize} " +
+                $"({job.TrainLoader.Shard(0).Rows} rows on rank 0); gradients are averaged over all ranks every step"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
@@ -173,8 +231,9 @@ public static class TrainCommand
 
         int batches = job.TrainLoader.BatchCount;
         var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
-        using var metrics = request.MetricsPath is { } m ? new Training.Metrics.MetricsWriter(m) : null;
-        var run = new TrainRun(job, request, progress, metrics, batches, step);
+        using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
+        // Only rank 0 saves: every rank holds the same weights.
+        var run = new TrainRun(job, group.IsLeader ? request : request with { SaveDirectory = null }, progress, metrics, batches, step);
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");

@@ -32,7 +32,7 @@ public sealed class IlgpuProvider : IBackendProvider
 
     public IReadOnlyList<DeviceDescription> Discover() => Present.Value;
 
-    public IKernelBackend Open(DeviceKind kind, DeviceOptions options) => Open(kind, variant: null);
+    public IKernelBackend Open(DeviceKind kind, DeviceOptions options) => Open(kind, variant: null, options.Ordinal);
 
     private static Context CreateContext(CPUDevice cpu, bool includeGpus)
     {
@@ -78,8 +78,12 @@ public sealed class IlgpuProvider : IBackendProvider
     /// <see cref="GemmVariant.Tiled"/> on GPUs). <see cref="GemmVariant.RegisterBlocked"/> on a GPU is
     /// an <see cref="ArgumentException"/>.
     /// </summary>
-    public static IlgpuBackend Open(DeviceKind kind, GemmVariant? variant)
+    public static IlgpuBackend Open(DeviceKind kind, GemmVariant? variant) => Open(kind, variant, ordinal: 0);
+
+    /// <summary>As <see cref="Open(DeviceKind, GemmVariant?)"/>, opening device <paramref name="ordinal"/> modulo the number of devices of the kind.</summary>
+    public static IlgpuBackend Open(DeviceKind kind, GemmVariant? variant, int ordinal)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(ordinal);
         if (variant is { } v && !Enum.IsDefined(v))
             throw new ArgumentOutOfRangeException(nameof(variant), v, "unknown GEMM variant");
         if (kind is not (DeviceKind.Cuda or DeviceKind.OpenCL or DeviceKind.IlgpuCpu))
@@ -87,8 +91,9 @@ public sealed class IlgpuProvider : IBackendProvider
         var context = CreateContext(FastCpuDevice, includeGpus: kind != DeviceKind.IlgpuCpu);
         try
         {
-            var chosen = context.Devices.FirstOrDefault(d => KindOf(d) == kind)
-                ?? throw new DeviceNotAvailableException($"device '{DeviceKindNames.Name(kind)}' is not available");
+            var ofKind = context.Devices.Where(d => KindOf(d) == kind).ToList();
+            if (ofKind.Count == 0) throw new DeviceNotAvailableException($"device '{DeviceKindNames.Name(kind)}' is not available");
+            var chosen = ofKind[ordinal % ofKind.Count];
             if (variant == GemmVariant.RegisterBlocked && kind != DeviceKind.IlgpuCpu)
                 throw new ArgumentException(
                     $"the register-blocked GEMM runs only on the CPU accelerator, not on {DeviceKindNames.Name(kind)} " +

@@ -31,9 +31,15 @@ public sealed class PrefetchingBatchLoader
 
     /// <param name="depth">Batches in the ring: one being trained on, the rest being filled ahead.</param>
     /// <param name="normalize">False to yield the images as uint8 bytes, left for the device to normalise.</param>
+    /// <param name="rank">With <paramref name="ranks"/> above 1, yield only this data-parallel rank's share of each global batch (<see cref="Distributed.BatchShard"/>).</param>
+    /// <param name="ranks">The number of data-parallel processes the global batches are split over; 1 yields whole batches.</param>
     public PrefetchingBatchLoader(MnistDataset source, int batchSize, ulong? shuffleSeed,
-        float scale, float shift, float mean, float std, int depth = 3, bool normalize = true)
+        float scale, float shift, float mean, float std, int depth = 3, bool normalize = true, int rank = 0, int ranks = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ranks, 1);
+        if (rank < 0 || rank >= ranks) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"a rank of {ranks} is 0 to {ranks - 1}");
+        Rank = rank;
+        Ranks = ranks;
         ArgumentNullException.ThrowIfNull(source);
         if (batchSize <= 0) throw new DatasetException($"Batch: batch size must be positive, got {batchSize}");
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
@@ -50,13 +56,33 @@ public sealed class PrefetchingBatchLoader
             table[b] = (v - mean) / std;
         }
         order = new int[source.Count];
-        int full = Math.Min(batchSize, Math.Max(source.Count, 1));
-        int tail = source.Count % batchSize;
+        int full = ShardRows(Math.Min(batchSize, Math.Max(source.Count, 1)));
+        int tail = source.Count % batchSize == 0 ? 0 : ShardRows(source.Count % batchSize);
         slots = new Slot[depth];
         for (int i = 0; i < depth; i++) slots[i] = new Slot(full, tail, source.ImageHeight, source.ImageWidth, normalize);
     }
 
+    /// <summary>The global batch size: rows per step over all ranks together.</summary>
     public int BatchSize { get; }
+
+    /// <summary>This process's rank among <see cref="Ranks"/>; batches hold its share of each global batch.</summary>
+    public int Rank { get; }
+
+    /// <summary>The data-parallel processes each global batch is split over (1: whole batches).</summary>
+    public int Ranks { get; }
+
+    private int ShardRows(int globalRows) => Distributed.BatchShard.Of(globalRows, Rank, Ranks).Rows;
+
+    /// <summary>This rank's share of global batch <paramref name="batch"/>: which rows it computes on and its weight.</summary>
+    public Distributed.BatchShard Shard(int batch)
+    {
+        if (batch < 0 || batch >= BatchCount) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"an epoch has batches 0 to {BatchCount - 1}");
+        return Distributed.BatchShard.Of(Math.Min(BatchSize, source.Count - batch * BatchSize), Rank, Ranks);
+    }
+
+    /// <summary>The distinct numbers of rows the yielded batches hold: the full batch's share and the short last one's.</summary>
+    public IReadOnlyList<int> RowCounts =>
+        BatchCount == 0 ? [] : new[] { Shard(0).Rows, Shard(BatchCount - 1).Rows }.Distinct().ToArray();
 
     /// <summary>Called on the producer thread before each batch is filled; tests use it to inject a failure.</summary>
     internal Action<int>? BeforeFill { get; set; }
@@ -74,9 +100,10 @@ public sealed class PrefetchingBatchLoader
     /// <summary>Fills <paramref name="slot"/> with batch <paramref name="batch"/>; returns the tensors holding it.</summary>
     private (HostTensor Data, HostTensor Label) Fill(Slot slot, int batch)
     {
-        int start = batch * BatchSize;
-        int rows = Math.Min(BatchSize, source.Count - start);
-        var (data, label) = rows == BatchSize ? slot.Full : slot.Tail!.Value;
+        int batchStart = batch * BatchSize;
+        var shard = Shard(batch);
+        int start = batchStart + shard.First, rows = shard.Rows;
+        var (data, label) = shard.GlobalRows == BatchSize ? slot.Full : slot.Tail!.Value;
         var images = source.ImageBytes.Span;
         var labels = source.LabelBytes.Span;
         int[] y = label.AsInt32();

@@ -99,11 +99,22 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         return new StopRecording(this);
     }
 
+    /// <summary>Averages every gradient over data-parallel processes once it is computed; null for one process.</summary>
+    public Graph.Parallel.IGradientReducer? GradientReducer { get; set; }
+
+    /// <summary>
+    /// The gradients of <paramref name="loss"/>, averaged over every data-parallel process when there are several
+    /// (in place, in the order of <paramref name="wrt"/>, the same on every process): eager mode's counterpart of
+    /// the AllReduce nodes the graph compiler places.
+    /// </summary>
     public Tensor[] Gradients(Tensor loss, IReadOnlyList<Tensor> wrt)
     {
         var recorded = tape ?? throw new InvalidOperationException("no recording in progress");
         tape = null;
-        return ReverseMode.Gradients(new Builder(this), recorded, loss, wrt);
+        var gradients = ReverseMode.Gradients(new Builder(this), recorded, loss, wrt);
+        if (GradientReducer is { } reducer)
+            foreach (var g in gradients) reducer.AllReduceMean(g.DeviceMemory, g.Type.ElementCount);
+        return gradients;
     }
 
     public void Dispose()

@@ -17,10 +17,11 @@ public sealed class DeviceRequest : IEquatable<DeviceRequest>
     /// <summary>The default: the best device present (cuda, then opencl, then the native cpu backend), one worker thread per core.</summary>
     public static DeviceRequest Auto { get; } = new(DeviceKind.Auto, 0);
 
-    private DeviceRequest(DeviceKind kind, int threads)
+    private DeviceRequest(DeviceKind kind, int threads, int ordinal = 0)
     {
         Kind = kind;
         Threads = threads;
+        Ordinal = ordinal;
     }
 
     /// <summary>A request for <paramref name="kind"/> with <paramref name="threads"/> native workers (0: one per core).</summary>
@@ -43,6 +44,9 @@ public sealed class DeviceRequest : IEquatable<DeviceRequest>
     /// <summary>Worker threads of the native CPU backend; 0 means one per core.</summary>
     public int Threads { get; }
 
+    /// <summary>Which device of the kind to open, modulo how many there are (0: the first); see <see cref="ForLocalRank"/>.</summary>
+    public int Ordinal { get; }
+
     /// <summary>The device's command-line name.</summary>
     public string Name => DeviceKindNames.Name(Kind);
 
@@ -53,13 +57,26 @@ public sealed class DeviceRequest : IEquatable<DeviceRequest>
     public DeviceRequest WithThreads(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        return new(Kind, threads);
+        return new(Kind, threads, Ordinal);
     }
 
-    internal DeviceOptions Options => new() { Threads = Threads };
+    /// <summary>
+    /// The device one of <paramref name="localRanks"/> data-parallel processes on this machine opens: GPU
+    /// <paramref name="localRank"/> modulo the GPUs present, and on the native cpu backend the cores divided among the
+    /// ranks (unless <c>--threads</c> gave a number), so ranks do not oversubscribe the machine.
+    /// </summary>
+    public DeviceRequest ForLocalRank(int localRank, int localRanks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(localRank);
+        ArgumentOutOfRangeException.ThrowIfLessThan(localRanks, 1);
+        int threads = Threads == 0 && HasWorkerThreads && localRanks > 1 ? Math.Max(1, Environment.ProcessorCount / localRanks) : Threads;
+        return new(Kind, threads, localRank);
+    }
 
-    public bool Equals(DeviceRequest? other) => other is not null && other.Kind == Kind && other.Threads == Threads;
+    internal DeviceOptions Options => new() { Threads = Threads, Ordinal = Ordinal };
+
+    public bool Equals(DeviceRequest? other) => other is not null && other.Kind == Kind && other.Threads == Threads && other.Ordinal == Ordinal;
     public override bool Equals(object? obj) => Equals(obj as DeviceRequest);
-    public override int GetHashCode() => HashCode.Combine(Kind, Threads);
+    public override int GetHashCode() => HashCode.Combine(Kind, Threads, Ordinal);
     public override string ToString() => Threads == 0 ? Name : $"{Name} ({Threads} threads)";
 }

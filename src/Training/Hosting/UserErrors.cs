@@ -12,11 +12,12 @@ namespace Trainer.Training.Hosting;
 /// </summary>
 public static class UserErrors
 {
-    /// <summary>2 when the requested device is not there (a usage problem), 3 when training diverged, 1 for bad input, null for everything else.</summary>
+    /// <summary>2 when the requested device is not there (a usage problem), 3 when training diverged, 1 for bad input or an MPI failure, null for everything else.</summary>
     public static int? ExitCode(Exception e) => e switch
     {
         DeviceNotAvailableException => 2,
         Loops.TrainingDivergedException => 3,
+        Distributed.Mpi.MpiException => 1,
         DatasetException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException => 1,
         _ => null,
     };

@@ -65,7 +65,7 @@ public sealed class GraphFunction : IDisposable
         var (graph, parameters) = Trace(a, b);
         var program = GraphProgram.Build(graph, Options);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
-        var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture);
+        var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
         var staging = new BatchStaging(session.Backend, compiled, inputNames);
         var outputs = outputNames.Select(n =>
         {

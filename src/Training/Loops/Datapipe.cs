@@ -16,8 +16,9 @@ public static class Datapipe
     /// buffers: what the training and test loops iterate. With <paramref name="bytes"/> the images
     /// stay uint8 and <see cref="OnDevice"/> normalises them in the step (graph mode's upload).
     /// </summary>
-    public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed, bool bytes = false) =>
-        new(source, batchSize, shuffleSeed, Scale, Shift, Mean, Std, normalize: !bytes);
+    /// With several data-parallel <paramref name="ranks"/>, each batch is rank <paramref name="rank"/>'s share of the global batch.
+    public static PrefetchingBatchLoader CreateLoader(MnistDataset source, int batchSize, ulong? shuffleSeed, bool bytes = false, int rank = 0, int ranks = 1) =>
+        new(source, batchSize, shuffleSeed, Scale, Shift, Mean, Std, normalize: !bytes, rank: rank, ranks: ranks);
 
     /// <summary>The tutorial's image transforms, in order: Rescale, Normalize, HWC2CHW.</summary>
     public static ITransform[] ImageTransforms() => [new Rescale(Scale, Shift), new Normalize(Mean, Std), new HWC2CHW()];

@@ -2,6 +2,7 @@ using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
 using Trainer.Graph.Compilation;
 using Trainer.Training.Data;
+using Trainer.Training.Distributed;
 
 namespace Trainer.Training.Loops;
 
@@ -18,10 +19,16 @@ public sealed class QuickstartJob : IDisposable
     {
     }
 
-    /// <summary>The job on data sets already read (so a caller can reject bad data before opening a device).</summary>
-    public QuickstartJob(Session session, TrainOptions options, MnistDataset train, MnistDataset test)
+    /// <summary>
+    /// The job on data sets already read (so a caller can reject bad data before opening a device). With a
+    /// <paramref name="group"/> of several processes, this one trains on its share of every global batch and
+    /// gradients, logged losses and test figures are combined over the group.
+    /// </summary>
+    public QuickstartJob(Session session, TrainOptions options, MnistDataset train, MnistDataset test, DataParallelGroup? group = null)
     {
         this.session = session;
+        Group = group ?? DataParallelGroup.Single;
+        session.UseDataParallel(Group);
         Options = options;
         TrainData = train;
         TestData = test;
@@ -35,10 +42,10 @@ public sealed class QuickstartJob : IDisposable
         bool bytes = StepTakesBytes;
         TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed, bytes);
         TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null, bytes);
-        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes);
-        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes);
+        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size);
+        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
 
-        var compile = new CompileOptions(Fuse: options.Fuse);
+        var compile = new CompileOptions(Fuse: options.Fuse, WorldSize: Group.Size);
         TrainStep = options.Mode == ExecutionMode.Graph
             ? new CompiledStep(Steps.CompileTrainStep(session, compile))
             : new EagerStep(session, Steps.TrainStepFn);
@@ -48,6 +55,9 @@ public sealed class QuickstartJob : IDisposable
     }
 
     public QuickstartSteps Steps { get; }
+
+    /// <summary>The data-parallel processes this one trains with; <see cref="DataParallelGroup.Single"/> when alone.</summary>
+    public DataParallelGroup Group { get; }
 
     /// <summary>Rejects data the job cannot train on: an empty set, or labels the model has no class for.</summary>
     public static void CheckData(MnistDataset train, MnistDataset test, int classes)
@@ -89,10 +99,10 @@ public sealed class QuickstartJob : IDisposable
     public int CompileAhead()
     {
         int compiled = 0;
-        foreach (var (step, data) in new[] { (TrainStep, TrainData), (EvalStep, TestData) })
+        foreach (var (step, data, loader) in new[] { (TrainStep, TrainData, TrainLoader), (EvalStep, TestData, TestLoader) })
         {
             if (step is not CompiledStep c) continue;
-            foreach (int rows in new[] { Math.Min(Options.BatchSize, data.Count), data.Count % Options.BatchSize }.Where(r => r > 0).Distinct())
+            foreach (int rows in loader.RowCounts)
             {
                 c.Function.Compile(new TensorType([rows, 1, data.ImageHeight, data.ImageWidth], StepTakesBytes ? DType.UInt8 : DType.Float32), TensorType.Int(rows));
                 compiled++;
@@ -128,39 +138,48 @@ public sealed class QuickstartJob : IDisposable
                 batch++;
                 continue;
             }
+            var shard = Group.BeginBatch(TrainLoader.Shard(batch).GlobalRows);
             var loss = TrainStep.Call(data, label)[0];
             bool logged = batch % LogInterval == 0;
             float? value = null;
-            // Reading the loss waits for the device, so only the logged (and guard) steps read it.
+            // Reading the loss waits for the device, so only the logged (and guard) steps read it. With several
+            // processes it is the global batch's loss, combined over all of them at the same steps on each.
             if (logged || batch % LossCheckInterval == 0)
             {
-                value = loss.Item();
+                value = Group.CombineLoss(loss.Item());
                 if (!float.IsFinite(value.Value))
                     throw TrainingDivergedException.Loss(epoch + 1, batch, value.Value);
                 if (logged)
                     log.WriteLine(FormattableString.Invariant($"loss: {value.Value,7:F6}  [{batch,3}/{size,3}]"));
             }
             session.EndStep();
-            observer?.AfterStep(epoch, batch, data.Shape[0], value);
+            observer?.AfterStep(epoch, batch, shard.GlobalRows, value);
             batch++;
         }
     }
 
-    /// <summary>The tutorial's test_loop: mean batch loss and accuracy over the test set.</summary>
+    /// <summary>
+    /// The tutorial's test_loop: mean batch loss and accuracy over the test set. With several processes each
+    /// evaluates its share of every batch and the sums are combined, so every process returns the same figures.
+    /// </summary>
     public (double Accuracy, double AvgLoss) TestLoop(TextWriter log)
     {
         int batches = TestLoader.BatchCount;
         Model.SetTrain(false);
         double testLoss = 0;
         long correct = 0, total = 0;
+        int batch = 0;
         foreach (var (data, label) in TestLoader.Batches(0))
         {
+            var shard = TestLoader.Shard(batch++);
             var outputs = EvalStep.Call(data, label);
-            total += data.Shape[0];
-            testLoss += outputs[0].Item();
-            correct += outputs[1].ToInt32Array()[0];
+            // A rank that owns no row of this batch computed on a borrowed one: weight 0, and its count is not its own.
+            testLoss += shard.Weight * outputs[0].Item();
+            if (shard.Owned > 0) correct += outputs[1].ToInt32Array()[0];
+            total += shard.Owned;
             session.EndStep();
         }
+        (testLoss, correct, total) = Group.SumTest(testLoss, correct, total);
         testLoss /= batches;
         double accuracy = (double)correct / total;
         log.WriteLine("Test: ");

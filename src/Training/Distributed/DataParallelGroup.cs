@@ -1,0 +1,104 @@
+using Trainer.Graph.Parallel;
+using Trainer.Kernels.Device;
+
+namespace Trainer.Training.Distributed;
+
+/// <summary>
+/// One process's place in data-parallel training: its rank, the communicator it sums over, and the share of the
+/// current global batch it trained on. Gradients and losses are means over the global batch: each rank's mean over
+/// its own rows is weighted by its share (<see cref="BatchShard.Weight"/>) and the weighted values are summed over
+/// ranks, which is exact for shards of unequal size (a short last batch) and for a rank with no rows at all.
+/// </summary>
+/// <remarks>
+/// <see cref="Single"/> is the group of one, used when no MPI job is running: its collectives do nothing, so a
+/// single-process run is unchanged bit for bit. Collectives must be made by every rank in the same order, from the
+/// thread that opened the communicator; the training loop makes them at the same steps on every rank.
+/// </remarks>
+public sealed class DataParallelGroup : IDisposable
+{
+    private readonly ICommunicator communicator;
+    private readonly float[] scalars = new float[3];
+
+    public DataParallelGroup(ICommunicator communicator)
+    {
+        this.communicator = communicator;
+        Weight = 1f;
+    }
+
+    /// <summary>The group of one process: no MPI, nothing reduced.</summary>
+    public static DataParallelGroup Single { get; } = new(SingleProcessCommunicator.Instance);
+
+    public int Rank => communicator.Rank;
+
+    public int Size => communicator.Size;
+
+    /// <summary>Whether this process prints the log and writes metrics and checkpoints: rank 0.</summary>
+    public bool IsLeader => Rank == 0;
+
+    /// <summary>This rank's share of the batch being trained: set by <see cref="BeginBatch"/>.</summary>
+    public float Weight { get; private set; }
+
+    /// <summary>This rank's share of a global batch of <paramref name="globalRows"/> rows.</summary>
+    public BatchShard ShardOf(int globalRows) => BatchShard.Of(globalRows, Rank, Size);
+
+    /// <summary>Notes which share of the next global batch this rank trains on, for the reductions of that step.</summary>
+    public BatchShard BeginBatch(int globalRows)
+    {
+        var shard = ShardOf(globalRows);
+        Weight = shard.Weight;
+        return shard;
+    }
+
+    /// <summary>
+    /// Leaves in <paramref name="values"/> the global-batch mean of a per-rank mean: each rank's values times its
+    /// <see cref="Weight"/>, summed over ranks. With one process the values are left untouched.
+    /// </summary>
+    public void CombineMeans(Span<float> values)
+    {
+        if (Size == 1) return;
+        float weight = Weight;
+        for (int i = 0; i < values.Length; i++) values[i] *= weight;
+        communicator.AllReduceSum(values);
+    }
+
+    /// <summary>The global-batch mean of a loss each rank computed over its own rows (a collective).</summary>
+    public float CombineLoss(float localMean)
+    {
+        if (Size == 1) return localMean;
+        scalars[0] = localMean;
+        CombineMeans(scalars.AsSpan(0, 1));
+        return scalars[0];
+    }
+
+    /// <summary>Sums of a test pass over every rank's shards: the loss sum and the counts (a collective).</summary>
+    public (double LossSum, long Correct, long Total) SumTest(double lossSum, long correct, long total)
+    {
+        if (Size == 1) return (lossSum, correct, total);
+        // Counts stay exact in float up to 2^24 samples; the test sets are far smaller.
+        scalars[0] = (float)lossSum;
+        scalars[1] = correct;
+        scalars[2] = total;
+        communicator.AllReduceSum(scalars);
+        return (scalars[0], (long)scalars[1], (long)scalars[2]);
+    }
+
+    /// <summary>The reducer a compiled step's AllReduce nodes call: download, <see cref="CombineMeans"/>, upload.</summary>
+    public IGradientReducer GradientReducer(IKernelBackend backend) => new HostGradientReducer(backend, Size, CombineMeans);
+
+    /// <summary>Waits until every rank has reached this point.</summary>
+    public void Barrier() => communicator.Barrier();
+
+    /// <summary>
+    /// Ends every rank of the job (MPI_Abort) after this one failed, so none waits for it in a collective; does
+    /// nothing in a group of one. Does not return for an MPI group.
+    /// </summary>
+    public void Abort(int exitCode)
+    {
+        if (communicator is Mpi.MpiCommunicator mpi) mpi.Abort(exitCode);
+    }
+
+    public void Dispose()
+    {
+        if (!ReferenceEquals(this, Single)) communicator.Dispose();
+    }
+}
