@@ -70,7 +70,8 @@ internal static partial class RankLauncher
     {
         if (code == 0 || lines.Any(IsRankError)) return;
         if (Died(lines) is { } died)
-            error.WriteLine($"error: rank {died.Rank} (pid {died.Pid} on {died.Node}) died: {died.Cause}; mpirun stopped the other ranks");
+            // Open MPI 4.1 reports PID 0 for a rank it did not see start its own pid report; leave it out then.
+            error.WriteLine($"error: rank {died.Rank} ({(died.Pid == "0" ? "" : $"pid {died.Pid} ")}on {died.Node}) died: {died.Cause}; mpirun stopped the other ranks");
         else if (lines.Select(l => ExitedRank().Match(l)).FirstOrDefault(m => m.Success) is { } exited)
             error.WriteLine($"error: rank {exited.Groups[1].Value} exited with code {code} without saying why; mpirun stopped the other ranks");
         else

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using Trainer.Training.Checkpoints;
+using Trainer.Training.Metrics;
+using Trainer.Training.Tests.Distributed;
+using Xunit.Abstractions;
+
+namespace Trainer.Cli.Tests;
+
+/// <summary>
+/// `trainer train --ranks 2` on this machine over loopback against one process with the same global batch: the
+/// reference is the single-process run itself (the same samples per step; only the order in which per-row
+/// gradients are summed differs), compared through the metrics log (losses at full precision) and the saved weights.
+/// </summary>
+public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    // The ranks sum per-row gradients in another order than one process (32 rows, then across ranks), so the runs
+    // part by rounding: 4e-9 after one step, 2e-8 after 190 (seed 5, checkpoints every 10 steps). Where a ReLU's
+    // input lies within that rounding of 0 it switches in one run and not the other, and its gradient moves the
+    // weights by about 2e-5 at once (seed 5, step 190 to 200): after 250 steps, losses within 1.2e-5 relative and
+    // weights within 4e-5 with that seed, 1.3e-6 and 1.2e-5 with seed 0. A gradient off by 1% (lr 0.0101 against
+    // 0.01) moves the weights 4.6e-4 in the same 250 steps: these bounds still catch a reduction that is wrong.
+    private const double LossTolerance = 5e-5, WeightTolerance = 1e-4;
+
+    public void Dispose() => dir.Dispose();
+
+    private (CliResult Result, IReadOnlyList<MetricsRecord> Metrics, SafeTensorsFile Weights) Train(string name, params string[] rest)
+    {
+        string save = dir.File(name), metrics = dir.File(name + ".jsonl");
+        var clock = Stopwatch.StartNew();
+        var result = Cli.Run(["train", "--device", "cpu", "--seed", "5", "--progress", "none", "--save", save, "--metrics", metrics, .. rest]);
+        log.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:F1} s\n{result}");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return (result, MetricsLog.Read(metrics), SafeTensors.Read(Path.Combine(save, "last.safetensors")));
+    }
+
+    [MpiRunFact]
+    public void Two_ranks_train_the_mlp_like_one_process_for_two_epochs() =>
+        AssertSameTraining("graph", epochs: 2, ranks: 2, "--mode", "graph");
+
+    [MpiRunFact]
+    public void Two_ranks_in_eager_mode_reduce_at_the_end_of_value_and_grad() =>
+        AssertSameTraining("eager", epochs: 1, ranks: 2, "--mode", "eager");
+
+    [MpiRunFact]
+    public void Three_ranks_with_shards_of_unequal_size_and_an_empty_one_still_give_the_global_mean()
+    {
+        // 8000 rows in batches of 3999: two full batches (1333 rows a rank) and a last batch of 2 rows, of which
+        // rank 0 owns none; the test set is one batch of 2000 (666, 667, 667).
+        AssertSameTraining("ragged", epochs: 2, ranks: 3, "--batch-size", "3999");
+    }
+
+    private void AssertSameTraining(string name, int epochs, int ranks, params string[] rest)
+    {
+        string e = epochs.ToString(CultureInfo.InvariantCulture);
+        var one = Train(name + "-1", ["--epochs", e, .. rest]);
+        var many = Train(name + "-n", ["--epochs", e, "--ranks", ranks.ToString(CultureInfo.InvariantCulture), .. rest]);
+
+        // Rank 0 alone prints: the tutorial's log once, with the same lines as one process, losses to rounding.
+        var lines = many.Result.StdoutLines;
+        Assert.Single(lines, l => l == "Epoch 1");
+        Assert.Contains(lines, l => l.StartsWith($"ranks: {ranks} (Open MPI)", StringComparison.Ordinal));
+        Assert.Equal(one.Result.StdoutLines.Count(l => l.StartsWith("loss: ", StringComparison.Ordinal)),
+            lines.Count(l => l.StartsWith("loss: ", StringComparison.Ordinal)));
+        Assert.Empty(many.Result.StderrLines);
+
+        Assert.Equal(one.Metrics.Select(m => (m.Kind, m.Epoch, m.Step)), many.Metrics.Select(m => (m.Kind, m.Epoch, m.Step)));
+        double worstLoss = 0;
+        foreach (var (a, b) in one.Metrics.Zip(many.Metrics))
+        {
+            double relative = Math.Abs(a.Loss - b.Loss) / Math.Abs(a.Loss);
+            worstLoss = Math.Max(worstLoss, relative);
+            Assert.True(relative <= LossTolerance, $"epoch {a.Epoch} step {a.Step}: loss {a.Loss:R} with one process, {b.Loss:R} with {ranks} ranks");
+            if (a.IsEpoch)
+            {
+                Assert.True(Math.Abs(a.TestAccuracy!.Value - b.TestAccuracy!.Value) <= 0.001, $"epoch {a.Epoch}: test accuracy {a.TestAccuracy} against {b.TestAccuracy}");
+                Assert.True(Math.Abs(a.TestLoss!.Value - b.TestLoss!.Value) <= LossTolerance * a.TestLoss.Value, $"epoch {a.Epoch}: test loss {a.TestLoss} against {b.TestLoss}");
+            }
+        }
+
+        // The weights every rank holds (rank 0 saved them) against one process's.
+        Assert.Equal(one.Weights.Entries.Select(x => x.Name), many.Weights.Entries.Select(x => x.Name));
+        double worstWeight = 0, worstNorm = 0;
+        foreach (var entry in one.Weights.Entries)
+        {
+            var shape = entry.Shape.Select(d => (int)d).ToArray();
+            var a = one.Weights.ReadFloat32(entry.Name, shape);
+            var b = many.Weights.ReadFloat32(entry.Name, shape);
+            double diff2 = 0, norm2 = 0, worst = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                double d = (double)a[i] - b[i];
+                diff2 += d * d;
+                norm2 += (double)a[i] * a[i];
+                worst = Math.Max(worst, Math.Abs(d));
+            }
+            double relativeNorm = Math.Sqrt(diff2 / norm2);
+            worstWeight = Math.Max(worstWeight, worst);
+            worstNorm = Math.Max(worstNorm, relativeNorm);
+            Assert.True(worst <= WeightTolerance && relativeNorm <= WeightTolerance, $"{entry.Name}: largest difference {worst:E2}, relative to the norm {relativeNorm:E2}");
+        }
+        log.WriteLine($"{ranks} ranks against one process: losses within {worstLoss:E2} relative, weights within {worstWeight:E2} (relative to the norm {worstNorm:E2})");
+    }
+
+    [MpiRunFact]
+    public async Task Killing_one_rank_mid_epoch_ends_the_job_with_a_line_naming_it()
+    {
+        var trainer = Path.Combine(AppContext.BaseDirectory, "trainer.dll");
+        var start = new ProcessStartInfo(DotnetHost(), [trainer, "train", "--device", "cpu", "--epochs", "1000", "--ranks", "2", "--progress", "none"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var launcher = Process.Start(start)!;
+        var stderr = launcher.StandardError.ReadToEndAsync();
+        try
+        {
+            // Wait until training is under way: rank 0 has logged a step of the second epoch.
+            var seen = new List<string>();
+            while (launcher.StandardOutput.ReadLine() is { } line)
+            {
+                seen.Add(line);
+                if (line == "Epoch 2") break;
+            }
+            if (!seen.Contains("Epoch 2")) Assert.Fail($"the job ended before its second epoch:\n{string.Join('\n', seen)}\n{await stderr}");
+            var rank1 = RankProcess(1, launcher.Id) ?? throw new Xunit.Sdk.XunitException("found no process of rank 1 under the launcher");
+            var rank0 = RankProcess(0, launcher.Id);
+            var clock = Stopwatch.StartNew();
+            Process.GetProcessById(rank1).Kill();
+            var rest = launcher.StandardOutput.ReadToEndAsync();
+            // Keep reading stdout, or a launcher blocked writing it could not exit.
+            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(30)), "the other rank was still running 30 s after rank 1 was killed");
+            launcher.WaitForExit();
+            string errors = await stderr;
+            log.WriteLine($"ended {clock.Elapsed.TotalSeconds:F2} s after the kill, exit {launcher.ExitCode}\n{errors}");
+            Assert.Equal(1, launcher.ExitCode);
+            var error = Assert.Single(CliResult.Lines(errors));
+            Assert.Matches(@"^error: rank 1 \((pid \d+ )?on \S+\) died: signal 9 \(Killed\); mpirun stopped the other ranks$", error);
+            // mpirun has signalled rank 0 and returned; give it what is left of the 30 s to be gone.
+            while (rank0 is { } pid && Alive(pid) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+            Assert.True(rank0 is null || !Alive(rank0.Value), $"rank 0 (pid {rank0}) was still running 30 s after rank 1 was killed");
+            log.WriteLine($"rank 0 gone {clock.Elapsed.TotalSeconds:F2} s after the kill");
+            await rest;
+        }
+        finally
+        {
+            if (!launcher.HasExited) launcher.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Asking_for_ranks_without_mpirun_names_what_to_install()
+    {
+        var trainer = Path.Combine(AppContext.BaseDirectory, "trainer.dll");
+        var start = new ProcessStartInfo(DotnetHost(), [trainer, "train", "--ranks", "2"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PATH"] = dir.Path; // nothing there: no mpirun
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        int code = WaitFor(process);
+        var result = new CliResult(code, await stdout, await stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --ranks 2 needs Open MPI's mpirun, which is not on the PATH; install it with `apt-get install openmpi-bin libopenmpi-dev`",
+            result.SingleErrorLine());
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public void Ranks_must_be_a_positive_count()
+    {
+        var result = Cli.Run("train", "--ranks", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--ranks", result.SingleErrorLine());
+    }
+
+    private static int WaitFor(Process process)
+    {
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : Environment.ProcessPath!;
+
+    /// <summary>The pid of the process of MPI rank <paramref name="rank"/> descended from <paramref name="ancestor"/>, read from /proc.</summary>
+    private static int? RankProcess(int rank, int ancestor)
+    {
+        string wanted = $"OMPI_COMM_WORLD_RANK={rank.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid)) continue;
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(entry, "environ")).Split('\0').Contains(wanted)) continue;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            for (int p = pid; p > 1; p = ParentOf(p))
+                if (p == ancestor) return pid;
+        }
+        return null;
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
