@@ -45,6 +45,32 @@ public class GraphCommandTests
         Assert.EndsWith("return loss=" + depend[..depend.IndexOf(' ')], CliResult.Lines(text)[^1]);
     }
 
+    [Theory]
+    [InlineData(2, 64, 32)]
+    [InlineData(3, 7, 2)]
+    [InlineData(7, 7, 1)]
+    public void Ranks_show_one_all_reduce_of_every_gradient_and_rank_0s_share_of_the_batch(int ranks, int batch, int rows)
+    {
+        var text = Ok("graph", "--stage", "scheduled", "--ranks", ranks.ToString(), "--batch-size", batch.ToString()).Stdout;
+
+        Assert.Contains($"Input[data]() : [{rows},1,28,28] float32", text);
+        var allReduce = Assert.Single(CliResult.Lines(text), l => l.Contains("= AllReduce["));
+        Assert.Contains($"AllReduce[world={ranks}](", allReduce);
+        Assert.Equal(6, Regex.Match(allReduce, @"AllReduce\[world=\d+\]\(([^)]*)\)").Groups[1].Value.Split(", ").Length);
+        // The update reads every gradient's mean, and no GEMM folds its gradient into the update past the all-reduce.
+        Assert.Contains("SgdUpdateMulti", text);
+        Assert.DoesNotContain(",sgd,", text);
+        Launches(text);
+    }
+
+    [Fact]
+    public void More_ranks_than_rows_is_refused()
+    {
+        var result = Cli.Run("graph", "--ranks", "65");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --ranks 65 is more than the batch of 64: every rank needs a row of it (see 'trainer graph --help')", result.SingleErrorLine());
+    }
+
     [Fact]
     public void Default_stage_is_optimized_text()
     {

@@ -3,13 +3,12 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Parallel;
 
 /// <summary>
-/// An <see cref="IGradientReducer"/> that averages through host memory: download the gradient,
-/// hand it to <paramref name="reduceOnHost"/> (which must leave the mean over all processes in the
-/// span, e.g. an MPI all-reduce sum followed by a division by the world size), upload it back.
-/// The simple first form: one synchronising download and one upload per gradient per step, and a
-/// step that cannot be captured as a CUDA graph (binding turns capture off, saying why). A device
-/// path (a GPU-aware collective on the device pointer) can replace it behind the same interface.
-/// The host array is grown once to the largest gradient and reused, so steps do not allocate.
+/// An <see cref="IGradientReducer"/> that averages through host memory: download every gradient of the step into
+/// one contiguous host array, hand it to <paramref name="reduceOnHost"/> once (which must leave the global mean in
+/// the span, e.g. an MPI all-reduce of each process's share-weighted values), upload each mean to its buffer. One collective a
+/// step over all of the gradients, whatever their number; a step that cannot be captured as a CUDA graph (binding
+/// turns capture off, saying why). A device path (a GPU-aware collective on device pointers) can replace it behind
+/// the same interface. The host array is grown once to the step's total and reused, so steps do not allocate.
 /// </summary>
 public sealed class HostGradientReducer(IKernelBackend backend, int worldSize, HostGradientReducer.Reduce reduceOnHost) : IGradientReducer
 {
@@ -20,16 +19,30 @@ public sealed class HostGradientReducer(IKernelBackend backend, int worldSize, H
 
     public int WorldSize { get; } = worldSize >= 1 ? worldSize : throw new ArgumentOutOfRangeException(nameof(worldSize), worldSize, "the world size must be at least 1");
 
-    public void AllReduceMean(DeviceBuffer buffer, long floats)
+    public void AllReduceMean(ReadOnlySpan<GradientBuffer> gradients)
     {
-        if (floats < 0 || floats * sizeof(float) > buffer.ByteLength)
-            throw new ArgumentOutOfRangeException(nameof(floats), floats, $"the buffer holds {buffer.ByteLength / sizeof(float)} floats");
-        if (floats == 0) return;
-        int count = checked((int)floats);
+        long total = 0;
+        foreach (var (gradient, mean, floats) in gradients)
+        {
+            if (floats < 0 || floats * sizeof(float) > Math.Min(gradient.ByteLength, mean.ByteLength))
+                throw new ArgumentOutOfRangeException(nameof(gradients), floats, $"a gradient of {floats} floats in buffers of {gradient.ByteLength / sizeof(float)} and {mean.ByteLength / sizeof(float)}");
+            total += floats;
+        }
+        if (total == 0) return;
+        int count = checked((int)total);
         if (host.Length < count) host = new float[count];
-        var values = host.AsSpan(0, count);
-        backend.Download(buffer.Slice(0, floats * sizeof(float)), values);
-        reduceOnHost(values);
-        backend.Upload<float>(buffer.Slice(0, floats * sizeof(float)), values);
+        int offset = 0;
+        foreach (var (gradient, _, floats) in gradients)
+        {
+            backend.Download(gradient.Slice(0, floats * sizeof(float)), host.AsSpan(offset, (int)floats));
+            offset += (int)floats;
+        }
+        reduceOnHost(host.AsSpan(0, count));
+        offset = 0;
+        foreach (var (_, mean, floats) in gradients)
+        {
+            backend.Upload<float>(mean.Slice(0, floats * sizeof(float)), host.AsSpan(offset, (int)floats));
+            offset += (int)floats;
+        }
     }
 }

@@ -3,15 +3,14 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Passes;
 
 /// <summary>
-/// Data parallelism inside the graph: every gradient an optimizer update reads goes through an
+/// Data parallelism inside the graph: every gradient an optimizer update reads goes through one
 /// <see cref="OpKind.AllReduce"/> first, so each process updates its parameters with the mean of
 /// all processes' gradients. The update reads the AllReduce's output, a buffer of its own: the
 /// gradient is never written in place, so no other reader of it needs a write-after-read edge.
 /// <para>
-/// One AllReduce per distinct gradient (two updates of one gradient share it). Every process must
-/// issue the collectives in the same order; the schedule is deterministic for a given graph, and the
-/// pass also chains the AllReduces with control edges in the order their gradients were made
-/// (producer node id), so the order is written in the IR rather than left to tie-breaking.
+/// One AllReduce node for all of the step's distinct gradients (two updates of one gradient share
+/// its output), so one collective a step: the gradients go in the order they were made (producer
+/// node id), the same on every process, and the collective's layout is written in the IR.
 /// </para>
 /// <para>
 /// Runs before the fusion and batching passes: it recognises only the plain updates (SgdUpdate,
@@ -55,15 +54,9 @@ public sealed class GradientAllReduce : IGraphPass
         }
         if (sites.Count == 0) return false;
 
-        var previous = graph.Nodes.Where(n => n.Op.Kind == OpKind.AllReduce).MaxBy(n => n.Id);
-        var reduced = new Dictionary<Value, Node>();
-        foreach (var gradient in sites.Select(s => s.Update.Inputs[s.Index]).Distinct().OrderBy(v => v.Node.Id).ThenBy(v => v.Index))
-        {
-            var allReduce = graph.Add(Op.AllReduce(worldSize), gradient);
-            if (previous is not null) allReduce.ControlInputs.Add(previous);
-            previous = allReduce;
-            reduced[gradient] = allReduce;
-        }
+        var gradients = sites.Select(s => s.Update.Inputs[s.Index]).Distinct().OrderBy(v => v.Node.Id).ThenBy(v => v.Index).ToArray();
+        var allReduce = graph.Add(Op.AllReduce(worldSize), gradients);
+        var reduced = gradients.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => new Value(allReduce, p.i));
         foreach (var (update, index) in sites)
             update.Inputs[index] = reduced[update.Inputs[index]];
         return true;

@@ -104,7 +104,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
 
     /// <summary>
     /// The gradients of <paramref name="loss"/>, averaged over every data-parallel process when there are several
-    /// (in place, in the order of <paramref name="wrt"/>, the same on every process): eager mode's counterpart of
+    /// (in place, as one collective in the order of <paramref name="wrt"/>, the same on every process): eager mode's counterpart of
     /// the AllReduce nodes the graph compiler places.
     /// </summary>
     public Tensor[] Gradients(Tensor loss, IReadOnlyList<Tensor> wrt)
@@ -112,8 +112,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var recorded = tape ?? throw new InvalidOperationException("no recording in progress");
         tape = null;
         var gradients = ReverseMode.Gradients(new Builder(this), recorded, loss, wrt);
-        if (GradientReducer is { } reducer)
-            foreach (var g in gradients) reducer.AllReduceMean(g.DeviceMemory, g.Type.ElementCount);
+        GradientReducer?.AllReduceMean(gradients.Select(g => new Graph.Parallel.GradientBuffer(g.DeviceMemory, g.Type.ElementCount)).ToArray());
         return gradients;
     }
 

@@ -24,12 +24,15 @@ public static class StepGraphText
     /// <summary>
     /// Renders the step for a batch of <paramref name="batchSize"/>. <paramref name="dot"/> asks for
     /// Graphviz DOT, which shows a graph and so exists for the traced and optimized stages only.
+    /// With <paramref name="ranks"/> above 1, the step one of that many data-parallel processes compiles: rank 0's
+    /// share of the batch, and the gradients' AllReduce before the update.
     /// </summary>
-    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
+    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp, int ranks = 1)
     {
         if (dot && stage == GraphStage.Scheduled)
             throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
-        var options = new CompileOptions(Fuse: fuse);
+        var options = new CompileOptions(Fuse: fuse, WorldSize: ranks);
+        batchSize = Distributed.BatchShard.Of(batchSize, 0, ranks).Rows;
         var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model);
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));

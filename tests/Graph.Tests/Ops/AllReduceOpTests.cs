@@ -16,6 +16,8 @@ public class AllReduceOpTests
         var op = Op.AllReduce(2);
         Assert.Equal("AllReduce[world=2]", op.ToString());
         Assert.Equal([TensorType.Float(3, 5)], OpRegistry.Get(OpKind.AllReduce).InferTypes(op, [TensorType.Float(3, 5)]));
+        Assert.Equal([TensorType.Float(7), TensorType.Float(1), TensorType.Float(65, 257)],
+            OpRegistry.Get(OpKind.AllReduce).InferTypes(op, [TensorType.Float(7), TensorType.Float(1), TensorType.Float(65, 257)]));
         Assert.Equal(Op.AllReduce(2), op);
         Assert.NotEqual(Op.AllReduce(4), op);
         Assert.Empty(OpRegistry.Get(OpKind.AllReduce).WrittenInputs(op, 1));
@@ -28,6 +30,10 @@ public class AllReduceOpTests
         var def = OpRegistry.Get(OpKind.AllReduce);
         Assert.Equal("AllReduce[world=2]: input 0 must be float32 (inputs: [3] int32)",
             Assert.Throws<OpShapeException>(() => def.InferTypes(Op.AllReduce(2), [TensorType.Int(3)])).Message);
+        Assert.Equal("AllReduce[world=2]: input 1 must be float32 (inputs: [3] float32, [3] int32)",
+            Assert.Throws<OpShapeException>(() => def.InferTypes(Op.AllReduce(2), [TensorType.Float(3), TensorType.Int(3)])).Message);
+        Assert.StartsWith("AllReduce[world=2]: an all-reduce needs at least one gradient",
+            Assert.Throws<OpShapeException>(() => def.InferTypes(Op.AllReduce(2), [])).Message);
         Assert.Equal("AllReduce[world=1]: an all-reduce needs a world size of at least 2 (inputs: [3] float32)",
             Assert.Throws<OpShapeException>(() => def.InferTypes(Op.AllReduce(1), [TensorType.Float(3)])).Message);
     }
@@ -70,30 +76,40 @@ public class AllReduceOpTests
     }
 
     [Fact]
-    public void The_kernel_averages_a_copy_and_leaves_the_gradient_alone()
+    public void The_kernel_averages_copies_of_every_gradient_in_one_call_and_leaves_the_gradients_alone()
     {
         using var backend = new CpuBackend(threads: 1);
         var grad = backend.Allocate(12);
+        var bias = backend.Allocate(64); // a buffer larger than its gradient: only the first 1 value is reduced
         var mean = backend.Allocate(12);
+        var biasMean = backend.Allocate(64);
         try
         {
             backend.Upload<float>(grad, [1f, 2f, 3f]);
+            backend.Upload<float>(bias, [7f]);
             var seen = new List<float[]>();
+            // A stand-in for the other process: it holds 10, 20, 30, 40 where this one holds 1, 2, 3, 7.
             var reducer = new HostGradientReducer(backend, 2, v => { seen.Add(v.ToArray()); for (int i = 0; i < v.Length; i++) v[i] = (v[i] + 10 * (i + 1)) / 2; });
-            var kernel = OpRegistry.Get(OpKind.AllReduce).Bind(new BindContext(backend, reducer), Op.AllReduce(2), [TensorType.Float(3)], [grad], [mean], null)!;
+            var kernel = OpRegistry.Get(OpKind.AllReduce).Bind(new BindContext(backend, reducer), Op.AllReduce(2),
+                [TensorType.Float(3), TensorType.Float(1)], [grad, bias], [mean, biasMean], null)!;
 
             kernel.Launch();
 
             var result = new float[3];
             backend.Download<float>(mean, result);
             Assert.Equal([5.5f, 11f, 16.5f], result);
+            var one = new float[1];
+            backend.Download<float>(biasMean, one);
+            Assert.Equal([23.5f], one);
             backend.Download<float>(grad, result);
             Assert.Equal([1f, 2f, 3f], result);
-            Assert.Equal([1f, 2f, 3f], Assert.Single(seen));
+            Assert.Equal([1f, 2f, 3f, 7f], Assert.Single(seen));
         }
         finally
         {
+            backend.Free(biasMean);
             backend.Free(mean);
+            backend.Free(bias);
             backend.Free(grad);
         }
     }
