@@ -105,10 +105,20 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
     }
 
     [MpiRunFact]
-    public async Task Killing_one_rank_mid_epoch_ends_the_job_with_a_line_naming_it()
+    public Task Killing_one_rank_mid_epoch_ends_the_job_with_a_line_naming_it() =>
+        AssertOneRankStoppedEndsTheJob(stop: false,
+            @"^error: rank 1 \((pid \d+ )?on \S+\) died: signal 9 \(Killed\); mpirun stopped the other ranks$");
+
+    [MpiRunFact]
+    public Task A_rank_that_stops_answering_ends_the_job_after_the_collective_timeout() =>
+        AssertOneRankStoppedEndsTheJob(stop: true,
+            @"^error: rank 0 of 2: the all-reduce of gradients or losses waited [3-9] s for the other ranks, so one of them stopped answering or lost its connection \(--collective-timeout 3\); ending the job$");
+
+    /// <summary>Rank 1 killed (SIGKILL) or stopped (SIGSTOP) in the second epoch: one line, exit 1, every process gone within 30 s.</summary>
+    private async Task AssertOneRankStoppedEndsTheJob(bool stop, string expectedError)
     {
         var trainer = Path.Combine(AppContext.BaseDirectory, "trainer.dll");
-        var start = new ProcessStartInfo(DotnetHost(), [trainer, "train", "--device", "cpu", "--epochs", "1000", "--ranks", "2", "--progress", "none"])
+        var start = new ProcessStartInfo(DotnetHost(), [trainer, "train", "--device", "cpu", "--epochs", "1000", "--ranks", "2", "--progress", "none", "--collective-timeout", "3"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -128,20 +138,24 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
             var rank1 = RankProcess(1, launcher.Id) ?? throw new Xunit.Sdk.XunitException("found no process of rank 1 under the launcher");
             var rank0 = RankProcess(0, launcher.Id);
             var clock = Stopwatch.StartNew();
-            Process.GetProcessById(rank1).Kill();
+            if (stop) Process.Start("kill", ["-STOP", rank1.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            else Process.GetProcessById(rank1).Kill();
             var rest = launcher.StandardOutput.ReadToEndAsync();
             // Keep reading stdout, or a launcher blocked writing it could not exit.
-            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(30)), "the other rank was still running 30 s after rank 1 was killed");
+            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(30)), $"the job was still running 30 s after rank 1 was {(stop ? "stopped" : "killed")}");
             launcher.WaitForExit();
             string errors = await stderr;
-            log.WriteLine($"ended {clock.Elapsed.TotalSeconds:F2} s after the kill, exit {launcher.ExitCode}\n{errors}");
+            log.WriteLine($"ended {clock.Elapsed.TotalSeconds:F2} s after rank 1 was {(stop ? "stopped" : "killed")}, exit {launcher.ExitCode}\n{errors}");
             Assert.Equal(1, launcher.ExitCode);
             var error = Assert.Single(CliResult.Lines(errors));
-            Assert.Matches(@"^error: rank 1 \((pid \d+ )?on \S+\) died: signal 9 \(Killed\); mpirun stopped the other ranks$", error);
+            Assert.Matches(expectedError, error);
             // mpirun has signalled rank 0 and returned; give it what is left of the 30 s to be gone.
-            while (rank0 is { } pid && Alive(pid) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
-            Assert.True(rank0 is null || !Alive(rank0.Value), $"rank 0 (pid {rank0}) was still running 30 s after rank 1 was killed");
-            log.WriteLine($"rank 0 gone {clock.Elapsed.TotalSeconds:F2} s after the kill");
+            foreach (var (pid, name) in new[] { (rank0, "rank 0"), (rank1, "rank 1") })
+            {
+                while (pid is { } p && Alive(p) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+                Assert.True(pid is null || !Alive(pid.Value), $"{name} (pid {pid}) was still running 30 s after rank 1 was {(stop ? "stopped" : "killed")}");
+            }
+            log.WriteLine($"every rank gone {clock.Elapsed.TotalSeconds:F2} s after rank 1 was {(stop ? "stopped" : "killed")}");
             await rest;
         }
         finally

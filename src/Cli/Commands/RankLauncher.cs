@@ -43,18 +43,25 @@ internal static partial class RankLauncher
 
         start.Environment["TERM"] = "dumb"; // the ranks' output is a pipe: no terminal escapes from their Console
         using var process = Process.Start(start) ?? throw new IOException($"could not start {mpirun}");
-        // The ranks' own stderr lines (progress, their one-line errors) pass through as they come; mpirun's
-        // multi-line banners are held back and summarised in one line at the end.
+        // The ranks' own stderr lines (progress, warnings) pass through as they come, and of their one-line errors
+        // the first: the others are that failure seen from other ranks (a rank stopped by a signal and then
+        // continued, for one, finds its own collective timed out). mpirun's multi-line banners are held back and
+        // summarised in one line at the end.
         var lines = new List<string>();
         var pumpErr = Task.Run(() =>
         {
-            bool inBanner = false;
+            bool inBanner = false, errorShown = false;
             while (process.StandardError.ReadLine() is { } line)
             {
                 lines.Add(line);
                 if (line.StartsWith("-----", StringComparison.Ordinal)) inBanner = !inBanner;
-                else if (!inBanner && !line.StartsWith("mpirun ", StringComparison.Ordinal) && !line.StartsWith('[') && line.Length > 0)
+                else if (inBanner || line.StartsWith("mpirun ", StringComparison.Ordinal) || line.StartsWith('[') || line.Length == 0) continue;
+                else if (!IsRankError(line)) error.WriteLine(line);
+                else if (!errorShown)
+                {
                     error.WriteLine(line);
+                    errorShown = true;
+                }
             }
         });
         while (process.StandardOutput.ReadLine() is { } line) output.WriteLine(line);

@@ -27,14 +27,15 @@ public static class TrainCommand
         new("--metrics", "FILE", "append a JSON object per logged step and per epoch, for 'trainer plot' (default none)"),
         new("--progress", "STYLE", "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; on stderr (default auto)"),
         new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"),
-        new("--ranks", "N", "data-parallel processes on this machine, started with Open MPI's mpirun; each trains on 1/N of every batch (default 1)"));
+        new("--ranks", "N", "data-parallel processes on this machine, started with Open MPI's mpirun; each trains on 1/N of every batch (default 1)"),
+        new("--collective-timeout", "SECONDS", "with several ranks, end the job when one waits this long for the others in an all-reduce (default 120)"));
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
-        "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N]\n" +
+        "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--collective-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
         "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
@@ -54,7 +55,11 @@ public static class TrainCommand
 
     /// <summary>What the command line asked for beyond <see cref="TrainOptions"/>.</summary>
     public sealed record Request(TrainOptions Options, string? SaveDirectory, int SaveEvery, string? ResumePath,
-        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo, int Ranks = 1);
+        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo, int Ranks = 1,
+        int CollectiveTimeout = DefaultCollectiveTimeout);
+
+    /// <summary>Seconds a rank waits in one all-reduce before it decides another rank has stopped answering.</summary>
+    public const int DefaultCollectiveTimeout = 120;
 
     public static TrainOptions Parse(IReadOnlyList<string> args) => ParseRequest(args).Options;
 
@@ -89,6 +94,7 @@ public static class TrainCommand
         int? checkEvery = r.Has("--check-loss-every") ? r.PositiveInt("--check-loss-every", 1) : null;
         string? metrics = r.String("--metrics");
         int ranks = r.PositiveInt("--ranks", 1);
+        int collectiveTimeout = r.PositiveInt("--collective-timeout", DefaultCollectiveTimeout);
         if (r.Has("--ranks") && MpiJob.IsRank && ranks != MpiJob.WorldSize)
             throw r.Error($"--ranks {ranks}: this process is already one of the {MpiJob.WorldSize} ranks mpirun started; leave --ranks out under mpirun");
 
@@ -98,7 +104,7 @@ public static class TrainCommand
 
         string? resume = r.String("--resume");
         if (resume is null)
-            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null, ranks);
+            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null, ranks, collectiveTimeout);
         var file = SafeTensors.Read(resume);
         var info = CheckpointInfo.FromMetadata(resume, file.Metadata);
         if (!info.FromTrainer)
@@ -106,7 +112,7 @@ public static class TrainCommand
         options = FromCheckpoint(r, options, info, resume);
         if (info.Epoch >= options.Epochs)
             throw r.Error($"--epochs {options.Epochs}: '{resume}' has already trained {info.Epoch} epoch(s); ask for more to continue");
-        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info, ranks);
+        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info, ranks, collectiveTimeout);
     }
 
     /// <summary>The checkpoint's model, optimizer, learning rate, seed and batch size, refusing flags that contradict them.</summary>
@@ -162,6 +168,15 @@ public static class TrainCommand
             return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
         using var group = MpiJob.Join();
         if (group.Size == 1) return Train(request, train, test, group, output, error);
+        group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
+        {
+            // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"error: rank {group.Rank} of {group.Size}: {what} waited {waited.TotalSeconds:F0} s for the other ranks, so one of them " +
+                $"stopped answering or lost its connection (--collective-timeout {request.CollectiveTimeout}); ending the job"));
+            error.Flush();
+            Environment.Exit(1);
+        });
         try
         {
             // Rank 0 alone speaks; the others keep only their own errors.

@@ -18,12 +18,27 @@ public sealed class DataParallelGroup : IDisposable
 {
     private readonly ICommunicator communicator;
     private readonly float[] scalars = new float[3];
+    private CollectiveWatchdog? watchdog;
 
     public DataParallelGroup(ICommunicator communicator)
     {
         this.communicator = communicator;
         Weight = 1f;
     }
+
+    /// <summary>
+    /// From now on, a collective that waits longer than <paramref name="timeout"/> for the other ranks calls
+    /// <paramref name="onExpired"/> (on another thread: it must end the process) instead of waiting forever. Does
+    /// nothing in a group of one.
+    /// </summary>
+    public void WatchCollectives(TimeSpan timeout, Action<string, TimeSpan> onExpired)
+    {
+        if (Size == 1) return;
+        watchdog?.Dispose();
+        watchdog = new CollectiveWatchdog(timeout, onExpired);
+    }
+
+    private CollectiveWatchdog.Scope Watch(string collective) => watchdog?.Enter(collective) ?? default;
 
     /// <summary>The group of one process: no MPI, nothing reduced.</summary>
     public static DataParallelGroup Single { get; } = new(SingleProcessCommunicator.Instance);
@@ -58,7 +73,7 @@ public sealed class DataParallelGroup : IDisposable
         if (Size == 1) return;
         float weight = Weight;
         for (int i = 0; i < values.Length; i++) values[i] *= weight;
-        communicator.AllReduceSum(values);
+        using (Watch("the all-reduce of gradients or losses")) communicator.AllReduceSum(values);
     }
 
     /// <summary>The global-batch mean of a loss each rank computed over its own rows (a collective).</summary>
@@ -78,7 +93,7 @@ public sealed class DataParallelGroup : IDisposable
         scalars[0] = (float)lossSum;
         scalars[1] = correct;
         scalars[2] = total;
-        communicator.AllReduceSum(scalars);
+        using (Watch("the all-reduce of the test figures")) communicator.AllReduceSum(scalars);
         return (scalars[0], (long)scalars[1], (long)scalars[2]);
     }
 
@@ -86,7 +101,10 @@ public sealed class DataParallelGroup : IDisposable
     public IGradientReducer GradientReducer(IKernelBackend backend) => new HostGradientReducer(backend, Size, CombineMeans);
 
     /// <summary>Waits until every rank has reached this point.</summary>
-    public void Barrier() => communicator.Barrier();
+    public void Barrier()
+    {
+        using (Watch("a barrier")) communicator.Barrier();
+    }
 
     /// <summary>
     /// Ends every rank of the job (MPI_Abort) after this one failed, so none waits for it in a collective; does
@@ -99,6 +117,7 @@ public sealed class DataParallelGroup : IDisposable
 
     public void Dispose()
     {
+        watchdog?.Dispose();
         if (!ReferenceEquals(this, Single)) communicator.Dispose();
     }
 }
