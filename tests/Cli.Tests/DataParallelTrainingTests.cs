@@ -105,6 +105,35 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
     }
 
     [MpiRunFact]
+    public void A_checkpoint_resumes_with_another_number_of_ranks()
+    {
+        var reference = Train("ref", "--epochs", "2");
+        // Saved by 2 ranks after epoch 1, continued by one process; saved by one process mid-epoch, continued by 2 ranks.
+        Train("two", "--epochs", "1", "--ranks", "2");
+        var fromTwo = Train("from-two", "--epochs", "2", "--resume", Path.Combine(dir.File("two"), "epoch-1.safetensors"));
+        Train("one", "--epochs", "1", "--save-every", "100");
+        var fromOne = Train("from-one", "--epochs", "2", "--ranks", "2", "--resume", Path.Combine(dir.File("one"), "step-100.safetensors"));
+
+        foreach (var (name, resumed) in new[] { ("2 ranks, then 1", fromTwo), ("1, then 2 ranks from step 100", fromOne) })
+        {
+            Assert.Contains(resumed.Result.StdoutLines, l => l.StartsWith("resumed: ", StringComparison.Ordinal));
+            var want = reference.Metrics.Last(m => m.IsEpoch);
+            var got = resumed.Metrics.Last(m => m.IsEpoch);
+            Assert.Equal((2, want.Step), (got.Epoch, got.Step));
+            Assert.True(Math.Abs(want.TestAccuracy!.Value - got.TestAccuracy!.Value) <= 0.001, $"{name}: test accuracy {got.TestAccuracy} against {want.TestAccuracy}");
+            Assert.True(Math.Abs(want.TestLoss!.Value - got.TestLoss!.Value) <= LossTolerance * want.TestLoss.Value, $"{name}: test loss {got.TestLoss} against {want.TestLoss}");
+            foreach (var entry in reference.Weights.Entries)
+            {
+                var shape = entry.Shape.Select(d => (int)d).ToArray();
+                var a = reference.Weights.ReadFloat32(entry.Name, shape);
+                var b = resumed.Weights.ReadFloat32(entry.Name, shape);
+                double worst = a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
+                Assert.True(worst <= WeightTolerance, $"{name}: {entry.Name} differs by up to {worst:E2} from the run never stopped");
+            }
+        }
+    }
+
+    [MpiRunFact]
     public Task Killing_one_rank_mid_epoch_ends_the_job_with_a_line_naming_it() =>
         AssertOneRankStoppedEndsTheJob(stop: false,
             @"^error: rank 1 \((pid \d+ )?on \S+\) died: signal 9 \(Killed\); mpirun stopped the other ranks$");
