@@ -215,11 +215,17 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void Ranks_must_be_a_positive_count()
+    public void Ranks_must_be_a_positive_count_no_larger_than_the_batch()
     {
         var result = Cli.Run("train", "--ranks", "0");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--ranks", result.SingleErrorLine());
+
+        result = Cli.Run("train", "--ranks", "9", "--batch-size", "8");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --ranks 9 is more than the batch of 8: every rank needs a row of each batch (raise --batch-size) (see 'trainer train --help')",
+            result.SingleErrorLine());
+        Assert.Empty(result.Stdout);
     }
 
     private static int WaitFor(Process process)

@@ -97,6 +97,9 @@ public static class TrainCommand
         int collectiveTimeout = r.PositiveInt("--collective-timeout", DefaultCollectiveTimeout);
         if (r.Has("--ranks") && MpiJob.IsRank && ranks != MpiJob.WorldSize)
             throw r.Error($"--ranks {ranks}: this process is already one of the {MpiJob.WorldSize} ranks mpirun started; leave --ranks out under mpirun");
+        int group = MpiJob.IsRank ? MpiJob.WorldSize : ranks;
+        if (group > options.BatchSize)
+            throw r.Error($"{(MpiJob.IsRank ? $"{group} ranks" : $"--ranks {ranks}")} is more than the batch of {options.BatchSize}: every rank needs a row of each batch (raise --batch-size)");
 
         // Output paths are checked before any work, so a typo does not cost a training run.
         if (save is not null) CheckSaveDirectory(save);
