@@ -28,14 +28,14 @@ public static class TrainCommand
         new("--progress", "STYLE", "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; on stderr (default auto)"),
         new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"),
         new("--ranks", "N", "data-parallel processes on this machine, started with Open MPI's mpirun; each trains on 1/N of every batch (default 1)"),
-        new("--collective-timeout", "SECONDS", "with several ranks, end the job when one waits this long for the others in an all-reduce (default 120)"));
+        new("--rank-timeout", "SECS", "with several ranks, end the job when one has waited SECS seconds for the others in an all-reduce (default 120)"));
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
-        "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--collective-timeout 120]\n" +
+        "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
         "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
@@ -94,7 +94,7 @@ public static class TrainCommand
         int? checkEvery = r.Has("--check-loss-every") ? r.PositiveInt("--check-loss-every", 1) : null;
         string? metrics = r.String("--metrics");
         int ranks = r.PositiveInt("--ranks", 1);
-        int collectiveTimeout = r.PositiveInt("--collective-timeout", DefaultCollectiveTimeout);
+        int collectiveTimeout = r.PositiveInt("--rank-timeout", DefaultCollectiveTimeout);
         if (r.Has("--ranks") && MpiJob.IsRank && ranks != MpiJob.WorldSize)
             throw r.Error($"--ranks {ranks}: this process is already one of the {MpiJob.WorldSize} ranks mpirun started; leave --ranks out under mpirun");
         int group = MpiJob.IsRank ? MpiJob.WorldSize : ranks;
@@ -176,7 +176,7 @@ public static class TrainCommand
             // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"error: rank {group.Rank} of {group.Size}: {what} waited {waited.TotalSeconds:F0} s for the other ranks, so one of them " +
-                $"stopped answering or lost its connection (--collective-timeout {request.CollectiveTimeout}); ending the job"));
+                $"stopped answering or lost its connection (--rank-timeout {request.CollectiveTimeout}); ending the job"));
             error.Flush();
             Environment.Exit(1);
         });
