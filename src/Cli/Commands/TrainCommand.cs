@@ -47,7 +47,7 @@ public static class TrainCommand
         "  only at the logged steps unless asked.\n" +
         "  Data parallel: --ranks N (or mpirun -np N trainer train ...) runs N processes; every one draws the\n" +
         "  same shuffled batches and trains on its share of each, gradients are averaged over all of them\n" +
-        "  every step (an AllReduce per gradient in the compiled step), and rank 0 alone prints, writes\n" +
+        "  every step (one AllReduce of all of them in the compiled step), and rank 0 alone prints, writes\n" +
         "  metrics and saves. The losses match one process's to rounding. Needs Open MPI\n" +
         "  (apt-get install openmpi-bin libopenmpi-dev); on --device cpu the cores are divided among the ranks.\n" +
         Options.Text +

@@ -58,7 +58,7 @@ public sealed class CompiledGraph : IDisposable
     /// <summary>
     /// Binds <paramref name="program"/>; <paramref name="parameters"/> maps each Parameter node's name to its device memory.
     /// With an enabled <paramref name="capture"/> policy the step is recorded on its first run and replayed after (<see cref="CapturedStep"/>).
-    /// A step compiled for several processes needs the <paramref name="reducer"/> its AllReduce nodes average gradients through;
+    /// A step compiled for several processes needs the <paramref name="reducer"/> its AllReduce node averages the gradients through;
     /// since that reducer goes through the host, such a step turns capture off (the policy says so once).
     /// </summary>
     public static CompiledGraph Bind(GraphProgram program, IKernelBackend backend, IReadOnlyDictionary<string, DeviceBuffer> parameters,
