@@ -67,22 +67,26 @@ public static class Program
         {
             return command.Run(rest, output, error);
         }
-        catch (UsageException e)
+        catch (Exception e) when (!IsInternal(e) || Environment.GetEnvironmentVariable("TRAINER_DEBUG") is null)
         {
-            error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (UserErrors.ExitCode(e) is { } code)
-        {
-            error.WriteLine($"error: {e.Message}");
+            var (code, message) = Failure(e);
+            error.WriteLine($"error: {message}");
             return code;
         }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("TRAINER_DEBUG") is null)
-        {
-            error.WriteLine($"error: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set TRAINER_DEBUG=1 for the stack trace)");
-            return 70;
-        }
     }
+
+    private static bool IsInternal(Exception e) => e is not UsageException && UserErrors.ExitCode(e) is null;
+
+    /// <summary>
+    /// The exit code and one-line message for an exception a command let through: 2 for a bad command line, the
+    /// user's errors their <see cref="UserErrors.ExitCode"/>, anything else 70, an internal error.
+    /// </summary>
+    internal static (int Code, string Message) Failure(Exception e) => e switch
+    {
+        UsageException => (2, e.Message),
+        _ when UserErrors.ExitCode(e) is { } code => (code, e.Message),
+        _ => (70, $"internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set TRAINER_DEBUG=1 for the stack trace)"),
+    };
 
     /// <summary>"unknown command 'trian' (did you mean 'train'?) (commands: ...)".</summary>
     private static string UnknownCommand(string name) =>

@@ -12,8 +12,6 @@ namespace Trainer.Cli.Commands;
 /// </summary>
 internal static partial class RankLauncher
 {
-    public const string InstallHint = "apt-get install openmpi-bin libopenmpi-dev";
-
     /// <summary>The exit code when a rank died without reporting an error of its own (killed, crashed).</summary>
     public const int RankDiedExitCode = 1;
 
@@ -29,7 +27,7 @@ internal static partial class RankLauncher
     public static int Run(int ranks, IReadOnlyList<string> childArgs, TextWriter output, TextWriter error)
     {
         string mpirun = FindOnPath("mpirun")
-            ?? throw new UsageException($"--ranks {ranks} needs Open MPI's mpirun, which is not on the PATH; install it with `{InstallHint}`");
+            ?? throw new UsageException($"--ranks {ranks} needs Open MPI's mpirun, which is not on the PATH; install it with `{Training.Distributed.MpiJob.InstallHint}`");
         var start = new ProcessStartInfo(mpirun)
         {
             RedirectStandardOutput = true,
@@ -111,13 +109,15 @@ internal static partial class RankLauncher
         return args;
     }
 
-    /// <summary>How to start this trainer again: its apphost, or `dotnet trainer.dll`.</summary>
+    /// <summary>
+    /// How to start this trainer again: its apphost when this process is one, else `dotnet trainer.dll` (run with
+    /// `dotnet`, or inside a test host, which names its dotnet in DOTNET_HOST_PATH).
+    /// </summary>
     internal static List<string> SelfCommand()
     {
         string? process = Environment.ProcessPath;
         string assembly = typeof(Program).Assembly.Location;
-        bool viaDotnet = process is null || Path.GetFileNameWithoutExtension(process) == "dotnet" || Path.GetFileName(process).StartsWith("testhost", StringComparison.Ordinal);
-        if (!viaDotnet) return [process!];
+        if (process is not null && Path.GetFileNameWithoutExtension(process) == Path.GetFileNameWithoutExtension(assembly)) return [process];
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
             : process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process
             : FindOnPath("dotnet") ?? "dotnet";

@@ -192,9 +192,8 @@ public static class TrainCommand
         catch (Exception e) when (e is not TrainingDivergedException)
         {
             // This rank cannot go on, and the others would wait for it in the next collective: say why, end them all.
-            int code = e is UsageException ? 2 : UserErrors.ExitCode(e) ?? 70;
-            string message = UserErrors.ExitCode(e) is null && e is not UsageException ? $"internal error: {e.GetType().Name}: {e.Message}" : e.Message;
-            error.WriteLine($"error: rank {group.Rank} of {group.Size}: {message.ReplaceLineEndings(" ")}");
+            var (code, message) = Program.Failure(e);
+            error.WriteLine($"error: rank {group.Rank} of {group.Size}: {message}");
             error.Flush();
             group.Abort(code);
             return code;

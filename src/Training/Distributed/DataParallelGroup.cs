@@ -53,16 +53,8 @@ public sealed class DataParallelGroup : IDisposable
     /// <summary>This rank's share of the batch being trained: set by <see cref="BeginBatch"/>.</summary>
     public float Weight { get; private set; }
 
-    /// <summary>This rank's share of a global batch of <paramref name="globalRows"/> rows.</summary>
-    public BatchShard ShardOf(int globalRows) => BatchShard.Of(globalRows, Rank, Size);
-
-    /// <summary>Notes which share of the next global batch this rank trains on, for the reductions of that step.</summary>
-    public BatchShard BeginBatch(int globalRows)
-    {
-        var shard = ShardOf(globalRows);
-        Weight = shard.Weight;
-        return shard;
-    }
+    /// <summary>Notes this rank's share of the next global batch (its loader's <see cref="Data.PrefetchingBatchLoader.Shard"/>), which the reductions of that step weight by.</summary>
+    public void BeginBatch(BatchShard shard) => Weight = shard.Weight;
 
     /// <summary>
     /// Leaves in <paramref name="values"/> the global-batch mean of a per-rank mean: each rank's values times its
@@ -99,12 +91,6 @@ public sealed class DataParallelGroup : IDisposable
 
     /// <summary>The reducer a compiled step's AllReduce nodes call: download, <see cref="CombineMeans"/>, upload.</summary>
     public IGradientReducer GradientReducer(IKernelBackend backend) => new HostGradientReducer(backend, Size, CombineMeans);
-
-    /// <summary>Waits until every rank has reached this point.</summary>
-    public void Barrier()
-    {
-        using (Watch("a barrier")) communicator.Barrier();
-    }
 
     /// <summary>
     /// Ends every rank of the job (MPI_Abort) after this one failed, so none waits for it in a collective; does

@@ -7,6 +7,9 @@ namespace Trainer.Training.Distributed;
 /// </summary>
 public static class MpiJob
 {
+    /// <summary>How to install what data-parallel training needs (Open MPI's mpirun and libmpi), for error messages.</summary>
+    public const string InstallHint = Mpi.OpenMpiLibrary.InstallHint;
+
     /// <summary>Set by mpirun in every rank: the job's number of processes.</summary>
     public const string WorldSizeVariable = Mpi.MpiCommunicator.WorldSizeVariable;
 

@@ -138,7 +138,8 @@ public sealed class QuickstartJob : IDisposable
                 batch++;
                 continue;
             }
-            var shard = Group.BeginBatch(TrainLoader.Shard(batch).GlobalRows);
+            var shard = TrainLoader.Shard(batch);
+            Group.BeginBatch(shard);
             var loss = TrainStep.Call(data, label)[0];
             bool logged = batch % LogInterval == 0;
             float? value = null;

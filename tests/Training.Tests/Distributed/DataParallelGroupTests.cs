@@ -60,7 +60,8 @@ public class DataParallelGroupTests
 
         var results = OnRanks(ranks, group =>
         {
-            var shard = group.BeginBatch(rows);
+            var shard = BatchShard.Of(rows, group.Rank, group.Size);
+            group.BeginBatch(shard);
             float local = Enumerable.Range(shard.First, shard.Rows).Select(RowValue).Average();
             var vector = new[] { local, 2 * local };
             group.CombineMeans(vector);
