@@ -25,7 +25,28 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 echo "# data-parallel figures, $(date -u +%Y-%m-%d), $(lscpu | sed -n 's/^Model name: *//p'), $cores cores, $(mpirun --version | head -1)"
 echo "## MPI all-reduce, 2 ranks on this machine (bench/AllReduce.Bench)"
-TERM=dumb mpirun -np 2 --oversubscribe --bind-to none "${root[@]}" dotnet bench/AllReduce.Bench/bin/Release/net10.0/Trainer.AllReduceBench.dll 100
+bench_out=$(TERM=dumb mpirun -np 2 --oversubscribe --bind-to none "${root[@]}" dotnet bench/AllReduce.Bench/bin/Release/net10.0/Trainer.AllReduceBench.dll 100)
+echo "$bench_out"
+
+# The paper estimate for 8 GPUs: a ring all-reduce of S bytes over N ranks takes 2(N-1)a + 2(N-1)/N S/b. Checked
+# against the fit above for N = 2, then with the link figures assumed below for N = 8 (nothing here is measured on
+# a GPU). Step = per-GPU compute (assumed launch-bound: 14 launches at 5 us) + staging + all-reduce.
+read -r alpha_us beta_gbs < <(sed -n 's/.*fit: \([0-9.]*\) us + bytes \/ \([0-9.]*\) GB\/s.*/\1 \2/p' <<<"$bench_out")
+echo "## paper estimate for 8 GPUs, from the fit (a = $alpha_us us, b = $beta_gbs GB/s) and assumed links"
+awk -v a="$alpha_us" -v b="$beta_gbs" 'BEGIN {
+  S = 669706 * 4; compute = 14 * 5e-6; staging = 2 * S / 25e9
+  t2 = 2 * a * 1e-6 + S / (b * 1e9)
+  printf "  check, 2 ranks here: 2a + S/b = %.3f ms (the bench measured the 2.68 MB point above)\n", t2 * 1e3
+  n = 8
+  nv = 2 * (n - 1) * 5e-6 + 2 * (n - 1) / n * S / 300e9
+  eth = 2 * (n - 1) * 20e-6 + 2 * (n - 1) / n * S / 11e9
+  hostHere = 2 * (n - 1) * a * 1e-6 + 2 * (n - 1) / n * S / (b * 1e9)
+  hostFast = 2 * (n - 1) * a * 1e-6 + 2 * (n - 1) / n * S / 15e9
+  printf "  staging through the host, 2 x %.2f MB over PCIe at 25 GB/s: %.3f ms; compute, 14 launches at 5 us: %.3f ms\n", S / 1e6, staging * 1e3, compute * 1e3
+  printf "  NVLink (a 5 us, b 300 GB/s): all-reduce %.3f ms; step %.2f ms with a device-side collective\n", nv * 1e3, (compute + nv) * 1e3
+  printf "  NVLink node, our host path (MPI over host memory, b 15 GB/s to the measured %s GB/s): all-reduce %.2f-%.2f ms; step %.2f-%.2f ms\n", b, hostFast * 1e3, hostHere * 1e3, (compute + staging + hostFast) * 1e3, (compute + staging + hostHere) * 1e3
+  printf "  100 Gb/s Ethernet (a 20 us, b 11 GB/s): all-reduce %.3f ms; step %.2f ms device-side, %.2f ms with host staging\n", eth * 1e3, (compute + eth) * 1e3, (compute + staging + eth) * 1e3
+}'
 
 # epoch2 RANKS BATCH [extra args]: prints the median over RUNS of the second epoch's training seconds
 epoch2() {
