@@ -28,20 +28,11 @@ public static class CudaGraphReplayCheck
         string title = $"{Name}, {steps} steps (bit-identical)";
         if (warnings.ToString().Trim() is { Length: > 0 } fellBack)
             return new Result(false, $"FAIL {title}   (the capture fell back: {fellBack})");
-        int differing = FirstDifference(direct.Losses, replayed.Losses);
+        int differing = LossDifference.FirstBitDifference(direct.Losses, replayed.Losses);
         if (differing >= 0)
             return new Result(false, $"FAIL {title}   (step {differing + 1}: loss {direct.Losses[differing]:R} direct, {replayed.Losses[differing]:R} replayed)");
         if (BitConverter.DoubleToInt64Bits(direct.TestAccuracy) != BitConverter.DoubleToInt64Bits(replayed.TestAccuracy))
             return new Result(false, $"FAIL {title}   (test accuracy {direct.TestAccuracy:R} direct, {replayed.TestAccuracy:R} replayed)");
         return new Result(true, $"ok   {title}");
-    }
-
-    /// <summary>The first step whose losses differ in any bit, or -1.</summary>
-    public static int FirstDifference(float[] a, float[] b)
-    {
-        if (a.Length != b.Length) return Math.Min(a.Length, b.Length);
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return i;
-        return -1;
     }
 }

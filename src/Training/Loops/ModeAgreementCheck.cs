@@ -25,25 +25,8 @@ public static class ModeAgreementCheck
         var fused = comparison.Measure(ExecutionMode.Graph, 0, steps, fuse: true);
         return
         [
-            new Result($"eager vs graph --no-fuse, {steps} steps (bit-identical)", MaxRelative(eager.Losses, unfused.Losses), 0, steps),
-            new Result($"eager vs graph fused, {steps} steps", MaxRelative(eager.Losses, fused.Losses), FusedTolerance, steps),
+            new Result($"eager vs graph --no-fuse, {steps} steps (bit-identical)", LossDifference.MaxRelative(eager.Losses, unfused.Losses), 0, steps),
+            new Result($"eager vs graph fused, {steps} steps", LossDifference.MaxRelative(eager.Losses, fused.Losses), FusedTolerance, steps),
         ];
-    }
-
-    /// <summary>
-    /// The largest |e - a| / max(|e|, 1e-30), step by step (over the shorter run); NaN, which fails every
-    /// tolerance, when either loss is NaN or infinite at any step: a plain Max over the differences
-    /// would skip NaN and let a diverged run pass.
-    /// </summary>
-    public static double MaxRelative(float[] expected, float[] actual)
-    {
-        double max = 0;
-        for (int i = 0; i < Math.Min(expected.Length, actual.Length); i++)
-        {
-            double e = expected[i], a = actual[i];
-            if (!double.IsFinite(e) || !double.IsFinite(a)) return double.NaN;
-            max = Math.Max(max, Math.Abs(e - a) / Math.Max(Math.Abs(e), 1e-30));
-        }
-        return max;
     }
 }

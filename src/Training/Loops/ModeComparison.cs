@@ -33,24 +33,8 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
     /// <summary>The most steps (warm-up and timed together) one measurement takes: each step keeps its loss and time.</summary>
     public const int MaxSteps = 10_000_000;
 
-    /// <summary>
-    /// The largest absolute difference between the two modes' losses, step by step (over the shorter
-    /// run); NaN when either mode's loss is NaN or infinite at any step, since a diverged run agrees with
-    /// nothing (a plain Max over the differences would skip NaN and report the finite steps only).
-    /// </summary>
-    public static double MaxLossDifference(ModeMeasurement a, ModeMeasurement b) => MaxLossDifference(a.Losses, b.Losses);
-
-    /// <inheritdoc cref="MaxLossDifference(ModeMeasurement, ModeMeasurement)"/>
-    public static double MaxLossDifference(float[] a, float[] b)
-    {
-        double max = 0;
-        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
-        {
-            if (!float.IsFinite(a[i]) || !float.IsFinite(b[i])) return double.NaN;
-            max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
-        }
-        return max;
-    }
+    /// <summary>The largest absolute difference between the two modes' losses (<see cref="LossDifference.MaxAbsolute"/>).</summary>
+    public static double MaxLossDifference(ModeMeasurement a, ModeMeasurement b) => LossDifference.MaxAbsolute(a.Losses, b.Losses);
 
     /// <summary>
     /// The full batches of <paramref name="batches"/> in the order a comparison trains on them: epoch 0's,

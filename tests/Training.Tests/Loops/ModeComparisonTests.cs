@@ -61,8 +61,20 @@ public sealed class ModeComparisonTests
     [InlineData(new[] { 1f, float.NegativeInfinity }, new[] { 1f, 0f }, double.NaN)]
     public void Max_loss_difference_is_NaN_when_either_loss_is_not_finite(float[] a, float[] b, double expected)
     {
-        Assert.Equal(expected, ModeComparison.MaxLossDifference(a, b));
-        Assert.Equal(expected, ModeComparison.MaxLossDifference(b, a));
+        Assert.Equal(expected, LossDifference.MaxAbsolute(a, b));
+        Assert.Equal(expected, LossDifference.MaxAbsolute(b, a));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1f, 2f, 3f }, new[] { 1f, 2f, 3f }, -1)]
+    [InlineData(new[] { 1f, 0f, 3f }, new[] { 1f, -0f, 3f }, 1)] // equal as numbers, not as bits
+    [InlineData(new[] { 1f, 2f }, new[] { 1f, 2.0000002f }, 1)]
+    [InlineData(new[] { 1f, 2f }, new[] { 1f }, 1)] // one run ended early
+    [InlineData(new float[0], new float[0], -1)]
+    public void First_bit_difference_finds_the_first_step_that_differs_in_any_bit(float[] a, float[] b, int expected)
+    {
+        Assert.Equal(expected, LossDifference.FirstBitDifference(a, b));
+        Assert.Equal(expected, LossDifference.FirstBitDifference(b, a));
     }
 
     [Theory]
@@ -72,7 +84,7 @@ public sealed class ModeComparisonTests
     [InlineData(new[] { float.PositiveInfinity }, new[] { float.PositiveInfinity }, double.NaN)]
     public void Max_relative_difference_is_NaN_when_either_loss_is_not_finite(float[] expected, float[] actual, double max)
     {
-        double got = ModeAgreementCheck.MaxRelative(expected, actual);
+        double got = LossDifference.MaxRelative(expected, actual);
         Assert.Equal(max, got, 12);
         var result = new ModeAgreementCheck.Result("check", got, ModeAgreementCheck.FusedTolerance, expected.Length);
         Assert.Equal(!double.IsNaN(max) && max <= ModeAgreementCheck.FusedTolerance, result.Passed);
