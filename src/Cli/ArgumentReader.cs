@@ -117,18 +117,18 @@ public sealed class ArgumentReader
     /// </summary>
     public OptimizerOptions Optimizer(string flag = "--optimizer", string momentumFlag = "--momentum", string decayFlag = "--weight-decay")
     {
-        string kind = Choice(flag, "sgd", "sgd", "momentum", "adam");
+        OptimizerKinds.TryParse(Choice(flag, OptimizerKinds.Names[0], [.. OptimizerKinds.Names]), out var kind);
         float decay = 0f;
         if (String(decayFlag) is { } decayText)
         {
-            if (kind == "sgd") throw Error($"{decayFlag} applies to {flag} momentum or adam, not {flag} sgd");
+            if (kind == OptimizerKind.Sgd) throw Error($"{decayFlag} applies to {flag} momentum or adam, not {flag} sgd");
             if (!float.TryParse(decayText, NumberStyles.Float, CultureInfo.InvariantCulture, out decay) || !(decay >= 0f) || float.IsInfinity(decay))
                 throw Error($"{decayFlag} must be a non-negative number, got '{decayText}'");
         }
-        if (kind != "momentum")
+        if (kind != OptimizerKind.Momentum)
         {
-            if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} {kind}");
-            return kind == "adam" ? new OptimizerOptions { Kind = OptimizerKind.Adam, WeightDecay = decay } : OptimizerOptions.Default;
+            if (Has(momentumFlag)) throw Error($"{momentumFlag} applies to {flag} momentum, not {flag} {OptimizerKinds.Name(kind)}");
+            return kind == OptimizerKind.Adam ? new OptimizerOptions { Kind = OptimizerKind.Adam, WeightDecay = decay } : OptimizerOptions.Default;
         }
         float momentum = 0.9f;
         if (String(momentumFlag) is { } text &&
@@ -139,7 +139,7 @@ public sealed class ArgumentReader
 
     /// <summary>--model mlp|lenet (default mlp, the tutorial's).</summary>
     public ModelKind Model(string flag = "--model") =>
-        Choice(flag, "mlp", "mlp", "lenet") == "lenet" ? ModelKind.LeNet : ModelKind.Mlp;
+        ModelKinds.TryParse(Choice(flag, ModelKinds.Names[0], [.. ModelKinds.Names]), out var kind) ? kind : ModelKind.Mlp;
 
     public ExecutionMode Mode(string flag = "--mode")
     {

@@ -128,7 +128,7 @@ public static class TrainCommand
         }
         string F(float f) => f.ToString(CultureInfo.InvariantCulture);
         Same("--model", given.Model, info.Model, ModelKinds.Name);
-        Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, CheckpointInfo.OptimizerName);
+        Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, Training.Optim.OptimizerKinds.Name);
         Same("--momentum", given.Optimizer.Momentum, info.Optimizer.Momentum, F);
         Same("--weight-decay", given.Optimizer.WeightDecay, info.Optimizer.WeightDecay, F);
         Same("--lr", given.LearningRate, info.LearningRate, F);

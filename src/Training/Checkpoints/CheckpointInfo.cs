@@ -37,7 +37,7 @@ public sealed record CheckpointInfo
     {
         ["format"] = Format,
         ["model"] = ModelKinds.Name(Model),
-        ["optimizer"] = OptimizerName(Optimizer.Kind),
+        ["optimizer"] = OptimizerKinds.Name(Optimizer.Kind),
         ["learning_rate"] = F(LearningRate),
         ["momentum"] = F(Optimizer.Momentum),
         ["weight_decay"] = F(Optimizer.WeightDecay),
@@ -76,13 +76,8 @@ public sealed record CheckpointInfo
         if (!ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var seedValue))
             throw new CheckpointException(path, $"metadata 'seed' is '{seed}', expected a whole number");
         string optimizer = Get("optimizer");
-        var kind = optimizer switch
-        {
-            "sgd" => OptimizerKind.Sgd,
-            "momentum" => OptimizerKind.Momentum,
-            "adam" => OptimizerKind.Adam,
-            _ => throw new CheckpointException(path, $"metadata 'optimizer' is '{optimizer}', expected sgd, momentum or adam"),
-        };
+        if (!OptimizerKinds.TryParse(optimizer, out var kind))
+            throw new CheckpointException(path, $"metadata 'optimizer' is '{optimizer}', expected sgd, momentum or adam");
         int batchSize = (int)Long("batch_size", int.MaxValue);
         if (batchSize == 0) throw new CheckpointException(path, $"metadata 'batch_size' is 0, expected a positive number");
         return new CheckpointInfo
@@ -103,19 +98,9 @@ public sealed record CheckpointInfo
         };
     }
 
-    private static ModelKind ParseModel(string path, string name) => name switch
-    {
-        "mlp" => ModelKind.Mlp,
-        "lenet" => ModelKind.LeNet,
-        _ => throw new CheckpointException(path, $"metadata 'model' is '{name}', expected mlp or lenet"),
-    };
-
-    public static string OptimizerName(OptimizerKind kind) => kind switch
-    {
-        OptimizerKind.Momentum => "momentum",
-        OptimizerKind.Adam => "adam",
-        _ => "sgd",
-    };
+    private static ModelKind ParseModel(string path, string name) =>
+        ModelKinds.TryParse(name, out var kind) ? kind
+            : throw new CheckpointException(path, $"metadata 'model' is '{name}', expected mlp or lenet");
 
     private static string F(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

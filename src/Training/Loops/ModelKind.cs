@@ -21,5 +21,15 @@ public static class ModelKinds
         _ => new MnistNetwork(),
     };
 
+    /// <summary>Every kind's name, as `--model` and checkpoint metadata spell it, the default (the tutorial's MLP) first.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Name(ModelKind.Mlp), Name(ModelKind.LeNet)];
+
     public static string Name(ModelKind kind) => kind == ModelKind.LeNet ? "lenet" : "mlp";
+
+    /// <summary>The kind named <paramref name="name"/> (<see cref="Names"/>); false for any other name.</summary>
+    public static bool TryParse(string name, out ModelKind kind)
+    {
+        kind = name == Name(ModelKind.LeNet) ? ModelKind.LeNet : ModelKind.Mlp;
+        return Names.Contains(name);
+    }
 }

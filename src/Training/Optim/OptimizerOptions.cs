@@ -11,6 +11,28 @@ public enum OptimizerKind
     Adam,
 }
 
+/// <summary>The optimizers' names, as `--optimizer` and checkpoint metadata spell them.</summary>
+public static class OptimizerKinds
+{
+    /// <summary>Every kind's name, the default (the tutorial's SGD) first.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Name(OptimizerKind.Sgd), Name(OptimizerKind.Momentum), Name(OptimizerKind.Adam)];
+
+    public static string Name(OptimizerKind kind) => kind switch
+    {
+        OptimizerKind.Momentum => "momentum",
+        OptimizerKind.Adam => "adam",
+        _ => "sgd",
+    };
+
+    /// <summary>The kind named <paramref name="name"/> (<see cref="Names"/>); false for any other name.</summary>
+    public static bool TryParse(string name, out OptimizerKind kind)
+    {
+        int index = Names.ToList().IndexOf(name);
+        kind = index < 0 ? OptimizerKind.Sgd : (OptimizerKind)index;
+        return index >= 0;
+    }
+}
+
 /// <summary>Which optimizer a job uses, and its settings beyond the learning rate.</summary>
 public sealed record OptimizerOptions
 {
