@@ -12,8 +12,9 @@ namespace Trainer.Kernels.Ilgpu;
 /// <para>On a GPU the copy reads the host bytes when the stream reaches it, so each staging buffer
 /// has a fence (<see cref="ICopyFence"/>) recorded after its copy: <see cref="StagingBuffer.Write"/>
 /// waits (a counted synchronisation) only when the fence says the copy is still pending. On CUDA the
-/// fence is a CUDA event queried without blocking (<see cref="Cuda.CudaEventFence"/>), so with a ring
-/// of staging buffers the step never waits; elsewhere, or where events cannot be made, it is
+/// fence is a CUDA event queried without blocking (<see cref="Cuda.CudaEventFence"/>), on OpenCL a
+/// marker event (<see cref="OpenCl.OpenClEventFence"/>), so with a ring of staging buffers the step
+/// never waits; where events cannot be made, it is
 /// <see cref="SyncCountFence"/>: done once anything has synchronised since the copy, so the wait
 /// drains the stream.</para>
 /// </summary>
@@ -22,12 +23,15 @@ public sealed partial class IlgpuBackend
     public StagingBuffer AllocateStaging(long bytes) =>
         new IlgpuStaging(this, accelerator.AllocatePageLocked1D<byte>(Math.Max(bytes, 1)), CreateCopyFence());
 
-    /// <summary>A CUDA event fence on CUDA devices where the driver offers one, else the synchronisation-count fence.</summary>
+    /// <summary>An event fence on CUDA and OpenCL devices where the driver offers one, else the synchronisation-count fence.</summary>
     private ICopyFence CreateCopyFence() =>
-        (accelerator is ILGPU.Runtime.Cuda.CudaAccelerator
-            ? Cuda.CudaEventFence.TryCreate(() => ((ILGPU.Runtime.Cuda.CudaStream)accelerator.DefaultStream).StreamPtr)
-            : null)
-        ?? (ICopyFence)new SyncCountFence(() => SyncCount);
+        accelerator switch
+        {
+            ILGPU.Runtime.Cuda.CudaAccelerator => (ICopyFence?)Cuda.CudaEventFence.TryCreate(() => ((ILGPU.Runtime.Cuda.CudaStream)accelerator.DefaultStream).StreamPtr),
+            ILGPU.Runtime.OpenCL.CLAccelerator => OpenCl.OpenClEventFence.TryCreate(() => ((ILGPU.Runtime.OpenCL.CLStream)accelerator.DefaultStream).CommandQueue),
+            _ => null,
+        }
+        ?? new SyncCountFence(() => SyncCount);
 
     public void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes)
     {

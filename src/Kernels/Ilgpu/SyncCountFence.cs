@@ -3,7 +3,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
-/// The fence for devices with no event query (OpenCL, or a CUDA driver whose events cannot be used):
+/// The fence where no event query can be had (a CUDA or OpenCL driver whose events cannot be used):
 /// a copy counts as finished once the backend has synchronised after it was queued, since a
 /// synchronisation drains the stream. Between synchronisations it answers "not done".
 /// </summary>

@@ -14,9 +14,10 @@ public sealed class OfflineTarget
 {
     private readonly Func<Context, Backend> create;
 
-    private OfflineTarget(string name, bool isPtx, int maxGroupSize, int maxSharedBytes, Func<Context, Backend> create)
+    private OfflineTarget(string name, bool isPtx, int maxGroupSize, int maxSharedBytes, Func<Context, Backend> create, string buildOptions = "")
     {
         Name = name;
+        BuildOptions = buildOptions;
         IsPtx = isPtx;
         MaxGroupSize = maxGroupSize;
         MaxSharedBytes = maxSharedBytes;
@@ -27,6 +28,9 @@ public sealed class OfflineTarget
 
     /// <summary>Whether the target's code is PTX (CUDA) rather than OpenCL C.</summary>
     public bool IsPtx { get; }
+
+    /// <summary>OpenCL: the options ILGPU's accelerator builds the program with (<c>-cl-std=CL2.0</c>); empty for PTX.</summary>
+    public string BuildOptions { get; }
 
     /// <summary>The most threads one group may have on every device of this target.</summary>
     public int MaxGroupSize { get; }
@@ -63,7 +67,8 @@ public sealed class OfflineTarget
         new($"opencl-{version.ToString().ToLowerInvariant()}", false, 256, 32 * 1024,
             context => new CLBackend(context,
                 new CLCapabilityContext(false, false, false, false, false),
-                CLDeviceVendor.Other, version));
+                CLDeviceVendor.Other, version),
+            "-cl-std=" + version);
 
     public static IReadOnlyList<OfflineTarget> All { get; } =
     [
