@@ -40,7 +40,8 @@ public static class DeviceCatalog
             var provider = ProviderOf(requested);
             if (!provider.Discover().Any(d => d.Kind == requested))
                 throw new DeviceNotAvailableException(
-                    $"device '{DeviceKindNames.Name(requested)}' is not available (found: {string.Join(", ", List().Select(d => DeviceKindNames.Name(d.Kind)).Distinct())})");
+                    $"device '{DeviceKindNames.Name(requested)}' is not available (found: {string.Join(", ", List().Select(d => DeviceKindNames.Name(d.Kind)).Distinct())})" +
+                    string.Concat(provider.Unusable(requested).Select(why => "; " + why)));
             var backend = provider.Open(requested, options);
             choice = $"device: {DeviceKindNames.Name(requested)} ({backend.Description.Name})";
             return backend;

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Algorithms;
+using ILGPU.Backends.OpenCL;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -34,6 +35,36 @@ public sealed class IlgpuProvider : IBackendProvider
 
     public IKernelBackend Open(DeviceKind kind, DeviceOptions options) => Open(kind, variant: null, options.Ordinal);
 
+    /// <summary>OpenCL devices that ILGPU skips, each with why; nothing for the other kinds.</summary>
+    public IReadOnlyList<string> Unusable(DeviceKind kind) => kind == DeviceKind.OpenCL ? UnusableOpenCl.Value : [];
+
+    /// <summary>
+    /// ILGPU's OpenCL backend needs OpenCL C 2.0 or later and the generic address space; its default
+    /// device filter drops other devices without a word (NVIDIA's OpenCL, for one, has no generic
+    /// address space, and PoCL's CPU device neither), so a user asking for <c>--device opencl</c>
+    /// would see only "not available". This lists them with the reason.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<string>> UnusableOpenCl = new(() =>
+    {
+        NativeDriverResolver.Install();
+        try
+        {
+            return CLDevice.GetDevices(d => !IsUsable(d)).Cast<CLDevice>()
+                .Select(d => $"OpenCL device '{d.Name}' ({d.PlatformName}) is present but cannot run ILGPU's kernels: " +
+                    (d.CLStdVersion < CLBackend.MinimumVersion
+                        ? $"it offers OpenCL C {d.CLStdVersion.Major}.{d.CLStdVersion.Minor} and ILGPU needs {CLBackend.MinimumVersion.Major}.{CLBackend.MinimumVersion.Minor}"
+                        : "it lacks the generic address space ILGPU needs"))
+                .ToList();
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CLException)
+        {
+            return [];
+        }
+    });
+
+    /// <summary>ILGPU's own test for an OpenCL device (<c>Context.Builder.OpenCL()</c>).</summary>
+    private static bool IsUsable(CLDevice device) => device.CLStdVersion >= CLBackend.MinimumVersion && device.Capabilities.GenericAddressSpace;
+
     private static Context CreateContext(CPUDevice cpu, bool includeGpus)
     {
         NativeDriverResolver.Install();
@@ -42,7 +73,7 @@ public sealed class IlgpuProvider : IBackendProvider
             ConfigureCompiler(builder.CPU(cpu));
             if (!includeGpus) return;
             try { builder.Cuda(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException) { }
-            try { builder.OpenCL(); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CLException) { }
+            try { builder.OpenCL(IsUsable); } catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CLException) { }
         });
     }
 
