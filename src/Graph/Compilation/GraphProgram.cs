@@ -3,6 +3,7 @@ using Trainer.Graph.Ir;
 using Trainer.Graph.Memory;
 using Trainer.Graph.Ops;
 using Trainer.Graph.Passes;
+using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Compilation;
 
@@ -28,13 +29,16 @@ public sealed class GraphProgram
     /// <summary>Kernel launches one run of the schedule makes.</summary>
     public int Launches => Schedule.Sum(n => OpRegistry.Get(n.Op.Kind).Launches);
 
-    /// <summary>Optimises <paramref name="graph"/> in place, then schedules it and plans its memory.</summary>
-    public static GraphProgram Build(Ir.Graph graph, CompileOptions options)
+    /// <summary>
+    /// Optimises <paramref name="graph"/> in place, then schedules it and plans its memory, with the
+    /// kernel workspaces <paramref name="backend"/> needs (with none given, the most any backend needs).
+    /// </summary>
+    public static GraphProgram Build(Ir.Graph graph, CompileOptions options, IKernelBackend? backend = null)
     {
         var log = PassPipeline.Standard(options.Fuse, options.WorldSize).Run(graph, options.Verify);
         GraphVerifier.Verify(graph);
         var schedule = TopologicalScheduler.Schedule(graph);
-        var memory = MemoryPlanner.Plan(graph, schedule);
+        var memory = MemoryPlanner.Plan(graph, schedule, backend);
         return new GraphProgram(graph, schedule, memory, log);
     }
 }

@@ -1,6 +1,7 @@
 using Trainer.Graph.Analysis;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Ops;
+using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Memory;
 
@@ -9,13 +10,14 @@ namespace Trainer.Graph.Memory;
 /// step that reads it (or any alias of it); step outputs stay live to the end. A kernel's declared
 /// workspace (<see cref="OpDefinition.WorkspaceBytes"/>) is live for its node's step only, so
 /// workspaces of different nodes share memory with each other and with dead intermediates. Inputs
-/// and parameters have their own memory and are not planned here.
+/// and parameters have their own memory and are not planned here. Workspaces are those of the
+/// backend the plan is for (none for ILGPU's direct convolutions), or the most any backend needs.
 /// </summary>
 public static class MemoryPlanner
 {
     public const int Alignment = 256;
 
-    public static MemoryPlan Plan(Ir.Graph graph, IReadOnlyList<Node> schedule)
+    public static MemoryPlan Plan(Ir.Graph graph, IReadOnlyList<Node> schedule, IKernelBackend? backend = null)
     {
         var position = new Dictionary<Node, int>();
         for (int i = 0; i < schedule.Count; i++) position[schedule[i]] = i;
@@ -43,7 +45,7 @@ public static class MemoryPlanner
         var workspaceNodes = new List<(Node Node, long Bytes)>();
         foreach (var node in schedule)
         {
-            long bytes = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
+            long bytes = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray(), backend);
             if (bytes <= 0) continue;
             workspaceNodes.Add((node, bytes));
             spans.Add(new Lifetime(bytes, position[node], position[node]));

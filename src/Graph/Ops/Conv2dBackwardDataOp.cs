@@ -29,7 +29,8 @@ public sealed class Conv2dBackwardDataOp : OpDefinition
     }
 
     /// <summary>The im2col panel (see <see cref="Trainer.Kernels.Ops.Conv2dShape.WorkspaceFloats"/>).</summary>
-    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => Conv2dOp.ShapeOf(op, inputs, InputType(op, inputs), inputs[1]).WorkspaceBytes;
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs, IKernelBackend? backend) =>
+        Conv2dOp.WorkspaceFor(Conv2dOp.ShapeOf(op, inputs, InputType(op, inputs), inputs[1]), backend);
 
     public override string WorkspaceName => "im2col";
 
@@ -38,6 +39,6 @@ public sealed class Conv2dBackwardDataOp : OpDefinition
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, InputType(op, inputTypes), inputTypes[1]);
         DeviceBuffer dy = inputs[0], w = inputs[1], dx = outputs[0];
-        return new BoundKernel("conv2d-backward-data", () => backend.Conv2dBackwardData(dy, w, dx, s, workspace!));
+        return new BoundKernel("conv2d-backward-data", () => backend.Conv2dBackwardData(dy, w, dx, s, workspace));
     }
 }

@@ -28,7 +28,8 @@ public sealed class Conv2dBackwardFilterOp : OpDefinition
     }
 
     /// <summary>The im2col panel (see <see cref="Trainer.Kernels.Ops.Conv2dShape.WorkspaceFloats"/>).</summary>
-    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => Conv2dOp.ShapeOf(op, inputs, inputs[0], WeightType(op, inputs)).WorkspaceBytes;
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs, IKernelBackend? backend) =>
+        Conv2dOp.WorkspaceFor(Conv2dOp.ShapeOf(op, inputs, inputs[0], WeightType(op, inputs)), backend);
 
     public override string WorkspaceName => "im2col";
 
@@ -37,6 +38,6 @@ public sealed class Conv2dBackwardFilterOp : OpDefinition
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, inputTypes[0], WeightType(op, inputTypes));
         DeviceBuffer x = inputs[0], dy = inputs[1], dw = outputs[0];
-        return new BoundKernel("conv2d-backward-filter", () => backend.Conv2dBackwardFilter(x, dy, dw, s, workspace!));
+        return new BoundKernel("conv2d-backward-filter", () => backend.Conv2dBackwardFilter(x, dy, dw, s, workspace));
     }
 }

@@ -51,11 +51,15 @@ public sealed class Conv2dOp : OpDefinition
         var epilogue = EpilogueOf(op);
         DeviceBuffer x = inputs[0], w = inputs[1], y = outputs[0];
         DeviceBuffer? bias = epilogue.HasBias ? inputs[2] : null;
-        return new BoundKernel("conv2d", () => backend.Conv2d(x, w, bias, y, s, epilogue, workspace!));
+        return new BoundKernel("conv2d", () => backend.Conv2d(x, w, bias, y, s, epilogue, workspace));
     }
 
-    /// <summary>The im2col panel (see <see cref="Conv2dShape.WorkspaceFloats"/>).</summary>
-    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => ShapeOf(op, inputs, inputs[0], inputs[1]).WorkspaceBytes;
+    /// <summary>The im2col panel where the backend uses one (<see cref="IKernelBackend.Conv2dWorkspaceBytes"/>).</summary>
+    public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs, IKernelBackend? backend) =>
+        WorkspaceFor(ShapeOf(op, inputs, inputs[0], inputs[1]), backend);
+
+    /// <summary>What <paramref name="backend"/> needs for a convolution of <paramref name="shape"/>, forward or backward; with no backend, the im2col panel.</summary>
+    internal static long WorkspaceFor(Conv2dShape shape, IKernelBackend? backend) => backend?.Conv2dWorkspaceBytes(shape) ?? shape.WorkspaceBytes;
 
     public override string WorkspaceName => "im2col";
 

@@ -33,11 +33,13 @@ public abstract class OpDefinition
     public virtual int Launches => 1;
 
     /// <summary>
-    /// Bytes of scratch memory the kernel needs while it runs (an im2col panel), 0 for none. The
-    /// memory planner gives it a place in the arena live for this node's step only; eager mode
-    /// rents it from its pool for the launch. Kernels never allocate.
+    /// Bytes of scratch memory the kernel needs while it runs on <paramref name="backend"/> (an
+    /// im2col panel on the native CPU backend), 0 for none; with no backend, the most any backend
+    /// needs (what `trainer graph`, which opens no device, prints). The memory planner gives it a
+    /// place in the arena live for this node's step only; eager mode rents it from its pool for the
+    /// launch. Kernels never allocate.
     /// </summary>
-    public virtual long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs) => 0;
+    public virtual long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs, IKernelBackend? backend) => 0;
 
     /// <summary>What the workspace holds, as the schedule printout names it.</summary>
     public virtual string WorkspaceName => "workspace";

@@ -25,7 +25,10 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<PlaneCopyOp> planeCopy = new();
     private readonly RangeWork<Col2imOp> col2im = new();
 
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace)
+    /// <summary>The im2col panel and the channel-major planes (<see cref="Conv2dShape.WorkspaceBytes"/>).</summary>
+    public long Conv2dWorkspaceBytes(Conv2dShape shape) => shape.WorkspaceBytes;
+
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
@@ -36,7 +39,7 @@ public sealed unsafe partial class CpuBackend
         CopyPlanes(planes, y.Float(), shape, toNchw: true, epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu);
     }
 
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace)
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.InputCount)) return;
         var (taps, columns) = Workspace(shape, workspace, out float* dcol, out float* planes);
@@ -46,7 +49,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(col2im, new Col2imOp(dcol, dx.Float(), shape), (long)shape.N * shape.C);
     }
 
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace)
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.WeightCount)) return;
         var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
@@ -56,11 +59,11 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>The workspace split into the column matrix (taps × columns) and the channel-major planes (O × columns) after it.</summary>
-    private static (int Taps, int Columns) Workspace(Conv2dShape s, DeviceBuffer workspace, out float* col, out float* planes)
+    private static (int Taps, int Columns) Workspace(Conv2dShape s, DeviceBuffer? workspace, out float* col, out float* planes)
     {
         var (taps, columns) = ConvSizes(s);
-        if (workspace.ByteLength < s.WorkspaceBytes)
-            throw new ArgumentException($"convolution {s} needs {s.WorkspaceBytes} bytes of workspace, got {workspace.ByteLength}", nameof(workspace));
+        if (workspace is null || workspace.ByteLength < s.WorkspaceBytes)
+            throw new ArgumentException($"convolution {s} needs {s.WorkspaceBytes} bytes of workspace, got {workspace?.ByteLength ?? 0}", nameof(workspace));
         col = workspace.Float();
         planes = col + (long)taps * columns;
         return (taps, columns);

@@ -87,22 +87,30 @@ public interface IKernelBackend : IDisposable
     /// bias[o] (<see cref="GemmEpilogue.BiasFlag"/>) and then apply ReLU (<see cref="GemmEpilogue.ReluFlag"/>)
     /// before the store, with the arithmetic of <see cref="ChannelBiasAdd"/> and <see cref="Relu"/>,
     /// so fusing them changes no bit. <paramref name="workspace"/> holds at least
-    /// <see cref="Conv2dShape.WorkspaceBytes"/> (the im2col panel) and is overwritten.
+    /// <see cref="Conv2dWorkspaceBytes"/> and is overwritten; null when that is 0.
     /// </summary>
-    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace);
+    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace);
+
+    /// <summary>
+    /// Bytes of scratch <see cref="Conv2d"/>, <see cref="Conv2dBackwardData"/> and
+    /// <see cref="Conv2dBackwardFilter"/> need for <paramref name="shape"/> on this backend: the
+    /// im2col panel (<see cref="Conv2dShape.WorkspaceBytes"/>) where convolutions run as GEMMs over
+    /// it, 0 where they are direct loops. Graph mode plans it in the arena, eager mode rents it.
+    /// </summary>
+    long Conv2dWorkspaceBytes(Conv2dShape shape);
 
     /// <summary>
     /// The input gradient: dx[n,c,ih,iw] = Σ_o Σ_kh Σ_kw dy[n,o,oh,ow]·w[o,c,kh,kw] over the (oh, ow)
     /// whose window covers (ih, iw); each element one sum over o, kh, kw in that order (the native
     /// backend sums over o per tap, then the taps in (kh, kw) order). <paramref name="workspace"/> as for <see cref="Conv2d"/>.
     /// </summary>
-    void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace);
+    void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace);
 
     /// <summary>
     /// The weight gradient: dw[o,c,kh,kw] = Σ_n Σ_oh Σ_ow dy[n,o,oh,ow]·x[n,c,oh·sh − ph + kh, ow·sw − pw + kw];
     /// each element one sum over n, oh, ow in that order. <paramref name="workspace"/> as for <see cref="Conv2d"/>.
     /// </summary>
-    void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace);
+    void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace);
 
     /// <summary>y[n,c,oh,ow] = the largest x in the window (the first, in row-major window order, on ties).</summary>
     void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape);

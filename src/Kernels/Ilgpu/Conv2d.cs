@@ -24,8 +24,11 @@ public sealed partial class IlgpuBackend
         conv2dFilter = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardFilterKernel);
     }
 
-    /// <summary>The direct loop needs no <paramref name="workspace"/>; it adds the bias and applies ReLU to each sum before the store.</summary>
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace)
+    /// <summary>The direct loops need no workspace: none is planned or rented for them.</summary>
+    public long Conv2dWorkspaceBytes(Conv2dShape shape) => 0;
+
+    /// <summary>The direct loop, which uses no <paramref name="workspace"/>; it adds the bias and applies ReLU to each sum before the store.</summary>
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
@@ -36,10 +39,10 @@ public sealed partial class IlgpuBackend
         conv2d(t, x.Float(), weight.Float(), (bias ?? y).Float(), y.Float(), shape, epilogue, count, t);
     }
 
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace) =>
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace) =>
         LaunchConv(conv2dData, dy, weight, dx, shape, shape.InputCount);
 
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace) =>
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace) =>
         LaunchConv(conv2dFilter, x, dy, dw, shape, shape.WeightCount);
 
     private void LaunchConv(Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> kernel,

@@ -319,7 +319,7 @@ public static class KernelSelfTest
         var dY = buffers.Put(new float[s.OutputCount]);
         var dDx = buffers.Put(new float[s.InputCount]);
         var dDw = buffers.Put(new float[s.WeightCount]);
-        var workspace = buffers.Put(new float[s.WorkspaceFloats]);
+        var workspace = backend.Conv2dWorkspaceBytes(s) is var bytes and > 0 ? buffers.Put(new float[bytes / sizeof(float)]) : null;
         double ms = Time(backend, () =>
         {
             backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);

@@ -77,7 +77,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     /// <summary>Binds and launches at once; a declared workspace is rented from the pool for the launch and given back after it.</summary>
     private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)
     {
-        long workspaceBytes = def.WorkspaceBytes(op, inputTypes);
+        long workspaceBytes = def.WorkspaceBytes(op, inputTypes, Backend);
         var workspace = workspaceBytes > 0 ? pool.Rent(workspaceBytes) : null;
         try
         {

@@ -63,7 +63,7 @@ public sealed class GraphFunction : IDisposable
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (graph, parameters) = Trace(a, b);
-        var program = GraphProgram.Build(graph, Options);
+        var program = GraphProgram.Build(graph, Options, session.Backend);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
         var staging = new BatchStaging(session.Backend, compiled, inputNames);

@@ -29,7 +29,7 @@ public class MemoryPlannerTests(ITestOutputHelper output)
     private static bool Planned(Node n) => n.Op.Kind is not (OpKind.Input or OpKind.Parameter or OpKind.Reshape or OpKind.Depend);
 
     /// <summary>Checks a plan against liveness recomputed here from the schedule.</summary>
-    private static void AssertValidPlan(Ir.Graph graph, IReadOnlyList<Node> schedule, MemoryPlan plan)
+    private static void AssertValidPlan(Ir.Graph graph, IReadOnlyList<Node> schedule, MemoryPlan plan, Kernels.Device.IKernelBackend? backend = null)
     {
         var position = new Dictionary<Node, int>();
         for (int i = 0; i < schedule.Count; i++) position[schedule[i]] = i;
@@ -67,7 +67,7 @@ public class MemoryPlannerTests(ITestOutputHelper output)
                      plan.Workspaces.Sum(w => IntervalPacker.Align(w.Bytes, MemoryPlanner.Alignment)), plan.TotalBytes);
         foreach (var node in schedule)
         {
-            long declared = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
+            long declared = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray(), backend);
             Assert.Equal(declared > 0, plan.TryGetWorkspace(node, out var w));
             if (declared > 0)
             {
@@ -131,6 +131,34 @@ public class MemoryPlannerTests(ITestOutputHelper output)
         Assert.Equal((5L * 3 * 3 + 4) * 3 * 4 * 3 * sizeof(float), ws2.Bytes);
         Assert.Equal(ws1.Offset, ws2.Offset);
         Assert.True(plan.ArenaBytes < plan.TotalBytes);
+    }
+
+    /// <summary>
+    /// Planned for a backend, the arena holds the workspaces that backend uses: the native CPU
+    /// backend's im2col panels, none for ILGPU's direct convolutions (which then get no buffer).
+    /// </summary>
+    [Fact]
+    public void ConvolutionWorkspacesArePlannedOnlyForABackendThatUsesThem()
+    {
+        var g = new Ir.Graph();
+        var x = g.AddInput("x", TensorType.Float(7, 3, 9, 7));
+        var w = g.AddParameter("w", TensorType.Float(5, 3, 3, 3));
+        var c = g.Add(new Op { Kind = OpKind.Conv2d, Attributes = new Conv2dAttributes(1, 1, 1, 1) }, x, w);
+        g.Outputs.Add(("y", c));
+        var schedule = TopologicalScheduler.Schedule(g);
+        using var native = new Kernels.Cpu.CpuBackend(threads: 1);
+        using var ilgpu = Kernels.Ilgpu.IlgpuProvider.Open(Kernels.Device.DeviceKind.IlgpuCpu, variant: null);
+
+        var forNative = MemoryPlanner.Plan(g, schedule, native);
+        var forIlgpu = MemoryPlanner.Plan(g, schedule, ilgpu);
+
+        AssertValidPlan(g, schedule, forNative, native);
+        AssertValidPlan(g, schedule, forIlgpu, ilgpu);
+        Assert.True(forNative.TryGetWorkspace(c, out var panel));
+        Assert.Equal((3L * 3 * 3 + 5) * 7 * 9 * 7 * sizeof(float), panel.Bytes); // (C·KH·KW + O)·N·OH·OW floats
+        Assert.Empty(forIlgpu.Workspaces);
+        Assert.Equal(IntervalPacker.Align(7L * 5 * 9 * 7 * sizeof(float), MemoryPlanner.Alignment), forIlgpu.ArenaBytes); // the output alone
+        Assert.True(forIlgpu.ArenaBytes < forNative.ArenaBytes);
     }
 
     [Fact]

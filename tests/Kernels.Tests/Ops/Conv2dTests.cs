@@ -1,3 +1,4 @@
+using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
 using Trainer.Kernels.Reference;
 
@@ -54,7 +55,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         using var dDx = backend.Filled((int)s.InputCount + 2, float.NaN);
         using var dDw = backend.Filled((int)s.WeightCount + 2, float.NaN);
         // A workspace full of NaN: a kernel that read scratch it had not written would show it.
-        using var workspace = backend.Filled((int)s.WorkspaceFloats, float.NaN);
+        using var workspace = Workspace(backend, s, float.NaN);
         backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
         backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
         backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
@@ -93,7 +94,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
             using var dY = backend.Filled((int)s.OutputCount, 0f);
             using var dDx = backend.Filled((int)s.InputCount, 0f);
             using var dDw = backend.Filled((int)s.WeightCount, 0f);
-            using var workspace = backend.Filled((int)s.WorkspaceFloats, 0f);
+            using var workspace = Workspace(backend, s, 0f);
             backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
             backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
             backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
@@ -150,7 +151,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         using var dX = backend.Put(x);
         using var dW = backend.Put(w);
         using var dB = backend.Put(b);
-        using var workspace = backend.Filled((int)s.WorkspaceFloats, float.NaN);
+        using var workspace = Workspace(backend, s, float.NaN);
         using var fused = backend.Filled((int)s.OutputCount + 2, float.NaN);
         backend.Conv2d(dX, dW, dB, fused, s, epilogue, workspace);
         var got = backend.Floats(fused, (int)s.OutputCount + 2);
@@ -184,7 +185,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         using var x = backend.Filled((int)s.InputCount, 1f);
         using var w = backend.Filled((int)s.WeightCount, 1f);
         using var y = backend.Filled((int)s.OutputCount, 0f);
-        using var workspace = backend.Filled((int)s.WorkspaceFloats, 0f);
+        using var workspace = Workspace(backend, s, 0f);
         var e = Assert.Throws<ArgumentException>(() => backend.Conv2d(x, w, null, y, s, new GemmEpilogue(GemmEpilogue.BiasFlag), workspace));
         Assert.Contains("bias", e.Message);
         if (backendName == BackendFixture.Native)
@@ -192,6 +193,26 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
             using var small = backend.Filled((int)s.WorkspaceFloats - 1, 0f);
             e = Assert.Throws<ArgumentException>(() => backend.Conv2d(x, w, null, y, s, GemmEpilogue.None, small));
             Assert.Contains($"needs {s.WorkspaceBytes} bytes of workspace", e.Message);
+            e = Assert.Throws<ArgumentException>(() => backend.Conv2dBackwardFilter(x, y, w, s, null));
+            Assert.Contains($"needs {s.WorkspaceBytes} bytes of workspace, got 0", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The native backend asks for the im2col panel and the channel-major planes, (C·KH·KW + O)·N·OH·OW
+    /// floats; ILGPU's direct loops for nothing. The tests above run every backend with exactly
+    /// what it asks for (null for nothing), so the declaration is also enough.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    public void Each_backend_declares_the_workspace_its_convolutions_use(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        foreach (var shape in Shapes)
+        {
+            var s = ShapeOf(shape);
+            long panel = ((long)s.C * s.KH * s.KW + s.O) * s.N * s.OH * s.OW * sizeof(float);
+            Assert.Equal(backend is Trainer.Kernels.Cpu.CpuBackend ? panel : 0, backend.Conv2dWorkspaceBytes(s));
         }
     }
 
@@ -201,4 +222,8 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         var e = Assert.Throws<ArgumentException>(() => new Conv2dShape(1, 1, 5, 5, 1, 32, 32, 1, 1, 0, 0));
         Assert.Equal("a 32x32 kernel does not fit a 5x5 input padded by (0,0)", e.Message);
     }
+
+    /// <summary>The workspace the backend asks for (<see cref="IKernelBackend.Conv2dWorkspaceBytes"/>), filled with <paramref name="fill"/>; null when it asks for none.</summary>
+    private static DeviceBuffer? Workspace(IKernelBackend backend, Conv2dShape s, float fill) =>
+        backend.Conv2dWorkspaceBytes(s) is var bytes and > 0 ? backend.Filled((int)(bytes / sizeof(float)), fill) : null;
 }

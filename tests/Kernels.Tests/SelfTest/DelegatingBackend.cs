@@ -39,11 +39,12 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     public virtual void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay) => inner.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, learningRate, momentum, weightDecay);
     public virtual void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int innerSize) => Inner.ChannelBiasAdd(x, bias, y, outer, channels, innerSize);
     public virtual void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int innerSize) => Inner.ChannelSum(x, sum, outer, channels, innerSize);
-    public virtual void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer workspace) =>
+    public virtual long Conv2dWorkspaceBytes(Conv2dShape shape) => Inner.Conv2dWorkspaceBytes(shape);
+    public virtual void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace) =>
         Inner.Conv2d(x, weight, bias, y, shape, epilogue, workspace);
-    public virtual void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer workspace) =>
+    public virtual void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace) =>
         Inner.Conv2dBackwardData(dy, weight, dx, shape, workspace);
-    public virtual void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer workspace) =>
+    public virtual void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace) =>
         Inner.Conv2dBackwardFilter(x, dy, dw, shape, workspace);
     public virtual void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape) => Inner.MaxPool2d(x, y, shape);
     public virtual void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape) => Inner.MaxPool2dBackward(x, dy, dx, shape);
