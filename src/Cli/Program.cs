@@ -1,5 +1,6 @@
 using Trainer.Cli.Commands;
 using Trainer.Training.Hosting;
+using Trainer.Training.Distributed;
 
 namespace Trainer.Cli;
 
@@ -70,7 +71,8 @@ public static class Program
         catch (Exception e) when (!IsInternal(e) || Environment.GetEnvironmentVariable("TRAINER_DEBUG") is null)
         {
             var (code, message) = Failure(e);
-            error.WriteLine($"error: {message}");
+            // Under a bare `mpirun -np N trainer ...` every rank reads the same command line: rank 0 alone says what is wrong with it.
+            if (e is not UsageException || MpiJob.Rank == 0) error.WriteLine($"error: {message}");
             return code;
         }
     }

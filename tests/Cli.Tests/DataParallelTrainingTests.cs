@@ -218,6 +218,59 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
         Assert.Empty(result.Stdout);
     }
 
+    /// <summary>
+    /// Under a bare `mpirun -np 2 trainer train ...` both ranks read the same command line. Run here as the
+    /// processes mpirun would start (its environment variables, no MPI: every case ends before the job is joined).
+    /// </summary>
+    private async Task<CliResult> RunAsRank(int rank, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "trainer.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["OMPI_COMM_WORLD_SIZE"] = "2";
+        start.Environment["OMPI_COMM_WORLD_RANK"] = rank.ToString(CultureInfo.InvariantCulture);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        int code = WaitFor(process);
+        return new CliResult(code, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Under_a_bare_mpirun_only_rank_0_reports_a_bad_command_line()
+    {
+        var leader = await RunAsRank(0, "train", "--epochs", "0");
+        Assert.Equal(2, leader.ExitCode);
+        Assert.StartsWith("error: --epochs", leader.SingleErrorLine());
+
+        var other = await RunAsRank(1, "train", "--epochs", "0");
+        Assert.Equal(2, other.ExitCode); // mpirun still sees the failure
+        Assert.Equal("", other.Stderr);
+        Assert.Equal("", other.Stdout);
+    }
+
+    [Fact]
+    public async Task Only_rank_0_checks_and_creates_the_save_directory_and_the_metrics_path()
+    {
+        string save = dir.File("checkpoints"), metrics = Path.Combine(dir.File("no-such-directory"), "m.jsonl"), data = dir.File("no-data");
+        string[] args = ["train", "--save", save, "--metrics", metrics, "--data", data];
+
+        var leader = await RunAsRank(0, args);
+        Assert.Equal(1, leader.ExitCode);
+        Assert.StartsWith("error: --metrics", leader.SingleErrorLine());
+        Assert.True(Directory.Exists(save), "rank 0 creates --save before any work");
+        Directory.Delete(save);
+
+        // Rank 1 writes neither, so it does not look at them: it gets as far as the data (missing here, for every rank).
+        var other = await RunAsRank(1, args);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains(data, other.SingleErrorLine());
+        Assert.DoesNotContain("--metrics", other.Stderr);
+        Assert.False(Directory.Exists(save), "rank 1 created the --save directory");
+    }
+
     [Fact]
     public void Ranks_must_be_a_positive_count_no_larger_than_the_batch()
     {

@@ -101,9 +101,13 @@ public static class TrainCommand
         if (group > options.BatchSize)
             throw r.Error($"{(MpiJob.IsRank ? $"{group} ranks" : $"--ranks {ranks}")} is more than the batch of {options.BatchSize}: every rank needs a row of each batch (raise --batch-size)");
 
-        // Output paths are checked before any work, so a typo does not cost a training run.
-        if (save is not null) CheckSaveDirectory(save);
-        if (metrics is not null) OutputPath.Check("--metrics", metrics);
+        // Output paths are checked before any work, so a typo does not cost a training run. Only rank 0 writes them:
+        // the other ranks of a job neither check nor create them (on another machine the directory need not exist).
+        if (MpiJob.Rank == 0)
+        {
+            if (save is not null) CheckSaveDirectory(save);
+            if (metrics is not null) OutputPath.Check("--metrics", metrics);
+        }
 
         string? resume = r.String("--resume");
         if (resume is null)

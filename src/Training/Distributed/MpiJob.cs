@@ -19,6 +19,9 @@ public static class MpiJob
     /// <summary>The number of ranks of the job, or 1 outside one.</summary>
     public static int WorldSize => Read(WorldSizeVariable, 1);
 
+    /// <summary>This process's rank in the job (0 outside a job): rank 0 alone prints and writes files.</summary>
+    public static int Rank => Read("OMPI_COMM_WORLD_RANK", 0);
+
     /// <summary>This rank's index among the ranks on this machine (0 outside a job).</summary>
     public static int LocalRank => Read("OMPI_COMM_WORLD_LOCAL_RANK", 0);
 
