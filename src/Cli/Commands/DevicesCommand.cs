@@ -10,7 +10,7 @@ public static class DevicesCommand
     public static readonly string Usage =
         "usage: trainer devices\n" +
         "  Lists every device the trainer can run on, in the order --device auto prefers them, with its\n" +
-        "  --device name, model and memory.\n" +
+        "  --device name, model and memory; then any device present that cannot be used, and why.\n" +
         Options.Text +
         DeviceHelp.Text;
 
@@ -19,6 +19,8 @@ public static class DevicesCommand
         _ = Options.Read("devices", args);
         foreach (var d in AvailableDevices.Describe())
             output.WriteLine(d);
+        foreach (var why in AvailableDevices.Unusable())
+            output.WriteLine($"not usable: {why}");
         return 0;
     }
 }

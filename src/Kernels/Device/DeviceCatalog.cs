@@ -28,6 +28,10 @@ public static class DeviceCatalog
     public static IReadOnlyList<DeviceDescription> List() =>
         Providers.SelectMany(p => p.Discover()).OrderBy(d => Array.IndexOf(ListOrder, d.Kind)).ToList();
 
+    /// <summary>Devices on this machine that no backend can use, one line each saying why (<see cref="IBackendProvider.Unusable"/>).</summary>
+    public static IReadOnlyList<string> Unusable() =>
+        ListOrder.SelectMany(kind => ProviderOf(kind).Unusable(kind)).ToList();
+
     /// <summary>
     /// Opens the requested kind. For <see cref="DeviceKind.Auto"/> picks CUDA, then OpenCL, then the
     /// native CPU backend; <paramref name="choice"/> says in one line what was opened and, for auto, why.
