@@ -68,7 +68,7 @@ internal sealed unsafe class CudaEventFence : ICopyFence
 
         public static Api? Load()
         {
-            if (!CudaDriverLibrary.TryLoad(out var library)) return null;
+            if (!DriverLibrary.Cuda.TryLoad(out var library)) return null;
             if (!NativeLibrary.TryGetExport(library, "cuEventCreate", out var create) ||
                 !NativeLibrary.TryGetExport(library, "cuEventRecord", out var record) ||
                 !NativeLibrary.TryGetExport(library, "cuEventQuery", out var query) ||

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cuda;
 
@@ -54,8 +55,8 @@ internal sealed unsafe class CudaGraphDriver
 
     private static (CudaGraphDriver?, string?) Load()
     {
-        if (!CudaDriverLibrary.TryLoad(out var library))
-            return (null, $"cannot load the CUDA driver ({string.Join(" or ", CudaDriverLibrary.Candidates)})");
+        if (!DriverLibrary.Cuda.TryLoad(out var library))
+            return (null, $"cannot load the CUDA driver ({string.Join(" or ", DriverLibrary.Cuda.Candidates)})");
         try
         {
             return (new CudaGraphDriver(library), null);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using ILGPU;
+using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Ilgpu;
 
@@ -29,10 +30,10 @@ public static class NativeDriverResolver
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        string[] candidates = libraryName switch
+        IReadOnlyList<string> candidates = libraryName switch
         {
-            "cuda" => ["libcuda.so.1", "libcuda.so"],
-            "OpenCL" => ["libOpenCL.so.1", "libOpenCL.so"],
+            "cuda" => DriverLibrary.Cuda.Candidates,
+            "OpenCL" => DriverLibrary.OpenCl.Candidates,
             _ => [],
         };
         foreach (var candidate in candidates)

@@ -75,7 +75,7 @@ internal sealed unsafe class OpenClEventFence : ICopyFence
 
         public static Api? Load()
         {
-            if (!OpenClLibrary.TryLoad(out var library)) return null;
+            if (!DriverLibrary.OpenCl.TryLoad(out var library)) return null;
             if (!NativeLibrary.TryGetExport(library, "clEnqueueMarkerWithWaitList", out var marker) ||
                 !NativeLibrary.TryGetExport(library, "clGetEventInfo", out var info) ||
                 !NativeLibrary.TryGetExport(library, "clReleaseEvent", out var release) ||
