@@ -49,9 +49,25 @@ public sealed class ArgumentReader
             {
                 throw Error(arg.StartsWith('-')
                     ? $"unknown option '{arg}'{Suggestion.Hint(arg, valueFlags.Concat(switches))}"
-                    : $"unexpected argument '{arg}'");
+                    : $"unexpected argument '{arg}'{FlagHint(arg, valueFlags)}");
             }
         }
+    }
+
+    /// <summary>
+    /// For a file given without its flag ("trainer eval run/last.safetensors"), the flag this command
+    /// takes such a file with, judged by the extension; empty when there is none.
+    /// </summary>
+    private static string FlagHint(string arg, IReadOnlyCollection<string> valueFlags)
+    {
+        string? flag = Path.GetExtension(arg).ToLowerInvariant() switch
+        {
+            ".safetensors" => "--checkpoint",
+            ".png" or ".jpg" or ".jpeg" or ".bmp" => "--image",
+            ".jsonl" => "--metrics",
+            _ => null,
+        };
+        return flag is not null && valueFlags.Contains(flag) ? $"; give it as {flag} {arg}" : "";
     }
 
     public UsageException Error(string message) => new($"{message} (see 'trainer {command} --help')");

@@ -51,6 +51,11 @@ public class UsageTests
         { ["graph", "--out"], "error: --out needs a value (see 'trainer graph --help')" },
         { ["devices", "--all"], "error: unknown option '--all' (see 'trainer devices --help')" },
         { ["devices", "extra"], "error: unexpected argument 'extra' (see 'trainer devices --help')" },
+        // A file without its flag: the flag the command takes it with, where it has one.
+        { ["eval", "run/last.safetensors"], "error: unexpected argument 'run/last.safetensors'; give it as --checkpoint run/last.safetensors (see 'trainer eval --help')" },
+        { ["predict", "--checkpoint", "a.safetensors", "digit.PNG"], "error: unexpected argument 'digit.PNG'; give it as --image digit.PNG (see 'trainer predict --help')" },
+        { ["train", "m.jsonl"], "error: unexpected argument 'm.jsonl'; give it as --metrics m.jsonl (see 'trainer train --help')" },
+        { ["train", "digit.png"], "error: unexpected argument 'digit.png' (see 'trainer train --help')" },
     };
 
     [Theory]
