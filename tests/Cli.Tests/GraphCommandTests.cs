@@ -234,5 +234,6 @@ public class GraphCommandTests
         // Every convolution, forward and backward, takes its im2col panel from the arena.
         Assert.Equal(5, CountOf(schedule, "im2col workspace @ arena["));
         Assert.Contains("# kernel workspaces: 5 in the arena, ", schedule);
+        Assert.Contains(" bytes; with no device given, the most any backend uses\n", schedule.ReplaceLineEndings("\n"));
     }
 }

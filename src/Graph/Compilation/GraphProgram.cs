@@ -13,8 +13,9 @@ namespace Trainer.Graph.Compilation;
 /// </summary>
 public sealed class GraphProgram
 {
-    private GraphProgram(Ir.Graph graph, IReadOnlyList<Node> schedule, MemoryPlan memory, IReadOnlyList<(string, bool)> passLog)
+    private GraphProgram(Ir.Graph graph, IReadOnlyList<Node> schedule, MemoryPlan memory, IReadOnlyList<(string, bool)> passLog, string? plannedFor)
     {
+        PlannedFor = plannedFor;
         Graph = graph;
         Schedule = schedule;
         Memory = memory;
@@ -25,6 +26,9 @@ public sealed class GraphProgram
     public IReadOnlyList<Node> Schedule { get; }
     public MemoryPlan Memory { get; }
     public IReadOnlyList<(string Pass, bool Changed)> PassLog { get; }
+
+    /// <summary>The device whose kernel workspaces the memory plan holds (<see cref="Kernels.Device.DeviceDescription.Summary"/>); null: planned with no device, for the most any backend needs.</summary>
+    public string? PlannedFor { get; }
 
     /// <summary>Kernel launches one run of the schedule makes.</summary>
     public int Launches => Schedule.Sum(n => OpRegistry.Get(n.Op.Kind).Launches);
@@ -39,6 +43,6 @@ public sealed class GraphProgram
         GraphVerifier.Verify(graph);
         var schedule = TopologicalScheduler.Schedule(graph);
         var memory = MemoryPlanner.Plan(graph, schedule, backend);
-        return new GraphProgram(graph, schedule, memory, log);
+        return new GraphProgram(graph, schedule, memory, log, backend?.Description.Summary);
     }
 }

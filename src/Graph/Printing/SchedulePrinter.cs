@@ -32,7 +32,10 @@ public static class SchedulePrinter
         sb.AppendLine("return " + string.Join(", ", program.Graph.Outputs.Select(o => $"{o.Name}={o.Value}")));
         var workspaces = program.Memory.Workspaces;
         if (workspaces.Count > 0)
-            sb.AppendLine(inv, $"# kernel workspaces: {workspaces.Count} in the arena, {workspaces.Sum(w => w.Bytes)} bytes in all, the largest {workspaces.Max(w => w.Bytes)} bytes");
+        {
+            string whose = program.PlannedFor is { } device ? $"those {device} uses" : "with no device given, the most any backend uses";
+            sb.AppendLine(inv, $"# kernel workspaces: {workspaces.Count} in the arena, {workspaces.Sum(w => w.Bytes)} bytes in all, the largest {workspaces.Max(w => w.Bytes)} bytes; {whose}");
+        }
         long peak = program.Memory.ArenaBytes, total = program.Memory.TotalBytes;
         double saved = total == 0 ? 0 : 100.0 * (total - peak) / total;
         sb.AppendLine(inv, $"# arena: planned peak {peak} bytes ({Mib(peak)}), sum of all buffers {total} bytes ({Mib(total)}), {saved:F1}% saved by reuse");
