@@ -33,6 +33,10 @@ public sealed partial class IlgpuBackend
         }
         ?? new SyncCountFence(() => SyncCount);
 
+    /// <summary>The fence of a staging buffer of this backend, for tests that watch it.</summary>
+    internal static ICopyFence FenceOf(StagingBuffer buffer) =>
+        buffer is IlgpuStaging staging ? staging.Fence : throw new ArgumentException($"{buffer.GetType().Name} is not an ILGPU staging buffer", nameof(buffer));
+
     public void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;

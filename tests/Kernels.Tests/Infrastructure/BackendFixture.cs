@@ -42,11 +42,19 @@ public sealed class BackendFixture : IDisposable
     /// <summary>ILGPU's CPU accelerator (groups of 2 threads) with the naive GEMM.</summary>
     public const string Naive = "ilgpu-cpu-naive";
 
-    /// <summary>Every backend the kernel tests run on, for kernels other than GEMM.</summary>
-    public static IReadOnlyList<string> All { get; } = [Native, Fast, Wide];
+    /// <summary>
+    /// ILGPU's OpenCL backend on PoCL's CPU device (<see cref="OpenCl.PoclBackend"/>), tiled GEMM as on
+    /// a GPU: the OpenCL runtime path end to end. In the lists only where PoCL is installed.
+    /// </summary>
+    public const string OpenClPocl = "opencl-pocl";
 
-    /// <summary>Every GEMM kernel that runs the full GEMM test list: native, register-blocked, naive. The tiled one runs its own, smaller list.</summary>
-    public static IReadOnlyList<string> GemmBackends { get; } = [Native, Fast, Naive];
+    private static readonly string[] WithOpenCl = OpenCl.PoclBackend.WhyUnavailable is null ? [OpenClPocl] : [];
+
+    /// <summary>Every backend the kernel tests run on, for kernels other than GEMM.</summary>
+    public static IReadOnlyList<string> All { get; } = [Native, Fast, Wide, .. WithOpenCl];
+
+    /// <summary>Every GEMM kernel that runs the full GEMM test list: native, register-blocked, naive, and OpenCL's tiled one where PoCL is installed. The tiled one on the CPU accelerator runs its own, smaller list.</summary>
+    public static IReadOnlyList<string> GemmBackends { get; } = [Native, Fast, Naive, .. WithOpenCl];
 
     public static TheoryData<string> AllNames() => new(All);
 
@@ -67,6 +75,7 @@ public sealed class BackendFixture : IDisposable
             return backend;
         }),
         [Naive] = new(() => IlgpuProvider.Open(DeviceKind.IlgpuCpu, GemmVariant.Naive)),
+        [OpenClPocl] = new(() => OpenCl.PoclBackend.Open()),
     };
 
     public IKernelBackend Get(string name) =>
