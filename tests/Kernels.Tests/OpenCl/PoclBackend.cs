@@ -27,6 +27,7 @@ internal static class PoclBackend
     public static IlgpuBackend Open(GemmVariant? variant = null)
     {
         if (WhyUnavailable is { } why) throw new InvalidOperationException(why);
+        NativeDriverResolver.Install(); // ILGPU imports "OpenCL"; the loader is installed as libOpenCL.so.1
         var context = Context.Create(builder => IlgpuProvider.ConfigureCompiler(builder).OpenCL(_ => true));
         try
         {

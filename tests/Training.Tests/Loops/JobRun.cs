@@ -6,9 +6,13 @@ namespace Trainer.Training.Tests.Loops;
 internal static class JobRun
 {
     /// <summary>Each step's loss, then the trained parameters (model order) and the optimizer's state.</summary>
-    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps)
+    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps) =>
+        Train(options, steps, () => Session.Open(options.Device));
+
+    /// <summary>As <see cref="Train(TrainOptions, int)"/> on the session <paramref name="open"/> makes (a backend the catalog does not offer).</summary>
+    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps, Func<Session> open)
     {
-        using var session = Session.Open(options.Device);
+        using var session = open();
         using var job = new QuickstartJob(session, options);
         var losses = new List<float>();
         foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(steps))
