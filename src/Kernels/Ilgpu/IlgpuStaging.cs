@@ -23,8 +23,12 @@ public sealed partial class IlgpuBackend
     public StagingBuffer AllocateStaging(long bytes) =>
         new IlgpuStaging(this, accelerator.AllocatePageLocked1D<byte>(Math.Max(bytes, 1)), CreateCopyFence());
 
-    /// <summary>An event fence on CUDA and OpenCL devices where the driver offers one, else the synchronisation-count fence.</summary>
-    private ICopyFence CreateCopyFence() =>
+    /// <summary>
+    /// An event fence on CUDA and OpenCL devices where the driver offers one, else the
+    /// synchronisation-count fence. Each staging buffer has one; tests also use one to see the
+    /// device catch up without a (counted) synchronisation.
+    /// </summary>
+    internal ICopyFence CreateCopyFence() =>
         accelerator switch
         {
             ILGPU.Runtime.Cuda.CudaAccelerator => (ICopyFence?)Cuda.CudaEventFence.TryCreate(() => ((ILGPU.Runtime.Cuda.CudaStream)accelerator.DefaultStream).StreamPtr),

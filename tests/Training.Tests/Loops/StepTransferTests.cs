@@ -42,6 +42,37 @@ public sealed class StepTransferTests
         Assert.All(steps, t => Assert.Equal(new Transfers(Uploads: 1, Downloads: 0, Syncs: 0), t));
     }
 
+    /// <summary>
+    /// Through ILGPU's OpenCL backend (on PoCL), where copies are asynchronous and each staging buffer
+    /// is fenced by an OpenCL marker event: once the device has caught up (seen through another marker,
+    /// not a synchronisation), a graph step waits for nothing, also when the ring of staging buffers
+    /// wraps. With a fence that only trusts synchronisations, the step after the ring wraps would wait.
+    /// </summary>
+    [Kernels.Tests.OpenCl.OpenClFact]
+    public void On_OpenCL_a_graph_step_after_the_device_caught_up_is_one_upload_and_no_sync()
+    {
+        using var session = new Session(Kernels.Tests.OpenCl.PoclBackend.Open(), "device: opencl (PoCL)");
+        var backend = (Kernels.Ilgpu.IlgpuBackend)session.Backend;
+        using var job = new QuickstartJob(session, new TrainOptions { Mode = ExecutionMode.Graph });
+        job.CompileAhead();
+        using var caughtUp = backend.CreateCopyFence();
+        Assert.IsType<Kernels.OpenCl.OpenClEventFence>(caughtUp);
+        var counts = new List<Transfers>();
+        foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(2 * Trainer.Training.Jit.BatchStaging.Depth + 1))
+        {
+            counts.Add(Count(backend, () => job.TrainStep.Call(batch[0], batch[1])));
+            session.EndStep();
+            caughtUp.Record();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!caughtUp.IsDone())
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the OpenCL device did not finish a step in 60 s");
+                Thread.Sleep(1);
+            }
+        }
+        Assert.All(counts, t => Assert.Equal(new Transfers(Uploads: 1, Downloads: 0, Syncs: 0), t));
+    }
+
     /// <summary>The baseline, asserted exactly so a regression shows: images and labels uploaded separately, each copy waiting for the stream.</summary>
     [Theory]
     [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
