@@ -67,9 +67,6 @@ public sealed class Session : IDisposable
     /// </summary>
     public Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
 
-    /// <summary>The number of processes gradients are averaged over: the world size steps are compiled for.</summary>
-    public int WorldSize => GradientReducer?.WorldSize ?? 1;
-
     /// <summary>Averages gradients over <paramref name="group"/>'s processes from now on (nothing changes for a group of one).</summary>
     public void UseDataParallel(Distributed.DataParallelGroup group)
     {

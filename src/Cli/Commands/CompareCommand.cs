@@ -33,7 +33,6 @@ public static class CompareCommand
         Options.Text +
         DeviceHelp.Text;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
 
     /// <summary>As <see cref="Run(IReadOnlyList{string}, TextWriter)"/>; a `--cuda-graph` fallback warning goes to <paramref name="error"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

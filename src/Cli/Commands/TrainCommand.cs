@@ -158,7 +158,6 @@ public static class TrainCommand
         OutputPath.Check("--save", Path.Combine(directory, "last.safetensors"));
     }
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {

@@ -155,12 +155,6 @@ public sealed class CompiledGraph : IDisposable
         foreach (var kernel in plan) kernel.Launch();
     }
 
-    /// <summary>Whether <see cref="Run"/> replays a recorded step (after the first run, when capture is on and worked).</summary>
-    public bool ReplaysCapture => captured?.IsCaptured ?? false;
-
-    /// <summary>Drops the recorded step, if any: call when a bound buffer moves; the next run records again.</summary>
-    public void InvalidateCapture() => captured?.Invalidate();
-
     /// <summary>
     /// Replays the plan like <see cref="Run"/>, calling <paramref name="afterLaunch"/> with each launched
     /// node right after its launch, while its outputs (which a later node may overwrite, since the

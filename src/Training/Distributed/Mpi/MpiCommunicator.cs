@@ -29,9 +29,6 @@ public sealed unsafe class MpiCommunicator : ICommunicator
 
     public int Size { get; }
 
-    /// <summary>The libmpi this communicator runs on, for reports.</summary>
-    public string LibraryPath => _mpi.Path;
-
     private MpiCommunicator(OpenMpiLibrary mpi, bool finalizeOnDispose)
     {
         _mpi = mpi;

@@ -25,7 +25,6 @@ internal sealed unsafe class OpenMpiLibrary
     private const int MaxErrorString = 256; // MPI_MAX_ERROR_STRING in Open MPI
     public static readonly IntPtr InPlace = 1;
 
-    public string Path { get; }
     public IntPtr CommWorld { get; }
     public IntPtr Float { get; }
     public IntPtr OpSum { get; }
@@ -74,7 +73,6 @@ internal sealed unsafe class OpenMpiLibrary
 
     private OpenMpiLibrary(string path, IntPtr handle)
     {
-        Path = path;
         if (!NativeLibrary.TryGetExport(handle, "ompi_mpi_comm_world", out var commWorld))
         {
             NativeLibrary.Free(handle);
