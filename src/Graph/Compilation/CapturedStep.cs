@@ -39,14 +39,8 @@ internal sealed class CapturedStep(BoundKernel[] launches, Func<IStepCapture?> c
 
     public void Run()
     {
-        if (recorded)
-        {
-            if (Try(capture!.Replay)) return;
-        }
-        else if (policy.Enabled && Try(Record) && Try(capture!.Replay))
-        {
-            return;
-        }
+        // Replay a recording, or record (when allowed) and then replay; after any failure, launch directly.
+        if ((recorded || (policy.Enabled && Attempt(recording: true))) && Attempt(recording: false)) return;
         RunDirect();
     }
 
@@ -68,11 +62,13 @@ internal sealed class CapturedStep(BoundKernel[] launches, Func<IStepCapture?> c
         Captures++;
     }
 
-    private bool Try(Action action)
+    /// <summary>Records the step, or replays the recording; false, with the capture dropped and the policy told why, if that fails. No delegate: it runs every step.</summary>
+    private bool Attempt(bool recording)
     {
         try
         {
-            action();
+            if (recording) Record();
+            else capture!.Replay();
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

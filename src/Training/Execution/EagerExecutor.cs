@@ -112,9 +112,17 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var recorded = tape ?? throw new InvalidOperationException("no recording in progress");
         tape = null;
         var gradients = ReverseMode.Gradients(new Builder(this), recorded, loss, wrt);
-        GradientReducer?.AllReduceMean(gradients.Select(g => new Graph.Parallel.GradientBuffer(g.DeviceMemory, g.Type.ElementCount)).ToArray());
+        if (GradientReducer is { } reducer)
+        {
+            if (reduced.Length != gradients.Length) reduced = new Graph.Parallel.GradientBuffer[gradients.Length];
+            for (int i = 0; i < gradients.Length; i++) reduced[i] = new(gradients[i].DeviceMemory, gradients[i].Type.ElementCount);
+            reducer.AllReduceMean(reduced);
+        }
         return gradients;
     }
+
+    /// <summary>The reducer's view of the last step's gradients, kept so a step does not allocate it again.</summary>
+    private Graph.Parallel.GradientBuffer[] reduced = [];
 
     public void Dispose()
     {
