@@ -96,14 +96,11 @@ public sealed class DataParallelGroup : IDisposable
     /// Ends every rank of the job (MPI_Abort) after this one failed, so none waits for it in a collective; does
     /// nothing in a group of one. Does not return for an MPI group.
     /// </summary>
-    public void Abort(int exitCode)
-    {
-        if (communicator is Mpi.MpiCommunicator mpi) mpi.Abort(exitCode);
-    }
+    public void Abort(int exitCode) => communicator.Abort(exitCode);
 
     public void Dispose()
     {
         watchdog?.Dispose();
-        if (!ReferenceEquals(this, Single)) communicator.Dispose();
+        communicator.Dispose(); // the group of one's communicator holds nothing
     }
 }

@@ -34,4 +34,10 @@ public interface ICommunicator : IDisposable
 
     /// <summary>Returns once every rank has called it.</summary>
     void Barrier();
+
+    /// <summary>
+    /// Ends every rank of the group with <paramref name="exitCode"/> after this one failed, so none waits for it in a
+    /// collective; does not return where there are other ranks to end. A group of one has none and returns.
+    /// </summary>
+    void Abort(int exitCode);
 }

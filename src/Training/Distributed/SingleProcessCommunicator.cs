@@ -24,6 +24,9 @@ public sealed class SingleProcessCommunicator : ICommunicator
 
     public void Barrier() { }
 
+    /// <summary>Does nothing: there is no other rank to end.</summary>
+    public void Abort(int exitCode) { }
+
     public void Dispose() { }
 
     private sealed class CompletedRequest : ICommunicatorRequest

@@ -31,6 +31,7 @@ public class DataParallelGroupTests
 
         public ICommunicatorRequest BeginAllReduceSum(Memory<float> data) => throw new NotSupportedException();
         public void Barrier() => hub.Barrier.SignalAndWait();
+        public void Abort(int exitCode) => throw new InvalidOperationException($"rank {rank} aborted the group with {exitCode}");
         public void Dispose() { }
     }
 

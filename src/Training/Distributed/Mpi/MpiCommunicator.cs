@@ -109,13 +109,13 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     }
 
     /// <summary>
-    /// Ends every rank of the job with <paramref name="errorCode"/> (<c>MPI_Abort</c> on <c>MPI_COMM_WORLD</c>). Use it
+    /// Ends every rank of the job with <paramref name="exitCode"/> (<c>MPI_Abort</c> on <c>MPI_COMM_WORLD</c>). Use it
     /// when this rank fails and the others would otherwise wait for it in a collective forever.
     /// </summary>
-    public void Abort(int errorCode)
+    public void Abort(int exitCode)
     {
         ThrowIfDisposed();
-        _mpi.Abort(_comm, errorCode);
+        _mpi.Abort(_comm, exitCode);
     }
 
     /// <summary>Finalises MPI if this communicator initialised it. Every rank must dispose, and no request may be pending.</summary>
