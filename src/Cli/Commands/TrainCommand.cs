@@ -253,7 +253,7 @@ public static class TrainCommand
         var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
         using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
         // Only rank 0 saves: every rank holds the same weights.
-        var run = new TrainRun(job, group.IsLeader ? request : request with { SaveDirectory = null }, progress, metrics, batches, step);
+        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader);
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");

@@ -9,8 +9,11 @@ namespace Trainer.Cli.Commands;
 /// <summary>
 /// What `trainer train` keeps while the loop runs: the global step count, the periodic and per-epoch
 /// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>.safetensors), the metrics records and the progress line.
+/// Every rank of a data-parallel job checks the weights at each checkpoint (they are the same on every rank, so a
+/// non-finite one stops all ranks at the same step); only the rank that <paramref name="writesCheckpoints"/> writes them.
 /// </summary>
-internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, TrainingProgress progress, MetricsWriter? metrics, int batchesPerEpoch, long step)
+internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, TrainingProgress progress, MetricsWriter? metrics, int batchesPerEpoch, long step,
+    bool writesCheckpoints = true)
     : ITrainObserver
 {
     private readonly Stopwatch sinceLog = new();
@@ -74,7 +77,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
     }
 
-    /// <summary>Writes the current weights once to each of <paramref name="names"/> in <paramref name="directory"/> and to last.safetensors.</summary>
+    /// <summary>Writes the current weights once to each of <paramref name="names"/> in <paramref name="directory"/> and to last.safetensors (or, on a rank that does not write, only checks them).</summary>
     private void Save(string directory, int epochsDone, int batchesDone, params string[] names)
     {
         var o = job.Options;
@@ -83,6 +86,11 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             Model = o.Model, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
             Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true,
         };
+        if (!writesCheckpoints)
+        {
+            TrainingCheckpoint.Save(job.Steps, info); // no paths: the finiteness check alone
+            return;
+        }
         var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
         TrainingCheckpoint.Save(job.Steps, info, [.. paths, Path.Combine(directory, "last.safetensors")]);
         saved.Add((paths[0], Step));
