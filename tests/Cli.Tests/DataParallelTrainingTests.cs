@@ -169,7 +169,7 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
             }
             if (!seen.Contains("Epoch 2")) Assert.Fail($"the job ended before its second epoch:\n{string.Join('\n', seen)}\n{await stderr}");
             var rank1 = RankProcess(1, launcher.Id) ?? throw new Xunit.Sdk.XunitException("found no process of rank 1 under the launcher");
-            var rank0 = RankProcess(0, launcher.Id);
+            var rank0 = RankProcess(0, launcher.Id) ?? throw new Xunit.Sdk.XunitException("found no process of rank 0 under the launcher");
             var clock = Stopwatch.StartNew();
             if (stop) Process.Start("kill", ["-STOP", rank1.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
             else Process.GetProcessById(rank1).Kill();
@@ -185,8 +185,8 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
             // mpirun has signalled rank 0 and returned; give it what is left of the 30 s to be gone.
             foreach (var (pid, name) in new[] { (rank0, "rank 0"), (rank1, "rank 1") })
             {
-                while (pid is { } p && Alive(p) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
-                Assert.True(pid is null || !Alive(pid.Value), $"{name} (pid {pid}) was still running 30 s after rank 1 was {(stop ? "stopped" : "killed")}");
+                while (Alive(pid) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+                Assert.True(!Alive(pid), $"{name} (pid {pid}) was still running 30 s after rank 1 was {(stop ? "stopped" : "killed")}");
             }
             log.WriteLine($"every rank gone {clock.Elapsed.TotalSeconds:F2} s after rank 1 was {(stop ? "stopped" : "killed")}");
             await rest;

@@ -1,11 +1,14 @@
 namespace Trainer.Kernels.Tests.OpenCl;
 
-/// <summary>A fact that needs an OpenCL device (PoCL's CPU device will do); skipped, saying what to install, where there is none.</summary>
+/// <summary>
+/// A fact that needs an OpenCL device (PoCL's CPU device will do) and, for the tests that run ILGPU's OpenCL backend
+/// on it, what <see cref="PoclBackend"/> needs; skipped, saying what is missing, where either is not there.
+/// </summary>
 public sealed class OpenClFactAttribute : FactAttribute
 {
     public OpenClFactAttribute()
     {
-        if (OpenClHost.WhyUnavailable is { } why) Skip = why;
+        if (PoclBackend.WhyUnavailable is { } why) Skip = why;
     }
 }
 
@@ -14,6 +17,6 @@ public sealed class OpenClTheoryAttribute : TheoryAttribute
 {
     public OpenClTheoryAttribute()
     {
-        if (OpenClHost.WhyUnavailable is { } why) Skip = why;
+        if (PoclBackend.WhyUnavailable is { } why) Skip = why;
     }
 }

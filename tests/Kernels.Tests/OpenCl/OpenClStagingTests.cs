@@ -63,7 +63,7 @@ public sealed class OpenClStagingTests : IDisposable
     }
 
     [OpenClFact]
-    public void Refilling_a_staging_buffer_at_once_waits_for_its_copy_and_keeps_the_bytes_apart()
+    public void Refilling_a_staging_buffer_at_once_never_overwrites_bytes_a_copy_still_reads()
     {
         var b = backend.Value;
         const int bytes = 1 << 20, uploads = 6;

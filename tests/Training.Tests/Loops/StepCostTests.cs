@@ -44,7 +44,6 @@ public sealed class StepCostTests(ITestOutputHelper output)
         output.WriteLine($"{DeviceKindNames.Name(device)}: launches per step: graph {graph.Launches}, graph --no-fuse {unfused.Launches}, eager {eager.Launches}");
         output.WriteLine($"managed bytes per step: graph {graph.ManagedBytes}, eager {eager.ManagedBytes}");
         Assert.Equal(14, graph.Launches); // 13 + the image normalisation graph mode runs on the device
-        Assert.True(graph.Launches <= 14);
         Assert.Equal(eager.Launches + 1, unfused.Launches); // no fusion: one kernel per primitive, like eager, plus the normalisation eager did on the host
         Assert.True(unfused.Launches >= 2 * graph.Launches); // fusion at least halves the launches of the same step
         Assert.Equal(0, graph.DeviceAllocations);
