@@ -102,15 +102,7 @@ public sealed class Session : IDisposable
     }
 
     /// <summary>Copies a host tensor's elements into existing device memory.</summary>
-    internal void Upload(HostTensor host, DeviceBuffer destination)
-    {
-        switch (host.DType)
-        {
-            case DType.Float32: Backend.Upload<float>(destination, host.AsFloat()); break;
-            case DType.Int32: Backend.Upload<int>(destination, host.AsInt32()); break;
-            default: Backend.Upload<byte>(destination, host.AsUInt8()); break;
-        }
-    }
+    internal void Upload(HostTensor host, DeviceBuffer destination) => Backend.Upload(destination, host.AsBytes());
 
     /// <summary>Overwrites a placed parameter's value on the device (loading a checkpoint).</summary>
     public void Assign(Parameter parameter, float[] values)

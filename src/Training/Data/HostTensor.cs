@@ -92,6 +92,12 @@ public sealed class HostTensor
     /// <exception cref="InvalidOperationException">The tensor is not uint8.</exception>
     public byte[] AsUInt8() => _uint8 ?? throw WrongType(DType.UInt8);
 
+    /// <summary>The elements' bytes, whatever their type, as a device holds them: what an upload copies.</summary>
+    internal ReadOnlySpan<byte> AsBytes() =>
+        _float32 is not null ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(_float32.AsSpan())
+        : _int32 is not null ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(_int32.AsSpan())
+        : _uint8;
+
     /// <summary>The element array, whatever its type, for type-agnostic copies such as batching and transposing.</summary>
     internal Array RawData => (Array?)_float32 ?? (Array?)_int32 ?? _uint8!;
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Trainer.Graph.Compilation;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
@@ -51,17 +50,10 @@ internal sealed class BatchStaging : IDisposable
         var staging = ring[next];
         next = (next + 1) % ring.Length;
         var bytes = staging.Write();
-        Bytes(a).CopyTo(bytes[(int)offsets[0]..]);
-        Bytes(b).CopyTo(bytes[(int)offsets[1]..]);
+        a.AsBytes().CopyTo(bytes[(int)offsets[0]..]);
+        b.AsBytes().CopyTo(bytes[(int)offsets[1]..]);
         backend.UploadStaged(staging, graph.InputBlock, graph.InputBytes);
     }
-
-    private static ReadOnlySpan<byte> Bytes(HostTensor host) => host.DType switch
-    {
-        DType.Float32 => MemoryMarshal.AsBytes(host.AsFloat().AsSpan()),
-        DType.Int32 => MemoryMarshal.AsBytes(host.AsInt32().AsSpan()),
-        _ => host.AsUInt8(),
-    };
 
     public void Dispose()
     {
