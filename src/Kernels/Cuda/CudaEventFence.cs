@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cuda;
@@ -68,18 +67,13 @@ internal sealed unsafe class CudaEventFence : ICopyFence
 
         public static Api? Load()
         {
-            if (!DriverLibrary.Cuda.TryLoad(out var library)) return null;
-            if (!NativeLibrary.TryGetExport(library, "cuEventCreate", out var create) ||
-                !NativeLibrary.TryGetExport(library, "cuEventRecord", out var record) ||
-                !NativeLibrary.TryGetExport(library, "cuEventQuery", out var query) ||
-                !NativeLibrary.TryGetExport(library, "cuEventDestroy_v2", out var destroy))
-                return null;
+            if (DriverLibrary.Cuda.Exports(["cuEventCreate", "cuEventRecord", "cuEventQuery", "cuEventDestroy_v2"], out _) is not { } e) return null;
             return new Api
             {
-                Create = (delegate* unmanaged<IntPtr*, uint, int>)create,
-                Record = (delegate* unmanaged<IntPtr, IntPtr, int>)record,
-                Query = (delegate* unmanaged<IntPtr, int>)query,
-                Destroy = (delegate* unmanaged<IntPtr, int>)destroy,
+                Create = (delegate* unmanaged<IntPtr*, uint, int>)e[0],
+                Record = (delegate* unmanaged<IntPtr, IntPtr, int>)e[1],
+                Query = (delegate* unmanaged<IntPtr, int>)e[2],
+                Destroy = (delegate* unmanaged<IntPtr, int>)e[3],
             };
         }
     }

@@ -30,20 +30,24 @@ internal sealed unsafe class CudaGraphDriver
     private readonly delegate* unmanaged<IntPtr, int> graphDestroy;
     private readonly delegate* unmanaged<int, byte**, int> getErrorName;
 
-    private CudaGraphDriver(IntPtr library)
+    /// <summary>The calls bound, in the order the constructor reads them.</summary>
+    private static readonly string[] Calls =
+    [
+        "cuStreamBeginCapture_v2", "cuStreamEndCapture", "cuStreamIsCapturing", "cuGraphInstantiateWithFlags",
+        "cuGraphGetNodes", "cuGraphLaunch", "cuGraphExecDestroy", "cuGraphDestroy", "cuGetErrorName",
+    ];
+
+    private CudaGraphDriver(IntPtr[] e)
     {
-        IntPtr Export(string name) => NativeLibrary.TryGetExport(library, name, out var address)
-            ? address
-            : throw new CudaDriverException($"the CUDA driver has no {name} (CUDA graphs need a driver for CUDA 11.4 or later)");
-        streamBeginCapture = (delegate* unmanaged<IntPtr, int, int>)Export("cuStreamBeginCapture_v2");
-        streamEndCapture = (delegate* unmanaged<IntPtr, IntPtr*, int>)Export("cuStreamEndCapture");
-        streamIsCapturing = (delegate* unmanaged<IntPtr, int*, int>)Export("cuStreamIsCapturing");
-        graphInstantiateWithFlags = (delegate* unmanaged<IntPtr*, IntPtr, ulong, int>)Export("cuGraphInstantiateWithFlags");
-        graphGetNodes = (delegate* unmanaged<IntPtr, IntPtr*, nuint*, int>)Export("cuGraphGetNodes");
-        graphLaunch = (delegate* unmanaged<IntPtr, IntPtr, int>)Export("cuGraphLaunch");
-        graphExecDestroy = (delegate* unmanaged<IntPtr, int>)Export("cuGraphExecDestroy");
-        graphDestroy = (delegate* unmanaged<IntPtr, int>)Export("cuGraphDestroy");
-        getErrorName = (delegate* unmanaged<int, byte**, int>)Export("cuGetErrorName");
+        streamBeginCapture = (delegate* unmanaged<IntPtr, int, int>)e[0];
+        streamEndCapture = (delegate* unmanaged<IntPtr, IntPtr*, int>)e[1];
+        streamIsCapturing = (delegate* unmanaged<IntPtr, int*, int>)e[2];
+        graphInstantiateWithFlags = (delegate* unmanaged<IntPtr*, IntPtr, ulong, int>)e[3];
+        graphGetNodes = (delegate* unmanaged<IntPtr, IntPtr*, nuint*, int>)e[4];
+        graphLaunch = (delegate* unmanaged<IntPtr, IntPtr, int>)e[5];
+        graphExecDestroy = (delegate* unmanaged<IntPtr, int>)e[6];
+        graphDestroy = (delegate* unmanaged<IntPtr, int>)e[7];
+        getErrorName = (delegate* unmanaged<int, byte**, int>)e[8];
     }
 
     /// <summary>The driver, opened once per process; throws <see cref="CudaDriverException"/> saying why it cannot be.</summary>
@@ -55,16 +59,10 @@ internal sealed unsafe class CudaGraphDriver
 
     private static (CudaGraphDriver?, string?) Load()
     {
-        if (!DriverLibrary.Cuda.TryLoad(out var library))
-            return (null, $"cannot load the CUDA driver ({string.Join(" or ", DriverLibrary.Cuda.Candidates)})");
-        try
-        {
-            return (new CudaGraphDriver(library), null);
-        }
-        catch (CudaDriverException e)
-        {
-            return (null, e.Message);
-        }
+        if (DriverLibrary.Cuda.Exports(Calls, out var missing) is { } exports) return (new CudaGraphDriver(exports), null);
+        return (null, missing is null
+            ? $"cannot load the CUDA driver ({string.Join(" or ", DriverLibrary.Cuda.Candidates)})"
+            : $"the CUDA driver has no {missing} (CUDA graphs need a driver for CUDA 11.4 or later)");
     }
 
     /// <summary>

@@ -17,6 +17,26 @@ internal sealed class DriverLibrary(string[] candidates)
     /// <summary>The names tried, in order.</summary>
     public IReadOnlyList<string> Candidates { get; } = candidates;
 
+    /// <summary>
+    /// The addresses of <paramref name="names"/>, in order, in the first candidate that loads; null where none
+    /// loads (<paramref name="missing"/> null) or where it lacks one (<paramref name="missing"/> names the first).
+    /// </summary>
+    public IntPtr[]? Exports(IReadOnlyList<string> names, out string? missing)
+    {
+        missing = null;
+        if (!TryLoad(out var library)) return null;
+        var addresses = new IntPtr[names.Count];
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!NativeLibrary.TryGetExport(library, names[i], out addresses[i]))
+            {
+                missing = names[i];
+                return null;
+            }
+        }
+        return addresses;
+    }
+
     /// <summary>The first candidate that loads, or false where the driver is not installed.</summary>
     public bool TryLoad(out IntPtr library)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.OpenCl;
@@ -75,18 +74,13 @@ internal sealed unsafe class OpenClEventFence : ICopyFence
 
         public static Api? Load()
         {
-            if (!DriverLibrary.OpenCl.TryLoad(out var library)) return null;
-            if (!NativeLibrary.TryGetExport(library, "clEnqueueMarkerWithWaitList", out var marker) ||
-                !NativeLibrary.TryGetExport(library, "clGetEventInfo", out var info) ||
-                !NativeLibrary.TryGetExport(library, "clReleaseEvent", out var release) ||
-                !NativeLibrary.TryGetExport(library, "clFlush", out var flush))
-                return null;
+            if (DriverLibrary.OpenCl.Exports(["clEnqueueMarkerWithWaitList", "clGetEventInfo", "clReleaseEvent", "clFlush"], out _) is not { } e) return null;
             return new Api
             {
-                EnqueueMarker = (delegate* unmanaged<IntPtr, uint, IntPtr*, IntPtr*, int>)marker,
-                GetEventInfo = (delegate* unmanaged<IntPtr, uint, nuint, void*, nuint*, int>)info,
-                ReleaseEvent = (delegate* unmanaged<IntPtr, int>)release,
-                Flush = (delegate* unmanaged<IntPtr, int>)flush,
+                EnqueueMarker = (delegate* unmanaged<IntPtr, uint, IntPtr*, IntPtr*, int>)e[0],
+                GetEventInfo = (delegate* unmanaged<IntPtr, uint, nuint, void*, nuint*, int>)e[1],
+                ReleaseEvent = (delegate* unmanaged<IntPtr, int>)e[2],
+                Flush = (delegate* unmanaged<IntPtr, int>)e[3],
             };
         }
     }
