@@ -147,11 +147,6 @@ public interface IKernelBackend : IDisposable
     void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay);
 
     /// <summary>
-    /// Every momentum update of a step in one launch: parameters in one block, accumulations in
-    /// another, gradients in the arena; <paramref name="segments"/> holds (parameter offset,
-    /// accumulation offset, gradient offset, length) quadruples in elements.
-    /// </summary>
-    /// <summary>
     /// Adam as MindSpore's ApplyAdam computes it. With β₁ᵗ = fl(β1Power·β₁) and β₂ᵗ = fl(β2Power·β₂)
     /// (the powers as they stood before this step: <see cref="AdamBetaPowers"/> advances them once
     /// every update has read them) and lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ):
@@ -173,6 +168,11 @@ public interface IKernelBackend : IDisposable
     /// <summary>β1Power ← fl(β1Power·β₁), β2Power ← fl(β2Power·β₂): Adam's step count, kept as the two powers (one float each).</summary>
     void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2);
 
+    /// <summary>
+    /// Every momentum update of a step in one launch: parameters in one block, accumulations in
+    /// another, gradients in the arena; <paramref name="segments"/> holds (parameter offset,
+    /// accumulation offset, gradient offset, length) quadruples in elements.
+    /// </summary>
     void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay);
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);

@@ -14,7 +14,7 @@ namespace Trainer.Kernels.SelfTest;
 /// Inputs depend only on the check's name and the seed, so every run and every device sees the
 /// same data.
 /// </summary>
-public static class KernelSelfTest
+public static partial class KernelSelfTest
 {
     private const float Sentinel = -7777.25f;
     private const int Guard = 17;
@@ -52,6 +52,12 @@ public static class KernelSelfTest
         Add("conv2d fwd+bwd 8x6x14x14 k5x16", (b, r) => CheckConv2d(b, r, lenetConv2));
         var strided = new Conv2dShape(3, 3, 9, 8, 4, 3, 3, 2, 2, 1, 1);
         Add("conv2d fwd+bwd 3x3x9x8 k3x4 s2 p1", (b, r) => CheckConv2d(b, r, strided));
+        var lenetPool = new Pool2dShape(7, 6, 28, 28, 2, 2, 2, 2);
+        Add("max pool fwd+bwd 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2d(b, r, lenetPool));
+        var overlapping = new Pool2dShape(3, 5, 9, 7, 3, 3, 2, 2);
+        Add("max pool fwd+bwd 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2d(b, r, overlapping));
+        Add("channel bias add 7x65x63", (b, r) => CheckChannelBiasAdd(b, r, 7, 65, 63));
+        Add("channel sum 7x65x63", (b, r) => CheckChannelSum(b, r, 7, 65, 63));
         Add("relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));
         Add("relu backward 32771", (b, r) => CheckReluBackward(b, r, 64 * 512 + 3));
         Add("column sum 257x65", (b, r) => CheckColumnSum(b, r, 257, 65));
@@ -61,7 +67,10 @@ public static class KernelSelfTest
         Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
         Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
         Add("momentum single 100003 (weight decay 1e-2)", (b, r) => CheckMomentum(b, r, 100_003));
+        Add("momentum multi mlp (6 tensors, weight decay 1e-2)", CheckMomentumMulti);
         Add("adam single 100003 (step 10, weight decay 1e-2)", (b, r) => CheckAdam(b, r, 100_003));
+        Add("adam multi mlp (6 tensors, step 10, weight decay 1e-2)", CheckAdamMulti);
+        Add("adam beta powers (step 10)", CheckAdamBetaPowers);
         Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
         Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
         Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
@@ -289,145 +298,6 @@ public static class KernelSelfTest
         var result = SelfTestComparison.Compare("", expected, got, i => i == 0 ? lossBound : gradBound, ms);
         result = SelfTestComparison.CheckGuard(result, gotLoss.AsSpan(1), Sentinel, "loss");
         return SelfTestComparison.CheckGuard(result, gotGrad.AsSpan(rows * classes), Sentinel, "gradient");
-    }
-
-    private static SelfTestResult CheckSgd(IKernelBackend backend, Random rng, int count)
-    {
-        const float lr = 0.05f;
-        var p = Uniform(rng, count);
-        var g = Uniform(rng, count, -5f, 5f);
-        var padded = new float[count + Guard];
-        p.CopyTo(padded, 0);
-        Array.Fill(padded, Sentinel, count, Guard);
-        using var buffers = new Buffers(backend);
-        var dp = buffers.Put(padded);
-        var dg = buffers.Put(g);
-        double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, lr));
-        return CompareOutput(buffers, dp, count, ReferenceMath.Sgd(p, g, lr), i => ErrorBounds.Sgd(p[i], g[i], lr), ms);
-    }
-
-    /// <summary>Convolution: output, input gradient and weight gradient, one after another, against the float64 scatter loop.</summary>
-    private static SelfTestResult CheckConv2d(IKernelBackend backend, Random rng, Conv2dShape s)
-    {
-        var x = Uniform(rng, (int)s.InputCount, -2f, 2f);
-        var w = Uniform(rng, (int)s.WeightCount, -1f, 1f);
-        var dy = Uniform(rng, (int)s.OutputCount, -1f, 1f);
-        using var buffers = new Buffers(backend);
-        var dX = buffers.Put(x);
-        var dW = buffers.Put(w);
-        var dDy = buffers.Put(dy);
-        var dY = buffers.Put(new float[s.OutputCount]);
-        var dDx = buffers.Put(new float[s.InputCount]);
-        var dDw = buffers.Put(new float[s.WeightCount]);
-        var workspace = backend.Conv2dWorkspaceBytes(s) is var bytes and > 0 ? buffers.Put(new float[bytes / sizeof(float)]) : null;
-        double ms = Time(backend, () =>
-        {
-            backend.Conv2d(dX, dW, null, dY, s, GemmEpilogue.None, workspace);
-            backend.Conv2dBackwardData(dDy, dW, dDx, s, workspace);
-            backend.Conv2dBackwardFilter(dX, dDy, dDw, s, workspace);
-        });
-        var (ey, eym, edx, edxm, edw, edwm) = ReferenceMath.Conv2d(x, w, dy, s);
-        var got = buffers.Get<float>(dY, (int)s.OutputCount).Concat(buffers.Get<float>(dDx, (int)s.InputCount)).Concat(buffers.Get<float>(dDw, (int)s.WeightCount)).ToArray();
-        long a = s.OutputCount, b2 = a + s.InputCount;
-        return SelfTestComparison.Compare("", ey.Concat(edx).Concat(edw).ToArray(), got, i =>
-            i < a ? ErrorBounds.Gemm(s.C * s.KH * s.KW, eym[i])
-            : i < b2 ? ErrorBounds.Gemm(s.O * s.KH * s.KW, edxm[i - a])
-            : ErrorBounds.Gemm(s.N * s.OH * s.OW, edwm[i - b2]), ms);
-    }
-
-    /// <summary>Momentum: the parameters and the accumulations both compared, one after the other.</summary>
-    private static SelfTestResult CheckMomentum(IKernelBackend backend, Random rng, int count)
-    {
-        const float lr = 0.05f, momentum = 0.9f, wd = 1e-2f;
-        var p = Uniform(rng, count);
-        var a = Uniform(rng, count, -2f, 2f);
-        var g = Uniform(rng, count, -5f, 5f);
-        using var buffers = new Buffers(backend);
-        var dp = buffers.Put(p);
-        var da = buffers.Put(a);
-        var dg = buffers.Put(g);
-        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, lr, momentum, wd));
-        var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, momentum, wd);
-        var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(da, count)).ToArray();
-        return SelfTestComparison.Compare("", ep.Concat(ea).ToArray(), got,
-            i => i < count ? ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, momentum, wd)
-                : ErrorBounds.MomentumAccumulation(a[i - count], g[i - count], momentum, wd, p[i - count]), ms);
-    }
-
-    /// <summary>Adam at step 10 (β powers 0.9⁹, 0.999⁹): parameters, first and second moments compared, one after another.</summary>
-    private static SelfTestResult CheckAdam(IKernelBackend backend, Random rng, int count)
-    {
-        const float lr = 0.001f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, wd = 1e-2f;
-        float b1p = 1f, b2p = 1f;
-        for (int t = 1; t < 10; t++) { b1p *= beta1; b2p *= beta2; }
-        var p = Uniform(rng, count);
-        var m = Uniform(rng, count, -0.5f, 0.5f);
-        var v = Uniform(rng, count, 0f, 0.25f);
-        var g = Uniform(rng, count, -2f, 2f);
-        using var buffers = new Buffers(backend);
-        var dp = buffers.Put(p);
-        var dm = buffers.Put(m);
-        var dv = buffers.Put(v);
-        var dg = buffers.Put(g);
-        var d1 = buffers.Put(new[] { b1p });
-        var d2 = buffers.Put(new[] { b2p });
-        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, lr, beta1, beta2, eps, wd));
-        var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, lr, beta1, beta2, eps, wd);
-        var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(dm, count)).Concat(buffers.Get<float>(dv, count)).ToArray();
-        return SelfTestComparison.Compare("", ep.Concat(em).Concat(ev).ToArray(), got, i => (i / count) switch
-        {
-            0 => ErrorBounds.AdamParameter(p[i], m[i], v[i], g[i], b1p, b2p, lr, beta1, beta2, eps, wd),
-            1 => ErrorBounds.AdamM(m[i - count], g[i - count], beta1, wd, p[i - count]),
-            _ => ErrorBounds.AdamV(v[i - 2 * count], g[i - 2 * count], beta2, wd, p[i - 2 * count]),
-        }, ms);
-    }
-
-    /// <summary>
-    /// The MLP's six parameters (W1, b1, W2, b2, W3, b3 of 784-512-512-10) placed in a parameter
-    /// block with gaps between them, their gradients in an arena in another order, one launch.
-    /// Every element of the block is compared: those outside the segments must keep their value.
-    /// </summary>
-    private static SelfTestResult CheckSgdMulti(IKernelBackend backend, Random rng)
-    {
-        const float lr = 0.125f;
-        int[] lengths = [784 * 512, 512, 512 * 512, 512, 512 * 10, 10];
-        int[] arenaOrder = [5, 3, 1, 4, 2, 0];
-        var segments = new int[lengths.Length * 3];
-        int blockLength = 0;
-        for (int s = 0; s < lengths.Length; s++)
-        {
-            blockLength += 3 + s; // a gap of a few elements before each parameter
-            segments[s * 3] = blockLength;
-            segments[s * 3 + 2] = lengths[s];
-            blockLength += lengths[s];
-        }
-        blockLength += 5;
-        int arenaLength = 0;
-        foreach (int s in arenaOrder)
-        {
-            arenaLength += 2;
-            segments[s * 3 + 1] = arenaLength;
-            arenaLength += lengths[s];
-        }
-        var block = Uniform(rng, blockLength);
-        var arena = Uniform(rng, arenaLength, -3f, 3f);
-        int total = lengths.Sum();
-
-        using var buffers = new Buffers(backend);
-        var dblock = buffers.Put(block);
-        var darena = buffers.Put(arena);
-        var dsegments = buffers.Put(segments);
-        double ms = Time(backend, () => backend.SgdUpdateMulti(dblock, darena, dsegments, lengths.Length, total, lr));
-
-        var expected = ReferenceMath.SgdMulti(block, arena, segments, lr);
-        var gradientOf = new int[blockLength];
-        Array.Fill(gradientOf, -1);
-        for (int s = 0; s < lengths.Length; s++)
-            for (int i = 0; i < lengths[s]; i++)
-                gradientOf[segments[s * 3] + i] = segments[s * 3 + 1] + i;
-        var got = buffers.Get<float>(dblock, blockLength);
-        return SelfTestComparison.Compare("", expected, got,
-            i => gradientOf[i] < 0 ? 0 : ErrorBounds.Sgd(block[i], arena[gradientOf[i]], lr), ms);
     }
 
     private static SelfTestResult CheckImageNormalize(IKernelBackend backend, Random rng, int count)

@@ -14,8 +14,104 @@ public sealed class KernelSelfTestTests(BackendFixture backends) : IClassFixture
         foreach (string layout in new[] { "nn", "nt", "tn" })
             Assert.Contains($"gemm {layout} 64x512x784 bias+relu", names);
         foreach (string kernel in new[] { "bias add", "relu forward", "relu backward", "column sum", "softmax-ce forward", "softmax-ce backward",
-                     "softmax-ce fused", "sgd single", "sgd multi", "image normalize", "count correct", "fill", "add" })
+                     "softmax-ce fused", "sgd single", "sgd multi", "momentum single", "momentum multi", "adam single", "adam multi",
+                     "adam beta powers", "max pool fwd+bwd", "channel bias add", "channel sum", "image normalize", "count correct", "fill", "add" })
             Assert.Contains(names, n => n.StartsWith(kernel + " ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Interface members that move or describe memory rather than compute: the self-test need not call them by name.</summary>
+    private static readonly HashSet<string> NotKernels =
+    [
+        nameof(IKernelBackend.Allocate), nameof(IKernelBackend.Free), nameof(IKernelBackend.Upload), nameof(IKernelBackend.Download),
+        nameof(IKernelBackend.Synchronize), nameof(IKernelBackend.AllocateStaging), nameof(IKernelBackend.UploadStaged), nameof(IKernelBackend.Copy),
+        nameof(IKernelBackend.PrepareGemm), nameof(IKernelBackend.Conv2dWorkspaceBytes), nameof(IKernelBackend.CreateStepCapture), nameof(IDisposable.Dispose),
+    ];
+
+    /// <summary>
+    /// Every kernel method of <see cref="IKernelBackend"/> is launched by some check: the self-test runs
+    /// through a proxy that records the interface calls, and the kernels read from the interface
+    /// itself must all appear, so a kernel added without a check fails here.
+    /// </summary>
+    [Fact]
+    public void Checks_launch_every_kernel_of_the_backend_interface()
+    {
+        var kernels = typeof(IKernelBackend).GetMethods()
+            .Where(m => !m.IsSpecialName && !NotKernels.Contains(m.Name))
+            .Select(m => m.Name).ToHashSet();
+        Assert.Contains(nameof(IKernelBackend.MaxPool2dBackward), kernels);
+        var recorder = new RecordingBackend(backends.Get(BackendFixture.Native));
+        var results = KernelSelfTest.Checks().Where(c => !c.Name.StartsWith("gemm ", StringComparison.Ordinal) || c.Name.EndsWith(" none", StringComparison.Ordinal))
+            .Select(c => c.Run(recorder)).ToList();
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Name}: {r.Detail}"));
+        var missing = kernels.Where(k => !recorder.Launches.ContainsKey(k)).Order().ToList();
+        Assert.True(missing.Count == 0, "kernels no self-test check launches: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Each new check fails on a backend whose kernel is wrong, so the checks themselves can fail.</summary>
+    [Theory]
+    [InlineData("max pool fwd+bwd 3x5x9x7 window 3 stride 2", nameof(IKernelBackend.MaxPool2dBackward))]
+    [InlineData("channel bias add 7x65x63", nameof(IKernelBackend.ChannelBiasAdd))]
+    [InlineData("channel sum 7x65x63", nameof(IKernelBackend.ChannelSum))]
+    [InlineData("momentum multi mlp (6 tensors, weight decay 1e-2)", nameof(IKernelBackend.MomentumUpdateMulti))]
+    [InlineData("adam multi mlp (6 tensors, step 10, weight decay 1e-2)", nameof(IKernelBackend.AdamUpdateMulti))]
+    [InlineData("adam beta powers (step 10)", nameof(IKernelBackend.AdamBetaPowers))]
+    public void A_kernel_that_skips_its_last_segment_or_element_fails_its_check(string checkName, string kernel)
+    {
+        var check = KernelSelfTest.Checks().Single(c => c.Name == checkName);
+        Assert.True(check.Run(backends.Get(BackendFixture.Native)).Passed);
+        var broken = new OffByOneBackend(backends.Get(BackendFixture.Native), kernel);
+        var result = check.Run(broken);
+        Assert.False(result.Passed, $"{checkName} passed with a broken {kernel}");
+    }
+
+    /// <summary>A backend whose named kernel runs, then has one output float it wrote perturbed (the first float of its last buffer argument).</summary>
+    private sealed class OffByOneBackend(IKernelBackend inner, string kernel) : DelegatingBackend(inner)
+    {
+        private void Perturb(DeviceBuffer output, string name)
+        {
+            if (name != kernel) return;
+            var first = new float[1];
+            Inner.Download<float>(output, first);
+            first[0] = first[0] * 1.01f + 0.25f;
+            Inner.Upload<float>(output, first);
+        }
+
+        public override void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Trainer.Kernels.Ops.Pool2dShape shape)
+        {
+            base.MaxPool2dBackward(x, dy, dx, shape);
+            Perturb(dx, nameof(MaxPool2dBackward));
+        }
+
+        public override void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int innerSize)
+        {
+            base.ChannelBiasAdd(x, bias, y, outer, channels, innerSize);
+            Perturb(y, nameof(ChannelBiasAdd));
+        }
+
+        public override void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int innerSize)
+        {
+            base.ChannelSum(x, sum, outer, channels, innerSize);
+            Perturb(sum, nameof(ChannelSum));
+        }
+
+        public override void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
+        {
+            base.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, learningRate, momentum, weightDecay);
+            Perturb(accumulationBlock, nameof(MomentumUpdateMulti));
+        }
+
+        public override void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
+            DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        {
+            base.AdamUpdateMulti(parameterBlock, mBlock, vBlock, gradientArena, segments, beta1Power, beta2Power, segmentCount, totalElements, learningRate, beta1, beta2, epsilon, weightDecay);
+            Perturb(vBlock, nameof(AdamUpdateMulti));
+        }
+
+        public override void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+        {
+            base.AdamBetaPowers(beta1Power, beta2Power, beta1, beta2);
+            Perturb(beta2Power, nameof(AdamBetaPowers));
+        }
     }
 
     /// <summary>The whole self-test on the native backend and on ILGPU's naive GEMM (the CLI test covers ILGPU's default register-blocked one).</summary>
