@@ -13,6 +13,7 @@ public static class Program
         "  train     train the MNIST quick-start model (graph mode by default)\n" +
         "  compare   eager against graph mode: same seed and batches, figures side by side\n" +
         "  graph     print the training step's graph at a compiler stage\n" +
+        "  summary   print a model's cell tree and each layer's output shape, parameters and FLOPs\n" +
         "  devices   list the devices (GPUs, the native cpu backend, ILGPU's cpu accelerator)\n" +
         "  selftest  check every kernel on the device against a float64 reference\n" +
         "  eval      the test loop over a saved checkpoint\n" +
@@ -28,6 +29,7 @@ public static class Program
         ["train"] = (TrainCommand.Run, TrainCommand.Usage),
         ["compare"] = (CompareCommand.Run, CompareCommand.Usage),
         ["graph"] = ((a, o, _) => GraphCommand.Run(a, o), GraphCommand.Usage),
+        ["summary"] = ((a, o, _) => SummaryCommand.Run(a, o), SummaryCommand.Usage),
         ["devices"] = ((a, o, _) => DevicesCommand.Run(a, o), DevicesCommand.Usage),
         ["selftest"] = ((a, o, _) => SelfTestCommand.Run(a, o), SelfTestCommand.Usage),
         ["eval"] = ((a, o, _) => EvalCommand.Run(a, o), EvalCommand.Usage),

@@ -30,6 +30,9 @@ public sealed class BiasAddOp : OpDefinition
         return [inputs[0]];
     }
 
+    /// <summary>One operation per output element.</summary>
+    public override long? Flops(Op op, IReadOnlyList<TensorType> inputs) => inputs[0].ElementCount;
+
     public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
         where T : class =>
         [needed[0] ? dOutput : null, needed[1] ? b.Apply(new Op { Kind = OpKind.ColumnSum, Attributes = op.Attributes }, dOutput) : null];

@@ -54,6 +54,14 @@ public sealed class Conv2dOp : OpDefinition
         return new BoundKernel("conv2d", () => backend.Conv2d(x, w, bias, y, s, epilogue, workspace));
     }
 
+    /// <summary>2·C·KH·KW per output element, plus one per output element for a fused bias and for a fused ReLU.</summary>
+    public override long? Flops(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        var s = ShapeOf(op, inputs, inputs[0], inputs[1]);
+        var e = EpilogueOf(op);
+        return s.OutputCount * (2L * s.C * s.KH * s.KW + (e.HasBias ? 1 : 0) + (e.HasRelu ? 1 : 0));
+    }
+
     /// <summary>The im2col panel where the backend uses one (<see cref="IKernelBackend.Conv2dWorkspaceBytes"/>).</summary>
     public override long WorkspaceBytes(Op op, IReadOnlyList<TensorType> inputs, IKernelBackend? backend) =>
         WorkspaceFor(ShapeOf(op, inputs, inputs[0], inputs[1]), backend);

@@ -19,6 +19,9 @@ public sealed class GraphInputOp(OpKind kind) : OpDefinition
     public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
         where T : class => [];
 
+    /// <summary>A graph's input or parameter computes nothing.</summary>
+    public override long? Flops(Op op, IReadOnlyList<TensorType> inputs) => 0;
+
     public override BoundKernel? Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace) => null;
 }

@@ -15,6 +15,15 @@ public sealed class MatMulOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MatMul;
 
+    /// <summary>2·M·N·K for the product, plus one per output element for a fused bias and for a fused ReLU.</summary>
+    public override long? Flops(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        var (m, n, k) = Dimensions(op, inputs[0], inputs[1]);
+        var e = new GemmEpilogue(op.Epilogue);
+        long outputs = (long)m * n;
+        return 2 * outputs * k + (e.HasBias ? outputs : 0) + (e.HasRelu ? outputs : 0);
+    }
+
     public static (int M, int N, int K) Dimensions(Op op, TensorType a, TensorType b)
     {
         int m = op.TransposeA ? a[1] : a[0], ka = op.TransposeA ? a[0] : a[1];

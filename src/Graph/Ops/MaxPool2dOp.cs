@@ -21,6 +21,13 @@ public sealed class MaxPool2dOp : OpDefinition
         return [TensorType.Float(s.N, s.C, s.OH, s.OW)];
     }
 
+    /// <summary>KH·KW − 1 comparisons per output element.</summary>
+    public override long? Flops(Op op, IReadOnlyList<TensorType> inputs)
+    {
+        var s = ShapeOf(op, inputs, inputs[0]);
+        return s.OutputCount * (s.KH * s.KW - 1);
+    }
+
     public override T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, T output, T dOutput, IReadOnlyList<bool> needed)
         where T : class =>
         [needed[0] ? b.Apply(new Op { Kind = OpKind.MaxPool2dBackward, Attributes = op.Attributes }, inputs[0], dOutput) : null];

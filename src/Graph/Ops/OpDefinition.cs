@@ -29,6 +29,13 @@ public abstract class OpDefinition
     /// <summary>Indices of the inputs this op overwrites in place (optimizer updates).</summary>
     public virtual IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [];
 
+    /// <summary>
+    /// Floating-point operations one execution performs for these input types (a multiply-add counts
+    /// two, a comparison one), as a model summary reports them; 0 for views that compute nothing, null
+    /// where the op defines no count.
+    /// </summary>
+    public virtual long? Flops(Op op, IReadOnlyList<TensorType> inputs) => IsAlias ? 0 : null;
+
     /// <summary>Kernel launches one execution costs.</summary>
     public virtual int Launches => 1;
 

@@ -7,6 +7,8 @@ namespace Trainer.Training.Loops;
 /// 32x32 geometry: Conv2d(1,6,5,pad 2) ReLU MaxPool(2,2) Conv2d(6,16,5) ReLU MaxPool(2,2) Flatten
 /// Dense(400,120) ReLU Dense(120,84) ReLU Dense(84,10). The convolutions carry a bias (PyTorch's
 /// LeNet; MindSpore's zoo leaves it out). Parameter names: conv1.weight, conv1.bias, …, fc3.bias.
+/// The children are registered in the zoo's order (conv1, conv2, relu, max_pool2d, flatten, fc1, fc2,
+/// fc3), so <see cref="Cell.ToString"/> prints the tree as MindSpore prints the zoo model.
 /// </summary>
 public sealed class LeNet5 : Cell, IClassifier
 {
@@ -20,6 +22,9 @@ public sealed class LeNet5 : Cell, IClassifier
     {
         conv1 = Register("conv1", new Conv2d(channels, 6, 5, padding: 2, hasBias: true));
         conv2 = Register("conv2", new Conv2d(6, 16, 5, hasBias: true));
+        Register("relu", relu);
+        Register("max_pool2d", pool);
+        Register("flatten", flatten);
         fc1 = Register("fc1", new Dense(16 * 5 * 5, 120));
         fc2 = Register("fc2", new Dense(120, 84));
         fc3 = Register("fc3", new Dense(84, classes));

@@ -16,7 +16,41 @@ public abstract class Cell
     public abstract Tensor Construct(Tensor x);
 
     /// <summary>Runs <see cref="Construct"/>, like calling a MindSpore cell.</summary>
-    public Tensor Call(Tensor x) => Construct(x);
+    public Tensor Call(Tensor x)
+    {
+        var recorder = CellCallRecorder.Current;
+        if (recorder is null) return Construct(x);
+        int entry = recorder.Enter(this);
+        var y = Construct(x);
+        recorder.Exit(entry, y);
+        return y;
+    }
+
+    /// <summary>The direct children by their registered names, in registration order (MindSpore's <c>name_cells()</c>).</summary>
+    public IReadOnlyList<(string Name, Cell Cell)> NameCells() => children;
+
+    /// <summary>
+    /// The cell's own settings as <see cref="ToString"/> shows them between its angle brackets
+    /// (MindSpore's <c>extend_repr</c>), e.g. <c>input_channels=784, output_channels=512, has_bias=True</c>;
+    /// empty for a cell with none.
+    /// </summary>
+    public virtual string ExtendRepr() => "";
+
+    /// <summary>
+    /// The cell tree as MindSpore's <c>print(model)</c> shows it: the class name, then in angle
+    /// brackets its <see cref="ExtendRepr"/> and each child as <c>(name): child</c>, one a line,
+    /// indented two spaces a level.
+    /// </summary>
+    public override string ToString()
+    {
+        string extra = ExtendRepr();
+        var text = new System.Text.StringBuilder(GetType().Name).Append('<');
+        if (children.Count == 0) return text.Append(extra).Append('>').ToString();
+        var inner = new System.Text.StringBuilder("\n");
+        if (extra.Length > 0) inner.Append(extra).Append('\n');
+        foreach (var (name, child) in children) inner.Append('(').Append(name).Append("): ").Append(child).Append('\n');
+        return text.Append(inner.ToString().Replace("\n", "\n  ", StringComparison.Ordinal)).Append('>').ToString();
+    }
 
     protected T Register<T>(string name, T cell) where T : Cell
     {

@@ -37,6 +37,16 @@ public sealed class Conv2d : Cell
     public Parameter? Bias { get; }
 
 
+    /// <summary>
+    /// MindSpore's fields: <c>input_channels=1, output_channels=6, kernel_size=(5, 5), stride=(1, 1),
+    /// pad_mode=pad, padding=2, dilation=(1, 1), group=1, has_bias=True, weight_init=HeUniform,
+    /// bias_init=Uniform, format=NCHW</c> (pad_mode valid when there is no padding).
+    /// </summary>
+    public override string ExtendRepr() => string.Create(CultureInfo.InvariantCulture,
+        $"input_channels={InChannels}, output_channels={OutChannels}, kernel_size=({KernelSize}, {KernelSize}), stride=({Stride}, {Stride}), " +
+        $"pad_mode={(Padding == 0 ? "valid" : "pad")}, padding={Padding}, dilation=(1, 1), group=1, has_bias={(Bias is null ? "False" : "True")}, " +
+        $"weight_init=HeUniform, bias_init={(Bias is null ? "None" : "Uniform")}, format=NCHW");
+
     public override Tensor Construct(Tensor x)
     {
         var y = Ops.Conv2d(x, Weight, Stride, Stride, Padding, Padding);

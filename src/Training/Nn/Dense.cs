@@ -26,6 +26,11 @@ public sealed class Dense : Cell
     public Parameter? Bias { get; }
 
 
+    /// <summary>MindSpore's: <c>input_channels=784, output_channels=512, has_bias=True</c> (has_bias only when there is one).</summary>
+    public override string ExtendRepr() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"input_channels={InChannels}, output_channels={OutChannels}") +
+        (Bias is null ? "" : ", has_bias=True");
+
     public override Tensor Construct(Tensor x)
     {
         var y = Ops.MatMul(x, Weight, transposeB: true);

@@ -14,5 +14,9 @@ public sealed class MaxPool2d : Cell
     public int KernelSize { get; }
     public int Stride { get; }
 
+    /// <summary>MindSpore's: <c>kernel_size=2, stride=2, pad_mode=VALID</c>.</summary>
+    public override string ExtendRepr() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"kernel_size={KernelSize}, stride={Stride}, pad_mode=VALID");
+
     public override Tensor Construct(Tensor x) => Ops.MaxPool2d(x, KernelSize, KernelSize, Stride, Stride);
 }
