@@ -73,8 +73,11 @@ public sealed class WeightMatch
             else
                 found[name] = tensor;
         }
-        foreach (var (name, tensor) in byName)
-            if (!wanted.ContainsKey(name) && !skip(name)) unused.Add(Label(name, tensor));
+        foreach (var tensor in file.Tensors) // in file order
+        {
+            string name = options.Rename.Apply(tensor.Name);
+            if (byName[name] == tensor && !wanted.ContainsKey(name) && !skip(name)) unused.Add(Label(name, tensor));
+        }
 
         if (missing.Count > 0) problems.Add($"missing {Count(missing.Count, "tensor")}: {string.Join(", ", missing)}");
         if (mismatches.Count > 0) problems.Add(string.Join("; ", mismatches));
