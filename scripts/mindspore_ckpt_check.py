@@ -7,7 +7,7 @@ code with the trainer. Needs protoc (protobuf-compiler), python3-protobuf and py
 
   mindspore_ckpt_check.py read FILE
       Parses FILE as a Checkpoint and prints one JSON line per value, in file order:
-      {"tag": ..., "dims": [...], "tensor_type": ..., "bytes": N, "sum": <float64 sum of the elements>}
+      {"tag": ..., "dims": [...], "tensor_type": ..., "bytes": N, "sum": <the elements' sum, exactly rounded (math.fsum)>}
       ("text" instead of "sum" for a str value). Exits 1 with one line on stderr if it does not parse.
 
   mindspore_ckpt_check.py write FILE
@@ -18,6 +18,7 @@ code with the trainer. Needs protoc (protobuf-compiler), python3-protobuf and py
 """
 import importlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def read(pb, path):
         if t.tensor_type == "str":
             row["text"] = str(np.frombuffer(t.tensor_content, f"<U{len(t.tensor_content) // 4}")[0])
         else:
-            row["sum"] = float(np.frombuffer(t.tensor_content, NUMPY[t.tensor_type]).astype(np.float64).sum())
+            row["sum"] = math.fsum(np.frombuffer(t.tensor_content, NUMPY[t.tensor_type]).astype(np.float64).tolist())
         print(json.dumps(row))
 
 
