@@ -57,8 +57,9 @@ public sealed record CheckpointInfo
     /// <summary>Reads the metadata of <paramref name="path"/>; each bad field is a one-line <see cref="CheckpointException"/> naming the file and the key.</summary>
     public static CheckpointInfo FromMetadata(string path, IReadOnlyDictionary<string, string> metadata)
     {
+        // Without a format, a 'model' naming one of ours says which; any other value is another tool's and ignored.
         if (!metadata.TryGetValue("format", out var format))
-            return new CheckpointInfo { Model = metadata.TryGetValue("model", out var m) ? ParseModel(path, m) : ModelKind.Mlp };
+            return new CheckpointInfo { Model = metadata.TryGetValue("model", out var m) && ModelKinds.TryParse(m, out var named) ? named : ModelKind.Mlp };
         // Another tool's file ("pt" from PyTorch's and Hugging Face's safetensors, "ms" from MindSpore, anything
         // else): weights only, its metadata kept and ignored. Only a later version of our own format is refused.
         if (format != Format && format.StartsWith(FormatFamily, StringComparison.Ordinal))

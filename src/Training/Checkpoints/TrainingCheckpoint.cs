@@ -67,7 +67,7 @@ public static class TrainingCheckpoint
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
-        return WeightMatch.Match(file, expected, options, skip, $"the {ModelKinds.Name(steps.Model is LeNet5 ? ModelKind.LeNet : ModelKind.Mlp)}");
+        return WeightMatch.Match(file, expected, options, skip, $"the {ModelKinds.Name(steps.Kind)}");
     }
 
     /// <summary>Copies the checkpoint's values into the placed model (and optimizer state) of <paramref name="steps"/>.</summary>

@@ -73,6 +73,7 @@ public sealed class WeightMatchTests : IDisposable
     [InlineData("{}")]
     [InlineData("{\"format\":\"ms\"}")]
     [InlineData("{\"format\":\"flax\",\"model\":\"not ours\"}")]
+    [InlineData("{\"model\":\"bert-base\"}")]
     public void Any_other_tools_metadata_is_weights_only(string? metadata)
     {
         var tensors = Mlp.Select(l => new PtStyleSafeTensors.Tensor(l.Ours, "F32", l.Shape, new byte[4 * l.Shape.Aggregate(1L, (a, b) => a * b)]));
