@@ -175,6 +175,21 @@ public sealed class ForeignWeightsCommandTests : IClassFixture<ForeignWeightsCom
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Empty(resumed.Stderr);
         Assert.Equal(File.ReadAllBytes(dir.File("a/last.ckpt")), File.ReadAllBytes(dir.File("c/last.ckpt")));
+
+        // The format is told by content, not by name.
+        File.Copy(dir.File("a/last.ckpt"), dir.File("renamed.safetensors"));
+        Assert.Equal(TestBlock(eval), TestBlock(Cli.Run("eval", "--device", "cpu", "--checkpoint", dir.File("renamed.safetensors"))));
+    }
+
+    [Fact]
+    public void The_same_run_saved_as_ckpt_predicts_and_evaluates_as_its_safetensors()
+    {
+        Assert.Equal(0, Cli.Run("train", "--device", "cpu", "--seed", "3", "--epochs", "1", "--save", dir.File("d"), "--save-format", "ckpt", "--progress", "none").ExitCode);
+        Assert.Equal(EvalOurs(), TestBlock(Cli.Run("eval", "--device", "cpu", "--checkpoint", dir.File("d/last.ckpt"))));
+        var ours = Cli.Run("predict", "--device", "cpu", "--checkpoint", run.Dir.File("st/last.safetensors"), "--count", "30");
+        var ckpt = Cli.Run("predict", "--device", "cpu", "--checkpoint", dir.File("d/last.ckpt"), "--count", "30");
+        Assert.True(ckpt.ExitCode == 0, ckpt.ToString());
+        Assert.Equal(ours.Stdout, ckpt.Stdout);
     }
 
     [Fact]

@@ -53,6 +53,18 @@ public sealed class MindSporeCheckpointTests : IDisposable
         Assert.Equal("lenet", file.Metadata["model"]);
     }
 
+    [Fact]
+    public void Packed_dims_read_as_unpacked_ones_do()
+    {
+        // proto2 writes repeated int64 unpacked; a parser must accept the packed form too, and so does the wire check.
+        byte[] packed = [.. RawCkpt.Delimited(1, [.. RawCkpt.Varint(2), .. RawCkpt.Varint(3)]),
+            .. RawCkpt.Delimited(2, "Float32"u8.ToArray()), .. RawCkpt.Delimited(3, RawCkpt.Floats(1, 2, 3, 4, 5, 6))];
+        var file = WeightFiles.Read(Write(RawCkpt.File(("w", packed))));
+        Assert.Equal([2L, 3], file.Tensors.Single().Shape);
+        byte[] tooMany = [.. RawCkpt.Delimited(1, [.. Enumerable.Repeat((byte)1, 33)]), .. RawCkpt.Delimited(2, "Float32"u8.ToArray()), .. RawCkpt.Delimited(3, RawCkpt.Floats(1))];
+        Assert.Contains("declares more than 32 dimensions", Assert.Throws<CheckpointException>(() => WeightFiles.Read(Write(RawCkpt.File(("w", tooMany)), "many.ckpt"))).Message);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
