@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Unicode;
 
 namespace Trainer.Training.Checkpoints.MindSpore;
@@ -8,7 +9,8 @@ namespace Trainer.Training.Checkpoints.MindSpore;
 /// allocates from it, so that every length and count the file declares is checked where it enters: each key a valid
 /// field number and wire type (no groups), each varint at most 10 bytes, each length-delimited field's length at
 /// most the bytes left in its enclosing message (a length prefix of 2^62 is refused here, not allocated), the
-/// fields of the schema with the wire type the schema gives them, strings valid UTF-8 and short, at most
+/// fields of the schema with the wire type the schema gives them, strings valid UTF-8, short and free of control
+/// characters, at most
 /// <see cref="MaxDims"/> dims a tensor, and every required field present. Unknown fields are skipped as protobuf
 /// does, but their lengths are checked the same way. Each problem is a one-line <see cref="CheckpointException"/>
 /// naming the file, the field (<c>value[3].tensor.dims</c>) and its byte offset.
@@ -146,6 +148,8 @@ internal static class CkptWireCheck
     {
         if (bytes.Length > max) throw Fail(path, at, offset, $"is {bytes.Length} bytes long, more than the {max} allowed");
         if (!Utf8.IsValid(bytes)) throw Fail(path, at, offset, "is not valid UTF-8");
+        // Names end up in messages on a terminal: a control character (an escape sequence) is refused where it enters.
+        if (Encoding.UTF8.GetString(bytes).Any(char.IsControl)) throw Fail(path, at, offset, "holds a control character");
     }
 
     private static ulong ReadVarint(string path, ReadOnlySpan<byte> data, ref int position, int end, string at, string what)

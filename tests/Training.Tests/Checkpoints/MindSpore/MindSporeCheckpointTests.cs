@@ -122,6 +122,7 @@ public sealed class MindSporeCheckpointTests : IDisposable
             { "a tag sent as a varint", RawCkpt.Checkpoint([.. RawCkpt.Key(1, 0), 5]), "value[0].tag at byte 2 has wire type 0, expected 2" },
             { "a tag of 4097 bytes", RawCkpt.File((new string('a', 4097), GoodTensor)), "value[0].tag at byte 4 is 4097 bytes long, more than the 4096 allowed" },
             { "a tag that is not UTF-8", RawCkpt.Checkpoint([.. RawCkpt.Delimited(1, [0xc3, 0x28]), .. RawCkpt.Delimited(2, GoodTensor)]), "value[0].tag at byte 3 is not valid UTF-8" },
+            { "a tag with an escape sequence", RawCkpt.File(("w\u001b[2J", GoodTensor)), "value[0].tag at byte 3 holds a control character" },
             { "a str value of 5 bytes", RawCkpt.File(("s", RawCkpt.Tensor([0], "str", [1, 0, 0, 0, 2]))), "value 0 ('s'): a str value's tensor_content has 5 bytes, not a whole number of UTF-32 characters" },
             { "a maptensor", RawCkpt.Checkpoint([.. RawCkpt.Delimited(1, "m"u8.ToArray()), .. RawCkpt.Delimited(3, RawCkpt.Delimited(1, GoodTensor))]), "value 0 ('m') is a maptensor (a MindSpore MapParameter), which the trainer does not load" },
         };
