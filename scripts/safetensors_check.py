@@ -9,9 +9,11 @@ the trainer or the reference implementation.
       {"name": ..., "dtype": ..., "shape": [...], "sum": <float64 sum, exactly rounded>}
       then one line {"metadata": {...}}. Exits 1 with one line on stderr if the file is invalid.
 
-  safetensors_check.py write FILE [--meta key=value ...]
+  safetensors_check.py write FILE [--meta key=value ...] [--dtype F32|F16|BF16|F64]
       Reads {"name": {"shape": [...], "data": [...]}, ...} from stdin and writes those tensors as
-      F32, in the order given, contiguous, the header padded with spaces to 8-byte alignment.
+      F32 (or --dtype: F16 and F64 by numpy's rounding, BF16 rounded to nearest, ties to even, from
+      float32, as PyTorch rounds), in the order given, contiguous, the header padded with spaces to
+      8-byte alignment. `--meta format=pt` writes what PyTorch's safetensors.torch.save_file writes.
 """
 import argparse
 import json
@@ -97,18 +99,27 @@ def read(path):
     print(json.dumps({"metadata": metadata}))
 
 
-def write(path, meta_args):
+def encode(values, dtype):
+    """float64 values as little-endian bytes of dtype."""
+    if dtype == "BF16":
+        bits = values.astype("<f4").view("<u4").astype(np.uint64)
+        rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+        return rounded.astype("<u2").tobytes()
+    return values.astype({"F32": "<f4", "F16": "<f2", "F64": "<f8"}[dtype]).tobytes()
+
+
+def write(path, meta_args, dtype="F32"):
     tensors = json.loads(sys.stdin.read(), object_pairs_hook=no_duplicates)
     metadata = dict(arg.split("=", 1) for arg in meta_args)
     header = {"__metadata__": metadata} if metadata else {}
     chunks = []
     offset = 0
     for name, spec in tensors.items():
-        array = np.asarray(spec["data"], dtype=np.float64).astype("<f4")
+        array = np.asarray(spec["data"], dtype=np.float64)
         if array.size != math.prod(spec["shape"]):
             raise Invalid(f"{name}: {array.size} values for shape {spec['shape']}")
-        raw = array.tobytes()
-        header[name] = {"dtype": "F32", "shape": spec["shape"], "data_offsets": [offset, offset + len(raw)]}
+        raw = encode(array, dtype)
+        header[name] = {"dtype": dtype, "shape": spec["shape"], "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
@@ -127,12 +138,13 @@ def main(argv):
     writer = commands.add_parser("write", help="write F32 tensors given as JSON on stdin to FILE")
     writer.add_argument("file")
     writer.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE")
+    writer.add_argument("--dtype", choices=("F32", "F16", "BF16", "F64"), default="F32")
     args = parser.parse_args(argv[1:])
     try:
         if args.command == "read":
             read(args.file)
         else:
-            write(args.file, args.meta)
+            write(args.file, args.meta, args.dtype)
     except (Invalid, ValueError, UnicodeDecodeError, KeyError, TypeError) as e:
         print(f"{args.file}: invalid: {e}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ public sealed class ArgumentReader
 {
     private readonly string command;
     private readonly Dictionary<string, string?> values = [];
+    private readonly Dictionary<string, List<string>> repeated = [];
 
     public ArgumentReader(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueFlags, IReadOnlyCollection<string> switches)
     {
@@ -39,6 +40,8 @@ public sealed class ArgumentReader
                 }
                 if (value.Length == 0) throw Error($"{arg} needs a value");
                 values[arg] = value;
+                if (!repeated.TryGetValue(arg, out var all)) repeated[arg] = all = [];
+                all.Add(value);
             }
             else if (switches.Contains(arg))
             {
@@ -62,7 +65,7 @@ public sealed class ArgumentReader
     {
         string? flag = Path.GetExtension(arg).ToLowerInvariant() switch
         {
-            ".safetensors" => "--checkpoint",
+            ".safetensors" or ".ckpt" => "--checkpoint",
             ".png" or ".jpg" or ".jpeg" or ".bmp" => "--image",
             ".jsonl" => "--metrics",
             _ => null,
@@ -75,6 +78,9 @@ public sealed class ArgumentReader
     public bool Has(string flag) => values.ContainsKey(flag);
 
     public string? String(string flag) => values.TryGetValue(flag, out var v) ? v : null;
+
+    /// <summary>Every value given to a repeatable flag, in order (<see cref="String"/> gives the last one).</summary>
+    public IReadOnlyList<string> Strings(string flag) => repeated.TryGetValue(flag, out var all) ? all : [];
 
     public int PositiveInt(string flag, int fallback)
     {

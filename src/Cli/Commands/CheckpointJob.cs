@@ -6,27 +6,29 @@ using Trainer.Training.Loops;
 namespace Trainer.Cli.Commands;
 
 /// <summary>
-/// What `trainer eval` and `trainer predict` share: read a checkpoint, check it against the model
-/// its metadata names (or --model for a weights-only file) before opening a device, then a job on
-/// the device with the checkpoint's weights loaded.
+/// What `trainer eval` and `trainer predict` share: read a checkpoint (safetensors or MindSpore .ckpt, told apart by
+/// content), match it against the model its metadata names (or --model for a weights-only file) with --rename and
+/// --strict before opening a device, then a job on the device with the checkpoint's weights loaded.
 /// </summary>
 internal static class CheckpointJob
 {
     /// <summary>The options eval and predict share.</summary>
     public static readonly CommandOption[] Options =
     [
-        new("--checkpoint", "FILE", "a .safetensors checkpoint: from 'trainer train --save', or weights under the same names (required)"),
+        new("--checkpoint", "FILE", "a checkpoint from 'trainer train --save' (.safetensors or .ckpt), or weights from PyTorch, Hugging Face or MindSpore (required)"),
         CommonOptions.Data,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
         new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
     ];
 
-    /// <summary>The checkpoint and the options to rebuild its model, checked against each other; no device opened yet.</summary>
-    public static (SafeTensorsFile File, TrainOptions Options) Read(ArgumentReader r)
+    /// <summary>The checkpoint matched to the model, and the options to rebuild the model; no device opened yet.</summary>
+    public static (WeightMatch Weights, TrainOptions Options) Read(ArgumentReader r)
     {
         string path = r.String("--checkpoint") ?? throw r.Error("--checkpoint FILE is required");
-        var file = SafeTensors.Read(path);
+        var load = WeightOptions.Read(r);
+        var file = WeightFiles.Read(path);
         var info = CheckpointInfo.FromMetadata(path, file.Metadata);
         var model = info.Model;
         if (r.Has("--model"))
@@ -47,15 +49,15 @@ internal static class CheckpointJob
             Optimizer = info.Optimizer,
             Model = model,
         };
-        TrainingCheckpoint.Check(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: false);
-        return (file, options);
+        var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: false, load);
+        return (match, options);
     }
 
     /// <summary>
     /// Reads and checks the data set (before any device is opened: bad data costs nothing), then opens
     /// the device and a job whose model holds the checkpoint's weights.
     /// </summary>
-    public static (Session Session, QuickstartJob Job) Open(SafeTensorsFile file, TrainOptions options)
+    public static (Session Session, QuickstartJob Job) Open(WeightMatch weights, TrainOptions options)
     {
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
@@ -64,7 +66,7 @@ internal static class CheckpointJob
         try
         {
             var job = new QuickstartJob(session, options, train, test);
-            TrainingCheckpoint.Load(file, session, job.Steps, withOptimizer: false);
+            TrainingCheckpoint.Load(weights, session, job.Steps, withOptimizer: false);
             return (session, job);
         }
         catch

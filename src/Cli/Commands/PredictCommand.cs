@@ -16,26 +16,31 @@ public static class PredictCommand
     public static readonly string Usage =
         "usage: trainer predict --checkpoint FILE [--data DIR] [--count 10] [--model mlp|lenet]\n" +
         "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
+        "                       [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
         "  Without --image, prints the tutorial's 'Predicted: \"[...]\", Actual: \"[...]\"' line for the first\n" +
         "  --count images of the first test batch of --data (default: the built-in digits).\n" +
         "  With --image, classifies one grayscale picture (PNG, JPEG or BMP; colour is converted to gray,\n" +
         "  any size is resized to 28x28; white digit on black, as MNIST draws them) and prints the class\n" +
-        "  and every class's probability.\n" +
+        "  and every class's probability. The checkpoint is read as 'trainer eval' reads it.\n" +
         Options.Text +
         DeviceHelp.Text;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
+
+    /// <summary>Runs `trainer predict`: predictions on <paramref name="output"/>, notes about the weights file on <paramref name="error"/>.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var r = Options.Read("predict", args);
         string? image = r.String("--image");
         if (image is not null && r.Has("--count")) throw r.Error("--count applies to test batches, not to --image");
         int count = r.PositiveInt("--count", 10);
-        var (file, options) = CheckpointJob.Read(r);
+        var (weights, options) = CheckpointJob.Read(r);
         options = options with { Mode = ExecutionMode.Eager };
         // The image (or the data) is read before the device is opened: a bad file costs nothing.
         byte[]? pixels = image is null ? null : GrayscaleImage.Load(image, MnistDataset.ImageSize, MnistDataset.ImageSize);
-        var (session, job) = CheckpointJob.Open(file, options);
+        WeightOptions.Report(weights, error);
+        var (session, job) = CheckpointJob.Open(weights, options);
         using (session)
         using (job)
         {

@@ -13,7 +13,7 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer train`: the quick-start job with the tutorial's log, checkpoints, resume, metrics and progress.</summary>
 public static class TrainCommand
 {
-    public static readonly OptionTable Options = new(
+    public static readonly OptionTable Options = new([
         CommonOptions.Device, CommonOptions.Threads,
         new("--mode", "MODE", "graph (compile the step) or eager (default graph)"),
         CommonOptions.Data,
@@ -22,19 +22,21 @@ public static class TrainCommand
         new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
         CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.CudaGraph, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
         new("--save", "DIR", "write DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (default none)"),
+        new("--save-format", "FORMAT", "safetensors or ckpt (MindSpore's .ckpt, MindSpore's names and tensor types) for the --save files (default safetensors)"),
         new("--save-every", "STEPS", "also write DIR/step-N.safetensors every STEPS steps; needs --save (default off)"),
         new("--resume", "FILE", "continue a --save checkpoint to --epochs; its model, optimizer, lr, seed and batch size apply (default none)"),
         new("--metrics", "FILE", "append a JSON object per logged step and per epoch, for 'trainer plot' (default none)"),
         new("--progress", "STYLE", "auto (a bar on a terminal, plain lines otherwise), bar, plain or none; on stderr (default auto)"),
         new("--check-loss-every", "N", "read the loss every N steps and stop on NaN or infinity, exit 3 (default 1 on CPU devices, 100 on GPUs)"),
         new("--ranks", "N", "data-parallel processes on this machine, started with Open MPI's mpirun; each trains on 1/N of every batch (default 1)"),
-        new("--rank-timeout", "SECS", "with several ranks, end the job when one has waited SECS seconds for the others in an all-reduce (default 120)"));
+        new("--rank-timeout", "SECS", "with several ranks, end the job when one has waited SECS seconds for the others in an all-reduce (default 120)"),
+        .. WeightOptions.All]);
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
-        "                     [--save DIR] [--save-every STEPS] [--resume FILE] [--metrics FILE.jsonl]\n" +
+        "                     [--save DIR] [--save-every STEPS] [--save-format safetensors|ckpt] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
@@ -42,7 +44,9 @@ public static class TrainCommand
         "  (a = a*m + g, p = p - lr*a), adam its nn.Adam (betas 0.9 and 0.999, eps 1e-8).\n" +
         "  Checkpoints are safetensors files: weights under their dotted names ([out, in] float32, as\n" +
         "  PyTorch and MindSpore lay them out), optimizer state under 'optimizer.', the run in metadata;\n" +
-        "  a resumed run is bit-identical to one never stopped. Progress goes to stderr, so stdout stays\n" +
+        "  a resumed run is bit-identical to one never stopped. --save-format ckpt writes MindSpore .ckpt\n" +
+        "  files instead (optimizer state under MindSpore's names, the run as string values); --resume reads\n" +
+        "  either, told by content, and applies --rename to every name in it. Progress goes to stderr, so stdout stays\n" +
         "  the tutorial's log. The loss check costs a device synchronisation on a GPU, so there it runs\n" +
         "  only at the logged steps unless asked.\n" +
         "  Data parallel: --ranks N (or mpirun -np N trainer train ...) runs N processes; every one draws the\n" +
@@ -55,8 +59,15 @@ public static class TrainCommand
 
     /// <summary>What the command line asked for beyond <see cref="TrainOptions"/>.</summary>
     public sealed record Request(TrainOptions Options, string? SaveDirectory, int SaveEvery, string? ResumePath,
-        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, SafeTensorsFile? Resume, CheckpointInfo? ResumeInfo, int Ranks = 1,
-        int CollectiveTimeout = DefaultCollectiveTimeout);
+        string? MetricsPath, ProgressStyle Progress, int? CheckLossEvery, WeightFile? Resume, CheckpointInfo? ResumeInfo, int Ranks = 1,
+        int CollectiveTimeout = DefaultCollectiveTimeout)
+    {
+        /// <summary>The format --save writes (--save-format).</summary>
+        public CheckpointFormat SaveFormat { get; init; }
+
+        /// <summary>How --resume's names are mapped and checked (--rename, --rename-file, --strict).</summary>
+        public WeightLoadOptions ResumeLoad { get; init; } = WeightLoadOptions.Default;
+    }
 
     /// <summary>Seconds a rank waits in one all-reduce before it decides another rank has stopped answering.</summary>
     public const int DefaultCollectiveTimeout = 120;
@@ -82,6 +93,8 @@ public static class TrainCommand
             Model = r.Model(),
         };
         string? save = r.String("--save");
+        CheckpointFormats.TryParse(r.Choice("--save-format", "safetensors", CheckpointFormats.Names), out var saveFormat);
+        if (r.Has("--save-format") && save is null) throw r.Error("--save-format needs --save DIR to say where");
         int saveEvery = r.PositiveInt("--save-every", 0);
         if (r.Has("--save-every") && save is null) throw r.Error("--save-every needs --save DIR to say where");
         var progress = r.Choice("--progress", "auto", "auto", "bar", "plain", "none") switch
@@ -105,21 +118,28 @@ public static class TrainCommand
         // the other ranks of a job neither check nor create them (on another machine the directory need not exist).
         if (MpiJob.Rank == 0)
         {
-            if (save is not null) CheckSaveDirectory(save);
+            if (save is not null) CheckSaveDirectory(save, saveFormat);
             if (metrics is not null) OutputPath.Check("--metrics", metrics);
         }
 
         string? resume = r.String("--resume");
         if (resume is null)
-            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null, ranks, collectiveTimeout);
-        var file = SafeTensors.Read(resume);
+        {
+            if (WeightOptions.All.FirstOrDefault(o => r.Has(o.Flag)) is { } orphan) throw r.Error($"{orphan.Flag} applies to --resume FILE");
+            return new Request(options, save, saveEvery, null, metrics, progress, checkEvery, null, null, ranks, collectiveTimeout) { SaveFormat = saveFormat };
+        }
+        var load = WeightOptions.Read(r);
+        var file = WeightFiles.Read(resume);
         var info = CheckpointInfo.FromMetadata(resume, file.Metadata);
         if (!info.FromTrainer)
             throw new CheckpointException(resume, $"has no trainer run metadata (weights only), so there is nothing to resume; use it with 'trainer eval' or 'trainer predict'");
         options = FromCheckpoint(r, options, info, resume);
         if (info.Epoch >= options.Epochs)
             throw r.Error($"--epochs {options.Epochs}: '{resume}' has already trained {info.Epoch} epoch(s); ask for more to continue");
-        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info, ranks, collectiveTimeout);
+        return new Request(options, save, saveEvery, resume, metrics, progress, checkEvery, file, info, ranks, collectiveTimeout)
+        {
+            SaveFormat = saveFormat, ResumeLoad = load,
+        };
     }
 
     /// <summary>The checkpoint's model, optimizer, learning rate, seed and batch size, refusing flags that contradict them.</summary>
@@ -144,7 +164,7 @@ public static class TrainCommand
         };
     }
 
-    private static void CheckSaveDirectory(string directory)
+    private static void CheckSaveDirectory(string directory, CheckpointFormat format)
     {
         if (File.Exists(directory)) throw new IOException($"--save '{directory}': is a file, expected a directory");
         try
@@ -155,7 +175,7 @@ public static class TrainCommand
         {
             throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
         }
-        OutputPath.Check("--save", Path.Combine(directory, "last.safetensors"));
+        OutputPath.Check("--save", Path.Combine(directory, "last" + CheckpointFormats.Extension(format)));
     }
 
 
@@ -167,13 +187,18 @@ public static class TrainCommand
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
+        WeightMatch? resumed = null;
         if (request.Resume is { } resumeFile)
-            TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
+        {
+            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model),
+                withOptimizer: true, request.ResumeLoad);
+            if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);
+        }
         // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
         if (request.Ranks > 1 && !MpiJob.IsRank)
             return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
         using var group = MpiJob.Join();
-        if (group.Size == 1) return Train(request, train, test, group, output, error);
+        if (group.Size == 1) return Train(request, resumed, train, test, group, output, error);
         group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
         {
             // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
@@ -186,7 +211,7 @@ public static class TrainCommand
         try
         {
             // Rank 0 alone speaks; the others keep only their own errors.
-            return group.IsLeader ? Train(request, train, test, group, output, error) : Train(request, train, test, group, TextWriter.Null, TextWriter.Null);
+            return group.IsLeader ? Train(request, resumed, train, test, group, output, error) : Train(request, resumed, train, test, group, TextWriter.Null, TextWriter.Null);
         }
         catch (TrainingDivergedException e) when (!group.IsLeader)
         {
@@ -216,7 +241,7 @@ public static class TrainCommand
         return rest;
     }
 
-    private static int Train(Request request, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error)
+    private static int Train(Request request, WeightMatch? resumed, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error)
     {
         var options = request.Options;
         var device = group.Size > 1 ? options.Device.ForLocalRank(MpiJob.LocalRank, MpiJob.LocalSize) : options.Device;
@@ -234,9 +259,9 @@ public static class TrainCommand
             $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
         int startEpoch = 0, startBatch = 0;
         long step = 0;
-        if (request.Resume is { } file && request.ResumeInfo is { } info)
+        if (resumed is not null && request.ResumeInfo is { } info)
         {
-            TrainingCheckpoint.Load(file, session, job.Steps, withOptimizer: true);
+            TrainingCheckpoint.Load(resumed, session, job.Steps, withOptimizer: true);
             (startEpoch, startBatch, step) = (info.Epoch, info.Batch, info.Step);
             output.WriteLine($"resumed: {request.ResumePath} (epoch {info.Epoch} done, {info.Batch} batches into the next, step {info.Step})");
         }

@@ -8,7 +8,7 @@ namespace Trainer.Cli.Commands;
 
 /// <summary>
 /// What `trainer train` keeps while the loop runs: the global step count, the periodic and per-epoch
-/// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>.safetensors), the metrics records and the progress line.
+/// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>, .safetensors or .ckpt by --save-format), the metrics records and the progress line.
 /// Every rank of a data-parallel job checks the weights at each checkpoint (they are the same on every rank, so a
 /// non-finite one stops all ranks at the same step); only the rank that <paramref name="writesCheckpoints"/> writes them.
 /// </summary>
@@ -65,14 +65,16 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             Save(dir, epoch, batch + 1, StepName());
     }
 
-    private string StepName() => $"step-{Step.ToString(CultureInfo.InvariantCulture)}.safetensors";
+    private string Extension => CheckpointFormats.Extension(request.SaveFormat);
+
+    private string StepName() => $"step-{Step.ToString(CultureInfo.InvariantCulture)}{Extension}";
 
     public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
     {
         if (double.IsFinite(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         metrics?.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss);
         if (request.SaveDirectory is not { } dir) return;
-        string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
+        string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}{Extension}";
         bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
         Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
     }
@@ -92,7 +94,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             return;
         }
         var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
-        TrainingCheckpoint.Save(job.Steps, info, [.. paths, Path.Combine(directory, "last.safetensors")]);
+        TrainingCheckpoint.Save(job.Steps, info, request.SaveFormat, [.. paths, Path.Combine(directory, "last" + Extension)]);
         saved.Add((paths[0], Step));
     }
 }

@@ -8,12 +8,15 @@ namespace Trainer.Training.Checkpoints;
 /// What a training checkpoint's metadata says about the run that wrote it: the model, the
 /// optimizer and its settings, the seed and batch size, and how far training had got
 /// (<see cref="Epoch"/> epochs finished and <see cref="Batch"/> batches into the next). A file
-/// without metadata (weights written by PyTorch or MindSpore) reads as an MLP with nothing known
-/// about its run.
+/// without metadata, or whose <c>format</c> is another tool's (<c>pt</c> from PyTorch's and Hugging Face's
+/// safetensors, <c>ms</c> from MindSpore), holds weights only: it reads as an MLP with nothing known about its run.
 /// </summary>
 public sealed record CheckpointInfo
 {
-    public const string Format = "trainer-checkpoint/1";
+    public const string Format = FormatFamily + "1";
+
+    /// <summary>What every version of the trainer's own format starts with.</summary>
+    public const string FormatFamily = "trainer-checkpoint/";
 
     public ModelKind Model { get; init; } = ModelKind.Mlp;
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
@@ -54,10 +57,15 @@ public sealed record CheckpointInfo
     /// <summary>Reads the metadata of <paramref name="path"/>; each bad field is a one-line <see cref="CheckpointException"/> naming the file and the key.</summary>
     public static CheckpointInfo FromMetadata(string path, IReadOnlyDictionary<string, string> metadata)
     {
+        // Without a format, a 'model' naming one of ours says which; any other value is another tool's and ignored.
         if (!metadata.TryGetValue("format", out var format))
-            return new CheckpointInfo { Model = metadata.TryGetValue("model", out var m) ? ParseModel(path, m) : ModelKind.Mlp };
+            return new CheckpointInfo { Model = metadata.TryGetValue("model", out var m) && ModelKinds.TryParse(m, out var named) ? named : ModelKind.Mlp };
+        // Another tool's file ("pt" from PyTorch's and Hugging Face's safetensors, "ms" from MindSpore, anything
+        // else): weights only, its metadata kept and ignored. Only a later version of our own format is refused.
+        if (format != Format && format.StartsWith(FormatFamily, StringComparison.Ordinal))
+            throw new CheckpointException(path, $"metadata 'format' is '{format}', a version this trainer cannot read (it reads '{Format}')");
         if (format != Format)
-            throw new CheckpointException(path, $"metadata 'format' is '{format}', expected '{Format}'");
+            return new CheckpointInfo();
         string Get(string key) => metadata.TryGetValue(key, out var v) ? v
             : throw new CheckpointException(path, $"metadata has no '{key}', which a {Format} file needs");
         float Float(string key)

@@ -65,7 +65,8 @@ public static class SafeTensors
         }
     }
 
-    private static SafeTensorsFile Read(string path, FileStream stream)
+    /// <summary>Reads the file open in <paramref name="stream"/> (at its start); see <see cref="Read(string)"/>.</summary>
+    internal static SafeTensorsFile Read(string path, FileStream stream)
     {
         long fileLength = stream.Length;
         if (fileLength < 8)

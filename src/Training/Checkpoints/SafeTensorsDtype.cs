@@ -17,4 +17,14 @@ internal static class SafeTensorsDtype
 
     /// <summary>The size of one element of <paramref name="dtype"/> in bits, or null when it is not a safetensors dtype.</summary>
     public static int? Bits(string dtype) => BitsByName.TryGetValue(dtype, out int bits) ? bits : null;
+
+    /// <summary>The float encoding of <paramref name="dtype"/> when the loader converts it (F16, BF16, F32, F64), else null.</summary>
+    public static FloatEncoding? Encoding(string dtype) => dtype switch
+    {
+        "F16" => FloatEncoding.Float16,
+        "BF16" => FloatEncoding.BFloat16,
+        "F32" => FloatEncoding.Float32,
+        "F64" => FloatEncoding.Float64,
+        _ => null,
+    };
 }

@@ -31,6 +31,11 @@ public sealed class SafeTensorsFile
     /// <summary>The tensors in the order the header lists them.</summary>
     public IReadOnlyList<SafeTensorsEntry> Entries { get; }
 
+    /// <summary>The file as a <see cref="WeightFile"/>: its metadata and every tensor, sharing this file's bytes.</summary>
+    public WeightFile ToWeightFile() => new(Path, CheckpointFormat.SafeTensors, Metadata,
+        [.. Entries.Select(e => new StoredTensor(e.Name, e.Dtype, SafeTensorsDtype.Encoding(e.Dtype), e.Shape,
+            _data.AsMemory(checked((int)e.Begin), checked((int)(e.End - e.Begin)))))]);
+
     /// <summary>Whether the file holds a tensor named <paramref name="name"/> (ordinal comparison).</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 

@@ -17,12 +17,16 @@ public sealed class QuickstartSteps
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
         GlobalSeed.Set(seed);
+        Kind = model;
         Model = ModelKinds.Create(model);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
     }
 
     public Cell Model { get; }
+
+    /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
+    public ModelKind Kind { get; }
 
     /// <summary>How many classes the model tells apart (both models: the ten digits).</summary>
     public int Classes => ((IClassifier)Model).Classes;
