@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Export;
@@ -12,7 +13,7 @@ namespace Trainer.Training.Tests.Export;
 /// the same prediction for every image, and <c>trainer eval</c>'s accuracy and average loss
 /// recomputed from ONNX Runtime's logits. Through the dynamic batch axis at 1, 7 and 65 rows.
 /// </summary>
-public sealed class OnnxRuntimeAgreementTests : IDisposable
+public sealed class OnnxRuntimeAgreementTests(ITestOutputHelper log) : IDisposable
 {
     public const double Tolerance = 1e-4;
 
@@ -33,7 +34,7 @@ public sealed class OnnxRuntimeAgreementTests : IDisposable
         return new InferenceSession(path);
     }
 
-    private static void AssertAgrees(TrainedZooModel trained, float[] actual, string what)
+    private void AssertAgrees(TrainedZooModel trained, float[] actual, string what)
     {
         Assert.Equal(trained.Logits.Length, actual.Length);
         double worst = 0;
@@ -45,6 +46,7 @@ public sealed class OnnxRuntimeAgreementTests : IDisposable
         }
         Assert.True(worst <= Tolerance,
             $"{what}: logit {at % trained.Classes} of image {at / trained.Classes} is {actual[at]} in ONNX Runtime, {trained.Logits[at]} in the trainer (|diff| {worst:E2} > {Tolerance})");
+        log.WriteLine($"{what}: max |ONNX Runtime - trainer| over {actual.Length} logits = {worst:E2}");
         var expected = OnnxRuntimeRun.Argmax(trained.Logits, trained.Classes);
         var predicted = OnnxRuntimeRun.Argmax(actual, trained.Classes);
         int first = Array.FindIndex(expected, 0, i => expected[i] != predicted[i]);
