@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 
 namespace Trainer.Cli.Tests;
@@ -156,6 +157,45 @@ public sealed class ExportCommandTests : IDisposable
         AssertRefused(1, $"--out '{fifo}': is not a regular file (a FIFO)", "--checkpoint", checkpoint, "--out", fifo);
         AssertRefused(1, $"--out '{dir.File("nowhere/m.onnx")}': directory '{dir.File("nowhere")}' does not exist",
             "--checkpoint", checkpoint, "--out", dir.File("nowhere/m.onnx"));
+    }
+
+    [TinyFileSystemFact]
+    public void A_full_disk_is_one_line_and_leaves_nothing_behind()
+    {
+        string checkpoint = Checkpoint();
+        string disk = dir.File("full");
+        Directory.CreateDirectory(disk);
+        Assert.Equal(0, TinyFileSystemFactAttribute.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk));
+        try
+        {
+            string onnx = Path.Combine(disk, "mlp.onnx");
+            var result = Cli.Run("export", "--checkpoint", checkpoint, "--out", onnx);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal($"error: '{onnx}': no space left on device", result.SingleErrorLine());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(disk));
+        }
+        finally
+        {
+            TinyFileSystemFactAttribute.Run("umount", disk);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_with_non_finite_weights_is_refused_naming_the_tensor()
+    {
+        string checkpoint = Checkpoint();
+        var file = SafeTensors.Read(checkpoint);
+        var tensors = file.Entries.Select(e =>
+        {
+            var shape = e.Shape.Select(d => (int)d).ToArray();
+            var data = file.ReadFloat32(e.Name, shape);
+            if (e.Name == "dense_relu_sequential.4.weight") data[17] = float.PositiveInfinity;
+            return new NamedTensor(e.Name, shape, data);
+        }).ToList();
+        string bad = dir.File("bad.safetensors");
+        SafeTensors.Write(bad, tensors, file.Metadata);
+        AssertRefused(1, "parameter 'dense_relu_sequential.4.weight' holds Infinity at element 17; a model with non-finite weights is not exported",
+            "--checkpoint", bad, "--out", dir.File("bad.onnx"));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ internal sealed class OnnxGraphWriter
         if (data.Length != value.Type.ElementCount)
             throw new OnnxExportException($"parameter '{name}' has {data.Length} values for its {value.Type}");
         int bad = Array.FindIndex(data, v => !float.IsFinite(v));
-        if (bad >= 0) throw new OnnxExportException($"parameter '{name}' holds {data[bad]} at element {bad}; a model with non-finite weights is not exported");
+        if (bad >= 0) throw new OnnxExportException($"parameter '{name}' holds {data[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {bad}; a model with non-finite weights is not exported");
         AddInitializer(name, value.Type.Shape.Select(d => (long)d), MemoryMarshal.AsBytes(data.AsSpan()), TensorProto.Types.DataType.Float);
         return name;
     }
