@@ -88,7 +88,7 @@ internal sealed class OnnxGraphWriter
             throw new OnnxExportException($"parameter '{name}' has {data.Length} values for its {value.Type}");
         int bad = Array.FindIndex(data, v => !float.IsFinite(v));
         if (bad >= 0) throw new OnnxExportException($"parameter '{name}' holds {data[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {bad}; a model with non-finite weights is not exported");
-        AddInitializer(name, value.Type.Shape.Select(d => (long)d), MemoryMarshal.AsBytes(data.AsSpan()), TensorProto.Types.DataType.Float);
+        AddInitializer(name, value.Type.Shape.Select(d => (long)d), MemoryMarshal.AsBytes(data.AsSpan()), Onnx.TensorProto.Types.DataType.Float);
         return name;
     }
 
@@ -127,7 +127,7 @@ internal sealed class OnnxGraphWriter
     public string Int64Constant(string hint, params long[] values)
     {
         string name = Fresh(hint);
-        AddInitializer(name, [values.Length], MemoryMarshal.AsBytes(values.AsSpan()), TensorProto.Types.DataType.Int64);
+        AddInitializer(name, [values.Length], MemoryMarshal.AsBytes(values.AsSpan()), Onnx.TensorProto.Types.DataType.Int64);
         return name;
     }
 
@@ -136,7 +136,7 @@ internal sealed class OnnxGraphWriter
     {
         string name = Fresh(hint);
         float[] one = [value];
-        AddInitializer(name, [], MemoryMarshal.AsBytes(one.AsSpan()), TensorProto.Types.DataType.Float);
+        AddInitializer(name, [], MemoryMarshal.AsBytes(one.AsSpan()), Onnx.TensorProto.Types.DataType.Float);
         return name;
     }
 
@@ -153,14 +153,14 @@ internal sealed class OnnxGraphWriter
         return a;
     }
 
-    private void AddInitializer(string name, IEnumerable<long> dims, ReadOnlySpan<byte> littleEndian, TensorProto.Types.DataType type)
+    private void AddInitializer(string name, IEnumerable<long> dims, ReadOnlySpan<byte> littleEndian, Onnx.TensorProto.Types.DataType type)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian; this machine is not");
         initializerBytes += littleEndian.Length;
         // Protobuf messages are limited to 2 GiB; ONNX's external-data files are what larger models use, and they are not written here.
         if (initializerBytes > int.MaxValue - (1 << 24))
             throw new OnnxExportException($"the model's weights pass {initializerBytes} bytes; ONNX files over 2 GiB need external data, which the exporter does not write");
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
+        var tensor = new Onnx.TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
         tensor.Dims.AddRange(dims);
         Graph.Initializer.Add(tensor);
     }
@@ -189,9 +189,9 @@ internal sealed class OnnxGraphWriter
         foreach (int d in type.Shape.Skip(1)) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
         var elem = type.DType switch
         {
-            DType.Float32 => TensorProto.Types.DataType.Float,
-            DType.UInt8 => TensorProto.Types.DataType.Uint8,
-            DType.Int32 => TensorProto.Types.DataType.Int32,
+            DType.Float32 => Onnx.TensorProto.Types.DataType.Float,
+            DType.UInt8 => Onnx.TensorProto.Types.DataType.Uint8,
+            DType.Int32 => Onnx.TensorProto.Types.DataType.Int32,
             _ => throw new OnnxExportException($"'{name}' is {type}, a type the exporter does not write"),
         };
         return new ValueInfoProto

@@ -125,7 +125,7 @@ internal static class OnnxOpTable
     {
         var a = (NormalizeAttributes)n.Op.Attributes!;
         string pixels = w.Fresh("pixels_float");
-        w.Node("Cast", [w.Name(n.Inputs[0])], [pixels], Int("to", (long)TensorProto.Types.DataType.Float));
+        w.Node("Cast", [w.Name(n.Inputs[0])], [pixels], Int("to", (long)Onnx.TensorProto.Types.DataType.Float));
         string rescaled = w.Fresh("rescaled");
         w.Node("Mul", [pixels, w.FloatConstant("rescale_scale", a.Scale)], [rescaled]);
         if (a.Shift != 0)
