@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
+using Trainer.Training.Tests.Export;
 
 namespace Trainer.Cli.Tests;
 
@@ -76,30 +77,17 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(model, session.ModelMetadata.CustomMetadataMap["model"]);
         using var plain = new InferenceSession(normalised);
         Assert.Equal(typeof(float), plain.InputMetadata["input"].ElementType);
-        int correct = 0, batches = 0;
-        double lossSum = 0;
-        for (int start = 0; start < test.Count; start += 64, batches++)
+        var logits = new float[test.Count * 10];
+        for (int start = 0; start < test.Count; start += 64)
         {
             int rows = Math.Min(64, test.Count - start);
             var pixels = new DenseTensor<byte>(test.ImageBytes.Slice(start * 784, rows * 784).ToArray(), [rows, 1, 28, 28]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", pixels)]);
-            var logits = results.Single().AsTensor<float>().ToArray();
-            double batchLoss = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = logits.AsSpan(r * 10, 10);
-                int best = 0;
-                for (int c = 1; c < 10; c++) if (row[c] > row[best]) best = c;
-                if (best == labels[start + r]) correct++;
-                double max = double.NegativeInfinity, sum = 0;
-                foreach (float v in row) max = Math.Max(max, v);
-                foreach (float v in row) sum += Math.Exp(v - max);
-                batchLoss += max + Math.Log(sum) - row[labels[start + r]];
-            }
-            lossSum += batchLoss / rows;
+            results.Single().AsTensor<float>().ToArray().CopyTo(logits, start * 10);
         }
+        var (correct, avgLoss) = EvalFigures.Of(logits, labels, 10, batchSize: 64);
         Assert.Equal(figures.Groups[1].Value, (100.0 * correct / test.Count).ToString("F1", CultureInfo.InvariantCulture));
-        Assert.True(Math.Abs(lossSum / batches - evalLoss) <= 1e-4, $"average loss {lossSum / batches} from ONNX Runtime, {evalLoss} printed by trainer eval");
+        Assert.True(Math.Abs(avgLoss - evalLoss) <= 1e-4, $"average loss {avgLoss} from ONNX Runtime, {evalLoss} printed by trainer eval");
     }
 
     /// <summary>A checkpoint to export: a tiny run on random digits (the paths, not the weights, are under test).</summary>

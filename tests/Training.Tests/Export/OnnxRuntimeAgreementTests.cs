@@ -47,8 +47,8 @@ public sealed class OnnxRuntimeAgreementTests(ITestOutputHelper log) : IDisposab
         Assert.True(worst <= Tolerance,
             $"{what}: logit {at % trained.Classes} of image {at / trained.Classes} is {actual[at]} in ONNX Runtime, {trained.Logits[at]} in the trainer (|diff| {worst:E2} > {Tolerance})");
         log.WriteLine($"{what}: max |ONNX Runtime - trainer| over {actual.Length} logits = {worst:E2}");
-        var expected = OnnxRuntimeRun.Argmax(trained.Logits, trained.Classes);
-        var predicted = OnnxRuntimeRun.Argmax(actual, trained.Classes);
+        var expected = EvalFigures.Argmax(trained.Logits, trained.Classes);
+        var predicted = EvalFigures.Argmax(actual, trained.Classes);
         int first = Array.FindIndex(expected, 0, i => expected[i] != predicted[i]);
         Assert.True(first < 0, $"{what}: image {first} is predicted {predicted.ElementAtOrDefault(first)} by ONNX Runtime, {expected.ElementAtOrDefault(first)} by the trainer");
     }
@@ -73,28 +73,10 @@ public sealed class OnnxRuntimeAgreementTests(ITestOutputHelper log) : IDisposab
         using var session = Open(trained, new OnnxExportOptions { WithPreprocessing = true }, out _);
         var logits = OnnxRuntimeRun.Logits(session, trained.Test, 64, rawPixels: true, trained.Classes);
         var labels = trained.Test.LabelBytes.ToArray();
-        var predicted = OnnxRuntimeRun.Argmax(logits, trained.Classes);
-        int correct = Enumerable.Range(0, labels.Length).Count(i => predicted[i] == labels[i]);
-        // The test loop's loss: the mean over batches of 64 of each batch's mean cross-entropy, here in float64.
-        double lossSum = 0;
-        int batches = 0;
-        for (int start = 0; start < labels.Length; start += 64, batches++)
-        {
-            int rows = Math.Min(64, labels.Length - start);
-            double batchLoss = 0;
-            for (int r = start; r < start + rows; r++)
-            {
-                var row = logits.AsSpan(r * trained.Classes, trained.Classes);
-                double max = double.NegativeInfinity, sum = 0;
-                foreach (float v in row) max = Math.Max(max, v);
-                foreach (float v in row) sum += Math.Exp(v - max);
-                batchLoss += max + Math.Log(sum) - row[labels[r]];
-            }
-            lossSum += batchLoss / rows;
-        }
+        var (correct, avgLoss) = EvalFigures.Of(logits, labels, trained.Classes, batchSize: 64);
         Assert.Equal(trained.Accuracy, (double)correct / labels.Length);
-        Assert.True(Math.Abs(lossSum / batches - trained.AvgLoss) <= Tolerance,
-            $"average loss {lossSum / batches} from ONNX Runtime's logits, {trained.AvgLoss} from the test loop");
+        Assert.True(Math.Abs(avgLoss - trained.AvgLoss) <= Tolerance,
+            $"average loss {avgLoss} from ONNX Runtime's logits, {trained.AvgLoss} from the test loop");
         // Trained, not at chance: the comparison is over real predictions.
         Assert.True(trained.Accuracy > 0.6, $"accuracy {trained.Accuracy} after {TrainedZooModel.Steps} steps");
     }

@@ -43,19 +43,4 @@ internal static class OnnxRuntimeRun
             Datapipe.PrepareImage(test.GetRow(i, 0)[0]).AsFloat().CopyTo(all, i * 28 * 28);
         return all;
     }
-
-    /// <summary>The index of each row's largest value (the first one on ties), as the trainer's CountCorrect picks.</summary>
-    public static int[] Argmax(float[] logits, int classes)
-    {
-        var result = new int[logits.Length / classes];
-        for (int r = 0; r < result.Length; r++)
-        {
-            var row = logits.AsSpan(r * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-                if (row[c] > row[best]) best = c;
-            result[r] = best;
-        }
-        return result;
-    }
 }
