@@ -35,7 +35,8 @@ using var session = new InferenceSession(modelPath);
 var (inputName, input) = session.InputMetadata.Single();
 if (input.ElementType != typeof(byte))
 {
-    Console.Error.WriteLine($"error: '{modelPath}' takes {input.ElementType.Name} input; export it with --with-preprocessing to feed it raw pixels");
+    string type = input.ElementType == typeof(float) ? "normalised float32" : input.ElementType.Name;
+    Console.Error.WriteLine($"error: '{modelPath}' takes {type} input, not uint8 pixels; export it with --with-preprocessing");
     return 1;
 }
 int height = input.Dimensions[2], width = input.Dimensions[3];
