@@ -18,6 +18,7 @@ public static class Program
         "  selftest  check every kernel on the device against a float64 reference\n" +
         "  eval      the test loop over a saved checkpoint\n" +
         "  predict   a checkpoint's predictions for test images or one picture\n" +
+        "  export    write a checkpoint's model as ONNX, for ONNX Runtime and ML.NET\n" +
         "  plot      draw a metrics log (JSON Lines) as loss and accuracy curves in a PNG\n" +
         "  help      print a command's usage and options: trainer help <command>\n" +
         "  version   print the trainer's version (also trainer --version)\n" +
@@ -34,6 +35,7 @@ public static class Program
         ["selftest"] = ((a, o, _) => SelfTestCommand.Run(a, o), SelfTestCommand.Usage),
         ["eval"] = (EvalCommand.Run, EvalCommand.Usage),
         ["predict"] = (PredictCommand.Run, PredictCommand.Usage),
+        ["export"] = (ExportCommand.Run, ExportCommand.Usage),
         ["plot"] = ((a, o, _) => PlotCommand.Run(a, o), PlotCommand.Usage),
         ["help"] = ((a, o, _) => Help(a, o), HelpUsage),
         ["version"] = ((a, o, _) => VersionCommand.Run(a, o), VersionCommand.Usage),

@@ -13,10 +13,13 @@ public static class VersionCommand
         Options.Text.TrimEnd('\n');
 
     /// <summary>"trainer 0.9.0+abc123": what the command prints.</summary>
-    public static string Text =>
-        "trainer " + (typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                      ?? typeof(VersionCommand).Assembly.GetName().Version?.ToString()
-                      ?? "unknown");
+    public static string Text => "trainer " + Number;
+
+    /// <summary>"0.9.0+abc123": the version alone, as exported ONNX models name their producer's.</summary>
+    public static string Number =>
+        typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(VersionCommand).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
 
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {

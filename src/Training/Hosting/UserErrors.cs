@@ -18,7 +18,7 @@ public static class UserErrors
         DeviceNotAvailableException => 2,
         Loops.TrainingDivergedException => 3,
         Distributed.Mpi.MpiException => 1,
-        DatasetException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException => 1,
+        DatasetException or Export.OnnxExportException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException => 1,
         _ => null,
     };
 }

@@ -1,0 +1,147 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Trainer.Graph.Ir;
+using Trainer.Kernels.Device;
+using Trainer.Training.Data;
+using Trainer.Training.Export;
+using Trainer.Training.Loops;
+using Trainer.Training.Nn;
+using Trainer.Training.Tests.Data;
+
+namespace Trainer.Training.Tests.Export;
+
+/// <summary>The exporter on a user's own cell, and every way it refuses: ops ONNX cannot express, a folded batch axis, bad weights, options and paths.</summary>
+public sealed class OnnxExporterTests : IClassFixture<CpuSession>, IDisposable
+{
+    private readonly Session session;
+    private readonly TempDirectory dir = new();
+
+    public OnnxExporterTests(CpuSession cpu) => session = cpu.Session;
+
+    public void Dispose() => dir.Dispose();
+
+    /// <summary>A user's cell that is not in the zoo: strided, padded convolution without bias, an odd pool, a non-square 3-channel image.</summary>
+    private sealed class SmallNet : Cell
+    {
+        private readonly Conv2d conv = new(3, 4, 3, stride: 2, padding: 1);
+        private readonly ReLU relu = new();
+        private readonly MaxPool2d pool = new(3, 1);
+        private readonly Flatten flatten = new();
+        private readonly Dense dense = new(4 * 3 * 5, 7);
+
+        public SmallNet()
+        {
+            Register("conv", conv);
+            Register("dense", dense);
+        }
+
+        public override Tensor Construct(Tensor x) => dense.Call(flatten.Call(pool.Call(relu.Call(conv.Call(x)))));
+    }
+
+    [Fact]
+    public void A_users_cell_runs_in_onnx_runtime_as_it_runs_eagerly_here()
+    {
+        GlobalSeed.Set(11);
+        var net = new SmallNet();
+        session.Place(net);
+        int[] image = [3, 9, 13];
+        const int batch = 7;
+        var random = new Random(3);
+        var input = new float[batch * 3 * 9 * 13];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 4 - 2);
+        var expected = net.Call(session.ToDevice(new HostTensor([batch, .. image], input))).ToFloatArray();
+        session.EndStep();
+
+        string path = System.IO.Path.Combine(dir.Path, "small.onnx");
+        OnnxExporter.Export(net, path, new OnnxExportOptions { ImageShape = image, InputName = "pixels", OutputName = "scores", BatchDimension = "batch" });
+        using var ort = new InferenceSession(path);
+        Assert.Equal("SmallNet", ort.ModelMetadata.GraphName);
+        Assert.Equal("7", ort.ModelMetadata.CustomMetadataMap["classes"]);
+        Assert.Equal(["batch", "", "", ""], ort.InputMetadata["pixels"].SymbolicDimensions);
+        using var results = ort.Run([NamedOnnxValue.CreateFromTensor("pixels", new DenseTensor<float>(input, [batch, .. image]))]);
+        var actual = results.Single(r => r.Name == "scores").AsTensor<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < actual.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4, $"output {i}: {actual[i]} in ONNX Runtime, {expected[i]} here");
+    }
+
+    [Fact]
+    public void An_op_with_no_onnx_equivalent_is_one_line_naming_it()
+    {
+        var graph = new Graph.Ir.Graph();
+        var x = graph.AddInput("input", TensorType.Float(OnnxGraphWriter.TraceBatch, 4));
+        var y = graph.Add(Op.Of(OpKind.ReluGrad), x, x);
+        graph.Outputs.Add(("logits", y));
+        var e = Assert.Throws<OnnxExportException>(() =>
+            OnnxExporter.ToModel(graph, graph.Nodes, (_, _) => [], new OnnxExportOptions(), "m", null));
+        Assert.Equal($"cannot export %{y.Id} ReluGrad: ReluGrad has no ONNX equivalent (the exporter writes {OnnxOpTable.Supported})", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private sealed class Lambda(Func<Tensor, Tensor> construct) : Cell
+    {
+        public override Tensor Construct(Tensor x) => construct(x);
+    }
+
+    [Fact]
+    public void A_model_that_folds_the_batch_axis_is_refused_naming_the_op()
+    {
+        var folds = new Lambda(x => Ops.Reshape(x, -1));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.ToBytes(folds));
+        Assert.Matches(@"^cannot export %\d+ Reshape\[\[-1\]\]: %\d+ is \[3920\] float32, without the batch axis first; the exported model needs it to take any batch size$", e.Message);
+
+        var sumsOverBatch = new Lambda(x =>
+        {
+            var flat = Ops.Reshape(x, OnnxGraphWriter.TraceBatch, -1);
+            return Ops.MatMul(flat, flat, transposeA: true);
+        });
+        e = Assert.Throws<OnnxExportException>(() => OnnxExporter.ToBytes(sumsOverBatch));
+        Assert.Matches(@"^cannot export %\d+ MatMul\[tn\]: ", e.Message);
+    }
+
+    [Fact]
+    public void Non_finite_weights_are_refused_naming_the_tensor()
+    {
+        var model = new MnistNetwork();
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.ToBytes(model, null, p =>
+        {
+            var values = new float[p.Type.ElementCount];
+            if (p.Name == "dense_relu_sequential.2.bias") values[5] = float.NaN;
+            return values;
+        }));
+        Assert.Equal("parameter 'dense_relu_sequential.2.bias' holds NaN at element 5; a model with non-finite weights is not exported", e.Message);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(22)]
+    public void An_opset_outside_the_written_range_is_refused(int opset)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => OnnxExporter.ToBytes(new MnistNetwork(), new OnnxExportOptions { Opset = opset }));
+        Assert.Contains("the ONNX opset must be 13 to 21", e.Message);
+    }
+
+    [Fact]
+    public void Unwritable_targets_are_one_line_naming_the_path_and_leave_nothing()
+    {
+        var model = new MnistNetwork();
+        string missing = System.IO.Path.Combine(dir.Path, "no-such-dir", "m.onnx");
+        var e = Assert.Throws<IOException>(() => OnnxExporter.Export(model, missing));
+        Assert.Contains("does not exist", e.Message);
+        e = Assert.Throws<IOException>(() => OnnxExporter.Export(model, dir.Path));
+        Assert.Contains("is a directory", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void The_bytes_do_not_depend_on_the_weights_source_or_a_second_export()
+    {
+        GlobalSeed.Set(4);
+        var model = new LeNet5();
+        var a = OnnxExporter.ToBytes(model, new OnnxExportOptions { ProducerVersion = "x" });
+        var b = OnnxExporter.ToBytes(model, new OnnxExportOptions { ProducerVersion = "x" },
+            p => p.InitialValue);
+        Assert.Equal(a, b);
+        Assert.True(model.Training, "exporting traces in eval mode and gives the cell its mode back");
+    }
+}
