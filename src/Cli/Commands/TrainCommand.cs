@@ -156,6 +156,61 @@ public static class TrainCommand
             throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
         }
         OutputPath.Check("--save", Path.Combine(directory, "last.safetensors"));
+        // Every name a run may write there, not only last: an epoch-N or step-N that is a FIFO, a device or a link to one is refused now.
+        foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            if (TrainRun.IsCheckpointName(Path.GetFileName(entry)))
+                OutputPath.Check("--save", entry);
+    }
+
+    /// <summary>
+    /// The files this run reads (the --resume checkpoint, the data set's files), which --metrics must not name; and the
+    /// ones no checkpoint may replace (the data set's files and the metrics log). A checkpoint may replace the one it
+    /// resumed from: <c>--resume run/last.safetensors --save run</c> is how a run goes on.
+    /// </summary>
+    private static (InputFiles ForMetrics, InputFiles ForCheckpoints) Inputs(Request request, MnistDataset train, MnistDataset test)
+    {
+        var forMetrics = new InputFiles();
+        var forCheckpoints = new InputFiles();
+        if (request.ResumePath is { } resume) forMetrics.Add("--resume", resume);
+        foreach (string file in train.Files.Concat(test.Files))
+        {
+            forMetrics.Add("--data", file);
+            forCheckpoints.Add("--data", file);
+        }
+        if (request.MetricsPath is { } metrics)
+        {
+            forMetrics.CheckOutput("--metrics", metrics);
+            forCheckpoints.Add("--metrics", metrics);
+        }
+        return (forMetrics, forCheckpoints);
+    }
+
+    /// <summary>
+    /// Claims the --save directory for this run (a second run on it fails at once, naming the holder's PID) and deletes
+    /// the temporary files that killed saves of earlier runs left there; null without --save or on a rank that does not save.
+    /// </summary>
+    private static DirectoryLock? ClaimSaveDirectory(Request request, TextWriter error)
+    {
+        if (request.SaveDirectory is not { } directory || MpiJob.Rank != 0) return null;
+        var claim = DirectoryLock.Acquire(directory, "--save");
+        foreach (string stale in DurableFile.RemoveStaleTemporaryFiles(directory, TrainRun.IsCheckpointName))
+            error.WriteLine($"note: --save '{directory}': removed '{stale}', left by a save that was killed");
+        return claim;
+    }
+
+    /// <summary>A resumed checkpoint's position must lie inside the epoch this data set makes, checked before any device opens.</summary>
+    private static void CheckResumePosition(Request request, MnistDataset train)
+    {
+        if (request.ResumeInfo is not { } info || request.ResumePath is not { } path) return;
+        long batches = ((long)train.Count + info.BatchSize - 1) / info.BatchSize;
+        if (info.Batch >= batches)
+            throw new CheckpointException(path, $"metadata 'batch' is {info.Batch}, but an epoch of {train.Count} rows in batches of {info.BatchSize} has {batches} batches (0 to {batches - 1})");
+        // Each finished epoch took at least one step (whatever data set it ran on), each batch of this one one step.
+        if (info.Step < (long)info.Epoch + info.Batch)
+            throw new CheckpointException(path, $"metadata 'step' is {info.Step}, fewer than the {info.Epoch} epoch(s) and {info.Batch} batch(es) it says were trained");
+        long remaining = (long)(request.Options.Epochs - info.Epoch) * batches; // at most 2^31 * 2^31: no overflow
+        if (info.Step > long.MaxValue - remaining)
+            throw new CheckpointException(path, $"metadata 'step' is {info.Step}: {remaining} more steps would overflow the step counter");
     }
 
 
@@ -169,11 +224,17 @@ public static class TrainCommand
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
         if (request.Resume is { } resumeFile)
             TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
+        CheckResumePosition(request, train);
+        var (_, protectedFiles) = MpiJob.Rank == 0 ? Inputs(request, train, test) : (null, null);
         // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
         if (request.Ranks > 1 && !MpiJob.IsRank)
+        {
+            ClaimSaveDirectory(request, error)?.Dispose(); // taken now only to fail early; rank 0 takes it for the run
             return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
+        }
+        using var saveLock = ClaimSaveDirectory(request, error);
         using var group = MpiJob.Join();
-        if (group.Size == 1) return Train(request, train, test, group, output, error);
+        if (group.Size == 1) return Train(request, train, test, group, output, error, protectedFiles);
         group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
         {
             // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
@@ -186,7 +247,7 @@ public static class TrainCommand
         try
         {
             // Rank 0 alone speaks; the others keep only their own errors.
-            return group.IsLeader ? Train(request, train, test, group, output, error) : Train(request, train, test, group, TextWriter.Null, TextWriter.Null);
+            return group.IsLeader ? Train(request, train, test, group, output, error, protectedFiles) : Train(request, train, test, group, TextWriter.Null, TextWriter.Null, null);
         }
         catch (TrainingDivergedException e) when (!group.IsLeader)
         {
@@ -216,7 +277,8 @@ public static class TrainCommand
         return rest;
     }
 
-    private static int Train(Request request, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error)
+    private static int Train(Request request, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error,
+        InputFiles? protectedFiles)
     {
         var options = request.Options;
         var device = group.Size > 1 ? options.Device.ForLocalRank(MpiJob.LocalRank, MpiJob.LocalSize) : options.Device;
@@ -253,7 +315,7 @@ public static class TrainCommand
         var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
         using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
         // Only rank 0 saves: every rank holds the same weights.
-        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader);
+        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader, warnings: error, protectedFiles: protectedFiles);
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");
@@ -276,7 +338,7 @@ public static class TrainCommand
             progress.EndEpoch();
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var (accuracy, testLoss) = job.TestLoop(output);
-            int trainedRows = job.TrainData.Count - Math.Min(job.TrainData.Count, first * options.BatchSize);
+            int trainedRows = (int)(job.TrainData.Count - Math.Min(job.TrainData.Count, (long)first * options.BatchSize));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:F2} s (train {trainSeconds:F2} s, {trainedRows / trainSeconds:F0} samples/s)"));
             run.EndEpoch(epoch, accuracy, testLoss, trainedRows / trainSeconds);

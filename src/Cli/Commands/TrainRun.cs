@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Trainer.Training.Checkpoints;
+using Trainer.Training.IO;
 using Trainer.Training.Loops;
 using Trainer.Training.Metrics;
 
@@ -11,11 +12,24 @@ namespace Trainer.Cli.Commands;
 /// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>.safetensors), the metrics records and the progress line.
 /// Every rank of a data-parallel job checks the weights at each checkpoint (they are the same on every rank, so a
 /// non-finite one stops all ranks at the same step); only the rank that <paramref name="writesCheckpoints"/> writes them.
+/// A checkpoint is written before the metrics record of the same moment, and a metrics file that cannot be written
+/// (a full disk) costs only the metrics: one warning on <paramref name="warnings"/>, then no more records, while
+/// training and checkpoints go on. Before each checkpoint is written its names are checked against
+/// <paramref name="protectedFiles"/> (the data set and the metrics log), so no checkpoint replaces one of them.
 /// </summary>
 internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, TrainingProgress progress, MetricsWriter? metrics, int batchesPerEpoch, long step,
-    bool writesCheckpoints = true)
+    bool writesCheckpoints = true, TextWriter? warnings = null, InputFiles? protectedFiles = null)
     : ITrainObserver
 {
+    /// <summary>
+    /// A loss this many times the first one read in this process counts as diverging, though finite: the weights it
+    /// came from do not make a checkpoint "known good" (a run that explodes passes 1e15 before it reaches infinity).
+    /// </summary>
+    public const double DivergingLossFactor = 100;
+
+    private double firstLoss = double.NaN;
+    private MetricsWriter? metrics = metrics;
+
     private readonly Stopwatch sinceLog = new();
     private int samplesSinceLog;
     private float lastLoss = float.NaN;
@@ -51,12 +65,13 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         if (loss is { } l)
         {
             lastLoss = l;
-            verifiedStep = index; // the loop read it finite: the weights after `index` steps were good
+            if (IsSane(l)) verifiedStep = index; // the loop read it finite and not exploding: the weights after `index` steps were good
         }
         progress.AfterStep(epoch, batch, samples, loss);
         if (metrics is not null && loss is { } logged && batch % QuickstartJob.LogInterval == 0)
         {
-            metrics.WriteStep(epoch + 1, index, logged, learningRate, samplesSinceLog / Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9));
+            double rate = samplesSinceLog / Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
+            WriteMetrics(m => m.WriteStep(epoch + 1, index, logged, learningRate, rate));
             sinceLog.Restart();
             samplesSinceLog = 0;
         }
@@ -69,12 +84,40 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
 
     public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
     {
-        if (double.IsFinite(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
-        metrics?.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss);
-        if (request.SaveDirectory is not { } dir) return;
-        string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
-        bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
-        Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
+        if (IsSane(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
+        // The checkpoint first: a metrics failure must not cost the epoch's weights.
+        if (request.SaveDirectory is { } dir)
+        {
+            string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
+            bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
+            Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
+        }
+        WriteMetrics(m => m.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss));
+    }
+
+    /// <summary>Whether a loss read from the weights is finite and below <see cref="DivergingLossFactor"/> times the first one read.</summary>
+    private bool IsSane(double loss)
+    {
+        if (!double.IsFinite(loss)) return false;
+        if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(loss);
+        return Math.Abs(loss) <= DivergingLossFactor * Math.Max(firstLoss, 1e-3);
+    }
+
+    /// <summary>Appends a metrics record; when that fails, says so once and writes no more records (training goes on).</summary>
+    private void WriteMetrics(Action<MetricsWriter> write)
+    {
+        if (metrics is not { } writer) return;
+        try
+        {
+            write(writer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            metrics = null;
+            string reason = e is IOException { HResult: 28 } ? "no space left on device" : e.Message.ReplaceLineEndings(" ");
+            warnings?.WriteLine($"warning: --metrics '{writer.Path}': cannot append ({reason}); no more metrics are written, training and checkpoints go on");
+            try { writer.Dispose(); } catch (IOException) { } // closing may fail the same way; the records written so far stay
+        }
     }
 
     /// <summary>Writes the current weights once to each of <paramref name="names"/> in <paramref name="directory"/> and to last.safetensors (or, on a rank that does not write, only checks them).</summary>
@@ -92,7 +135,13 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             return;
         }
         var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
+        foreach (string path in paths.Append(Path.Combine(directory, "last.safetensors")))
+            protectedFiles?.CheckOutput("--save", path); // now, not only at start: a name may have become a link to an input
         TrainingCheckpoint.Save(job.Steps, info, [.. paths, Path.Combine(directory, "last.safetensors")]);
         saved.Add((paths[0], Step));
     }
+
+    /// <summary>Whether <paramref name="name"/> is one this run writes in a --save directory: <c>last</c>, <c>epoch-N</c> or <c>step-N</c> <c>.safetensors</c>.</summary>
+    public static bool IsCheckpointName(string name) =>
+        name == "last.safetensors" || System.Text.RegularExpressions.Regex.IsMatch(name, @"^(epoch|step)-[0-9]+\.safetensors$");
 }

@@ -52,6 +52,7 @@ public sealed class MnistDataset : Dataset
             ? (ReadEmbedded(imagesName, IdxReader.ImageMagic), $"built-in:{ResourcePrefix}{imagesName}.gz",
                 ReadEmbedded(labelsName, IdxReader.LabelMagic), $"built-in:{ResourcePrefix}{labelsName}.gz")
             : ReadDirectory(directory, imagesName, labelsName);
+        Files = directory is null ? [] : [Path.Combine(FullDirectory(directory), imagesDisplay), Path.Combine(FullDirectory(directory), labelsDisplay)];
         Source = directory is null ? BuiltInSource : FullDirectory(directory);
 
         int rows = images.Dimensions[1];
@@ -77,6 +78,9 @@ public sealed class MnistDataset : Dataset
 
     /// <summary>The full path of the directory the files were read from, or <see cref="BuiltInSource"/>.</summary>
     public string Source { get; }
+
+    /// <summary>The full paths of the two files read (images, labels); empty for the built-in data set.</summary>
+    public IReadOnlyList<string> Files { get; }
 
     /// <summary>"train" or "test".</summary>
     public string Usage { get; }

@@ -42,4 +42,21 @@ internal static partial class Libc
 
     [LibraryImport(Library, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Access(string path, int mode);
+
+    public const int ESRCH = 3;
+    public const int EWOULDBLOCK = 11; // EAGAIN on Linux
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+
+    /// <summary>O_RDWR | O_CREAT | O_CLOEXEC for this platform (O_CREAT: 0x40 on Linux, 0x200 on macOS).</summary>
+    public static int OpenCreateReadWriteFlags => OperatingSystem.IsMacOS() ? 0x2 | 0x200 | 0x1000000 : 0x2 | 0x40 | 0x80000;
+
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Library, EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
 }
