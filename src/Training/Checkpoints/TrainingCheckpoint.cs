@@ -37,13 +37,14 @@ public static class TrainingCheckpoint
     /// <summary>
     /// Checks that <paramref name="file"/> holds exactly the tensors <paramref name="steps"/> needs,
     /// with the right dtype and shape: the model's parameters and, when <paramref name="withOptimizer"/>,
-    /// the optimizer's state (otherwise optimizer tensors are allowed and ignored). Needs no device.
+    /// the optimizer's state (otherwise optimizer tensors are allowed and ignored), every value of them finite. Needs no device.
     /// </summary>
     public static void Check(SafeTensorsFile file, QuickstartSteps steps, bool withOptimizer)
     {
         var expected = steps.Model.TrainableParams().Select(p => (p.Name, p.Shape)).ToList();
         if (withOptimizer) expected.AddRange(steps.Optimizer.State.Select(s => (OptimizerPrefix + s.Name, s.Shape)));
         file.ExpectTensors(expected, withOptimizer ? null : OptimizerPrefix);
+        FiniteTensors.Check(file, expected);
     }
 
     /// <summary>Copies the checkpoint's values into the placed model (and optimizer state) of <paramref name="steps"/>.</summary>
