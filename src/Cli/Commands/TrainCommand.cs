@@ -182,6 +182,11 @@ public static class TrainCommand
             forMetrics.CheckOutput("--metrics", metrics);
             forCheckpoints.Add("--metrics", metrics);
         }
+        // Checkpoint names already in --save (links, hard links) are checked now as well as when written.
+        if (request.SaveDirectory is { } directory)
+            foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+                if (TrainRun.IsCheckpointName(Path.GetFileName(entry)))
+                    forCheckpoints.CheckOutput("--save", entry);
         return (forMetrics, forCheckpoints);
     }
 

@@ -23,7 +23,11 @@ internal sealed class BoundedLineReader(Stream stream, int maxLineBytes)
         {
             if (start == end)
             {
-                if (atEnd) return line.Length == 0 ? null : Take();
+                if (atEnd)
+                {
+                    if (line.Length == 0) return null; // not in a ?: with Take(): null would convert to an empty ReadOnlyMemory
+                    return Take();
+                }
                 start = 0;
                 end = stream.Read(buffer, 0, buffer.Length);
                 if (end == 0)
