@@ -336,8 +336,9 @@ public static class TrainCommand
             catch (TrainingDivergedException e)
             {
                 progress.EndEpoch();
-                throw e.With(run.LastGood is { } last
-                    ? $"the last good checkpoint is '{last}'" : "no checkpoint known good was saved (--save DIR keeps one per epoch)");
+                throw e.With(run.LastGood is { } last ? $"the last good checkpoint is '{last}'"
+                    : request.SaveDirectory is null ? "no checkpoint known good was saved (--save DIR keeps one per epoch)"
+                    : "no checkpoint saved was known good (none was followed by a finite loss within bounds)");
             }
             session.Synchronize();
             progress.EndEpoch();

@@ -22,10 +22,14 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     : ITrainObserver
 {
     /// <summary>
-    /// A loss this many times the first one read in this process counts as diverging, though finite: the weights it
-    /// came from do not make a checkpoint "known good" (a run that explodes passes 1e15 before it reaches infinity).
+    /// A loss this many times the first one read in this process counts as diverging, though finite (a run that
+    /// explodes passes 1e15 before it reaches infinity): the weights it came from do not make a checkpoint "known
+    /// good", and while the latest loss read is so high no checkpoint is written (last.safetensors keeps the state
+    /// from before), until the loss comes back down.
     /// </summary>
-    public const double DivergingLossFactor = 100;
+    public const double DivergingLossFactor = 10;
+
+    private bool heldBack;
 
     private double firstLoss = double.NaN;
     private MetricsWriter? metrics = metrics;
@@ -76,7 +80,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             samplesSinceLog = 0;
         }
         // A periodic save that falls on an epoch's last step is written with the epoch's, from one read.
-        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0 && batch + 1 < batchesPerEpoch)
+        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0 && batch + 1 < batchesPerEpoch && SafeToSave())
             Save(dir, epoch, batch + 1, StepName());
     }
 
@@ -86,13 +90,27 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     {
         if (IsSane(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         // The checkpoint first: a metrics failure must not cost the epoch's weights.
-        if (request.SaveDirectory is { } dir)
+        if (request.SaveDirectory is { } dir && SafeToSave(testLoss))
         {
             string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
             bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
             Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
         }
         WriteMetrics(m => m.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss));
+    }
+
+    /// <summary>
+    /// Whether the newest state is one to save: no loss read yet, or the latest read (and, at an epoch's end, the test
+    /// loss) within bounds. Otherwise says once that checkpoints are held back.
+    /// </summary>
+    private bool SafeToSave(double testLoss = 0)
+    {
+        bool diverging = (!double.IsNaN(lastLoss) && !IsSane(lastLoss)) || !IsSane(testLoss == 0 ? Math.Max(firstLoss, 1e-3) : testLoss);
+        if (diverging && !heldBack)
+            warnings?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the loss ({lastLoss:G6} at step {Step}) is over {DivergingLossFactor}x the first ({firstLoss:G6}): no checkpoint is written until it comes down{(LastGood is { } good ? $"; the last good one is '{good}'" : "")}"));
+        heldBack = diverging;
+        return !diverging;
     }
 
     /// <summary>Whether a loss read from the weights is finite and below <see cref="DivergingLossFactor"/> times the first one read.</summary>
