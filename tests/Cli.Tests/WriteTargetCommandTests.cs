@@ -98,6 +98,12 @@ public sealed class WriteTargetCommandTests : IDisposable
         AssertRefused(Train("--data", data, "--metrics", spelled),
             $"--metrics '{spelled}': is the same file as --data '{Path.Combine(data, MnistFiles.TestLabels)}', which this command reads; write elsewhere");
 
+        // compare --json onto a data file through a symbolic link
+        string json = dir.File("figures.json");
+        File.CreateSymbolicLink(json, Path.Combine(data, MnistFiles.TestImages));
+        AssertRefused(Cli.Run("compare", "--device", "cpu", "--data", data, "--json", json),
+            $"--json '{json}': is the same file as --data '{Path.Combine(data, MnistFiles.TestImages)}', which this command reads; write elsewhere");
+
         // a checkpoint name that is a hard link to a data file
         string save = dir.File("run");
         Directory.CreateDirectory(save);

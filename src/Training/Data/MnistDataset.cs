@@ -154,6 +154,29 @@ public sealed class MnistDataset : Dataset
             IdxReader.Read(labelsPath, IdxReader.LabelMagic), Path.GetFileName(labelsPath));
     }
 
+    /// <summary>
+    /// The files a data set read from <paramref name="directory"/> would use (for each of the four, the first existing
+    /// spelling), without reading them; those missing are left out. For checking that no output replaces one.
+    /// </summary>
+    public static IReadOnlyList<string> FilesIn(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string full = FullDirectory(directory);
+        var files = new List<string>();
+        foreach (string name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+        {
+            try
+            {
+                files.Add(FindFile(full, name));
+            }
+            catch (DatasetException)
+            {
+                // missing: reading the data set will say so
+            }
+        }
+        return files;
+    }
+
     /// <summary>Finds the first existing file among the accepted spellings of <paramref name="name"/>.</summary>
     private static string FindFile(string directory, string name)
     {
