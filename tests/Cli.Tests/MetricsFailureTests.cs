@@ -1,3 +1,4 @@
+using Trainer.Training.IO;
 using Trainer.Training.Metrics;
 
 namespace Trainer.Cli.Tests;
@@ -14,15 +15,10 @@ public sealed class MetricsFailureTests : IDisposable
 
     private const string Warning = "skipped a torn line (a record cut off part-way, e.g. by a full disk)";
 
-    [Fact]
+    [TmpfsFact]
     public void A_full_disk_under_metrics_costs_no_checkpoint_and_leaves_a_log_plot_still_draws()
     {
-        using var disk = TinyFileSystem.TryMount(64, out string why);
-        if (disk is null)
-        {
-            Console.WriteLine($"skipped: {why}");
-            return;
-        }
+        using var disk = TinyFileSystem.TryMount(64, out string why) ?? throw new InvalidOperationException(why);
         // A log just short of a page, then no free page: the run's first record crosses into the page it cannot get.
         string metrics = disk.File("m.jsonl");
         using (var writer = new MetricsWriter(metrics))
@@ -56,6 +52,17 @@ public sealed class MetricsFailureTests : IDisposable
         var records = MetricsLog.Read(log, warnings.Add);
         Assert.Equal([$"{log}:{lines}: {Warning}"], warnings);
         Assert.Equal(3, records.Last(r => r.IsEpoch).Epoch);
+    }
+
+    [TmpfsFact]
+    public void A_full_disk_under_save_is_one_line_and_leaves_no_temporary_file()
+    {
+        using var disk = TinyFileSystem.TryMount(64, out string why) ?? throw new InvalidOperationException(why);
+        string save = disk.File("run"); // a checkpoint (2.6 MB) cannot fit in 64 KiB
+        var result = Cli.Run("train", "--device", "cpu", "--epochs", "1", "--progress", "none", "--save", save);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"error: '{save}/epoch-1.safetensors': no space left on device", result.SingleErrorLine());
+        Assert.Equal([DirectoryLock.FileName], Directory.GetFiles(save).Select(Path.GetFileName));
     }
 
     [Fact]

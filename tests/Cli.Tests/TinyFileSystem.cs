@@ -64,3 +64,18 @@ public sealed class TinyFileSystem : IDisposable
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>A fact that needs <see cref="TinyFileSystem"/>: skipped, saying why, where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN).</summary>
+public sealed class TmpfsFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Missing = new(() =>
+    {
+        using var probe = TinyFileSystem.TryMount(64, out string why);
+        return probe is null ? why : null;
+    });
+
+    public TmpfsFactAttribute()
+    {
+        if (Missing.Value is { } reason) Skip = reason;
+    }
+}
