@@ -22,7 +22,8 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     : ITrainObserver
 {
     /// <summary>
-    /// A loss this many times the first one read in this process counts as diverging, though finite (a run that
+    /// A loss this many times the first one read in this process (or an untrained model's, ln 10, when that is larger)
+    /// counts as diverging, though finite (a run that
     /// explodes passes 1e15 before it reaches infinity): the weights it came from do not make a checkpoint "known
     /// good", and while the latest loss read is so high no checkpoint is written (last.safetensors keeps the state
     /// from before), until the loss comes back down.
@@ -90,7 +91,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     {
         if (IsSane(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         // The checkpoint first: a metrics failure must not cost the epoch's weights.
-        if (request.SaveDirectory is { } dir && SafeToSave(testLoss))
+        if (request.SaveDirectory is { } dir && SafeToSave(double.IsNaN(testLoss) ? double.PositiveInfinity : testLoss))
         {
             string epochName = $"epoch-{(epoch + 1).ToString(CultureInfo.InvariantCulture)}.safetensors";
             bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
@@ -103,22 +104,34 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     /// Whether the newest state is one to save: no loss read yet, or the latest read (and, at an epoch's end, the test
     /// loss) within bounds. Otherwise says once that checkpoints are held back.
     /// </summary>
-    private bool SafeToSave(double testLoss = 0)
+    private bool SafeToSave(double? testLoss = null)
     {
-        bool diverging = (!double.IsNaN(lastLoss) && !IsSane(lastLoss)) || !IsSane(testLoss == 0 ? Math.Max(firstLoss, 1e-3) : testLoss);
+        bool diverging = (!double.IsNaN(lastLoss) && !IsSane(lastLoss)) || (testLoss is { } t && !IsSane(t));
         if (diverging && !heldBack)
             warnings?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: the loss ({lastLoss:G6} at step {Step}) is over {DivergingLossFactor}x the first ({firstLoss:G6}): no checkpoint is written until it comes down{(LastGood is { } good ? $"; the last good one is '{good}'" : "")}"));
+                $"warning: the loss ({lastLoss:G6} at step {Step}) is over {DivergingLossFactor}x {Reference()}: no checkpoint is written until it comes down{(LastGood is { } good ? $"; the last good one is '{good}'" : "")}"));
         heldBack = diverging;
         return !diverging;
     }
 
-    /// <summary>Whether a loss read from the weights is finite and below <see cref="DivergingLossFactor"/> times the first one read.</summary>
+    /// <summary>An untrained model's loss, ln(classes): the floor of the reference, so a run resumed at a tiny loss is not held to a tiny bound.</summary>
+    private static readonly double UntrainedLoss = Math.Log(MnistNetwork.DefaultClasses);
+
+    private double ReferenceLoss => double.IsNaN(firstLoss) ? UntrainedLoss : Math.Max(firstLoss, UntrainedLoss);
+
+    private string Reference() => firstLoss >= UntrainedLoss
+        ? string.Create(CultureInfo.InvariantCulture, $"the first ({firstLoss:G6})")
+        : string.Create(CultureInfo.InvariantCulture, $"an untrained model's ({UntrainedLoss:G6}, ln {MnistNetwork.DefaultClasses})");
+
+    /// <summary>
+    /// Whether a loss read from the weights is finite and at most <see cref="DivergingLossFactor"/> times the larger of
+    /// the first loss this process read and an untrained model's.
+    /// </summary>
     private bool IsSane(double loss)
     {
         if (!double.IsFinite(loss)) return false;
         if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(loss);
-        return Math.Abs(loss) <= DivergingLossFactor * Math.Max(firstLoss, 1e-3);
+        return Math.Abs(loss) <= DivergingLossFactor * ReferenceLoss;
     }
 
     /// <summary>Appends a metrics record; when that fails, says so once and writes no more records (training goes on).</summary>
