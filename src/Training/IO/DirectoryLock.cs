@@ -29,8 +29,9 @@ public sealed class DirectoryLock : IDisposable
     public static DirectoryLock Acquire(string directory, string what)
     {
         string path = Path.Combine(directory, FileName);
-        if (FileKind.NotRegular(path) is { } kind)
-            throw new IOException($"{what} '{directory}': its lock file '{FileName}' is not a regular file ({kind})");
+        // The lock file is opened and rewritten in place: a link planted there (to another file, as root too) must not be followed.
+        if (FileKind.NotSoleRegular(path) is { } kind)
+            throw new IOException($"{what} '{directory}': its lock file '{FileName}' is {kind}, not a plain file this run may rewrite; remove it");
         if (!Libc.IsAvailable)
         {
             // .NET itself locks a file opened with FileShare.None.

@@ -61,7 +61,25 @@ public sealed class DirectoryLockTests
         using var dir = new TempDirectory();
         SpecialFiles.MakeFifo(Path.Combine(dir.Path, DirectoryLock.FileName));
         var e = Assert.Throws<IOException>(() => DirectoryLock.Acquire(dir.Path, "--save"));
-        Assert.Equal($"--save '{dir.Path}': its lock file '{DirectoryLock.FileName}' is not a regular file (a FIFO)", e.Message);
+        Assert.Equal($"--save '{dir.Path}': its lock file '{DirectoryLock.FileName}' is a FIFO, not a plain file this run may rewrite; remove it", e.Message);
+    }
+
+    [Fact]
+    public void A_lock_file_that_links_elsewhere_is_refused_and_its_target_untouched()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDirectory();
+        string precious = dir.Write("precious", "keep me"u8.ToArray());
+        string lockFile = Path.Combine(dir.Path, DirectoryLock.FileName);
+        File.CreateSymbolicLink(lockFile, precious);
+        var e = Assert.Throws<IOException>(() => DirectoryLock.Acquire(dir.Path, "--save"));
+        Assert.Equal($"--save '{dir.Path}': its lock file '{DirectoryLock.FileName}' is a symbolic link, not a plain file this run may rewrite; remove it", e.Message);
+
+        File.Delete(lockFile);
+        using (var ln = System.Diagnostics.Process.Start("ln", [precious, lockFile])!) ln.WaitForExit();
+        e = Assert.Throws<IOException>(() => DirectoryLock.Acquire(dir.Path, "--save"));
+        Assert.Equal($"--save '{dir.Path}': its lock file '{DirectoryLock.FileName}' is a file with 2 hard links, not a plain file this run may rewrite; remove it", e.Message);
+        Assert.Equal("keep me", File.ReadAllText(precious));
     }
 
     [Fact]
