@@ -56,7 +56,7 @@ public static class DurableFile
         string temp = TempPath(target);
         try
         {
-            using (var stream = Step(path, temp, () => new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None)))
+            using (var stream = Step(path, temp, () => CreateFresh(temp)))
             {
                 try
                 {
@@ -108,7 +108,7 @@ public static class DurableFile
         string probe = TempPath(target);
         try
         {
-            new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
+            CreateFresh(probe).Dispose();
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -142,6 +142,16 @@ public static class DurableFile
         string? written = Path.GetDirectoryName(path);
         bool direct = string.Equals(Path.GetFullPath(path), target, StringComparison.Ordinal);
         return direct && !string.IsNullOrEmpty(written) ? written : Path.GetDirectoryName(target) ?? ".";
+    }
+
+    /// <summary>
+    /// Creates <paramref name="temp"/> as a new file (O_CREAT|O_EXCL), removing first whatever has that name: a
+    /// leftover of ours, or a link someone planted there, which a plain create would follow and truncate (as root too).
+    /// </summary>
+    private static FileStream CreateFresh(string temp)
+    {
+        if (File.Exists(temp) || new FileInfo(temp).LinkTarget is not null) File.Delete(temp); // removes a link itself, never its target
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
     }
 
     private static string TempPath(string target) =>

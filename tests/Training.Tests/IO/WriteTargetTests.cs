@@ -56,6 +56,19 @@ public sealed class WriteTargetTests
     }
 
     [Fact]
+    public void A_link_planted_at_the_temporary_name_is_not_followed()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDirectory();
+        string precious = dir.Write("precious", "keep me"u8.ToArray());
+        string target = Path.Combine(dir.Path, "last.safetensors");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, $".last.safetensors.{Environment.ProcessId}.tmp"), precious);
+        DurableFile.WriteAllText(target, "new");
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal("keep me", File.ReadAllText(precious));
+    }
+
+    [Fact]
     public void A_regular_file_behind_a_link_is_still_replaced()
     {
         using var dir = new TempDirectory();
