@@ -105,7 +105,7 @@ public static class TrainCommand
         // the other ranks of a job neither check nor create them (on another machine the directory need not exist).
         if (MpiJob.Rank == 0)
         {
-            if (save is not null) CheckSaveDirectory(save);
+            if (save is not null) TrainPreflight.CheckSaveDirectory(save);
             if (metrics is not null) OutputPath.Check("--metrics", metrics);
         }
 
@@ -144,81 +144,6 @@ public static class TrainCommand
         };
     }
 
-    private static void CheckSaveDirectory(string directory)
-    {
-        if (File.Exists(directory)) throw new IOException($"--save '{directory}': is a file, expected a directory");
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
-        }
-        OutputPath.Check("--save", Path.Combine(directory, "last.safetensors"));
-        // Every name a run may write there, not only last: an epoch-N or step-N that is a FIFO, a device or a link to one is refused now.
-        foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
-            if (TrainRun.IsCheckpointName(Path.GetFileName(entry)))
-                OutputPath.Check("--save", entry);
-    }
-
-    /// <summary>
-    /// The files this run reads (the --resume checkpoint, the data set's files), which --metrics must not name; and the
-    /// ones no checkpoint may replace (the data set's files and the metrics log). A checkpoint may replace the one it
-    /// resumed from: <c>--resume run/last.safetensors --save run</c> is how a run goes on.
-    /// </summary>
-    private static (InputFiles ForMetrics, InputFiles ForCheckpoints) Inputs(Request request, MnistDataset train, MnistDataset test)
-    {
-        var forMetrics = new InputFiles();
-        var forCheckpoints = new InputFiles();
-        if (request.ResumePath is { } resume) forMetrics.Add("--resume", resume);
-        foreach (string file in train.Files.Concat(test.Files))
-        {
-            forMetrics.Add("--data", file);
-            forCheckpoints.Add("--data", file);
-        }
-        if (request.MetricsPath is { } metrics)
-        {
-            forMetrics.CheckOutput("--metrics", metrics);
-            forCheckpoints.Add("--metrics", metrics);
-        }
-        // Checkpoint names already in --save (links, hard links) are checked now as well as when written.
-        if (request.SaveDirectory is { } directory)
-            foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
-                if (TrainRun.IsCheckpointName(Path.GetFileName(entry)))
-                    forCheckpoints.CheckOutput("--save", entry);
-        return (forMetrics, forCheckpoints);
-    }
-
-    /// <summary>
-    /// Claims the --save directory for this run (a second run on it fails at once, naming the holder's PID) and deletes
-    /// the temporary files that killed saves of earlier runs left there; null without --save or on a rank that does not save.
-    /// </summary>
-    private static DirectoryLock? ClaimSaveDirectory(Request request, TextWriter error)
-    {
-        if (request.SaveDirectory is not { } directory || MpiJob.Rank != 0) return null;
-        var claim = DirectoryLock.Acquire(directory, "--save");
-        foreach (string stale in DurableFile.RemoveStaleTemporaryFiles(directory, TrainRun.IsCheckpointName))
-            error.WriteLine($"note: --save '{directory}': removed '{stale}', left by a save that was killed");
-        return claim;
-    }
-
-    /// <summary>A resumed checkpoint's position must lie inside the epoch this data set makes, checked before any device opens.</summary>
-    private static void CheckResumePosition(Request request, MnistDataset train)
-    {
-        if (request.ResumeInfo is not { } info || request.ResumePath is not { } path) return;
-        long batches = ((long)train.Count + info.BatchSize - 1) / info.BatchSize;
-        if (info.Batch >= batches)
-            throw new CheckpointException(path, $"metadata 'batch' is {info.Batch}, but an epoch of {train.Count} rows in batches of {info.BatchSize} has {batches} batches (0 to {batches - 1})");
-        // Each finished epoch took at least one step (whatever data set it ran on), each batch of this one one step.
-        if (info.Step < (long)info.Epoch + info.Batch)
-            throw new CheckpointException(path, $"metadata 'step' is {info.Step}, fewer than the {info.Epoch} epoch(s) and {info.Batch} batch(es) it says were trained");
-        long remaining = (long)(request.Options.Epochs - info.Epoch) * batches; // at most 2^31 * 2^31: no overflow
-        if (info.Step > long.MaxValue - remaining)
-            throw new CheckpointException(path, $"metadata 'step' is {info.Step}: {remaining} more steps would overflow the step counter");
-    }
-
-
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var request = ParseRequest(args);
@@ -229,15 +154,15 @@ public static class TrainCommand
         QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
         if (request.Resume is { } resumeFile)
             TrainingCheckpoint.Check(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: true);
-        CheckResumePosition(request, train);
-        var (_, protectedFiles) = MpiJob.Rank == 0 ? Inputs(request, train, test) : (null, null);
+        TrainPreflight.CheckResumePosition(request, train);
+        var protectedFiles = MpiJob.Rank == 0 ? TrainPreflight.CheckInputs(request, train, test) : null;
         // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
         if (request.Ranks > 1 && !MpiJob.IsRank)
         {
-            ClaimSaveDirectory(request, error)?.Dispose(); // taken now only to fail early; rank 0 takes it for the run
+            TrainPreflight.ClaimSaveDirectory(request, error)?.Dispose(); // taken now only to fail early; rank 0 takes it for the run
             return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
         }
-        using var saveLock = ClaimSaveDirectory(request, error);
+        using var saveLock = TrainPreflight.ClaimSaveDirectory(request, error);
         using var group = MpiJob.Join();
         if (group.Size == 1) return Train(request, train, test, group, output, error, protectedFiles);
         group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
