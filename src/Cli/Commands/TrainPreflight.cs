@@ -68,6 +68,7 @@ internal static class TrainPreflight
     {
         if (request.SaveDirectory is not { } directory || MpiJob.Rank != 0) return null;
         var claim = DirectoryLock.Acquire(directory, "--save");
+        if (claim.Unlocked is { } why) error.WriteLine($"warning: --save '{directory}': not locked against a second run: {why}");
         foreach (string stale in DurableFile.RemoveStaleTemporaryFiles(directory, TrainRun.IsCheckpointName))
             error.WriteLine($"note: --save '{directory}': removed '{stale}', left by a save that was killed");
         return claim;

@@ -17,9 +17,9 @@ public sealed class DirectoryLock : IDisposable
     /// <summary>The lock file's name inside the directory.</summary>
     public const string FileName = ".trainer.lock";
 
-    private readonly FileStream stream;
+    private readonly FileStream? stream;
 
-    private DirectoryLock(FileStream stream) => this.stream = stream;
+    private DirectoryLock(FileStream? stream) => this.stream = stream;
 
     /// <summary>
     /// Locks <paramref name="directory"/> (which must exist) for this process, or throws an <see cref="IOException"/>
@@ -50,12 +50,21 @@ public sealed class DirectoryLock : IDisposable
         if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
+            if (errno is Libc.ENOLCK or Libc.EINVAL || errno == Libc.ENOTSUP)
+            {
+                // A file system without locks (some network mounts): go on, saying the directory is not protected.
+                handle.Dispose();
+                return new DirectoryLock(null) { Unlocked = $"the file system of '{directory}' does not support locks (errno {errno})" };
+            }
             handle.Dispose();
             if (errno == Libc.EWOULDBLOCK) throw Busy(directory, what, Holder(path));
             throw new IOException($"{what} '{directory}': cannot lock '{FileName}' (errno {errno})");
         }
         return Claimed(new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0));
     }
+
+    /// <summary>Why the directory could not be locked where its file system has no locks (the run goes on unprotected); null when it is locked.</summary>
+    public string? Unlocked { get; private init; }
 
     /// <summary>Records this process's id in the locked file, for whoever finds the directory taken.</summary>
     private static DirectoryLock Claimed(FileStream stream)
@@ -90,5 +99,5 @@ public sealed class DirectoryLock : IDisposable
     }
 
     /// <summary>Releases the directory (closing the file drops the lock).</summary>
-    public void Dispose() => stream.Dispose();
+    public void Dispose() => stream?.Dispose();
 }

@@ -44,6 +44,7 @@ internal static partial class Libc
     public static partial int Access(string path, int mode);
 
     public const int ESRCH = 3;
+    public const int ENOLCK = 37; // Linux
     public const int EWOULDBLOCK = 11; // EAGAIN on Linux
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
