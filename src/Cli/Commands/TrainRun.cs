@@ -23,10 +23,9 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
 {
     /// <summary>
     /// A loss this many times the first one read in this process (or an untrained model's, ln 10, when that is larger)
-    /// counts as diverging, though finite (a run that
-    /// explodes passes 1e15 before it reaches infinity): the weights it came from do not make a checkpoint "known
-    /// good", and while the latest loss read is so high no checkpoint is written (last.safetensors keeps the state
-    /// from before), until the loss comes back down.
+    /// counts as diverging, though finite (a run that explodes passes 1e15 before it reaches infinity): the weights it
+    /// came from do not make a checkpoint "known good", and while the latest loss read is so high no checkpoint is
+    /// written (last.safetensors keeps the state from before), until the loss comes back down.
     /// </summary>
     public const double DivergingLossFactor = 10;
 
@@ -47,13 +46,13 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
 
     private readonly List<(string Path, long Step)> saved = [];
 
-    // The weights after this many steps are known good: the loss computed from them was read and finite.
+    // The weights after this many steps are known good: the loss computed from them was read, finite and within bounds.
     private long verifiedStep = step;
 
     /// <summary>
     /// The most recent checkpoint known good, if any: where a diverged run can go back to. A checkpoint
-    /// written after step s counts once a finite loss has been read from its weights or later ones
-    /// (finite weights alone can still overflow the next forward pass).
+    /// written after step s counts once a finite loss within bounds (<see cref="DivergingLossFactor"/>) has been
+    /// read from its weights or later ones (finite weights alone can still overflow the next forward pass).
     /// </summary>
     public string? LastGood => saved.LastOrDefault(s => s.Step <= verifiedStep).Path;
 

@@ -28,7 +28,8 @@ namespace Trainer.Training.Metrics;
 /// NaN or infinity, so a non-finite value (a diverged loss) is written as the string "NaN",
 /// "Infinity" or "-Infinity", as System.Text.Json's named floating-point literals do. Fields not
 /// listed are ignored, so later writers may add some; blank lines are skipped. The file is UTF-8
-/// with "\n" line ends.
+/// with "\n" line ends. A torn line (the start of a record cut off by a full disk or a killed writer) is
+/// skipped with a warning; a line longer than <see cref="MaxLineBytes"/> is an error.
 /// </para>
 /// </remarks>
 public static class MetricsLog
