@@ -131,6 +131,22 @@ public sealed class WriteTargetCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_name_that_comes_to_point_at_an_input_during_the_run_is_refused_when_written()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // step-50 links to a metrics log that does not exist yet: harmless at the start, the log itself once the run has created it.
+        string save = dir.File("run"), metrics = dir.File("m.jsonl");
+        Directory.CreateDirectory(save);
+        string step50 = Path.Combine(save, "step-50.safetensors");
+        File.CreateSymbolicLink(step50, metrics);
+        var result = Train("--save", save, "--save-every", "50", "--metrics", metrics);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"error: --save '{step50}': is the same file as --metrics '{metrics}', which this command reads; write elsewhere", result.SingleErrorLine());
+        Assert.Contains("Epoch 1", result.Stdout); // refused at the write, 50 steps in
+        Assert.StartsWith("{\"kind\":\"step\"", File.ReadAllText(metrics)); // the log is still a log
+    }
+
+    [Fact]
     public void Metrics_into_the_resumed_checkpoint_is_refused_but_saving_over_it_is_how_a_run_goes_on()
     {
         string save = dir.File("run");
