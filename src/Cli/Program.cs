@@ -1,6 +1,7 @@
 using Trainer.Cli.Commands;
 using Trainer.Training.Hosting;
 using Trainer.Training.Distributed;
+using Trainer.Training.IO;
 
 namespace Trainer.Cli;
 
@@ -36,7 +37,7 @@ public static class Program
         ["eval"] = (EvalCommand.Run, EvalCommand.Usage),
         ["predict"] = (PredictCommand.Run, PredictCommand.Usage),
         ["export"] = (ExportCommand.Run, ExportCommand.Usage),
-        ["plot"] = ((a, o, _) => PlotCommand.Run(a, o), PlotCommand.Usage),
+        ["plot"] = (PlotCommand.Run, PlotCommand.Usage),
         ["help"] = ((a, o, _) => Help(a, o), HelpUsage),
         ["version"] = ((a, o, _) => VersionCommand.Run(a, o), VersionCommand.Usage),
     };
@@ -46,7 +47,29 @@ public static class Program
         "  Prints <command>'s usage and options (the same as 'trainer <command> --help'), or without one\n" +
         "  the list of commands.";
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>The exit code when the command's own work succeeded but standard output or standard error could not be written (sysexits' EX_IOERR).</summary>
+    public const int StreamFailedExitCode = 74;
+
+    public static int Main(string[] args)
+    {
+        var output = new FailSafeWriter(Console.Out, "standard output");
+        var error = new FailSafeWriter(Console.Error, "standard error");
+        int code = Run(args, output, error);
+        return Finish(code, output, error);
+    }
+
+    /// <summary>
+    /// The process's exit code once the command returned <paramref name="code"/>: its own when it failed, else
+    /// <see cref="StreamFailedExitCode"/> when a write to either stream failed (said on stderr when stdout failed).
+    /// </summary>
+    internal static int Finish(int code, FailSafeWriter output, FailSafeWriter error)
+    {
+        output.Flush();
+        if (output.Failure is { } why) error.WriteLine($"error: cannot write to {output.Name}: {PrintableText.Escape(why)}");
+        error.Flush();
+        if (code != 0) return code;
+        return output.Failure is not null || error.Failure is not null ? StreamFailedExitCode : 0;
+    }
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -76,7 +99,8 @@ public static class Program
         {
             var (code, message) = Failure(e);
             // Under a bare `mpirun -np N trainer ...` every rank reads the same command line: rank 0 alone says what is wrong with it.
-            if (e is not UsageException || MpiJob.Rank == 0) error.WriteLine($"error: {message}");
+            // One line, and whatever a file put in a name (escape sequences, line breaks) shown, not obeyed.
+            if (e is not UsageException || MpiJob.Rank == 0) error.WriteLine($"error: {PrintableText.Escape(message.ReplaceLineEndings(" "))}");
             return code;
         }
     }

@@ -36,7 +36,8 @@ public sealed class TrainingProgress
     public TrainingProgress(TextWriter error, ProgressStyle style, int batchesPerEpoch, int epochs)
     {
         this.error = error;
-        bool terminal = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        bool console = error is FailSafeWriter guarded ? guarded.Wraps(Console.Error) : ReferenceEquals(error, Console.Error);
+        bool terminal = console && !Console.IsErrorRedirected;
         bar = style == ProgressStyle.Bar || (style == ProgressStyle.Auto && terminal);
         Enabled = style != ProgressStyle.None;
         this.batchesPerEpoch = batchesPerEpoch;

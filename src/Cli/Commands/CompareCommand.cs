@@ -53,7 +53,14 @@ public static class CompareCommand
         if (CompareLocate.Read(r) is { } locate)
             return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model),
                 locate.Reference, locate.Tolerance, batch, output);
-        if (json is not null) OutputPath.Check("--json", json);
+        var inputs = new InputFiles();
+        if (r.String("--data") is { } data)
+            foreach (string file in Training.Data.MnistDataset.FilesIn(data)) inputs.Add("--data", file);
+        if (json is not null)
+        {
+            OutputPath.Check("--json", json);
+            inputs.CheckOutput("--json", json);
+        }
         var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error);
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
@@ -62,6 +69,7 @@ public static class CompareCommand
         output.Write(Table(deviceSummary, batch, optimizerName, warmup, steps, eager, graph, maxDiff));
         if (json is not null)
         {
+            inputs.CheckOutput("--json", json); // again: the name may have changed during the run
             DurableFile.WriteAllText(json, Json(deviceSummary, args, batch, optimizerName, steps, warmup, eager, graph, maxDiff));
             output.WriteLine($"wrote {json}");
         }

@@ -22,7 +22,10 @@ public static class PlotCommand
         "  test accuracy (%) at the end of each epoch; both against the global step.\n" +
         Options.Text;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    public static int Run(IReadOnlyList<string> args, TextWriter output) => Run(args, output, TextWriter.Null);
+
+    /// <summary>Draws the log; warnings (torn lines skipped) go to <paramref name="error"/>.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var (input, flags) = SplitPositional(args);
         var r = Options.Read("plot", flags);
@@ -35,8 +38,9 @@ public static class PlotCommand
         if (height is < TrainingCurvesChart.MinHeight or > TrainingCurvesChart.MaxSide)
             throw r.Error($"--height must be from {TrainingCurvesChart.MinHeight} to {TrainingCurvesChart.MaxSide}, got '{height}'");
         OutputPath.Check("--out", outPath);
+        new InputFiles().Add("the metrics log", input).CheckOutput("--out", outPath);
 
-        var records = MetricsLog.Read(input);
+        var records = MetricsLog.Read(input, warning => error.WriteLine($"warning: {warning}"));
         int stepCount = records.Count(x => x.IsStep), epochCount = records.Count(x => x.IsEpoch);
         if (stepCount == 0)
             throw new IOException(records.Count == 0
@@ -45,6 +49,7 @@ public static class PlotCommand
 
         string title = $"Training curves: {Path.GetFileName(input)} ({Plural(epochCount, "epoch")}, {Plural(stepCount, "logged step")})";
         byte[] png = TrainingCurvesChart.RenderPng(records, title, width, height);
+        new InputFiles().Add("the metrics log", input).CheckOutput("--out", outPath); // again: the name may have changed while drawing
         DurableFile.WriteAllBytes(outPath, png);
 
         int nonFinite = records.Count(x => x.IsStep && !double.IsFinite(x.Loss));

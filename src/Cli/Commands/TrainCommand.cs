@@ -118,7 +118,7 @@ public static class TrainCommand
         // the other ranks of a job neither check nor create them (on another machine the directory need not exist).
         if (MpiJob.Rank == 0)
         {
-            if (save is not null) CheckSaveDirectory(save, saveFormat);
+            if (save is not null) TrainPreflight.CheckSaveDirectory(save, saveFormat);
             if (metrics is not null) OutputPath.Check("--metrics", metrics);
         }
 
@@ -164,21 +164,6 @@ public static class TrainCommand
         };
     }
 
-    private static void CheckSaveDirectory(string directory, CheckpointFormat format)
-    {
-        if (File.Exists(directory)) throw new IOException($"--save '{directory}': is a file, expected a directory");
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"--save '{directory}': cannot create the directory ({e.Message})");
-        }
-        OutputPath.Check("--save", Path.Combine(directory, "last" + CheckpointFormats.Extension(format)));
-    }
-
-
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var request = ParseRequest(args);
@@ -194,11 +179,17 @@ public static class TrainCommand
                 withOptimizer: true, request.ResumeLoad);
             if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);
         }
+        TrainPreflight.CheckResumePosition(request, train);
+        var protectedFiles = MpiJob.Rank == 0 ? TrainPreflight.CheckInputs(request, train, test) : null;
         // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
         if (request.Ranks > 1 && !MpiJob.IsRank)
+        {
+            TrainPreflight.ClaimSaveDirectory(request, error)?.Dispose(); // taken now only to fail early; rank 0 takes it for the run
             return RankLauncher.Run(request.Ranks, WithoutRanks(args), output, error);
+        }
+        using var saveLock = TrainPreflight.ClaimSaveDirectory(request, error);
         using var group = MpiJob.Join();
-        if (group.Size == 1) return Train(request, resumed, train, test, group, output, error);
+        if (group.Size == 1) return Train(request, resumed, train, test, group, output, error, protectedFiles);
         group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
         {
             // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
@@ -211,7 +202,7 @@ public static class TrainCommand
         try
         {
             // Rank 0 alone speaks; the others keep only their own errors.
-            return group.IsLeader ? Train(request, resumed, train, test, group, output, error) : Train(request, resumed, train, test, group, TextWriter.Null, TextWriter.Null);
+            return group.IsLeader ? Train(request, resumed, train, test, group, output, error, protectedFiles) : Train(request, resumed, train, test, group, TextWriter.Null, TextWriter.Null, null);
         }
         catch (TrainingDivergedException e) when (!group.IsLeader)
         {
@@ -241,7 +232,8 @@ public static class TrainCommand
         return rest;
     }
 
-    private static int Train(Request request, WeightMatch? resumed, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error)
+    private static int Train(Request request, WeightMatch? resumed, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error,
+        InputFiles? protectedFiles)
     {
         var options = request.Options;
         var device = group.Size > 1 ? options.Device.ForLocalRank(MpiJob.LocalRank, MpiJob.LocalSize) : options.Device;
@@ -277,8 +269,9 @@ public static class TrainCommand
         int batches = job.TrainLoader.BatchCount;
         var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
         using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
+        if (metrics is not null) protectedFiles?.Add("--metrics", metrics.Path); // now it exists, even if it did not before
         // Only rank 0 saves: every rank holds the same weights.
-        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader);
+        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader, warnings: error, protectedFiles: protectedFiles);
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             output.WriteLine($"Epoch {epoch + 1}");
@@ -294,14 +287,15 @@ public static class TrainCommand
             catch (TrainingDivergedException e)
             {
                 progress.EndEpoch();
-                throw e.With(run.LastGood is { } last
-                    ? $"the last good checkpoint is '{last}'" : "no checkpoint known good was saved (--save DIR keeps one per epoch)");
+                throw e.With(run.LastGood is { } last ? $"the last good checkpoint is '{last}'"
+                    : request.SaveDirectory is null ? "no checkpoint known good was saved (--save DIR keeps one per epoch)"
+                    : "no checkpoint saved was known good (none was followed by a finite loss within bounds)");
             }
             session.Synchronize();
             progress.EndEpoch();
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var (accuracy, testLoss) = job.TestLoop(output);
-            int trainedRows = job.TrainData.Count - Math.Min(job.TrainData.Count, first * options.BatchSize);
+            int trainedRows = (int)(job.TrainData.Count - Math.Min(job.TrainData.Count, (long)first * options.BatchSize));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:F2} s (train {trainSeconds:F2} s, {trainedRows / trainSeconds:F0} samples/s)"));
             run.EndEpoch(epoch, accuracy, testLoss, trainedRows / trainSeconds);

@@ -69,9 +69,10 @@ public static class TrainingCurvesChart
         using var line = Stroke(TrainLossColour, 1.5f);
         using var path = Polyline(steps.Select(r => (r.Step, r.Loss)), plot, x, y);
         canvas.DrawPath(path, line);
-        foreach (var e in epochs)
-            if (e.TestLoss is { } loss && double.IsFinite(loss))
-                DrawMarker(canvas, new SKPoint(x.Map(e.Step, plot.Left, plot.Right), y.Map(loss, plot.Bottom, plot.Top)), TestLossColour);
+        var markers = epochs.Where(e => e.TestLoss is { } loss && double.IsFinite(loss))
+            .Select(e => new SKPoint(x.Map(e.Step, plot.Left, plot.Right), y.Map(e.TestLoss!.Value, plot.Bottom, plot.Top)));
+        foreach (var at in DistinctPixels(markers))
+            DrawMarker(canvas, at, TestLossColour);
         canvas.Restore();
 
         var legend = new List<(string, SKColor, bool)> { ("training loss (per step)", TrainLossColour, false) };
@@ -100,8 +101,8 @@ public static class TrainingCurvesChart
         using var line = Stroke(AccuracyColour, 2f);
         using var path = Polyline(points.Select(p => (p.Step, p.Percent)), plot, x, y);
         canvas.DrawPath(path, line);
-        foreach (var (step, percent) in points)
-            DrawMarker(canvas, new SKPoint(x.Map(step, plot.Left, plot.Right), y.Map(percent, plot.Bottom, plot.Top)), AccuracyColour);
+        foreach (var at in DistinctPixels(points.Select(p => new SKPoint(x.Map(p.Step, plot.Left, plot.Right), y.Map(p.Percent, plot.Bottom, plot.Top)))))
+            DrawMarker(canvas, at, AccuracyColour);
         canvas.Restore();
 
         string last = $"test accuracy (last {points[^1].Percent.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%)";
@@ -151,24 +152,38 @@ public static class TrainingCurvesChart
         canvas.Restore();
     }
 
-    /// <summary>Joins the finite points; a non-finite value ends one run of the line and the next finite value starts another.</summary>
+    /// <summary>
+    /// Joins the finite points; a non-finite value ends one run of the line and the next finite value starts another.
+    /// The points are thinned to what each pixel column shows (<see cref="PolylineThinning"/>), so the cost follows the
+    /// picture's width, not the length of the log.
+    /// </summary>
     private static SKPath Polyline(IEnumerable<(long Step, double Value)> points, SKRect plot, AxisScale x, AxisScale y)
     {
+        var mapped = points.Select(point => double.IsFinite(point.Value)
+            ? new SKPoint(x.Map(point.Step, plot.Left, plot.Right), y.Map(point.Value, plot.Bottom, plot.Top))
+            : (SKPoint?)null);
         var path = new SKPath();
         bool drawing = false;
-        foreach (var (step, value) in points)
+        foreach (var point in PolylineThinning.Thin(mapped))
         {
-            if (!double.IsFinite(value))
+            if (point is not { } p)
             {
                 drawing = false;
                 continue;
             }
-            var p = new SKPoint(x.Map(step, plot.Left, plot.Right), y.Map(value, plot.Bottom, plot.Top));
             if (drawing) path.LineTo(p);
             else path.MoveTo(p);
             drawing = true;
         }
         return path;
+    }
+
+    /// <summary>The marker positions, rounded to whole pixels, each drawn once however many records land on it.</summary>
+    private static IEnumerable<SKPoint> DistinctPixels(IEnumerable<SKPoint> points)
+    {
+        var seen = new HashSet<(int, int)>();
+        foreach (var p in points)
+            if (seen.Add(((int)MathF.Round(p.X), (int)MathF.Round(p.Y)))) yield return p;
     }
 
     private static void DrawMarker(SKCanvas canvas, SKPoint at, SKColor colour)

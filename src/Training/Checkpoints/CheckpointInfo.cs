@@ -88,15 +88,24 @@ public sealed record CheckpointInfo
             throw new CheckpointException(path, $"metadata 'optimizer' is '{optimizer}', expected sgd, momentum or adam");
         int batchSize = (int)Long("batch_size", int.MaxValue);
         if (batchSize == 0) throw new CheckpointException(path, $"metadata 'batch_size' is 0, expected a positive number");
+        // The ranges the optimizers' constructors demand, checked here so a bad file is the file's error, not an internal one.
+        float InRange(string key, bool ok, string expected)
+        {
+            float v = Float(key);
+            return ok ? v : throw new CheckpointException(path, $"metadata '{key}' is '{Get(key)}', expected {expected}");
+        }
+        float Fraction(string key) { float v = Float(key); return InRange(key, v >= 0f && v < 1f, "a number at least 0 and below 1"); }
+        float Positive(string key) { float v = Float(key); return InRange(key, v > 0f, "a positive number"); }
+        float NonNegative(string key) { float v = Float(key); return InRange(key, v >= 0f, "a number at least 0"); }
         return new CheckpointInfo
         {
             Model = ParseModel(path, Get("model")),
             Optimizer = new OptimizerOptions
             {
-                Kind = kind, Momentum = Float("momentum"), WeightDecay = Float("weight_decay"),
-                Beta1 = Float("beta1"), Beta2 = Float("beta2"), Epsilon = Float("epsilon"),
+                Kind = kind, Momentum = Fraction("momentum"), WeightDecay = NonNegative("weight_decay"),
+                Beta1 = Fraction("beta1"), Beta2 = Fraction("beta2"), Epsilon = Positive("epsilon"),
             },
-            LearningRate = Float("learning_rate"),
+            LearningRate = Positive("learning_rate"),
             Seed = seedValue,
             BatchSize = batchSize,
             Epoch = (int)Long("epoch", int.MaxValue),

@@ -47,7 +47,7 @@ public static class TrainingCheckpoint
     /// Checks that <paramref name="file"/> holds exactly the tensors <paramref name="steps"/> needs,
     /// with the right dtype and shape: the model's parameters and, when <paramref name="withOptimizer"/>,
     /// the optimizer's state (otherwise optimizer tensors are allowed and ignored). Any other tensor is refused,
-    /// as <see cref="WeightLoadOptions.Strict"/> does. Needs no device.
+    /// as <see cref="WeightLoadOptions.Strict"/> does; every value of the tensors loaded must be finite. Needs no device.
     /// </summary>
     public static void Check(SafeTensorsFile file, QuickstartSteps steps, bool withOptimizer) =>
         Match(file.ToWeightFile(), steps, withOptimizer, new WeightLoadOptions { Strict = true });
@@ -67,7 +67,9 @@ public static class TrainingCheckpoint
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
-        return WeightMatch.Match(file, expected, options, skip, $"the {ModelKinds.Name(steps.Kind)}");
+        var match = WeightMatch.Match(file, expected, options, skip, $"the {ModelKinds.Name(steps.Kind)}");
+        FiniteTensors.Check(match, expected.Select(e => e.Name));
+        return match;
     }
 
     /// <summary>Copies the checkpoint's values into the placed model (and optimizer state) of <paramref name="steps"/>.</summary>

@@ -47,7 +47,7 @@ public sealed class BatchDataset : Dataset
     /// <exception cref="DatasetException">Rows of one column differ in shape or element type.</exception>
     public override IEnumerable<HostTensor[]> Rows(int epoch)
     {
-        var pending = new List<HostTensor[]>(BatchSize);
+        var pending = new List<HostTensor[]>(Math.Min(BatchSize, Math.Max(Source.GetDatasetSize(), 0))); // not the batch size: it may be near 2^31
         foreach (HostTensor[] row in Source.Rows(epoch))
         {
             pending.Add(row);

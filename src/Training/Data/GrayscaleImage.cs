@@ -10,6 +10,15 @@ public static class GrayscaleImage
     private const string Expected = "expected PNG, JPEG, BMP...";
 
     /// <summary>
+    /// The most pixels an image may declare: 50 megapixels, a large photograph, 200 MB decoded. Checked from the
+    /// header before decoding, since a small compressed file can declare far more (a 389 KB PNG of 20000x20000 decodes to 1.6 GB).
+    /// </summary>
+    public const long MaxPixels = 50_000_000;
+
+    /// <summary>The largest image file read, 256 MiB; the file is read whole before decoding.</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Decodes <paramref name="path"/> (any format SkiaSharp decodes: PNG, JPEG, BMP, GIF, WebP, ICO...)
     /// and returns <paramref name="height"/> x <paramref name="width"/> bytes, row-major, one per pixel.
     /// </summary>
@@ -23,8 +32,9 @@ public static class GrayscaleImage
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is not positive.</exception>
     /// <exception cref="DatasetException">
-    /// The file is missing, is a directory, cannot be read, is empty, is not an image SkiaSharp can
-    /// decode, is truncated or has no pixels; the one-line message names the file.
+    /// The file is missing, is a directory, cannot be read, is empty or over <see cref="MaxFileBytes"/>, is not an image
+    /// SkiaSharp can decode, is truncated, has no pixels or declares more than <see cref="MaxPixels"/>; the one-line
+    /// message names the file.
     /// </exception>
     public static byte[] Load(string path, int height = 28, int width = 28)
     {
@@ -45,6 +55,8 @@ public static class GrayscaleImage
         {
             // Opened without blocking: a FIFO given as an image is refused instead of hanging.
             using var stream = IO.RegularFile.TryOpenRead(path, out string problem) ?? throw new DatasetException($"{path}: {problem} ({Expected})");
+            if (stream.Length > MaxFileBytes)
+                throw new DatasetException($"{path}: {stream.Length} bytes, more than the {MaxFileBytes} an image file may have");
             bytes = new byte[stream.Length];
             stream.ReadExactly(bytes);
         }
@@ -65,6 +77,8 @@ public static class GrayscaleImage
         var size = codec.Info;
         if (size.Width <= 0 || size.Height <= 0)
             throw new DatasetException($"{path}: image has no pixels ({size.Width}x{size.Height}), {Expected}");
+        if ((long)size.Width * size.Height > MaxPixels)
+            throw new DatasetException($"{path}: image declares {size.Width}x{size.Height} = {(long)size.Width * size.Height} pixels, more than the {MaxPixels} allowed; scale it down first");
         // No colour space on the target: the decoder leaves the stored values unconverted.
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);

@@ -211,26 +211,49 @@ public static class IdxReader
             LabelMagic => "label data",
             _ => "data",
         };
-        var data = new byte[dataLength];
-        int dataRead = input.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (dataRead < data.Length)
-        {
-            throw new DatasetException($"{name}: truncated: expected {data.Length} bytes of {what} after the header, found {dataRead}");
-        }
-        long extra = CountRemainingBytes(input);
+        var data = ReadData(input, (int)dataLength, name, what);
+        long extra = CountRemainingBytes(input, ExtraBytesCounted);
         if (extra > 0)
         {
-            throw new DatasetException($"{name}: expected {data.Length} bytes of {what} after the header, found {extra} extra bytes after the data");
+            string found = extra > ExtraBytesCounted ? $"more than {ExtraBytesCounted}" : extra.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new DatasetException($"{name}: expected {data.Length} bytes of {what} after the header, found {found} extra bytes after the data");
         }
         return new IdxFile(magic, dimensions, data);
     }
 
-    private static long CountRemainingBytes(Stream input)
+    /// <summary>
+    /// The <paramref name="length"/> bytes after the header. Memory follows the bytes that are really there, not the
+    /// header's claim: a seekable file shorter than the claim is refused before anything is allocated, and a
+    /// decompressing stream is read into a buffer that doubles as data arrives (so a 100-byte file claiming 2 GB costs
+    /// kilobytes).
+    /// </summary>
+    private static byte[] ReadData(Stream input, int length, string name, string what)
+    {
+        if (input.CanSeek && input.Length - input.Position < length)
+            throw new DatasetException($"{name}: truncated: expected {length} bytes of {what} after the header, found {input.Length - input.Position}");
+        var data = new byte[input.CanSeek ? length : Math.Min(length, 1 << 20)];
+        int filled = 0;
+        while (true)
+        {
+            filled += input.ReadAtLeast(data.AsSpan(filled), data.Length - filled, throwOnEndOfStream: false);
+            if (filled < data.Length || data.Length == length) break;
+            Array.Resize(ref data, (int)Math.Min(length, 2L * data.Length));
+        }
+        if (filled < length)
+            throw new DatasetException($"{name}: truncated: expected {length} bytes of {what} after the header, found {filled}");
+        return data;
+    }
+
+    /// <summary>How far trailing bytes are counted: a compressed file can expand to gigabytes of them, and the count only decorates the error.</summary>
+    private const long ExtraBytesCounted = 1 << 20;
+
+    /// <summary>The bytes left in <paramref name="input"/>, counting no further than just past <paramref name="limit"/>.</summary>
+    private static long CountRemainingBytes(Stream input, long limit)
     {
         byte[] scratch = new byte[8192];
         long total = 0;
         int got;
-        while ((got = input.Read(scratch, 0, scratch.Length)) > 0)
+        while (total <= limit && (got = input.Read(scratch, 0, scratch.Length)) > 0)
         {
             total += got;
         }

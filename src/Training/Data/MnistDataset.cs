@@ -52,6 +52,7 @@ public sealed class MnistDataset : Dataset
             ? (ReadEmbedded(imagesName, IdxReader.ImageMagic), $"built-in:{ResourcePrefix}{imagesName}.gz",
                 ReadEmbedded(labelsName, IdxReader.LabelMagic), $"built-in:{ResourcePrefix}{labelsName}.gz")
             : ReadDirectory(directory, imagesName, labelsName);
+        Files = directory is null ? [] : [Path.Combine(FullDirectory(directory), imagesDisplay), Path.Combine(FullDirectory(directory), labelsDisplay)];
         Source = directory is null ? BuiltInSource : FullDirectory(directory);
 
         int rows = images.Dimensions[1];
@@ -77,6 +78,9 @@ public sealed class MnistDataset : Dataset
 
     /// <summary>The full path of the directory the files were read from, or <see cref="BuiltInSource"/>.</summary>
     public string Source { get; }
+
+    /// <summary>The full paths of the two files read (images, labels); empty for the built-in data set.</summary>
+    public IReadOnlyList<string> Files { get; }
 
     /// <summary>"train" or "test".</summary>
     public string Usage { get; }
@@ -148,6 +152,29 @@ public sealed class MnistDataset : Dataset
         string labelsPath = FindFile(fullDirectory, labelsName);
         return (IdxReader.Read(imagesPath, IdxReader.ImageMagic), Path.GetFileName(imagesPath),
             IdxReader.Read(labelsPath, IdxReader.LabelMagic), Path.GetFileName(labelsPath));
+    }
+
+    /// <summary>
+    /// The files a data set read from <paramref name="directory"/> would use (for each of the four, the first existing
+    /// spelling), without reading them; those missing are left out. For checking that no output replaces one.
+    /// </summary>
+    public static IReadOnlyList<string> FilesIn(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string full = FullDirectory(directory);
+        var files = new List<string>();
+        foreach (string name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+        {
+            try
+            {
+                files.Add(FindFile(full, name));
+            }
+            catch (DatasetException)
+            {
+                // missing: reading the data set will say so
+            }
+        }
+        return files;
     }
 
     /// <summary>Finds the first existing file among the accepted spellings of <paramref name="name"/>.</summary>

@@ -77,7 +77,7 @@ public sealed class PrefetchingBatchLoader
     public Distributed.BatchShard Shard(int batch)
     {
         if (batch < 0 || batch >= BatchCount) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"an epoch has batches 0 to {BatchCount - 1}");
-        return Distributed.BatchShard.Of(Math.Min(BatchSize, source.Count - batch * BatchSize), Rank, Ranks);
+        return Distributed.BatchShard.Of((int)Math.Min(BatchSize, source.Count - (long)batch * BatchSize), Rank, Ranks);
     }
 
     /// <summary>The distinct numbers of rows the yielded batches hold: the full batch's share and the short last one's.</summary>
@@ -88,7 +88,7 @@ public sealed class PrefetchingBatchLoader
     internal Action<int>? BeforeFill { get; set; }
 
     /// <summary>Batches per epoch, the last one short when the rows do not divide evenly.</summary>
-    public int BatchCount => (source.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => (int)(((long)source.Count + BatchSize - 1) / BatchSize); // in long: a batch size near 2^31 would overflow
 
     /// <summary>The batches of epoch <paramref name="epoch"/>: image data float32 (or, unnormalised, uint8) [n,1,H,W] and labels int32 [n].</summary>
     public IEnumerable<(HostTensor Data, HostTensor Label)> Batches(int epoch)
@@ -100,7 +100,7 @@ public sealed class PrefetchingBatchLoader
     /// <summary>Fills <paramref name="slot"/> with batch <paramref name="batch"/>; returns the tensors holding it.</summary>
     private (HostTensor Data, HostTensor Label) Fill(Slot slot, int batch)
     {
-        int batchStart = batch * BatchSize;
+        int batchStart = checked(batch * BatchSize); // batch < BatchCount, so inside the data set
         var shard = Shard(batch);
         int start = batchStart + shard.First, rows = shard.Rows;
         var (data, label) = shard.GlobalRows == BatchSize ? slot.Full : slot.Tail!.Value;

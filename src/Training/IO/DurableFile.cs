@@ -49,12 +49,14 @@ public static class DurableFile
         string directory = Path.GetDirectoryName(target) ?? ".";
         if (!Directory.Exists(directory)) throw new IOException($"'{path}': directory '{DisplayDirectory(path, target)}' does not exist");
         if (Directory.Exists(target)) throw new IOException($"'{path}': is a directory");
+        // Checked at every write, not only when a command starts: a name can become a FIFO or a device (or a link to one) meanwhile.
+        if (FileKind.NotRegular(target) is { } kind) throw new IOException($"'{path}': is not a regular file ({kind}); refusing to replace it");
         if (File.Exists(target) && !IsWritable(target)) throw new IOException($"'{path}': permission denied");
 
         string temp = TempPath(target);
         try
         {
-            using (var stream = Step(path, temp, () => new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None)))
+            using (var stream = Step(path, temp, () => CreateFresh(temp)))
             {
                 try
                 {
@@ -98,6 +100,7 @@ public static class DurableFile
         }
         string directory = Path.GetDirectoryName(target) ?? ".";
         if (Directory.Exists(target)) throw new IOException($"{what} '{path}': is a directory");
+        if (FileKind.NotRegular(target) is { } kind) throw new IOException($"{what} '{path}': is not a regular file ({kind})");
         if (!Directory.Exists(directory))
             throw new IOException(File.Exists(directory)
                 ? $"{what} '{path}': '{DisplayDirectory(path, target)}' is not a directory"
@@ -105,7 +108,7 @@ public static class DurableFile
         string probe = TempPath(target);
         try
         {
-            new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
+            CreateFresh(probe).Dispose();
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -141,8 +144,58 @@ public static class DurableFile
         return direct && !string.IsNullOrEmpty(written) ? written : Path.GetDirectoryName(target) ?? ".";
     }
 
+    /// <summary>
+    /// Creates <paramref name="temp"/> as a new file (O_CREAT|O_EXCL), removing first whatever has that name: a
+    /// leftover of ours, or a link someone planted there, which a plain create would follow and truncate (as root too).
+    /// </summary>
+    private static FileStream CreateFresh(string temp)
+    {
+        if (File.Exists(temp) || new FileInfo(temp).LinkTarget is not null) File.Delete(temp); // removes a link itself, never its target
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+    }
+
     private static string TempPath(string target) =>
-        Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        Path.Combine(Path.GetDirectoryName(target) ?? ".", TempName(Path.GetFileName(target), Environment.ProcessId));
+
+    private static string TempName(string name, int pid) => $".{name}.{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}.tmp";
+
+    /// <summary>
+    /// Deletes the temporary files that writes of <paramref name="isTarget"/>'s names in <paramref name="directory"/>
+    /// left behind when their process was killed mid-write: regular files named exactly <c>.{name}.{pid}.tmp</c>
+    /// whose <c>name</c> <paramref name="isTarget"/> accepts and whose process no longer runs (never this process's
+    /// own, never a live one's). Returns the names deleted. A no-op where processes cannot be asked about (not Linux or macOS).
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStaleTemporaryFiles(string directory, Func<string, bool> isTarget)
+    {
+        ArgumentNullException.ThrowIfNull(isTarget);
+        var removed = new List<string>();
+        if (!Libc.IsAvailable || !Directory.Exists(directory)) return removed;
+        foreach (string file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            string name = Path.GetFileName(file);
+            int dot = name.LastIndexOf('.', name.Length - ".tmp".Length - 1);
+            if (dot <= 1) continue;
+            string target = name[1..dot], digits = name[(dot + 1)..^".tmp".Length];
+            if (digits.Length == 0 || digits.Length > 10 || !digits.All(char.IsAsciiDigit)) continue;
+            if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) || pid <= 0) continue;
+            if (TempName(target, pid) != name || !isTarget(target) || pid == Environment.ProcessId || ProcessIsAlive(pid)) continue;
+            if (FileKind.NotRegular(file) is not null || new FileInfo(file).LinkTarget is not null) continue;
+            try
+            {
+                File.Delete(file);
+                removed.Add(name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process removed it first, or it is not ours to remove: leave it.
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> exists (kill with signal 0: only ESRCH means it does not).</summary>
+    private static bool ProcessIsAlive(int pid) =>
+        Libc.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != Libc.ESRCH;
 
     /// <summary>Gives <paramref name="temp"/> the Unix permissions of <paramref name="target"/> when it exists; a no-op on Windows.</summary>
     private static void CopyPermissions(string target, string temp)

@@ -59,6 +59,39 @@ public static partial class FileKind
         return *(ushort*)(buffer + ModeOffset);
     }
 
+    /// <summary>
+    /// What <paramref name="path"/> itself is, symbolic links not followed, when that makes it unsafe to open for
+    /// writing in place: "a symbolic link", or "a file with N hard links" (writing would change another name's file
+    /// too); null for a regular file with one link, a missing name, or where this cannot be told.
+    /// </summary>
+    public static string? NotSoleRegular(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            return Describe(path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static unsafe string? Describe(string path)
+    {
+        const int AtSymlinkNoFollow = 0x100;
+        const uint StatxNlink = 0x4;
+        const int NlinkOffset = 16;
+        byte* buffer = stackalloc byte[StatxSize];
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxNlink, buffer) != 0) return null;
+        if ((*(uint*)buffer & StatxType) == 0) return null;
+        int type = *(ushort*)(buffer + ModeOffset) & 0xF000;
+        if (type == 0xA000) return "a symbolic link";
+        if (type != 0x8000) return NotRegular(path);
+        uint links = *(uint*)(buffer + NlinkOffset);
+        return (*(uint*)buffer & StatxNlink) != 0 && links > 1 ? $"a file with {links} hard links" : null;
+    }
+
     [LibraryImport("libc.so.6", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 }

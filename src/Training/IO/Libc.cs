@@ -42,4 +42,28 @@ internal static partial class Libc
 
     [LibraryImport(Library, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Access(string path, int mode);
+
+    public const int ESRCH = 3;
+    public const int ENOLCK = 37; // Linux
+    public const int EWOULDBLOCK = 11; // EAGAIN on Linux
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+
+    /// <summary>
+    /// O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC for this platform (O_CREAT: 0x40 on Linux, 0x200 on macOS; O_NOFOLLOW:
+    /// 0x20000 on Linux x86, 0x8000 on Linux ARM, 0x100 on macOS): a symbolic link in the last component fails with ELOOP.
+    /// </summary>
+    public static int OpenCreateReadWriteFlags =>
+        OperatingSystem.IsMacOS() ? 0x2 | 0x200 | 0x100 | 0x1000000
+        : RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x2 | 0x40 | 0x8000 | 0x80000
+        : 0x2 | 0x40 | 0x20000 | 0x80000;
+
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Library, EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
 }

@@ -28,33 +28,69 @@ namespace Trainer.Training.Metrics;
 /// NaN or infinity, so a non-finite value (a diverged loss) is written as the string "NaN",
 /// "Infinity" or "-Infinity", as System.Text.Json's named floating-point literals do. Fields not
 /// listed are ignored, so later writers may add some; blank lines are skipped. The file is UTF-8
-/// with "\n" line ends.
+/// with "\n" line ends. A torn line (the start of a record cut off by a full disk or a killed writer) is
+/// skipped with a warning; a line longer than <see cref="MaxLineBytes"/> is an error.
 /// </para>
 /// </remarks>
 public static class MetricsLog
 {
+    /// <summary>The longest line read, in bytes: a record is some 200 bytes, so anything near this is not one, and reading stops there rather than buffering it.</summary>
+    public const int MaxLineBytes = 64 * 1024;
+
     /// <summary>Every record of the log at <paramref name="path"/>, in file order.</summary>
+    /// <param name="path">The log.</param>
+    /// <param name="warn">
+    /// Told, in one line naming the file and line, of each torn line skipped: a record cut off part-way (a full disk or
+    /// a killed writer), i.e. the start of a JSON object that ends before the object does. Without it they are skipped silently.
+    /// </param>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="IOException">The path is a directory or cannot be read.</exception>
     /// <exception cref="MetricsFormatException">
-    /// A line is not a JSON object of the schema above; the one-line message names the file and the line number.
+    /// A line is not a JSON object of the schema above (and not a torn one), or is longer than <see cref="MaxLineBytes"/>;
+    /// the one-line message names the file and the line number.
     /// </exception>
-    public static IReadOnlyList<MetricsRecord> Read(string path)
+    public static IReadOnlyList<MetricsRecord> Read(string path, Action<string>? warn = null)
     {
         if (Directory.Exists(path)) throw new IOException($"{path}: is a directory, not a metrics file");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
         var records = new List<MetricsRecord>();
         // Opened without blocking, so a FIFO is refused instead of hanging; a trainer may still be appending.
         using var stream = IO.RegularFile.TryOpenRead(path, out string problem) ?? throw new IOException($"{path}: {problem}");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = new BoundedLineReader(stream, MaxLineBytes);
         int lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (lines.Next() is { } bytes)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            records.Add(Parse(line, $"{path}:{lineNumber}"));
+            string where = $"{path}:{lineNumber}";
+            if (bytes.IsEmpty && lines.Overlong)
+                throw new MetricsFormatException($"{where}: line longer than {MaxLineBytes} bytes; a metrics record is one short JSON object per line");
+            var text = bytes.Span;
+            if (text.Trim(" \t\r"u8).IsEmpty) continue;
+            if (IsTorn(text))
+            {
+                warn?.Invoke($"{where}: skipped a torn line (a record cut off part-way, e.g. by a full disk)");
+                continue;
+            }
+            records.Add(Parse(Encoding.UTF8.GetString(text), where));
         }
         return records;
+    }
+
+    /// <summary>Whether <paramref name="line"/> is the beginning of a JSON object that stops before the object ends: what a cut-off write leaves.</summary>
+    private static bool IsTorn(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line, isFinalBlock: false, state: default);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read())
+                if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject) return false;
+            return true; // ran out of input inside the object
+        }
+        catch (JsonException)
+        {
+            return false; // malformed, not merely short: the parser's error says where
+        }
     }
 
     /// <summary>One line of the log; <paramref name="where"/> ("file:line") starts every error message.</summary>

@@ -5,20 +5,46 @@ namespace Trainer.Training.Metrics;
 
 /// <summary>
 /// Appends training metrics to a JSON Lines file in the schema that <see cref="MetricsLog"/> documents
-/// and reads: one object per call, flushed to the operating system as soon as it is written so that
-/// `trainer plot` can read a run that is still going and a crash loses at most the line in progress.
+/// and reads: one object per call, handed to the operating system in one write as soon as it is made, so
+/// that `trainer plot` can read a run that is still going and a crash or a full disk tears at most the
+/// line in progress. A file that ends in such a torn line is appended to from a new line, so the next
+/// record is never glued onto the fragment (readers skip the fragment with a warning).
 /// </summary>
 public sealed class MetricsWriter : IDisposable
 {
-    private readonly StreamWriter writer;
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    private readonly FileStream stream;
     private readonly StringBuilder line = new();
 
-    /// <summary>Opens <paramref name="path"/> for appending, creating it if needed; readers may open it meanwhile.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> for appending, creating it if needed; readers may open it meanwhile. Throws an
+    /// <see cref="IOException"/> naming the path when it is not a regular file (a FIFO, a device: never opened, so
+    /// never waited on) or cannot be opened.
+    /// </summary>
     public MetricsWriter(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path;
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+        if (IO.FileKind.NotRegular(path) is { } kind) throw new IOException($"'{path}': is not a regular file ({kind})");
+        stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        try
+        {
+            if (EndsInTornLine(path)) stream.Write("\n"u8);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the file is not empty and its last byte is not a line end: a record was cut off there.</summary>
+    private static bool EndsInTornLine(string path)
+    {
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        if (reader.Length == 0) return false;
+        reader.Position = reader.Length - 1;
+        return reader.ReadByte() != '\n';
     }
 
     public string Path { get; }
@@ -45,7 +71,7 @@ public sealed class MetricsWriter : IDisposable
         Finish();
     }
 
-    public void Dispose() => writer.Dispose();
+    public void Dispose() => stream.Dispose();
 
     private void Start(string kind, int epoch, long step, double loss, double lr, double samplesPerSecond)
     {
@@ -62,9 +88,9 @@ public sealed class MetricsWriter : IDisposable
 
     private void Finish()
     {
-        line.Append('}');
-        writer.WriteLine(line);
-        writer.Flush();
+        line.Append("}\n");
+        stream.Write(Utf8NoBom.GetBytes(line.ToString())); // one write(2): no buffer to flush later
+
     }
 
     /// <summary>The shortest round-tripping text ("R" is that since .NET Core 3.0); non-finite values as JSON strings.</summary>

@@ -13,7 +13,8 @@ public sealed class PrefetchingBatchLoaderTests
     public static TheoryData<int, bool> Cases()
     {
         var data = new TheoryData<int, bool>();
-        foreach (int batch in new[] { 1, 7, 64, 65, 257, 3000 })
+        // and sizes near 2^31, whose batch count overflowed in int arithmetic (0 batches: a NaN accuracy)
+        foreach (int batch in new[] { 1, 7, 64, 65, 257, 3000, 1 << 30, int.MaxValue - 1, int.MaxValue })
             foreach (bool shuffle in new[] { false, true })
                 data.Add(batch, shuffle);
         return data;
