@@ -1,4 +1,5 @@
 using Trainer.Training.Checkpoints;
+using Trainer.Training.IO;
 
 namespace Trainer.Cli;
 
@@ -50,10 +51,11 @@ public static class WeightOptions
     public static void Report(WeightMatch match, TextWriter error)
     {
         var converted = match.ConvertedDtypes;
+        // Names come from the file: control characters are shown escaped, never sent to the terminal.
         if (converted.Count > 0)
-            error.WriteLine($"note: {match.File.Path}: {string.Join(", ", converted)} weights converted to float32");
+            error.WriteLine(PrintableText.Escape($"note: {match.File.Path}: {string.Join(", ", converted)} weights converted to float32"));
         if (match.Unused.Count > 0)
-            error.WriteLine($"warning: {match.File.Path}: ignoring {match.Unused.Count} tensor(s) the model does not use: " +
-                $"{string.Join(", ", match.Unused)} (--strict refuses them)");
+            error.WriteLine(PrintableText.Escape($"warning: {match.File.Path}: ignoring {match.Unused.Count} tensor(s) the model does not use: " +
+                $"{string.Join(", ", match.Unused)} (--strict refuses them)"));
     }
 }

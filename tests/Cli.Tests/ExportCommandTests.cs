@@ -182,7 +182,8 @@ public sealed class ExportCommandTests : IDisposable
         }).ToList();
         string bad = dir.File("bad.safetensors");
         SafeTensors.Write(bad, tensors, file.Metadata);
-        AssertRefused(1, "parameter 'dense_relu_sequential.4.weight' holds Infinity at element 17; a model with non-finite weights is not exported",
+        // Refused where every checkpoint load is checked, before the exporter (which refuses them too, for library callers) runs.
+        AssertRefused(1, $"{bad}: tensor 'dense_relu_sequential.4.weight' holds Infinity at index 17 (1 of 5120 values are not finite); a checkpoint must hold finite numbers",
             "--checkpoint", bad, "--out", dir.File("bad.onnx"));
     }
 

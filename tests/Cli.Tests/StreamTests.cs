@@ -99,17 +99,32 @@ public sealed class StreamTests(TrainedCheckpoint checkpoint) : IClassFixture<Tr
     public void Tensor_names_from_a_file_are_printed_escaped(string name, string shown)
     {
         string path = checkpoint.WithExtraTensor(dir.File("odd.safetensors"), name);
-        var result = Cli.Run("eval", "--device", "cpu", "--checkpoint", path);
+        var result = Cli.Run("eval", "--device", "cpu", "--checkpoint", path, "--strict");
         Assert.True(result.ExitCode == 1, result.ToString());
         string line = result.SingleErrorLine();
-        Assert.Equal($"error: {path}: unexpected tensor '{shown}'", line);
+        Assert.Equal($"error: {path}: does not fit the mlp: unexpected 1 tensor (--strict): '{shown}'", line);
         Assert.DoesNotContain(line, char.IsControl);
+    }
+
+    /// <summary>Without --strict an unused tensor is a warning beside the log; its name is escaped there too.</summary>
+    [Theory]
+    [InlineData("\u001b]0;pwned\u0007", "\\x1b]0;pwned\\x07")]
+    [InlineData("two\nlines", "two\\x0alines")]
+    [InlineData("rtl\u202Eexe", "rtl\\u202eexe")]
+    public void An_ignored_tensor_name_is_printed_escaped_in_the_warning(string name, string shown)
+    {
+        string path = checkpoint.WithExtraTensor(dir.File("odd.safetensors"), name);
+        var result = Cli.Run("eval", "--device", "cpu", "--checkpoint", path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var warning = Assert.Single(result.StderrLines);
+        Assert.Equal($"warning: {path}: ignoring 1 tensor(s) the model does not use: '{shown}' (--strict refuses them)", warning);
+        Assert.DoesNotContain(warning, char.IsControl);
     }
 
     [Theory]
     [InlineData("model", "\u001b[5mlenet", "metadata 'model' is '\\x1b[5mlenet', expected mlp or lenet")]
     [InlineData("optimizer", "sgd\u009b2J", "metadata 'optimizer' is 'sgd\\x9b2J', expected sgd, momentum or adam")]
-    [InlineData("format", "x\u001b[Ay", "metadata 'format' is 'x\\x1b[Ay', expected 'trainer-checkpoint/1'")]
+    [InlineData("learning_rate", "0.1\u001b[Ay", "metadata 'learning_rate' is '0.1\\x1b[Ay', expected a finite number")]
     public void Metadata_from_a_file_is_printed_escaped(string key, string value, string expected)
     {
         string path = checkpoint.WithMetadata(dir.File("odd.safetensors"), key, value);
