@@ -61,44 +61,86 @@ public sealed partial class IlgpuBackend
     /// With one chunk it stores into the pass's output (the forward pass applying the bias and ReLU
     /// epilogue, as <see cref="ChannelBiasAdd"/> and <see cref="Relu"/> would); with more,
     /// <paramref name="c"/> is the workspace and chunk z stores its raw sums at z·M·N.
+    /// <para>The index arithmetic (divisions by the plane, row and kernel sizes) is done once per
+    /// column of the tile (at the start) and once per row of each slice (by 16 threads, for the next
+    /// slice while the group multiplies the current one), into small shared tables: filling a tile
+    /// element then costs two table reads, two adds and a bounds test (<see cref="ConvColumns"/>,
+    /// <see cref="ConvRows"/>).</para>
     /// </summary>
     internal static void ConvTiledKernel(
         ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> bias,
         Conv2dShape s, ConvGemm g, GemmEpilogue e, int kChunk)
     {
-        var aTile = SharedMemory.Allocate<float>(GemmTiling.SliceK * ConvATileStride);
-        var bTile = SharedMemory.Allocate<float>(GemmTiling.SliceK * ConvBTileStride);
+        const int slice = GemmTiling.SliceK;
+        var aTile = SharedMemory.Allocate<float>(slice * ConvATileStride);
+        var bTile = SharedMemory.Allocate<float>(slice * ConvBTileStride);
+        // Per column j of the tile: B's offset and (h, w) parts; per row k of a slice, double-buffered: A's offset, B's offset and (h, w) parts.
+        var colBase = SharedMemory.Allocate<long>(ConvTiling.MaxTileN);
+        var colH = SharedMemory.Allocate<int>(ConvTiling.MaxTileN);
+        var colW = SharedMemory.Allocate<int>(ConvTiling.MaxTileN);
+        var rowA = SharedMemory.Allocate<long>(2 * slice);
+        var rowBase = SharedMemory.Allocate<long>(2 * slice);
+        var rowH = SharedMemory.Allocate<int>(2 * slice);
+        var rowW = SharedMemory.Allocate<int>(2 * slice);
+
         int tx = Group.IdxX, ty = Group.IdxY, sx = Group.DimX, sy = Group.DimY;
         int tid = ty * sx + tx, threads = sx * sy;
         int tileM = GemmTiling.Micro * sy, tileN = GemmTiling.Micro * sx;
-        int rowBase = Grid.IdxY * tileM, colBase = Grid.IdxX * tileN;
+        int rowBase0 = Grid.IdxY * tileM, colBase0 = Grid.IdxX * tileN;
         int kBegin = Grid.IdxZ * kChunk, kEnd = Math.Min(g.K, kBegin + kChunk);
+        long aStride = g.Pass == ConvPass.Forward ? g.K : g.Pass == ConvPass.Data ? (long)s.KH * s.KW : (long)s.OH * s.OW;
+
+        for (int o = tid; o < tileN; o += threads)
+            ConvColumns(s, g, colBase0 + o, o, colBase, colH, colW);
+        if (tid < slice)
+            ConvRows(s, g, kBegin + tid, tid, rowA, rowBase, rowH, rowW);
+        Group.Barrier();
 
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
 
-        for (int k0 = kBegin; k0 < kEnd; k0 += GemmTiling.SliceK)
+        int buffer = 0;
+        for (int k0 = kBegin; k0 < kEnd; k0 += slice)
         {
+            int rows = buffer * slice;
             // A along k: consecutive threads take consecutive k, stored transposed (stride 33: no bank conflicts).
-            int countA = GemmTiling.SliceK * tileM;
+            int countA = slice * tileM;
             for (int l = tid; l < countA; l += threads)
             {
-                int kk = l % GemmTiling.SliceK, i = rowBase + l / GemmTiling.SliceK, k = k0 + kk;
-                aTile[kk * ConvATileStride + l / GemmTiling.SliceK] = i < g.M && k < kEnd ? ConvA(a, s, g, i, k) : 0f;
+                int kk = l % slice, o = l / slice, i = rowBase0 + o;
+                aTile[kk * ConvATileStride + o] = i < g.M && k0 + kk < kEnd ? a[rowA[rows + kk] + i * aStride] : 0f;
             }
-            // B along the columns (output pixels) forward and for the input gradient, along k (pixels) for the weight gradient.
+            // B along the columns (output or input pixels) forward and for the input gradient, along k (pixels) for the weight gradient.
             bool bAlongK = g.Pass == ConvPass.Filter;
-            int countB = GemmTiling.SliceK * tileN;
+            int countB = slice * tileN;
             for (int l = tid; l < countB; l += threads)
             {
-                int kk = bAlongK ? l % GemmTiling.SliceK : l / tileN;
-                int o = bAlongK ? l / GemmTiling.SliceK : l % tileN;
-                int j = colBase + o, k = k0 + kk;
-                bTile[kk * ConvBTileStride + o] = j < g.N && k < kEnd ? ConvB(b, s, g, k, j) : 0f;
+                int kk = bAlongK ? l % slice : l / tileN;
+                int o = bAlongK ? l / slice : l % tileN;
+                float v = 0f;
+                if (colBase0 + o < g.N && k0 + kk < kEnd)
+                {
+                    int h = colH[o] + rowH[rows + kk], w = colW[o] + rowW[rows + kk];
+                    long at = colBase[o] + rowBase[rows + kk];
+                    if (g.Pass != ConvPass.Data)
+                    {
+                        if (h >= 0 && h < s.H && w >= 0 && w < s.W) v = b[at + (long)h * s.W + w];
+                    }
+                    else
+                    {
+                        int oh = OutputTap(h, s.StrideH, s.OH), ow = OutputTap(w, s.StrideW, s.OW);
+                        if (oh >= 0 && ow >= 0) v = b[at + (long)oh * s.OW + ow];
+                    }
+                }
+                bTile[kk * ConvBTileStride + o] = v;
             }
             Group.Barrier();
 
-            int kMax = Math.Min(GemmTiling.SliceK, kEnd - k0);
+            // The next slice's row table, into the other buffer: its last readers finished before the barrier above.
+            if (tid < slice && k0 + slice < kEnd)
+                ConvRows(s, g, k0 + slice + tid, (buffer ^ 1) * slice + tid, rowA, rowBase, rowH, rowW);
+
+            int kMax = Math.Min(slice, kEnd - k0);
             for (int kk = 0; kk < kMax; kk++)
             {
                 int ak = kk * ConvATileStride + ty, bk = kk * ConvBTileStride + tx;
@@ -110,48 +152,108 @@ public sealed partial class IlgpuBackend
                 c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
             }
             Group.Barrier();
+            buffer ^= 1;
         }
 
         long chunkOffset = kChunk < g.K ? (long)Grid.IdxZ * g.M * g.N : -1; // -1: unsplit, store into the tensor
-        int row = rowBase + ty, col = colBase + tx;
+        int row = rowBase0 + ty, col = colBase0 + tx;
         ConvStoreRow(c, bias, s, g, e, chunkOffset, row, col, sx, c00, c01, c02, c03);
         ConvStoreRow(c, bias, s, g, e, chunkOffset, row + sy, col, sx, c10, c11, c12, c13);
         ConvStoreRow(c, bias, s, g, e, chunkOffset, row + 2 * sy, col, sx, c20, c21, c22, c23);
         ConvStoreRow(c, bias, s, g, e, chunkOffset, row + 3 * sy, col, sx, c30, c31, c32, c33);
     }
 
-    /// <summary>A[i,k] of the pass: the weight as [O, C·KH·KW] forward, the weight as [C, O·KH·KW] for the input gradient, dy as [O, N·OH·OW] for the weight gradient.</summary>
-    private static float ConvA(ArrayView<float> a, Conv2dShape s, ConvGemm g, int i, int k)
+    /// <summary>
+    /// Column j's part of B's index, at slot <paramref name="o"/>: forward, output pixel (n, oh, ow)
+    /// gives n·C·H·W and the window's corner (oh·sh − ph, ow·sw − pw); input gradient, input pixel
+    /// (n, ih, iw) gives n·O·OH·OW and (ih + ph, iw + pw); weight gradient, tap (c, kh, kw) gives
+    /// c·H·W and (kh, kw). Columns past N get zeros (never read).
+    /// </summary>
+    private static void ConvColumns(Conv2dShape s, ConvGemm g, int j, int o, ArrayView<long> colBase, ArrayView<int> colH, ArrayView<int> colW)
     {
-        if (g.Pass == ConvPass.Forward) return a[(long)i * g.K + k];
-        if (g.Pass == ConvPass.Data)
+        long at = 0;
+        int h = 0, w = 0;
+        if (j < g.N)
         {
-            int taps = s.KH * s.KW, o = k / taps;
-            return a[((long)o * s.C + i) * taps + (k - o * taps)];
+            if (g.Pass == ConvPass.Forward)
+            {
+                int plane = s.OH * s.OW, n = j / plane, p = j - n * plane, oh = p / s.OW;
+                at = (long)n * s.C * s.H * s.W;
+                h = oh * s.StrideH - s.PadH;
+                w = (p - oh * s.OW) * s.StrideW - s.PadW;
+            }
+            else if (g.Pass == ConvPass.Data)
+            {
+                int plane = s.H * s.W, n = j / plane, q = j - n * plane, ih = q / s.W;
+                at = (long)n * s.O * s.OH * s.OW;
+                h = ih + s.PadH;
+                w = q - ih * s.W + s.PadW;
+            }
+            else
+            {
+                int taps = s.KH * s.KW, ci = j / taps, tap = j - ci * taps, kh = tap / s.KW;
+                at = (long)ci * s.H * s.W;
+                h = kh;
+                w = tap - kh * s.KW;
+            }
         }
-        int plane = s.OH * s.OW, n = k / plane;
-        return a[((long)n * s.O + i) * plane + (k - n * plane)];
+        colBase[o] = at;
+        colH[o] = h;
+        colW[o] = w;
     }
 
-    /// <summary>B[k,j] of the pass: im2col(x) forward, the output gradient each input pixel receives through tap k for the input gradient, im2col(x)ᵀ for the weight gradient.</summary>
-    private static float ConvB(ArrayView<float> b, Conv2dShape s, ConvGemm g, int k, int j)
+    /// <summary>
+    /// Depth k's part of the indices, at slot <paramref name="r"/>: A's offset (A[i,k] = a[rowA + i·stride])
+    /// and B's offset and (h, w) parts, which add to the column's: forward, tap (c, kh, kw) gives
+    /// c·H·W and (kh, kw); input gradient, (o, kh, kw) gives o·OH·OW and (−kh, −kw); weight
+    /// gradient, pixel (n, oh, ow) gives n·C·H·W and the window's corner. Depths past K get zeros (never read).
+    /// </summary>
+    private static void ConvRows(Conv2dShape s, ConvGemm g, int k, int r, ArrayView<long> rowA, ArrayView<long> rowBase, ArrayView<int> rowH, ArrayView<int> rowW)
     {
-        if (g.Pass == ConvPass.Forward) return Im2col(b, s, k, j);
-        if (g.Pass == ConvPass.Filter) return Im2col(b, s, j, k);
-        int taps = s.KH * s.KW, o = k / taps, tap = k - o * taps, kh = tap / s.KW, kw = tap - kh * s.KW;
-        int pixels = s.H * s.W, n = j / pixels, q = j - n * pixels, ih = q / s.W, iw = q - ih * s.W;
-        int oh = ConvTap.Output(ih, kh, s.StrideH, s.PadH, s.OH);
-        int ow = ConvTap.Output(iw, kw, s.StrideW, s.PadW, s.OW);
-        return oh < 0 || ow < 0 ? 0f : b[((long)(n * s.O + o) * s.OH + oh) * s.OW + ow];
+        long atA = 0, atB = 0;
+        int h = 0, w = 0;
+        if (k < g.K)
+        {
+            if (g.Pass == ConvPass.Filter)
+            {
+                int plane = s.OH * s.OW, n = k / plane, p = k - n * plane, oh = p / s.OW;
+                atA = (long)n * s.O * plane + p;
+                atB = (long)n * s.C * s.H * s.W;
+                h = oh * s.StrideH - s.PadH;
+                w = (p - oh * s.OW) * s.StrideW - s.PadW;
+            }
+            else
+            {
+                int taps = s.KH * s.KW, outer = k / taps, tap = k - outer * taps, kh = tap / s.KW, kw = tap - kh * s.KW;
+                if (g.Pass == ConvPass.Forward)
+                {
+                    atA = k;
+                    atB = (long)outer * s.H * s.W;
+                    h = kh;
+                    w = kw;
+                }
+                else
+                {
+                    atA = (long)outer * s.C * taps + tap;
+                    atB = (long)outer * s.OH * s.OW;
+                    h = -kh;
+                    w = -kw;
+                }
+            }
+        }
+        rowA[r] = atA;
+        rowBase[r] = atB;
+        rowH[r] = h;
+        rowW[r] = w;
     }
 
-    /// <summary>The im2col matrix's element at row (c, kh, kw) and column (n, oh, ow): x under that tap of that window, zero in the padding.</summary>
-    private static float Im2col(ArrayView<float> x, Conv2dShape s, int row, int column)
+    /// <summary>The output position t / stride when <paramref name="t"/> (input position + pad − tap) lands on one in [0, outputs), else −1; no division at stride 1.</summary>
+    private static int OutputTap(int t, int stride, int outputs)
     {
-        int taps = s.KH * s.KW, c = row / taps, tap = row - c * taps, kh = tap / s.KW, kw = tap - kh * s.KW;
-        int plane = s.OH * s.OW, n = column / plane, p = column - n * plane, oh = p / s.OW, ow = p - oh * s.OW;
-        int ih = oh * s.StrideH - s.PadH + kh, iw = ow * s.StrideW - s.PadW + kw;
-        return ih < 0 || ih >= s.H || iw < 0 || iw >= s.W ? 0f : x[((long)(n * s.C + c) * s.H + ih) * s.W + iw];
+        if (t < 0) return -1;
+        if (stride == 1) return t < outputs ? t : -1;
+        int o = t / stride;
+        return o * stride == t && o < outputs ? o : -1;
     }
 
     /// <summary>Stores one thread's four outputs of row <paramref name="i"/>, columns j, j+step, j+2·step, j+3·step (consecutive threads, consecutive columns: coalesced).</summary>

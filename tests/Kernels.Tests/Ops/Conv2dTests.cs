@@ -10,7 +10,8 @@ namespace Trainer.Kernels.Tests.Ops;
 /// awkward shapes: batch 1, odd H and W, padding 0, 1 and 2, stride 1, 2 and 3, one channel and
 /// many, 1x1 kernels, a kernel as large as the padded input, and LeNet's two layers.
 /// </summary>
-public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<BackendFixture>
+[Collection(ConvolutionBackends.Name)]
+public sealed class Conv2dTests(BackendFixture backends)
 {
     // N, C, H, W, O, KH, KW, stride, pad
     private static readonly int[][] Shapes =

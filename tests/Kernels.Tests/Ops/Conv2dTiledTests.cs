@@ -13,7 +13,8 @@ namespace Trainer.Kernels.Tests.Ops;
 /// against the same float64 loops as <see cref="Conv2dTests"/>. Batches are small: the CPU
 /// accelerator emulates every group barrier with OS threads.
 /// </summary>
-public sealed class Conv2dTiledTests(BackendFixture backends) : IClassFixture<BackendFixture>
+[Collection(ConvolutionBackends.Name)]
+public sealed class Conv2dTiledTests(BackendFixture backends)
 {
     /// <summary>The backends whose convolutions are the tiled kernels.</summary>
     public static IReadOnlyList<string> Tiled { get; } =
