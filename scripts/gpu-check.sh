@@ -15,7 +15,7 @@
 #
 #   TRAINER_DEVICE=ilgpu-cpu STEPS=20 scripts/gpu-check.sh   dry-runs the same steps here, the GPU kernels on
 #       ILGPU's CPU accelerator (TRAINER_DEVICE=cpu: the native CPU backend), PyTorch on the CPU, one epoch,
-#       two warm-up steps, LeNet-5 at 1 warm-up + 2 steps (EPOCHS, WARMUP, STEPS, LENET_WARMUP and
+#       two warm-up steps, LeNet-5 at 1 warm-up + 1 step (EPOCHS, WARMUP, STEPS, LENET_WARMUP and
 #       LENET_STEPS override). See docs/results/gpu-check-dry-run-ilgpu-cpu.txt for how long it took.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +33,8 @@ lenet_warmup=${LENET_WARMUP:-$warmup}
 if [ "$device" != cuda ]; then # a dry run on the CPU checks the plumbing, not the figures: one epoch, two warm-up steps
   epochs=${EPOCHS:-1}
   warmup=${WARMUP:-2}
-  # LeNet-5 at batch 512 on ILGPU's CPU accelerator takes seconds a step: 1 warm-up + 2 steps
-  lenet_steps=${LENET_STEPS:-2}
+  # LeNet-5 at batch 512 on ILGPU's CPU accelerator takes seconds a step: 1 warm-up + 1 step
+  lenet_steps=${LENET_STEPS:-1}
   lenet_warmup=${LENET_WARMUP:-1}
 fi
 out=${OUT:-gpu-results}
@@ -81,18 +81,18 @@ fi
 echo "cuda graph flag: $cuda_graph" | tee -a "$out/machine.txt"
 
 run devices 10 "$trainer" devices
-run selftest 40 "$trainer" selftest --device "$device"
+run selftest 45 "$trainer" selftest --device "$device"
 run compare-b64 35 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-b64.json"
 if [ "$cuda_graph" = yes ]; then
   run compare-b64-cuda-graph-on 30 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 64 --cuda-graph on --json "$out/compare-b64-cuda-graph-on.json"
 fi
 run compare-b512 35 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 512 --json "$out/compare-b512.json"
 lenet=(--model lenet --optimizer momentum --momentum 0.9 --steps "$lenet_steps" --warmup "$lenet_warmup")
-run compare-lenet-b64 40 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-lenet-b64.json"
+run compare-lenet-b64 35 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-lenet-b64.json"
 if [ "$cuda_graph" = yes ]; then
-  run compare-lenet-b64-cuda-graph-on 30 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 --cuda-graph on --json "$out/compare-lenet-b64-cuda-graph-on.json"
+  run compare-lenet-b64-cuda-graph-on 25 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 --cuda-graph on --json "$out/compare-lenet-b64-cuda-graph-on.json"
 fi
-run compare-lenet-b512 45 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 512 --json "$out/compare-lenet-b512.json"
+run compare-lenet-b512 55 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 512 --json "$out/compare-lenet-b512.json"
 # exit 1 means "a node differs", which is a finding, not a failure of the run
 OK_RC="0 1" run locate-eager 20 "$trainer" compare --device "$device" --locate eager
 OK_RC="0 1" run locate-unfused 20 "$trainer" compare --device "$device" --locate unfused
@@ -105,7 +105,7 @@ if ! "$py" -c "import torch" 2>/dev/null && [ -z "${PYTHON:-}" ] && /usr/bin/pyt
 fi
 if "$py" -c "import torch" 2>/dev/null; then
   for on in host device; do
-    run "torch-$on" 55 "$py" bench/torch_reference.py --data data/mnist-10k --device "$torch_device" --data-on "$on" \
+    run "torch-$on" 52 "$py" bench/torch_reference.py --data data/mnist-10k --device "$torch_device" --data-on "$on" \
       --steps "$steps" --warmup "$warmup" --batch-size 64 --json "$out/torch-$on.json"
   done
   # LeNet-5, the job compare-lenet-* times: momentum 0.9, data on the device, eager (torch.compile's first step alone would take the budget)
