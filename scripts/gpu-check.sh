@@ -86,7 +86,7 @@ run compare-b64 35 "$trainer" compare --device "$device" --steps "$steps" --warm
 if [ "$cuda_graph" = yes ]; then
   run compare-b64-cuda-graph-on 30 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 64 --cuda-graph on --json "$out/compare-b64-cuda-graph-on.json"
 fi
-run compare-b512 35 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 512 --json "$out/compare-b512.json"
+run compare-b512 45 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 512 --json "$out/compare-b512.json"
 lenet=(--model lenet --optimizer momentum --momentum 0.9 --steps "$lenet_steps" --warmup "$lenet_warmup")
 run compare-lenet-b64 35 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-lenet-b64.json"
 if [ "$cuda_graph" = yes ]; then
@@ -94,8 +94,8 @@ if [ "$cuda_graph" = yes ]; then
 fi
 run compare-lenet-b512 55 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 512 --json "$out/compare-lenet-b512.json"
 # exit 1 means "a node differs", which is a finding, not a failure of the run
-OK_RC="0 1" run locate-eager 20 "$trainer" compare --device "$device" --locate eager
-OK_RC="0 1" run locate-unfused 20 "$trainer" compare --device "$device" --locate unfused
+OK_RC="0 1" run locate-eager 15 "$trainer" compare --device "$device" --locate eager
+OK_RC="0 1" run locate-unfused 15 "$trainer" compare --device "$device" --locate unfused
 rm -f "$out/train-metrics.jsonl"
 run train 34 "$trainer" train --device "$device" --epochs "$epochs" --progress none --metrics "$out/train-metrics.jsonl"
 # a python3 that has torch: $PYTHON, else the first python3 on the PATH, else /usr/bin/python3
