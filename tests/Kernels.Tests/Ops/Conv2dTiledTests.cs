@@ -160,6 +160,47 @@ public sealed class Conv2dTiledTests(BackendFixture backends)
         Close.Bitwise(got, backend.Floats(dDw, (int)s.WeightCount), $"{what}: run again");
     }
 
+    /// <summary>
+    /// The plan depends on the shape alone, so two devices that round alike give the same bits: the
+    /// CPU accelerator (planning its GEMMs for 132 multiprocessors) and PoCL (its own count) agree
+    /// bit for bit on all three passes, the split weight gradient included, and declare the same
+    /// workspace. (A CUDA GPU fuses each multiply-add, so its bits differ from both, not its order.)
+    /// </summary>
+    [OpenCl.OpenClTheory]
+    [InlineData("LeNet conv1")]
+    [InlineData("LeNet conv2")]
+    [InlineData("ResNet-8 stage 2 in, 16->32 stride 2")]
+    [InlineData("ragged 3x3 stride 2, 17->33 on 9x11")]
+    public void Cpu_accelerator_and_opencl_give_the_same_bits(string what)
+    {
+        var s = ShapeOf(what);
+        var rng = TestData.Rng(s.C, s.O, 47);
+        var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
+        var w = TestData.Uniform(rng, (int)s.WeightCount, -1f, 1f);
+        var dy = TestData.Uniform(rng, (int)s.OutputCount, -1f, 1f);
+        (long Workspace, float[] Y, float[] Dx, float[] Dw) Run(string name)
+        {
+            var backend = backends.Get(name);
+            using var dX = backend.Put(x);
+            using var dW = backend.Put(w);
+            using var dDy = backend.Put(dy);
+            using var y = backend.Filled((int)s.OutputCount, float.NaN);
+            using var dx = backend.Filled((int)s.InputCount, float.NaN);
+            using var dw = backend.Filled((int)s.WeightCount, float.NaN);
+            using var workspace = Workspace(backend, s);
+            backend.Conv2d(dX, dW, null, y, s, GemmEpilogue.None, workspace);
+            backend.Conv2dBackwardData(dDy, dW, dx, s, workspace);
+            backend.Conv2dBackwardFilter(dX, dDy, dw, s, workspace);
+            return (backend.Conv2dWorkspaceBytes(s), backend.Floats(y, (int)s.OutputCount), backend.Floats(dx, (int)s.InputCount), backend.Floats(dw, (int)s.WeightCount));
+        }
+        var cpu = Run(BackendFixture.TiledGpuPlan);
+        var opencl = Run(BackendFixture.OpenClPocl);
+        Assert.Equal(cpu.Workspace, opencl.Workspace);
+        Close.Bitwise(cpu.Y, opencl.Y, $"{what}: forward, CPU accelerator vs PoCL");
+        Close.Bitwise(cpu.Dx, opencl.Dx, $"{what}: input gradient, CPU accelerator vs PoCL");
+        Close.Bitwise(cpu.Dw, opencl.Dw, $"{what}: weight gradient ({IlgpuBackend.ConvTilingFor(ConvGemm.Filter(s))}), CPU accelerator vs PoCL");
+    }
+
     [Fact]
     public void A_split_weight_gradient_refuses_a_workspace_smaller_than_declared()
     {
