@@ -13,7 +13,7 @@
 # the kill grace of each timeout and the summary (tests/Cli.Tests/GpuCheckScriptTests.cs checks the
 # sum), and a step that would still cross the budget is skipped, not started.
 #
-#   TRAINER_DEVICE=ilgpu-cpu STEPS=20 scripts/gpu-check.sh   dry-runs the same steps here, the GPU kernels on
+#   TRAINER_DEVICE=ilgpu-cpu STEPS=10 scripts/gpu-check.sh   dry-runs the same steps here, the GPU kernels on
 #       ILGPU's CPU accelerator (TRAINER_DEVICE=cpu: the native CPU backend), PyTorch on the CPU, one epoch,
 #       two warm-up steps, LeNet-5 at 1 warm-up + 1 step (EPOCHS, WARMUP, STEPS, LENET_WARMUP and
 #       LENET_STEPS override). See docs/results/gpu-check-dry-run-ilgpu-cpu.txt for how long it took.
