@@ -2,6 +2,7 @@ using Trainer.Kernels.Device;
 using Trainer.Kernels.Ilgpu;
 using Trainer.Kernels.Ops;
 using Trainer.Kernels.Reference;
+using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Tests.Ops;
 
@@ -199,6 +200,29 @@ public sealed class Conv2dTiledTests(BackendFixture backends)
         Close.Bitwise(cpu.Y, opencl.Y, $"{what}: forward, CPU accelerator vs PoCL");
         Close.Bitwise(cpu.Dx, opencl.Dx, $"{what}: input gradient, CPU accelerator vs PoCL");
         Close.Bitwise(cpu.Dw, opencl.Dw, $"{what}: weight gradient ({IlgpuBackend.ConvTilingFor(ConvGemm.Filter(s))}), CPU accelerator vs PoCL");
+    }
+
+    public static TheoryData<string> TiledNames() => new(Tiled);
+
+    /// <summary>
+    /// The self-test's convolution checks (LeNet's two layers, ResNet-8's stride-2 3x3 and 1x1 at
+    /// ragged sizes) with the tiled kernels, split weight gradient and its workspace included, which
+    /// is what `selftest --device cuda` checks on a GPU; and every byte given back.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TiledNames))]
+    public void The_self_tests_convolution_checks_pass(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        long before = backend.Memory.LiveBytes;
+        var convolutions = KernelSelfTest.Checks().Where(c => c.Name.StartsWith("conv2d", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, convolutions.Count);
+        foreach (var check in convolutions)
+        {
+            var r = check.Run(backend);
+            Assert.True(r.Passed && r.MaxError <= r.Bound, $"{r.Name} on {backendName}: {r.Detail} (error {r.MaxError}, bound {r.Bound})");
+        }
+        Assert.Equal(before, backend.Memory.LiveBytes);
     }
 
     [Fact]
