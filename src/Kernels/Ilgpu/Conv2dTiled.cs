@@ -90,6 +90,8 @@ public sealed partial class IlgpuBackend
         int kBegin = Grid.IdxZ * kChunk, kEnd = Math.Min(g.K, kBegin + kChunk);
         long aStride = g.Pass == ConvPass.Forward ? g.K : g.Pass == ConvPass.Data ? (long)s.KH * s.KW : (long)s.OH * s.OW;
 
+        int oFirst = tid % tileN, kkFirst = tid / tileN, stepO = threads % tileN, stepK = threads / tileN;
+
         for (int o = tid; o < tileN; o += threads)
             ConvColumns(s, g, colBase0 + o, o, colBase, colH, colW);
         if (tid < slice)
@@ -113,10 +115,20 @@ public sealed partial class IlgpuBackend
             // B along the columns (output or input pixels) forward and for the input gradient, along k (pixels) for the weight gradient.
             bool bAlongK = g.Pass == ConvPass.Filter;
             int countB = slice * tileN;
+            // Along the columns, element l is (kk, o) = (l / tileN, l % tileN), stepped without dividing:
+            // l grows by `threads`, which is a multiple of tileN or less than it.
+            int oNext = oFirst, kkNext = kkFirst;
             for (int l = tid; l < countB; l += threads)
             {
-                int kk = bAlongK ? l % slice : l / tileN;
-                int o = bAlongK ? l / slice : l % tileN;
+                int kk = bAlongK ? l % slice : kkNext;
+                int o = bAlongK ? l / slice : oNext;
+                oNext += stepO;
+                kkNext += stepK;
+                if (oNext >= tileN)
+                {
+                    oNext -= tileN;
+                    kkNext++;
+                }
                 float v = 0f;
                 if (colBase0 + o < g.N && k0 + kk < kEnd)
                 {
