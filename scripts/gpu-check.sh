@@ -80,22 +80,22 @@ if timeout 10 "$trainer" compare --help 2>/dev/null | grep -q -- '--cuda-graph';
 fi
 echo "cuda graph flag: $cuda_graph" | tee -a "$out/machine.txt"
 
-run devices 10 "$trainer" devices
+run devices 8 "$trainer" devices
 run selftest 45 "$trainer" selftest --device "$device"
 run compare-b64 35 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-b64.json"
 if [ "$cuda_graph" = yes ]; then
   run compare-b64-cuda-graph-on 30 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 64 --cuda-graph on --json "$out/compare-b64-cuda-graph-on.json"
 fi
-run compare-b512 45 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 512 --json "$out/compare-b512.json"
+run compare-b512 60 "$trainer" compare --device "$device" --steps "$steps" --warmup "$warmup" --batch-size 512 --json "$out/compare-b512.json"
 lenet=(--model lenet --optimizer momentum --momentum 0.9 --steps "$lenet_steps" --warmup "$lenet_warmup")
 run compare-lenet-b64 35 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 "${cuda_graph_off[@]}" --json "$out/compare-lenet-b64.json"
 if [ "$cuda_graph" = yes ]; then
   run compare-lenet-b64-cuda-graph-on 25 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 64 --cuda-graph on --json "$out/compare-lenet-b64-cuda-graph-on.json"
 fi
-run compare-lenet-b512 55 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 512 --json "$out/compare-lenet-b512.json"
+run compare-lenet-b512 50 "$trainer" compare --device "$device" "${lenet[@]}" --batch-size 512 --json "$out/compare-lenet-b512.json"
 # exit 1 means "a node differs", which is a finding, not a failure of the run
-OK_RC="0 1" run locate-eager 15 "$trainer" compare --device "$device" --locate eager
-OK_RC="0 1" run locate-unfused 15 "$trainer" compare --device "$device" --locate unfused
+OK_RC="0 1" run locate-eager 12 "$trainer" compare --device "$device" --locate eager
+OK_RC="0 1" run locate-unfused 12 "$trainer" compare --device "$device" --locate unfused
 rm -f "$out/train-metrics.jsonl"
 run train 34 "$trainer" train --device "$device" --epochs "$epochs" --progress none --metrics "$out/train-metrics.jsonl"
 # a python3 that has torch: $PYTHON, else the first python3 on the PATH, else /usr/bin/python3
@@ -111,8 +111,8 @@ if "$py" -c "import torch" 2>/dev/null; then
   # LeNet-5, the job compare-lenet-* times: momentum 0.9, data on the device, eager (torch.compile's first step alone would take the budget)
   torch_lenet=(bench/torch_reference.py --data data/mnist-10k --device "$torch_device" --data-on device --model lenet
     --optimizer momentum --momentum 0.9 --modes eager --steps "$lenet_steps" --warmup "$lenet_warmup")
-  run torch-lenet-b64 15 "$py" "${torch_lenet[@]}" --batch-size 64 --json "$out/torch-lenet-b64.json"
-  run torch-lenet-b512 15 "$py" "${torch_lenet[@]}" --batch-size 512 --json "$out/torch-lenet-b512.json"
+  run torch-lenet-b64 14 "$py" "${torch_lenet[@]}" --batch-size 64 --json "$out/torch-lenet-b64.json"
+  run torch-lenet-b512 14 "$py" "${torch_lenet[@]}" --batch-size 512 --json "$out/torch-lenet-b512.json"
 else
   echo "torch: not installed, PyTorch reference skipped" | tee "$out/torch-host.log" "$out/torch-device.log" "$out/torch-lenet-b64.log" "$out/torch-lenet-b512.log"
 fi
