@@ -38,15 +38,16 @@ public sealed partial class IlgpuBackend
     {
         var tiling = ConvTilingFor(g);
         long floats = tiling.WorkspaceFloats(g);
-        LaunchCount++;
         if (floats == 0)
         {
+            LaunchCount++;
             convTiled!(tiling.Config(g), a.Float(), b.Float(), c.Float(), bias, s, g, epilogue, tiling.KChunk);
             return;
         }
         if (workspace is null || workspace.ByteLength < floats * sizeof(float))
             throw new ArgumentException($"convolution {s} needs {floats * sizeof(float)} bytes of workspace, got {workspace?.ByteLength ?? 0}", nameof(workspace));
         var partials = workspace.Float();
+        LaunchCount++;
         convTiled!(tiling.Config(g), a.Float(), b.Float(), partials, bias, s, g, GemmEpilogue.None, tiling.KChunk);
         LaunchCount++;
         var outputs = new GemmShape(g.M, g.N, g.K, g.K, 1, g.N, 1);

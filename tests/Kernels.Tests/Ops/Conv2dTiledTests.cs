@@ -236,10 +236,15 @@ public sealed class Conv2dTiledTests(BackendFixture backends)
         using var dy = backend.Filled((int)s.OutputCount, 1f);
         using var dw = backend.Filled((int)s.WeightCount, 0f);
         using var small = backend.Filled((int)(bytes / sizeof(float)) - 1, 0f);
+        long launches = backend.LaunchCount;
         var e = Assert.Throws<ArgumentException>(() => backend.Conv2dBackwardFilter(x, dy, dw, s, small));
         Assert.Contains($"needs {bytes} bytes of workspace, got {bytes - sizeof(float)}", e.Message);
         e = Assert.Throws<ArgumentException>(() => backend.Conv2dBackwardFilter(x, dy, dw, s, null));
         Assert.Contains($"needs {bytes} bytes of workspace, got 0", e.Message);
+        Assert.Equal(launches, backend.LaunchCount);
+        using var declared = Workspace(backend, s);
+        backend.Conv2dBackwardFilter(x, dy, dw, s, declared);
+        Assert.Equal(launches + 2, backend.LaunchCount); // the chunks, then their reduction
     }
 
     /// <summary>Exactly what the backend declares (<see cref="IKernelBackend.Conv2dWorkspaceBytes"/>), NaN-filled; null when it declares none.</summary>
