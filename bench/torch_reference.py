@@ -15,6 +15,11 @@ each batch. The JSON is rewritten as soon as each mode's figures exist, so a lat
 timeout loses nothing; if torch.compile fails, the eager figures stay and "graph_error" says why.
 
     python3 bench/torch_reference.py --data data/mnist-10k --device cuda --json torch.json
+
+--model lenet --optimizer momentum runs LeNet-5 as `trainer --model lenet` builds it (conv1 1->6 5x5
+padded by 2, ReLU, MaxPool 2x2, conv2 6->16 5x5, ReLU, MaxPool 2x2, Dense 400-120-84-10) with
+MindSpore's Momentum (PyTorch's SGD momentum, the same update rule, --momentum 0.9): the job
+`trainer compare --model lenet --optimizer momentum` times.
 """
 import argparse
 import datetime
@@ -83,6 +88,14 @@ def batches(x, y, batch_size, seed, count, pin=False):
     return out
 
 
+def build_model(kind):
+    if kind == "lenet":
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+                             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+                             nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
 def percentile(sorted_values, q):
     rank = q * (len(sorted_values) - 1)
     lo, hi = int(rank), min(int(rank) + 1, len(sorted_values) - 1)
@@ -91,10 +104,10 @@ def percentile(sorted_values, q):
 
 def measure(mode, args, train, test, device):
     torch.manual_seed(args.seed)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
-                          nn.Linear(512, 10)).to(device)
+    model = build_model(args.model).to(device)
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+    momentum = args.momentum if args.optimizer == "momentum" else 0.0
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=momentum)
 
     host = args.data_on == "host"
 
@@ -181,6 +194,9 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", choices=("mlp", "lenet"), default="mlp")
+    p.add_argument("--optimizer", choices=("sgd", "momentum"), default="sgd")
+    p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--modes", default="eager,graph", help="which to run, in order: eager, graph (torch.compile) or both (default)")
     p.add_argument("--json")
     args = p.parse_args()
@@ -201,6 +217,8 @@ def main():
         "command": "python3 " + " ".join(sys.argv),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "batch_size": args.batch_size,
+        "model": args.model,
+        "optimizer": args.optimizer,
         "data_on": args.data_on,
         "steps": args.steps,
         "warmup": args.warmup,
@@ -211,7 +229,7 @@ def main():
         "graph_error": None,
     }
     print(f"device: {report['device']}, torch {report['torch']}, data on {args.data_on}", flush=True)
-    print(f"batch {args.batch_size}, {args.warmup} warm-up + {args.steps} timed steps", flush=True)
+    print(f"{args.model}, {args.optimizer}, batch {args.batch_size}, {args.warmup} warm-up + {args.steps} timed steps", flush=True)
     results = {}
     for mode in modes:
         label = "eager" if mode == "eager" else "torch.compile"

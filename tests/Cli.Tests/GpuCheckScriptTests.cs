@@ -34,7 +34,9 @@ public sealed class GpuCheckScriptTests
         var steps = Steps();
         int budget = Setting("budget"), grace = Setting("grace"), reserve = Setting("summary_reserve");
         Assert.Equal(540, budget);
-        Assert.Equal(["devices", "selftest", "compare-b64", "compare-b64-cuda-graph-on", "compare-b512", "locate-eager", "locate-unfused", "train", "torch-host", "torch-device"],
+        Assert.Equal(["devices", "selftest", "compare-b64", "compare-b64-cuda-graph-on", "compare-b512",
+                "compare-lenet-b64", "compare-lenet-b64-cuda-graph-on", "compare-lenet-b512",
+                "locate-eager", "locate-unfused", "train", "torch-host", "torch-device", "torch-lenet-b64", "torch-lenet-b512"],
             steps.Select(s => s.Name));
         int worst = steps.Sum(s => s.Seconds + grace) + reserve;
         Assert.True(worst < budget, $"the steps may take {worst} s with their kill grace and the summary's reserve, not under {budget} s");

@@ -95,7 +95,9 @@ public interface IKernelBackend : IDisposable
     /// Bytes of scratch <see cref="Conv2d"/>, <see cref="Conv2dBackwardData"/> and
     /// <see cref="Conv2dBackwardFilter"/> need for <paramref name="shape"/> on this backend: the
     /// im2col panel (<see cref="Conv2dShape.WorkspaceBytes"/>) where convolutions run as GEMMs over
-    /// it, 0 where they are direct loops. Graph mode plans it in the arena, eager mode rents it.
+    /// it, the weight gradient's partial sums where it is split (ILGPU's tiled kernels, never more
+    /// than <see cref="Conv2dShape.WorkspaceBytes"/>), 0 where they are direct loops. Graph mode
+    /// plans it in the arena, eager mode rents it.
     /// </summary>
     long Conv2dWorkspaceBytes(Conv2dShape shape);
 
@@ -108,7 +110,8 @@ public interface IKernelBackend : IDisposable
 
     /// <summary>
     /// The weight gradient: dw[o,c,kh,kw] = Σ_n Σ_oh Σ_ow dy[n,o,oh,ow]·x[n,c,oh·sh − ph + kh, ow·sw − pw + kw];
-    /// each element one sum over n, oh, ow in that order. <paramref name="workspace"/> as for <see cref="Conv2d"/>.
+    /// each element one sum over n, oh, ow in that order (ILGPU's tiled kernel: in fixed chunks of that
+    /// order, added in chunk order). <paramref name="workspace"/> as for <see cref="Conv2d"/>.
     /// </summary>
     void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace);
 

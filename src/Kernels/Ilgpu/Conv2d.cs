@@ -6,44 +6,75 @@ using Trainer.Kernels.Ops;
 namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
-/// Direct 2-D convolution in NCHW/OIHW and its two gradients, one thread per element of what each
-/// computes (output, input gradient, weight gradient), each a plain sum in a fixed order; the forward
-/// pass may add the bias and apply ReLU before its store. The correctness baseline on every ILGPU
-/// device; they use no workspace. An implicit-GEMM form for GPUs is still to come.
+/// 2-D convolution in NCHW/OIHW and its two gradients. With the tiled GEMM (<see cref="GemmVariant.Tiled"/>,
+/// the GPU variant) they run as tiled implicit GEMMs (<see cref="ConvTiledKernel"/>, in
+/// Conv2dTiled.cs), the weight gradient split over batch and pixels into the workspace this backend
+/// declares. With the other variants (the CPU accelerator's register-blocked one, and the naive
+/// baseline) they run as the direct loops below: one thread per element of what each computes
+/// (output, input gradient, weight gradient), each a plain sum in a fixed order, no workspace; the
+/// correctness baseline, and cheap on the CPU accelerator, where group barriers are not.
+/// The forward pass may add the bias and apply ReLU before its store.
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, GemmEpilogue, long, int> conv2d = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dData = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> conv2dFilter = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, GemmEpilogue, long, int>? conv2d;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>? conv2dData;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>? conv2dFilter;
 
+    /// <summary>Whether the convolutions run as tiled implicit GEMMs (with the tiled GEMM) rather than direct loops.</summary>
+    public bool ConvolutionsTiled => GemmVariant == GemmVariant.Tiled;
+
+    // Only the family this backend launches is compiled.
     private void LoadConv2d()
     {
+        if (ConvolutionsTiled)
+        {
+            LoadConv2dTiled();
+            return;
+        }
         conv2d = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, GemmEpilogue, long, int>(Conv2dKernel);
         conv2dData = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardDataKernel);
         conv2dFilter = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int>(Conv2dBackwardFilterKernel);
     }
 
-    /// <summary>The direct loops need no workspace: none is planned or rented for them.</summary>
-    public long Conv2dWorkspaceBytes(Conv2dShape shape) => 0;
+    /// <summary>
+    /// The tiled weight gradient's partial sums where it splits (<see cref="ConvTiling.WorkspaceFloats"/>,
+    /// a function of the shape alone, never more floats than the output gradient has); nothing for
+    /// the direct loops or an unsplit plan.
+    /// </summary>
+    public long Conv2dWorkspaceBytes(Conv2dShape shape) =>
+        ConvolutionsTiled ? ConvTilingFor(ConvGemm.Filter(shape)).WorkspaceFloats(ConvGemm.Filter(shape)) * sizeof(float) : 0;
 
-    /// <summary>The direct loop, which uses no <paramref name="workspace"/>; it adds the bias and applies ReLU to each sum before the store.</summary>
+    /// <summary>The tiled implicit GEMM or the direct loop; either adds the bias and applies ReLU to each sum before the store. Uses no <paramref name="workspace"/>.</summary>
     public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
         long count = shape.OutputCount;
         if (count <= 0) return;
+        if (ConvolutionsTiled)
+        {
+            LaunchConvTiled(ConvGemm.Forward(shape), shape, weight, x, y, (bias ?? y).Float(), epilogue, workspace);
+            return;
+        }
         LaunchCount++;
         int t = Threads((int)Math.Min(count, int.MaxValue));
-        conv2d(t, x.Float(), weight.Float(), (bias ?? y).Float(), y.Float(), shape, epilogue, count, t);
+        conv2d!(t, x.Float(), weight.Float(), (bias ?? y).Float(), y.Float(), shape, epilogue, count, t);
     }
 
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace) =>
-        LaunchConv(conv2dData, dy, weight, dx, shape, shape.InputCount);
+    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
+    {
+        if (shape.InputCount <= 0) return;
+        if (ConvolutionsTiled) LaunchConvTiled(ConvGemm.Data(shape), shape, weight, dy, dx, dx.Float(), GemmEpilogue.None, workspace);
+        else LaunchConv(conv2dData!, dy, weight, dx, shape, shape.InputCount);
+    }
 
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace) =>
-        LaunchConv(conv2dFilter, x, dy, dw, shape, shape.WeightCount);
+    /// <summary>The tiled form splits over batch and pixels into <paramref name="workspace"/> when <see cref="Conv2dWorkspaceBytes"/> asks for one, and refuses a smaller one.</summary>
+    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
+    {
+        if (ConvolutionsTiled) LaunchConvTiled(ConvGemm.Filter(shape), shape, dy, x, dw, dw.Float(), GemmEpilogue.None, workspace);
+        else LaunchConv(conv2dFilter!, x, dy, dw, shape, shape.WeightCount);
+    }
 
     private void LaunchConv(Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, long, int> kernel,
         DeviceBuffer a, DeviceBuffer b, DeviceBuffer result, Conv2dShape shape, long count)

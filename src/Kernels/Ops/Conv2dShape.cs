@@ -29,7 +29,9 @@ public readonly struct Conv2dShape
     /// Floats of scratch every convolution kernel (forward and both gradients) may use: the im2col
     /// column matrix, C·KH·KW rows by N·OH·OW columns, then O channel-major output planes of N·OH·OW.
     /// The op declares it, the memory planner places it in the arena (eager mode rents it from its
-    /// pool), so no kernel allocates. ILGPU's direct loops leave it unused.
+    /// pool), so no kernel allocates. It bounds what any backend declares
+    /// (<see cref="Device.IKernelBackend.Conv2dWorkspaceBytes"/>), which is what the planner reserves
+    /// when it plans for no particular backend.
     /// </summary>
     public long WorkspaceFloats => ((long)C * KH * KW + O) * N * OH * OW;
 

@@ -52,6 +52,14 @@ public static partial class KernelSelfTest
         Add("conv2d fwd+bwd 8x6x14x14 k5x16", (b, r) => CheckConv2d(b, r, lenetConv2));
         var strided = new Conv2dShape(3, 3, 9, 8, 4, 3, 3, 2, 2, 1, 1);
         Add("conv2d fwd+bwd 3x3x9x8 k3x4 s2 p1", (b, r) => CheckConv2d(b, r, strided));
+        // LeNet's first layer (one input channel, 8-row tiles and a weight gradient split 196 ways on
+        // GPUs) and ResNet-8's stride-2 3x3 and 1x1 shortcut at odd batch and ragged channels.
+        var lenetConv1 = new Conv2dShape(8, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2);
+        Add("conv2d fwd+bwd 8x1x28x28 k5x6 p2", (b, r) => CheckConv2d(b, r, lenetConv1));
+        var resnetDown = new Conv2dShape(3, 17, 16, 16, 33, 3, 3, 2, 2, 1, 1);
+        Add("conv2d fwd+bwd 3x17x16x16 k3x33 s2 p1", (b, r) => CheckConv2d(b, r, resnetDown));
+        var resnetShortcut = new Conv2dShape(3, 17, 16, 16, 33, 1, 1, 2, 2, 0, 0);
+        Add("conv2d fwd+bwd 3x17x16x16 k1x33 s2", (b, r) => CheckConv2d(b, r, resnetShortcut));
         var lenetPool = new Pool2dShape(7, 6, 28, 28, 2, 2, 2, 2);
         Add("max pool fwd+bwd 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2d(b, r, lenetPool));
         var overlapping = new Pool2dShape(3, 5, 9, 7, 3, 3, 2, 2);

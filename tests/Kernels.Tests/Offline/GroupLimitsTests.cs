@@ -12,12 +12,14 @@ public sealed class GroupLimitsTests
 {
     /// <summary>
     /// The largest group the backend launches each explicitly grouped kernel with: the tiled GEMM's
-    /// <see cref="GemmTiling.MaxGroupSize"/> (64x64 tiles; 32x32 tiles use 64 threads), and the one-group reductions' ReductionMaxGroupSize
+    /// <see cref="GemmTiling.MaxGroupSize"/> (64x64 tiles; 32x32 tiles use 64 threads), the tiled
+    /// convolutions' <see cref="ConvTiling.GroupSize"/> (every tile shape), and the one-group reductions' ReductionMaxGroupSize
     /// (shrunk to the device's limit at run time, so this is their upper bound).
     /// </summary>
     private static readonly IReadOnlyDictionary<string, int> GroupSize = new Dictionary<string, int>
     {
         [nameof(IlgpuBackend.TiledKernel)] = GemmTiling.MaxGroupSize,
+        [nameof(IlgpuBackend.ConvTiledKernel)] = ConvTiling.GroupSize,
         [nameof(IlgpuBackend.SceForwardKernel)] = IlgpuBackend.ReductionMaxGroupSize,
         [nameof(IlgpuBackend.SceFusedKernel)] = IlgpuBackend.ReductionMaxGroupSize,
         [nameof(IlgpuBackend.CountCorrectKernel)] = IlgpuBackend.ReductionMaxGroupSize,

@@ -1,4 +1,5 @@
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ilgpu;
 using Trainer.Kernels.Ops;
 using Trainer.Kernels.Reference;
 
@@ -9,7 +10,8 @@ namespace Trainer.Kernels.Tests.Ops;
 /// awkward shapes: batch 1, odd H and W, padding 0, 1 and 2, stride 1, 2 and 3, one channel and
 /// many, 1x1 kernels, a kernel as large as the padded input, and LeNet's two layers.
 /// </summary>
-public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<BackendFixture>
+[Collection(ConvolutionBackends.Name)]
+public sealed class Conv2dTests(BackendFixture backends)
 {
     // N, C, H, W, O, KH, KW, stride, pad
     private static readonly int[][] Shapes =
@@ -25,10 +27,19 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         [4, 6, 14, 14, 16, 5, 5, 1, 0],  // LeNet conv2
     ];
 
+    /// <summary>
+    /// Every backend, plus ILGPU's CPU accelerator with the GPU's tiled GEMM, whose convolutions are
+    /// the tiled implicit GEMMs a GPU runs (PoCL, in <see cref="BackendFixture.All"/> where installed,
+    /// runs them too); the other ILGPU backends run the direct loops.
+    /// </summary>
+    public static IReadOnlyList<string> Backends { get; } = [.. BackendFixture.All, BackendFixture.TiledGpuPlan];
+
+    public static TheoryData<string> BackendNames() => new(Backends);
+
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string backend in BackendFixture.All)
+        foreach (string backend in Backends)
             for (int i = 0; i < Shapes.Length; i++)
                 data.Add(backend, i);
         return data;
@@ -113,7 +124,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
     public static TheoryData<string, int, int> EpilogueCases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (string backend in BackendFixture.All)
+        foreach (string backend in Backends)
             foreach (int shape in new[] { 0, 1, 6, 7 })
                 foreach (int flags in new[] { GemmEpilogue.BiasFlag, GemmEpilogue.ReluFlag, GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag })
                     data.Add(backend, shape, flags);
@@ -177,7 +188,7 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
     }
 
     [Theory]
-    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    [MemberData(nameof(BackendNames))]
     public void A_workspace_smaller_than_declared_or_a_bias_epilogue_without_a_bias_is_refused(string backendName)
     {
         var backend = backends.Get(backendName);
@@ -200,11 +211,14 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
 
     /// <summary>
     /// The native backend asks for the im2col panel and the channel-major planes, (C·KH·KW + O)·N·OH·OW
-    /// floats; ILGPU's direct loops for nothing. The tests above run every backend with exactly
-    /// what it asks for (null for nothing), so the declaration is also enough.
+    /// floats; ILGPU's tiled kernels for the split weight gradient's partial sums, Splits·O·C·KH·KW
+    /// floats from the shape alone (<see cref="ConvTiling"/>), never more than the output gradient
+    /// has, so within what the memory planner reserves when it plans for no backend
+    /// (<see cref="Conv2dShape.WorkspaceBytes"/>); ILGPU's direct loops for nothing. The tests above run
+    /// every backend with exactly what it asks for (null for nothing), so the declaration is also enough.
     /// </summary>
     [Theory]
-    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    [MemberData(nameof(BackendNames))]
     public void Each_backend_declares_the_workspace_its_convolutions_use(string backendName)
     {
         var backend = backends.Get(backendName);
@@ -212,7 +226,14 @@ public sealed class Conv2dTests(BackendFixture backends) : IClassFixture<Backend
         {
             var s = ShapeOf(shape);
             long panel = ((long)s.C * s.KH * s.KW + s.O) * s.N * s.OH * s.OW * sizeof(float);
-            Assert.Equal(backend is Trainer.Kernels.Cpu.CpuBackend ? panel : 0, backend.Conv2dWorkspaceBytes(s));
+            long expected = backend switch
+            {
+                Trainer.Kernels.Cpu.CpuBackend => panel,
+                IlgpuBackend { ConvolutionsTiled: true } => ConvTiling.Choose(ConvGemm.Filter(s)).WorkspaceFloats(ConvGemm.Filter(s)) * sizeof(float),
+                _ => 0,
+            };
+            Assert.Equal(expected, backend.Conv2dWorkspaceBytes(s));
+            Assert.InRange(backend.Conv2dWorkspaceBytes(s), 0, s.WorkspaceBytes);
         }
     }
 
