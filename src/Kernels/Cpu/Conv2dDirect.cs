@@ -1,0 +1,186 @@
+using Trainer.Kernels.Ops;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// The direct stride-1 convolutions (<see cref="DirectConvGeometry"/>, <see cref="DirectConvKernels"/>):
+/// the input planes are copied zero-padded into the workspace, then
+/// <list type="bullet">
+/// <item>forward: one task per (image, block of up to 8 output channels) correlates the padded
+/// planes with the filter on the wide grid and copies the real columns out to NCHW, adding the
+/// bias and applying ReLU on the way (the same operations as <see cref="ChannelBiasAdd"/> and
+/// <see cref="Relu"/>);</item>
+/// <item>data gradient: the same correlation of dy padded by (KH−1−PadH, KW−1−PadW) with the
+/// filter flipped and transposed to [C, O, KH, KW];</item>
+/// <item>filter gradient: dy laid out on the wide grid (zero in the discarded columns), then one task
+/// per (pair of output channels, input channel, group of up to 8 taps) sums over the whole batch.</item>
+/// </list>
+/// Every output is computed by one task in a fixed order, so results do not depend on the thread count.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private const int ChannelBlock = 8, TapBlock = 8;
+
+    private readonly RangeWork<PadPlanesOp> padPlanes = new();
+    private readonly RangeWork<WidePlanesOp> widePlanes = new();
+    private readonly RangeWork<CorrelateOp> correlate = new();
+    private readonly RangeWork<FilterGradientOp> filterGradient = new();
+
+    /// <summary>Whether this backend takes the direct kernels where they apply (512-bit vectors in hardware; tests may switch it).</summary>
+    internal bool DirectConvolutions { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+
+    private bool UsesDirect(Conv2dShape s) => DirectConvolutions && DirectConvGeometry.Applies(s);
+
+    private void DirectForward(float* x, float* w, float* bias, bool relu, float* y, Conv2dShape s, float* workspace)
+    {
+        var g = DirectConvGeometry.Forward(s);
+        float* xpad = workspace;
+        Pad(x, xpad, g);
+        Correlate(xpad, w, (long)s.C * g.Taps, xpad + g.PaddedFloats, y, bias, relu, g);
+    }
+
+    private void DirectBackwardData(float* dy, float* w, float* dx, Conv2dShape s, float* workspace)
+    {
+        var g = DirectConvGeometry.BackwardData(s);
+        float* dypad = workspace, wide = dypad + g.PaddedFloats, flipped = wide + g.WideFloats;
+        int taps = g.Taps;
+        for (int o = 0; o < s.O; o++)
+            for (int c = 0; c < s.C; c++)
+                for (int t = 0; t < taps; t++)
+                    flipped[((long)c * s.O + o) * taps + taps - 1 - t] = w[((long)o * s.C + c) * taps + t];
+        Pad(dy, dypad, g);
+        Correlate(dypad, flipped, (long)s.O * taps, wide, dx, null, false, g);
+    }
+
+    private void DirectBackwardFilter(float* x, float* dy, float* dw, Conv2dShape s, float* workspace)
+    {
+        var g = DirectConvGeometry.Forward(s);
+        float* xpad = workspace, dyw = workspace + g.PaddedFloats;
+        Pad(x, xpad, g);
+        widePlanes.Chunk = Math.Max(1, ElementwiseChunk / g.Wide);
+        RunRange(widePlanes, new WidePlanesOp(dy, dyw, g), (long)g.N * g.Out);
+        int groups = (g.Taps + TapBlock - 1) / TapBlock;
+        int groupSize = (g.Taps + groups - 1) / groups;
+        filterGradient.Chunk = 1;
+        RunRange(filterGradient, new FilterGradientOp(xpad, dyw, dw, g, groups, groupSize), (long)(g.Out + 1) / 2 * g.In * groups);
+    }
+
+    private void Pad(float* x, float* xpad, in DirectConvGeometry g)
+    {
+        new Span<float>(xpad + g.PaddedFloats - g.Slack, (int)g.Slack).Clear();
+        padPlanes.Chunk = (int)Math.Max(1, ElementwiseChunk / g.PaddedPlane);
+        RunRange(padPlanes, new PadPlanesOp(x, xpad, g), (long)g.N * g.In);
+    }
+
+    private void Correlate(float* xpad, float* w, long wOut, float* wide, float* y, float* bias, bool relu, in DirectConvGeometry g)
+    {
+        int blocks = (g.Out + ChannelBlock - 1) / ChannelBlock;
+        correlate.Chunk = 1;
+        RunRange(correlate, new CorrelateOp(xpad, w, wOut, wide, y, bias, relu, g, blocks, (g.Out + blocks - 1) / blocks), (long)g.N * blocks);
+    }
+
+    /// <summary>Planes [start, end) of N·In, each copied into its Hp × Wp zero-padded place.</summary>
+    private readonly struct PadPlanesOp(float* x, float* xpad, DirectConvGeometry g) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long p = start; p < end; p++)
+            {
+                float* src = x + p * g.H * g.W, dst = xpad + p * g.PaddedPlane;
+                new Span<float>(dst, g.PadH * g.Wp).Clear();
+                for (int h = 0; h < g.H; h++)
+                {
+                    float* row = dst + (long)(h + g.PadH) * g.Wp;
+                    new Span<float>(row, g.PadW).Clear();
+                    new ReadOnlySpan<float>(src + (long)h * g.W, g.W).CopyTo(new Span<float>(row + g.PadW, g.W));
+                    new Span<float>(row + g.PadW + g.W, g.PadW).Clear();
+                }
+                new Span<float>(dst + (long)(g.PadH + g.H) * g.Wp, g.PadH * g.Wp).Clear();
+            }
+        }
+    }
+
+    /// <summary>Output planes [start, end) of N·Out laid out on the wide grid: OW real columns of Wp per row, zero elsewhere.</summary>
+    private readonly struct WidePlanesOp(float* y, float* wide, DirectConvGeometry g) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long p = start; p < end; p++)
+            {
+                float* src = y + p * g.OH * g.OW, dst = wide + p * g.Wide;
+                for (int h = 0; h < g.OH; h++)
+                {
+                    new ReadOnlySpan<float>(src + (long)h * g.OW, g.OW).CopyTo(new Span<float>(dst + (long)h * g.Wp, g.OW));
+                    new Span<float>(dst + (long)h * g.Wp + g.OW, g.Wp - g.OW).Clear();
+                }
+                new Span<float>(dst + (long)g.OH * g.Wp, g.Wide - g.OH * g.Wp).Clear();
+            }
+        }
+    }
+
+    /// <summary>Tasks [start, end) of (image, channel block): the block's wide planes, then their real columns to NCHW.</summary>
+    private readonly struct CorrelateOp(float* xpad, float* w, long wOut, float* wide, float* y, float* bias, bool relu, DirectConvGeometry g, int blocks, int blockSize) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long task = start; task < end; task++)
+            {
+                long n = task / blocks;
+                int o0 = (int)(task % blocks) * blockSize, count = Math.Min(blockSize, g.Out - o0);
+                float* x = xpad + n * g.In * g.PaddedPlane, wb = w + o0 * wOut, planes = wide + (n * g.Out + o0) * g.Wide;
+                switch (count)
+                {
+                    case 1: DirectConvKernels.Correlate<Count1>(x, wb, wOut, planes, g); break;
+                    case 2: DirectConvKernels.Correlate<Count2>(x, wb, wOut, planes, g); break;
+                    case 3: DirectConvKernels.Correlate<Count3>(x, wb, wOut, planes, g); break;
+                    case 4: DirectConvKernels.Correlate<Count4>(x, wb, wOut, planes, g); break;
+                    case 5: DirectConvKernels.Correlate<Count5>(x, wb, wOut, planes, g); break;
+                    case 6: DirectConvKernels.Correlate<Count6>(x, wb, wOut, planes, g); break;
+                    case 7: DirectConvKernels.Correlate<Count7>(x, wb, wOut, planes, g); break;
+                    default: DirectConvKernels.Correlate<Count8>(x, wb, wOut, planes, g); break;
+                }
+                for (int o = 0; o < count; o++)
+                {
+                    float* from = planes + (long)o * g.Wide, to = y + ((n * g.Out + o0 + o) * g.OH) * g.OW;
+                    float b = bias is null ? 0f : bias[o0 + o];
+                    for (int h = 0; h < g.OH; h++)
+                        PlaneCopyOp.Epilogue(from + (long)h * g.Wp, to + (long)h * g.OW, g.OW, b, bias is not null, relu);
+                }
+            }
+        }
+    }
+
+    /// <summary>Tasks [start, end) of (output channel pair, input channel, tap group): those filter gradients, each summed over the batch.</summary>
+    private readonly struct FilterGradientOp(float* xpad, float* dyw, float* dw, DirectConvGeometry g, int groups, int groupSize) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long task = start; task < end; task++)
+            {
+                int group = (int)(task % groups);
+                long rest = task / groups;
+                int c = (int)(rest % g.In), o0 = (int)(rest / g.In) * 2;
+                int t0 = group * groupSize, taps = Math.Min(groupSize, g.Taps - t0);
+                float* x = xpad + c * g.PaddedPlane, d = dyw + (long)o0 * g.Wide, out0 = dw + ((long)o0 * g.In + c) * g.Taps + t0;
+                long xImage = g.In * g.PaddedPlane, dyImage = (long)g.Out * g.Wide, dwOut = (long)g.In * g.Taps;
+                if (g.Out - o0 >= 2) Taps<Count2>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g);
+                else Taps<Count1>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g);
+            }
+        }
+
+        private static void Taps<TO>(float* x, long xImage, float* d, long dyImage, int t0, int taps, float* dw, long dwOut, in DirectConvGeometry g) where TO : struct, IBlockCount
+        {
+            switch (taps)
+            {
+                case 1: DirectConvKernels.FilterTaps<TO, Count1>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 2: DirectConvKernels.FilterTaps<TO, Count2>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 3: DirectConvKernels.FilterTaps<TO, Count3>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 4: DirectConvKernels.FilterTaps<TO, Count4>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 5: DirectConvKernels.FilterTaps<TO, Count5>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 6: DirectConvKernels.FilterTaps<TO, Count6>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                case 7: DirectConvKernels.FilterTaps<TO, Count7>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                default: DirectConvKernels.FilterTaps<TO, Count8>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+            }
+        }
+    }
+}
