@@ -31,7 +31,7 @@ public sealed unsafe partial class CpuBackend
     /// never more than im2col's), else the im2col panel and the channel-major planes (<see cref="Conv2dShape.WorkspaceBytes"/>).
     /// </summary>
     public long Conv2dWorkspaceBytes(Conv2dShape shape) =>
-        UsesDirect(shape) ? DirectConvGeometry.WorkspaceFloats(shape) * sizeof(float) : shape.WorkspaceBytes;
+        UsesDirect(shape) ? DirectConvGeometry.WorkspaceFloats(shape, Threads) * sizeof(float) : shape.WorkspaceBytes;
 
     public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
@@ -89,9 +89,9 @@ public sealed unsafe partial class CpuBackend
         return (taps, columns);
     }
 
-    private static float* DirectWorkspace(Conv2dShape s, DeviceBuffer? workspace)
+    private float* DirectWorkspace(Conv2dShape s, DeviceBuffer? workspace)
     {
-        long bytes = DirectConvGeometry.WorkspaceFloats(s) * sizeof(float);
+        long bytes = DirectConvGeometry.WorkspaceFloats(s, Threads) * sizeof(float);
         if (workspace is null || workspace.ByteLength < bytes)
             throw new ArgumentException($"convolution {s} needs {bytes} bytes of workspace, got {workspace?.ByteLength ?? 0}", nameof(workspace));
         return workspace.Float();
@@ -174,7 +174,7 @@ public sealed unsafe partial class CpuBackend
         }
 
         /// <summary>y = x (+ b) (then x &gt; 0 ? x : +0), vectorised; the same operations, so the same bits, as the unfused kernels.</summary>
-        internal static void Epilogue(float* x, float* y, long count, float b, bool addBias, bool relu)
+        private static void Epilogue(float* x, float* y, long count, float b, bool addBias, bool relu)
         {
             var vb = new Vector<float>(b);
             long i = 0;

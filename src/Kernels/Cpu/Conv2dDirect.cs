@@ -4,52 +4,49 @@ namespace Trainer.Kernels.Cpu;
 
 /// <summary>
 /// The direct stride-1 convolutions (<see cref="DirectConvGeometry"/>, <see cref="DirectConvKernels"/>):
-/// the input planes are copied zero-padded into the workspace, then
 /// <list type="bullet">
-/// <item>forward: one task per (image, block of up to 8 output channels) correlates the padded
-/// planes with the filter on the wide grid and copies the real columns out to NCHW, adding the
+/// <item>forward: one task per (image, block of up to 8 output channels) copies the image's planes
+/// zero-padded into its worker's scratch, correlates them with the filter on the wide grid there
+/// and copies the real columns out to NCHW, adding the
 /// bias and applying ReLU on the way (the same operations as <see cref="ChannelBiasAdd"/> and
 /// <see cref="Relu"/>);</item>
 /// <item>data gradient: the same correlation of dy padded by (KH−1−PadH, KW−1−PadW) with the
 /// filter flipped and transposed to [C, O, KH, KW];</item>
-/// <item>filter gradient: dy laid out on the wide grid (zero in the discarded columns), then one task
+/// <item>filter gradient: x padded and dy laid out on the wide grid (zero in the discarded columns) for
+/// the whole batch in the workspace, then one task
 /// per (pair of output channels, input channel, group of up to 8 taps) sums over the whole batch.</item>
 /// </list>
 /// Every output is computed by one task in a fixed order, so results do not depend on the thread count.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    private const int ChannelBlock = 8, TapBlock = 8;
+    private const int TapBlock = 8;
 
     private readonly RangeWork<PadPlanesOp> padPlanes = new();
     private readonly RangeWork<WidePlanesOp> widePlanes = new();
-    private readonly RangeWork<CorrelateOp> correlate = new();
+    private readonly CorrelateWork correlate = new();
     private readonly RangeWork<FilterGradientOp> filterGradient = new();
 
     /// <summary>Whether this backend takes the direct kernels where they apply (512-bit vectors in hardware; tests may switch it).</summary>
     internal bool DirectConvolutions { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
 
-    private bool UsesDirect(Conv2dShape s) => DirectConvolutions && DirectConvGeometry.Applies(s);
+    private bool UsesDirect(Conv2dShape s) => DirectConvolutions && DirectConvGeometry.Applies(s, Threads);
 
     private void DirectForward(float* x, float* w, float* bias, bool relu, float* y, Conv2dShape s, float* workspace)
     {
-        var g = DirectConvGeometry.Forward(s);
-        float* xpad = workspace;
-        Pad(x, xpad, g);
-        Correlate(xpad, w, (long)s.C * g.Taps, xpad + g.PaddedFloats, y, bias, relu, g);
+        Correlate(x, w, (long)s.C * s.KH * s.KW, workspace, y, bias, relu, DirectConvGeometry.Forward(s));
     }
 
     private void DirectBackwardData(float* dy, float* w, float* dx, Conv2dShape s, float* workspace)
     {
         var g = DirectConvGeometry.BackwardData(s);
-        float* dypad = workspace, wide = dypad + g.PaddedFloats, flipped = wide + g.WideFloats;
+        float* flipped = workspace;
         int taps = g.Taps;
         for (int o = 0; o < s.O; o++)
             for (int c = 0; c < s.C; c++)
                 for (int t = 0; t < taps; t++)
                     flipped[((long)c * s.O + o) * taps + taps - 1 - t] = w[((long)o * s.C + c) * taps + t];
-        Pad(dy, dypad, g);
-        Correlate(dypad, flipped, (long)s.O * taps, wide, dx, null, false, g);
+        Correlate(dy, flipped, (long)s.O * taps, workspace + DirectConvGeometry.FlippedFloats(s), dx, null, false, g);
     }
 
     private void DirectBackwardFilter(float* x, float* dy, float* dw, Conv2dShape s, float* workspace)
@@ -72,11 +69,11 @@ public sealed unsafe partial class CpuBackend
         RunRange(padPlanes, new PadPlanesOp(x, xpad, g), (long)g.N * g.In);
     }
 
-    private void Correlate(float* xpad, float* w, long wOut, float* wide, float* y, float* bias, bool relu, in DirectConvGeometry g)
+    private void Correlate(float* x, float* w, long wOut, float* scratch, float* y, float* bias, bool relu, in DirectConvGeometry g)
     {
-        int blocks = (g.Out + ChannelBlock - 1) / ChannelBlock;
-        correlate.Chunk = 1;
-        RunRange(correlate, new CorrelateOp(xpad, w, wOut, wide, y, bias, relu, g, blocks, (g.Out + blocks - 1) / blocks), (long)g.N * blocks);
+        int blocks = (g.Out + DirectConvGeometry.ChannelBlock - 1) / DirectConvGeometry.ChannelBlock;
+        correlate.Set(x, w, wOut, scratch, y, bias, relu, g, blocks, (g.Out + blocks - 1) / blocks);
+        pool.Run(correlate, g.N * blocks);
     }
 
     /// <summary>Planes [start, end) of N·In, each copied into its Hp × Wp zero-padded place.</summary>
@@ -87,15 +84,8 @@ public sealed unsafe partial class CpuBackend
             for (long p = start; p < end; p++)
             {
                 float* src = x + p * g.H * g.W, dst = xpad + p * g.PaddedPlane;
-                new Span<float>(dst, g.PadH * g.Wp).Clear();
-                for (int h = 0; h < g.H; h++)
-                {
-                    float* row = dst + (long)(h + g.PadH) * g.Wp;
-                    new Span<float>(row, g.PadW).Clear();
-                    new ReadOnlySpan<float>(src + (long)h * g.W, g.W).CopyTo(new Span<float>(row + g.PadW, g.W));
-                    new Span<float>(row + g.PadW + g.W, g.PadW).Clear();
-                }
-                new Span<float>(dst + (long)(g.PadH + g.H) * g.Wp, g.PadH * g.Wp).Clear();
+                new Span<float>(dst, (int)g.PaddedPlane).Clear();
+                for (int h = 0; h < g.H; h++) VectorRows.Copy(src + (long)h * g.W, dst + (long)(h + g.PadH) * g.Wp + g.PadW, g.W);
             }
         }
     }
@@ -108,44 +98,59 @@ public sealed unsafe partial class CpuBackend
             for (long p = start; p < end; p++)
             {
                 float* src = y + p * g.OH * g.OW, dst = wide + p * g.Wide;
-                for (int h = 0; h < g.OH; h++)
-                {
-                    new ReadOnlySpan<float>(src + (long)h * g.OW, g.OW).CopyTo(new Span<float>(dst + (long)h * g.Wp, g.OW));
-                    new Span<float>(dst + (long)h * g.Wp + g.OW, g.Wp - g.OW).Clear();
-                }
-                new Span<float>(dst + (long)g.OH * g.Wp, g.Wide - g.OH * g.Wp).Clear();
+                new Span<float>(dst, g.Wide).Clear();
+                for (int h = 0; h < g.OH; h++) VectorRows.Copy(src + (long)h * g.OW, dst + (long)h * g.Wp, g.OW);
             }
         }
     }
 
-    /// <summary>Tasks [start, end) of (image, channel block): the block's wide planes, then their real columns to NCHW.</summary>
-    private readonly struct CorrelateOp(float* xpad, float* w, long wOut, float* wide, float* y, float* bias, bool relu, DirectConvGeometry g, int blocks, int blockSize) : IRangeOp
+    /// <summary>
+    /// Tasks of (image, channel block), each in its worker's scratch: the image's planes padded, the
+    /// block's wide planes correlated, their real columns copied out to NCHW with the epilogue.
+    /// </summary>
+    private sealed class CorrelateWork : ParallelWork
     {
-        public void Run(long start, long end)
+        private float* x, w, scratch, y, bias;
+        private long wOut;
+        private bool relu;
+        private DirectConvGeometry g;
+        private int blocks, blockSize;
+
+        public void Set(float* x, float* w, long wOut, float* scratch, float* y, float* bias, bool relu, in DirectConvGeometry g, int blocks, int blockSize)
         {
-            for (long task = start; task < end; task++)
+            this.x = x; this.w = w; this.wOut = wOut; this.scratch = scratch; this.y = y; this.bias = bias;
+            this.relu = relu; this.g = g; this.blocks = blocks; this.blockSize = blockSize;
+        }
+
+        public override void Execute(int task, int worker)
+        {
+            long n = task / blocks;
+            int o0 = task % blocks * blockSize, count = Math.Min(blockSize, g.Out - o0);
+            float* xpad = scratch + worker * g.WorkerFloats;
+            float* planes = xpad + (g.In * g.PaddedPlane + g.Slack + 15) / 16 * 16;
+            new Span<float>(xpad, (int)(g.In * g.PaddedPlane + g.Slack)).Clear();
+            float* image = x + n * g.In * g.H * g.W;
+            for (int c = 0; c < g.In; c++)
+                for (int h = 0; h < g.H; h++)
+                    VectorRows.Copy(image + ((long)c * g.H + h) * g.W, xpad + c * g.PaddedPlane + (long)(h + g.PadH) * g.Wp + g.PadW, g.W);
+            float* wb = w + o0 * wOut;
+            switch (count)
             {
-                long n = task / blocks;
-                int o0 = (int)(task % blocks) * blockSize, count = Math.Min(blockSize, g.Out - o0);
-                float* x = xpad + n * g.In * g.PaddedPlane, wb = w + o0 * wOut, planes = wide + (n * g.Out + o0) * g.Wide;
-                switch (count)
-                {
-                    case 1: DirectConvKernels.Correlate<Count1>(x, wb, wOut, planes, g); break;
-                    case 2: DirectConvKernels.Correlate<Count2>(x, wb, wOut, planes, g); break;
-                    case 3: DirectConvKernels.Correlate<Count3>(x, wb, wOut, planes, g); break;
-                    case 4: DirectConvKernels.Correlate<Count4>(x, wb, wOut, planes, g); break;
-                    case 5: DirectConvKernels.Correlate<Count5>(x, wb, wOut, planes, g); break;
-                    case 6: DirectConvKernels.Correlate<Count6>(x, wb, wOut, planes, g); break;
-                    case 7: DirectConvKernels.Correlate<Count7>(x, wb, wOut, planes, g); break;
-                    default: DirectConvKernels.Correlate<Count8>(x, wb, wOut, planes, g); break;
-                }
-                for (int o = 0; o < count; o++)
-                {
-                    float* from = planes + (long)o * g.Wide, to = y + ((n * g.Out + o0 + o) * g.OH) * g.OW;
-                    float b = bias is null ? 0f : bias[o0 + o];
-                    for (int h = 0; h < g.OH; h++)
-                        PlaneCopyOp.Epilogue(from + (long)h * g.Wp, to + (long)h * g.OW, g.OW, b, bias is not null, relu);
-                }
+                case 1: DirectConvKernels.Correlate<Count1>(xpad, wb, wOut, planes, g); break;
+                case 2: DirectConvKernels.Correlate<Count2>(xpad, wb, wOut, planes, g); break;
+                case 3: DirectConvKernels.Correlate<Count3>(xpad, wb, wOut, planes, g); break;
+                case 4: DirectConvKernels.Correlate<Count4>(xpad, wb, wOut, planes, g); break;
+                case 5: DirectConvKernels.Correlate<Count5>(xpad, wb, wOut, planes, g); break;
+                case 6: DirectConvKernels.Correlate<Count6>(xpad, wb, wOut, planes, g); break;
+                case 7: DirectConvKernels.Correlate<Count7>(xpad, wb, wOut, planes, g); break;
+                default: DirectConvKernels.Correlate<Count8>(xpad, wb, wOut, planes, g); break;
+            }
+            for (int o = 0; o < count; o++)
+            {
+                float* from = planes + (long)o * g.Wide, to = y + ((n * g.Out + o0 + o) * g.OH) * g.OW;
+                float b = bias is null ? 0f : bias[o0 + o];
+                for (int h = 0; h < g.OH; h++)
+                    VectorRows.Epilogue(from + (long)h * g.Wp, to + (long)h * g.OW, g.OW, b, bias is not null, relu);
             }
         }
     }

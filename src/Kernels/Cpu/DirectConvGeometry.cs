@@ -53,33 +53,51 @@ internal readonly struct DirectConvGeometry
     public int Taps => KH * KW;
     public long PaddedPlane => (long)Hp * Wp;
 
-    /// <summary>The padded input planes and their slack.</summary>
+    /// <summary>The padded input planes of the whole batch and their slack (the filter gradient's copy of x).</summary>
     public long PaddedFloats => N * In * PaddedPlane + Slack;
 
-    /// <summary>The wide output planes.</summary>
+    /// <summary>The wide planes of the whole batch (the filter gradient's copy of dy).</summary>
     public long WideFloats => (long)N * Out * Wide;
 
+    /// <summary>Most output planes one correlation task computes at once.</summary>
+    public const int ChannelBlock = 8;
+
     /// <summary>
-    /// Whether the native backend computes <paramref name="s"/> with the direct kernels: stride 1,
-    /// a kernel larger than 1×1 (1×1 and strided convolutions stay im2col + GEMM), padding below the
-    /// kernel (so the data gradient's padding is not negative), and a workspace no larger than
-    /// im2col's, so <see cref="Conv2dShape.WorkspaceBytes"/> still bounds every backend. (Whether
-    /// the hardware has 512-bit vectors is the backend's part of the choice.)
+    /// One worker's scratch for a correlation task: one image's padded planes and slack, then
+    /// <see cref="ChannelBlock"/> (or <see cref="Out"/>, if fewer) wide output planes, rounded to whole cache lines. Each task pads
+    /// its image and crops its planes inside this, so they stay in the core's cache.
     /// </summary>
-    public static bool Applies(Conv2dShape s) =>
+    public long WorkerFloats => (In * PaddedPlane + Slack + 15) / 16 * 16 + (long)Math.Min(Out, ChannelBlock) * Wide;
+
+    /// <summary>
+    /// Whether the native backend computes <paramref name="s"/> with the direct kernels on
+    /// <paramref name="threads"/> workers: stride 1, a kernel larger than 1×1 (1×1 and strided
+    /// convolutions stay im2col + GEMM), padding below the kernel (so the data gradient's padding is
+    /// not negative), and a workspace no larger than im2col's, so <see cref="Conv2dShape.WorkspaceBytes"/>
+    /// still bounds every backend. (Whether the hardware has 512-bit vectors is the backend's part of the choice.)
+    /// </summary>
+    public static bool Applies(Conv2dShape s, int threads) =>
         s.StrideH == 1 && s.StrideW == 1 && s.KH * s.KW > 1
         && s.PadH < s.KH && s.PadW < s.KW
         && (long)(s.H + 2 * s.PadH) * (s.W + 2 * s.PadW) < int.MaxValue / 2
         && (long)(s.OH + 2 * s.KH) * (s.OW + 2 * s.KW) < int.MaxValue / 2
-        && WorkspaceFloats(s) <= s.WorkspaceFloats;
+        && WorkspaceFloats(s, threads) <= s.WorkspaceFloats;
 
-    /// <summary>Floats of workspace the direct kernels need for the forward pass and both gradients (the most of the three).</summary>
-    public static long WorkspaceFloats(Conv2dShape s)
+    /// <summary>
+    /// Floats of workspace the direct kernels need on <paramref name="threads"/> workers, the most of
+    /// the three passes: the forward pass one <see cref="WorkerFloats"/> per worker; the data gradient
+    /// as much, after the flipped filter; the filter gradient the padded x and the wide dy of the batch.
+    /// </summary>
+    public static long WorkspaceFloats(Conv2dShape s, int threads)
     {
         var f = Forward(s);
         var d = BackwardData(s);
-        long forward = f.PaddedFloats + f.WideFloats;
-        long data = d.PaddedFloats + d.WideFloats + s.WeightCount;
-        return Math.Max(forward, data);
+        long forward = threads * f.WorkerFloats;
+        long data = FlippedFloats(s) + threads * d.WorkerFloats;
+        long filter = f.PaddedFloats + f.WideFloats;
+        return Math.Max(forward, Math.Max(data, filter));
     }
+
+    /// <summary>The flipped, transposed filter of the data gradient, rounded to whole cache lines.</summary>
+    public static long FlippedFloats(Conv2dShape s) => (s.WeightCount + 15) / 16 * 16;
 }

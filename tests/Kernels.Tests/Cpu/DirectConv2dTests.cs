@@ -18,10 +18,10 @@ public sealed class DirectConv2dTests
     private static readonly int[][] Shapes =
     [
         [8, 4, 33, 1, 8, 3, 1, 1, 0],
-        [1, 3, 7, 7, 5, 3, 3, 1, 1],
-        [2, 2, 5, 63, 9, 3, 3, 0, 2],
+        [4, 3, 7, 7, 5, 3, 3, 1, 1],
+        [3, 2, 5, 63, 9, 3, 3, 0, 2],
         [1, 17, 4, 65, 3, 2, 3, 1, 2],
-        [1, 2, 3, 257, 3, 3, 3, 1, 1],
+        [2, 2, 3, 257, 3, 3, 3, 1, 1],
         [3, 4, 12, 11, 16, 7, 1, 3, 0],
         [2, 1, 28, 28, 6, 5, 5, 2, 2],   // LeNet conv1
         [2, 6, 14, 14, 16, 5, 5, 0, 0],  // LeNet conv2
@@ -42,7 +42,7 @@ public sealed class DirectConv2dTests
     public void Forward_and_both_gradients_match_float64_and_do_not_depend_on_the_thread_count(int shapeIndex)
     {
         var s = ShapeOf(Shapes[shapeIndex]);
-        Assert.True(DirectConvGeometry.Applies(s), $"{s} should take the direct kernels");
+        Assert.True(DirectConvGeometry.Applies(s, 3), $"{s} should take the direct kernels on up to 3 threads");
         var rng = TestData.Rng(shapeIndex, 211);
         var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
         var w = TestData.Uniform(rng, (int)s.WeightCount, -1f, 1f);
@@ -54,7 +54,7 @@ public sealed class DirectConv2dTests
         foreach (int threads in new[] { 2, 1, 3 })
         {
             using var backend = new CpuBackend(threads) { DirectConvolutions = true };
-            Assert.Equal(DirectConvGeometry.WorkspaceFloats(s) * sizeof(float), backend.Conv2dWorkspaceBytes(s));
+            Assert.Equal(DirectConvGeometry.WorkspaceFloats(s, threads) * sizeof(float), backend.Conv2dWorkspaceBytes(s));
             var r = Run(backend, s, x, w, b, dy);
             results.Add(r);
             if (threads != 2) continue;
@@ -85,7 +85,7 @@ public sealed class DirectConv2dTests
             new Conv2dShape(8, 4, 9, 9, 4, 3, 3, 1, 1, 3, 3),
         })
         {
-            Assert.False(DirectConvGeometry.Applies(s), s.ToString());
+            Assert.False(DirectConvGeometry.Applies(s, 1), s.ToString());
             Assert.Equal(s.WorkspaceBytes, backend.Conv2dWorkspaceBytes(s));
         }
     }
