@@ -27,17 +27,12 @@ internal static unsafe class MaxPool2x2
     public static int Forward(float* top, int w, int count, float* end, float* y)
     {
         int done = 0;
-        float* tail = stackalloc float[16];
         for (; done < count && top + 2 * done + w + 32 <= end; done += 16)
         {
             var max = Max(top + 2 * done, w, out _);
             int valid = Math.Min(16, count - done);
             if (valid == 16) max.Store(y + done);
-            else
-            {
-                max.Store(tail);
-                new ReadOnlySpan<float>(tail, valid).CopyTo(new Span<float>(y + done, valid));
-            }
+            else Avx512F.MaskStore(y + done, Lanes(valid), max);
         }
         return Math.Min(done, count);
     }
@@ -49,19 +44,18 @@ internal static unsafe class MaxPool2x2
     public static int Backward(float* top, int w, int count, float* end, float* dy, float* grad)
     {
         int done = 0;
-        float* tail = stackalloc float[32];
         for (; done < count && top + 2 * done + w + 32 <= end; done += 16)
         {
             Max(top + 2 * done, w, out var best);
             int valid = Math.Min(16, count - done);
-            var d = Vector512.Create(0f) + Vector512.Load(dy + done);
+            var d = Vector512.Create(0f) + (valid == 16 ? Vector512.Load(dy + done) : Avx512F.MaskLoad(dy + done, Lanes(valid), Vector512<float>.Zero));
             var zero = Vector512<float>.Zero;
             var a = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(0)).AsSingle(), d, zero);
             var b = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(1)).AsSingle(), d, zero);
             var c = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(2)).AsSingle(), d, zero);
             var e = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(3)).AsSingle(), d, zero);
-            Store(grad + 2 * done, a, b, 2 * valid, tail);
-            Store(grad + 2 * done + w, c, e, 2 * valid, tail);
+            Store(grad + 2 * done, a, b, 2 * valid);
+            Store(grad + 2 * done + w, c, e, 2 * valid);
         }
         return Math.Min(done, count);
     }
@@ -91,18 +85,17 @@ internal static unsafe class MaxPool2x2
     }
 
     /// <summary>Interleaves <paramref name="even"/> and <paramref name="odd"/> into the first <paramref name="count"/> floats at <paramref name="to"/>.</summary>
-    private static void Store(float* to, Vector512<float> even, Vector512<float> odd, int count, float* tail)
+    private static void Store(float* to, Vector512<float> even, Vector512<float> odd, int count)
     {
         var low = Avx512F.PermuteVar16x32x2(even, InterleaveLow, odd);
         var high = Avx512F.PermuteVar16x32x2(even, InterleaveHigh, odd);
-        if (count == 32)
-        {
-            low.Store(to);
-            high.Store(to + 16);
-            return;
-        }
-        low.Store(tail);
-        high.Store(tail + 16);
-        new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(to, count));
+        if (count >= 16) low.Store(to);
+        else Avx512F.MaskStore(to, Lanes(count), low);
+        if (count == 32) high.Store(to + 16);
+        else if (count > 16) Avx512F.MaskStore(to + 16, Lanes(count - 16), high);
     }
+
+    /// <summary>A mask of the first <paramref name="count"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lanes(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 }
