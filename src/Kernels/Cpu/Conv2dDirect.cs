@@ -14,13 +14,13 @@ namespace Trainer.Kernels.Cpu;
 /// filter flipped and transposed to [C, O, KH, KW];</item>
 /// <item>filter gradient: x padded and dy laid out on the wide grid (zero in the discarded columns) for
 /// the whole batch in the workspace, then one task
-/// per (pair of output channels, input channel, group of up to 8 taps) sums over the whole batch.</item>
+/// per (block of up to 4 output channels, input channel, group of up to 6 taps) sums over the whole batch.</item>
 /// </list>
 /// Every output is computed by one task in a fixed order, so results do not depend on the thread count.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    private const int TapBlock = 8;
+    private const int TapBlock = 6, FilterChannels = 4;
 
     private readonly RangeWork<PadPlanesOp> padPlanes = new();
     private readonly RangeWork<WidePlanesOp> widePlanes = new();
@@ -59,7 +59,8 @@ public sealed unsafe partial class CpuBackend
         int groups = (g.Taps + TapBlock - 1) / TapBlock;
         int groupSize = (g.Taps + groups - 1) / groups;
         filterGradient.Chunk = 1;
-        RunRange(filterGradient, new FilterGradientOp(xpad, dyw, dw, g, groups, groupSize), (long)(g.Out + 1) / 2 * g.In * groups);
+        int channelBlocks = (g.Out + FilterChannels - 1) / FilterChannels;
+        RunRange(filterGradient, new FilterGradientOp(xpad, dyw, dw, g, groups, groupSize, (g.Out + channelBlocks - 1) / channelBlocks), (long)channelBlocks * g.In * groups);
     }
 
     private void Pad(float* x, float* xpad, in DirectConvGeometry g)
@@ -155,8 +156,8 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Tasks [start, end) of (output channel pair, input channel, tap group): those filter gradients, each summed over the batch.</summary>
-    private readonly struct FilterGradientOp(float* xpad, float* dyw, float* dw, DirectConvGeometry g, int groups, int groupSize) : IRangeOp
+    /// <summary>Tasks [start, end) of (output channel block, input channel, tap group): those filter gradients, each summed over the batch.</summary>
+    private readonly struct FilterGradientOp(float* xpad, float* dyw, float* dw, DirectConvGeometry g, int groups, int groupSize, int channelBlock) : IRangeOp
     {
         public void Run(long start, long end)
         {
@@ -164,12 +165,17 @@ public sealed unsafe partial class CpuBackend
             {
                 int group = (int)(task % groups);
                 long rest = task / groups;
-                int c = (int)(rest % g.In), o0 = (int)(rest / g.In) * 2;
+                int c = (int)(rest % g.In), o0 = (int)(rest / g.In) * channelBlock;
                 int t0 = group * groupSize, taps = Math.Min(groupSize, g.Taps - t0);
                 float* x = xpad + c * g.PaddedPlane, d = dyw + (long)o0 * g.Wide, out0 = dw + ((long)o0 * g.In + c) * g.Taps + t0;
                 long xImage = g.In * g.PaddedPlane, dyImage = (long)g.Out * g.Wide, dwOut = (long)g.In * g.Taps;
-                if (g.Out - o0 >= 2) Taps<Count2>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g);
-                else Taps<Count1>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g);
+                switch (Math.Min(channelBlock, g.Out - o0))
+                {
+                    case 1: Taps<Count1>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g); break;
+                    case 2: Taps<Count2>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g); break;
+                    case 3: Taps<Count3>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g); break;
+                    default: Taps<Count4>(x, xImage, d, dyImage, t0, taps, out0, dwOut, g); break;
+                }
             }
         }
 
@@ -182,9 +188,7 @@ public sealed unsafe partial class CpuBackend
                 case 3: DirectConvKernels.FilterTaps<TO, Count3>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
                 case 4: DirectConvKernels.FilterTaps<TO, Count4>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
                 case 5: DirectConvKernels.FilterTaps<TO, Count5>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
-                case 6: DirectConvKernels.FilterTaps<TO, Count6>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
-                case 7: DirectConvKernels.FilterTaps<TO, Count7>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
-                default: DirectConvKernels.FilterTaps<TO, Count8>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
+                default: DirectConvKernels.FilterTaps<TO, Count6>(x, xImage, d, dyImage, g.N, t0, dw, dwOut, g); break;
             }
         }
     }

@@ -103,9 +103,11 @@ internal static unsafe class DirectConvKernels
 
     /// <summary>
     /// dw[o·dwOut + t] = Σ_img Σ_q dyw[img·dyImage + o·Wide + q] · xpad[img·xImage + q + off(t0 + t)]
-    /// for o &lt; <typeparamref name="TO"/> and t &lt; <typeparamref name="TT"/>, off(t) = (t / KW)·Wp + t mod KW:
-    /// <typeparamref name="TO"/> output channels by <typeparamref name="TT"/> consecutive taps of one
-    /// input channel, summed over <paramref name="images"/> images (TO·TT accumulators in registers).
+    /// for o &lt; <typeparamref name="TO"/> (up to 4) and t &lt; <typeparamref name="TT"/> (up to 6),
+    /// off(t) = (t / KW)·Wp + t mod KW: <typeparamref name="TO"/> output channels by
+    /// <typeparamref name="TT"/> consecutive taps of one input channel, summed over
+    /// <paramref name="images"/> images (TO·TT accumulators in registers, TO + TT loads per 16 grid
+    /// positions).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FilterTaps<TO, TT>(float* xpad, long xImage, float* dyw, long dyImage, int images, int t0, float* dw, long dwOut, in DirectConvGeometry g)
@@ -118,9 +120,7 @@ internal static unsafe class DirectConvKernels
         int f3 = TT.Value > 3 ? (t0 + 3) / kw * wp + (t0 + 3) % kw : 0;
         int f4 = TT.Value > 4 ? (t0 + 4) / kw * wp + (t0 + 4) % kw : 0;
         int f5 = TT.Value > 5 ? (t0 + 5) / kw * wp + (t0 + 5) % kw : 0;
-        int f6 = TT.Value > 6 ? (t0 + 6) / kw * wp + (t0 + 6) % kw : 0;
-        int f7 = TT.Value > 7 ? (t0 + 7) / kw * wp + (t0 + 7) % kw : 0;
-        Vector512<float> a0 = default, b0 = default; Vector512<float> a1 = default, b1 = default; Vector512<float> a2 = default, b2 = default; Vector512<float> a3 = default, b3 = default; Vector512<float> a4 = default, b4 = default; Vector512<float> a5 = default, b5 = default; Vector512<float> a6 = default, b6 = default; Vector512<float> a7 = default, b7 = default;
+        Vector512<float> a00 = default; Vector512<float> a01 = default; Vector512<float> a02 = default; Vector512<float> a03 = default; Vector512<float> a04 = default; Vector512<float> a05 = default; Vector512<float> a10 = default; Vector512<float> a11 = default; Vector512<float> a12 = default; Vector512<float> a13 = default; Vector512<float> a14 = default; Vector512<float> a15 = default; Vector512<float> a20 = default; Vector512<float> a21 = default; Vector512<float> a22 = default; Vector512<float> a23 = default; Vector512<float> a24 = default; Vector512<float> a25 = default; Vector512<float> a30 = default; Vector512<float> a31 = default; Vector512<float> a32 = default; Vector512<float> a33 = default; Vector512<float> a34 = default; Vector512<float> a35 = default;
         for (int img = 0; img < images; img++)
         {
             float* x = xpad + img * xImage;
@@ -129,62 +129,94 @@ internal static unsafe class DirectConvKernels
             {
                 var d0 = Vector512.Load(d + q);
                 var d1 = TO.Value > 1 ? Vector512.Load(d + stride + q) : default;
+                var d2 = TO.Value > 2 ? Vector512.Load(d + 2 * (long)stride + q) : default;
+                var d3 = TO.Value > 3 ? Vector512.Load(d + 3 * (long)stride + q) : default;
                 float* xq = x + q;
-                var v = Vector512.Load(xq + f0);
-                a0 = Vector512.FusedMultiplyAdd(d0, v, a0);
-                if (TO.Value > 1) b0 = Vector512.FusedMultiplyAdd(d1, v, b0);
+                var v0 = Vector512.Load(xq + f0);
+                a00 = Vector512.FusedMultiplyAdd(d0, v0, a00);
+                if (TO.Value > 1) a10 = Vector512.FusedMultiplyAdd(d1, v0, a10);
+                if (TO.Value > 2) a20 = Vector512.FusedMultiplyAdd(d2, v0, a20);
+                if (TO.Value > 3) a30 = Vector512.FusedMultiplyAdd(d3, v0, a30);
                 if (TT.Value > 1)
                 {
-                    v = Vector512.Load(xq + f1);
-                    a1 = Vector512.FusedMultiplyAdd(d0, v, a1);
-                    if (TO.Value > 1) b1 = Vector512.FusedMultiplyAdd(d1, v, b1);
+                    var v1 = Vector512.Load(xq + f1);
+                    a01 = Vector512.FusedMultiplyAdd(d0, v1, a01);
+                    if (TO.Value > 1) a11 = Vector512.FusedMultiplyAdd(d1, v1, a11);
+                    if (TO.Value > 2) a21 = Vector512.FusedMultiplyAdd(d2, v1, a21);
+                    if (TO.Value > 3) a31 = Vector512.FusedMultiplyAdd(d3, v1, a31);
                 }
                 if (TT.Value > 2)
                 {
-                    v = Vector512.Load(xq + f2);
-                    a2 = Vector512.FusedMultiplyAdd(d0, v, a2);
-                    if (TO.Value > 1) b2 = Vector512.FusedMultiplyAdd(d1, v, b2);
+                    var v2 = Vector512.Load(xq + f2);
+                    a02 = Vector512.FusedMultiplyAdd(d0, v2, a02);
+                    if (TO.Value > 1) a12 = Vector512.FusedMultiplyAdd(d1, v2, a12);
+                    if (TO.Value > 2) a22 = Vector512.FusedMultiplyAdd(d2, v2, a22);
+                    if (TO.Value > 3) a32 = Vector512.FusedMultiplyAdd(d3, v2, a32);
                 }
                 if (TT.Value > 3)
                 {
-                    v = Vector512.Load(xq + f3);
-                    a3 = Vector512.FusedMultiplyAdd(d0, v, a3);
-                    if (TO.Value > 1) b3 = Vector512.FusedMultiplyAdd(d1, v, b3);
+                    var v3 = Vector512.Load(xq + f3);
+                    a03 = Vector512.FusedMultiplyAdd(d0, v3, a03);
+                    if (TO.Value > 1) a13 = Vector512.FusedMultiplyAdd(d1, v3, a13);
+                    if (TO.Value > 2) a23 = Vector512.FusedMultiplyAdd(d2, v3, a23);
+                    if (TO.Value > 3) a33 = Vector512.FusedMultiplyAdd(d3, v3, a33);
                 }
                 if (TT.Value > 4)
                 {
-                    v = Vector512.Load(xq + f4);
-                    a4 = Vector512.FusedMultiplyAdd(d0, v, a4);
-                    if (TO.Value > 1) b4 = Vector512.FusedMultiplyAdd(d1, v, b4);
+                    var v4 = Vector512.Load(xq + f4);
+                    a04 = Vector512.FusedMultiplyAdd(d0, v4, a04);
+                    if (TO.Value > 1) a14 = Vector512.FusedMultiplyAdd(d1, v4, a14);
+                    if (TO.Value > 2) a24 = Vector512.FusedMultiplyAdd(d2, v4, a24);
+                    if (TO.Value > 3) a34 = Vector512.FusedMultiplyAdd(d3, v4, a34);
                 }
                 if (TT.Value > 5)
                 {
-                    v = Vector512.Load(xq + f5);
-                    a5 = Vector512.FusedMultiplyAdd(d0, v, a5);
-                    if (TO.Value > 1) b5 = Vector512.FusedMultiplyAdd(d1, v, b5);
-                }
-                if (TT.Value > 6)
-                {
-                    v = Vector512.Load(xq + f6);
-                    a6 = Vector512.FusedMultiplyAdd(d0, v, a6);
-                    if (TO.Value > 1) b6 = Vector512.FusedMultiplyAdd(d1, v, b6);
-                }
-                if (TT.Value > 7)
-                {
-                    v = Vector512.Load(xq + f7);
-                    a7 = Vector512.FusedMultiplyAdd(d0, v, a7);
-                    if (TO.Value > 1) b7 = Vector512.FusedMultiplyAdd(d1, v, b7);
+                    var v5 = Vector512.Load(xq + f5);
+                    a05 = Vector512.FusedMultiplyAdd(d0, v5, a05);
+                    if (TO.Value > 1) a15 = Vector512.FusedMultiplyAdd(d1, v5, a15);
+                    if (TO.Value > 2) a25 = Vector512.FusedMultiplyAdd(d2, v5, a25);
+                    if (TO.Value > 3) a35 = Vector512.FusedMultiplyAdd(d3, v5, a35);
                 }
             }
         }
-        dw[0] = Vector512.Sum(a0);
-        if (TO.Value > 1) dw[dwOut] = Vector512.Sum(b0);
-        if (TT.Value > 1) { dw[1] = Vector512.Sum(a1); if (TO.Value > 1) dw[dwOut + 1] = Vector512.Sum(b1); }
-        if (TT.Value > 2) { dw[2] = Vector512.Sum(a2); if (TO.Value > 1) dw[dwOut + 2] = Vector512.Sum(b2); }
-        if (TT.Value > 3) { dw[3] = Vector512.Sum(a3); if (TO.Value > 1) dw[dwOut + 3] = Vector512.Sum(b3); }
-        if (TT.Value > 4) { dw[4] = Vector512.Sum(a4); if (TO.Value > 1) dw[dwOut + 4] = Vector512.Sum(b4); }
-        if (TT.Value > 5) { dw[5] = Vector512.Sum(a5); if (TO.Value > 1) dw[dwOut + 5] = Vector512.Sum(b5); }
-        if (TT.Value > 6) { dw[6] = Vector512.Sum(a6); if (TO.Value > 1) dw[dwOut + 6] = Vector512.Sum(b6); }
-        if (TT.Value > 7) { dw[7] = Vector512.Sum(a7); if (TO.Value > 1) dw[dwOut + 7] = Vector512.Sum(b7); }
+        dw[0] = Vector512.Sum(a00);
+        if (TO.Value > 1) dw[1 * dwOut + 0] = Vector512.Sum(a10);
+        if (TO.Value > 2) dw[2 * dwOut + 0] = Vector512.Sum(a20);
+        if (TO.Value > 3) dw[3 * dwOut + 0] = Vector512.Sum(a30);
+        if (TT.Value > 1)
+        {
+            dw[1] = Vector512.Sum(a01);
+            if (TO.Value > 1) dw[1 * dwOut + 1] = Vector512.Sum(a11);
+            if (TO.Value > 2) dw[2 * dwOut + 1] = Vector512.Sum(a21);
+            if (TO.Value > 3) dw[3 * dwOut + 1] = Vector512.Sum(a31);
+        }
+        if (TT.Value > 2)
+        {
+            dw[2] = Vector512.Sum(a02);
+            if (TO.Value > 1) dw[1 * dwOut + 2] = Vector512.Sum(a12);
+            if (TO.Value > 2) dw[2 * dwOut + 2] = Vector512.Sum(a22);
+            if (TO.Value > 3) dw[3 * dwOut + 2] = Vector512.Sum(a32);
+        }
+        if (TT.Value > 3)
+        {
+            dw[3] = Vector512.Sum(a03);
+            if (TO.Value > 1) dw[1 * dwOut + 3] = Vector512.Sum(a13);
+            if (TO.Value > 2) dw[2 * dwOut + 3] = Vector512.Sum(a23);
+            if (TO.Value > 3) dw[3 * dwOut + 3] = Vector512.Sum(a33);
+        }
+        if (TT.Value > 4)
+        {
+            dw[4] = Vector512.Sum(a04);
+            if (TO.Value > 1) dw[1 * dwOut + 4] = Vector512.Sum(a14);
+            if (TO.Value > 2) dw[2 * dwOut + 4] = Vector512.Sum(a24);
+            if (TO.Value > 3) dw[3 * dwOut + 4] = Vector512.Sum(a34);
+        }
+        if (TT.Value > 5)
+        {
+            dw[5] = Vector512.Sum(a05);
+            if (TO.Value > 1) dw[1 * dwOut + 5] = Vector512.Sum(a15);
+            if (TO.Value > 2) dw[2 * dwOut + 5] = Vector512.Sum(a25);
+            if (TO.Value > 3) dw[3 * dwOut + 5] = Vector512.Sum(a35);
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Trainer.Kernels.Tests.Cpu;
 /// The native backend's direct stride-1 convolutions (<see cref="DirectConvGeometry"/>) against the
 /// float64 scatter loop, at shapes each checked to take the direct path: widths 1, 7, 63, 65 and
 /// 257 (a wide grid that ends mid-vector and rows that cross vector boundaries), batch 1 to 8,
-/// 1 to 17 channels (channel blocks of 1 to 8, a tap group of 1), 3x3, 5x5, 2x3 and 7x1 kernels,
+/// 1 to 17 channels (channel blocks of 1 to 8, tap groups of 2 to 6), 3x3, 5x5, 2x3, 7x1 and 1x2 kernels,
 /// padding 0 to KH−1, with bias and ReLU; and the same bits on 1, 2 and 3 threads.
 /// </summary>
 public sealed class DirectConv2dTests
@@ -26,6 +26,7 @@ public sealed class DirectConv2dTests
         [2, 1, 28, 28, 6, 5, 5, 2, 2],   // LeNet conv1
         [2, 6, 14, 14, 16, 5, 5, 0, 0],  // LeNet conv2
         [2, 16, 8, 8, 16, 3, 3, 1, 1],   // ResNet-8's smallest 3x3
+        [16, 2, 9, 9, 1, 1, 2, 0, 1],    // one output channel, two taps
     ];
 
     public static TheoryData<int> Cases()
