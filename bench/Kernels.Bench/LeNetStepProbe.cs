@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Trainer.Kernels.Cpu;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Ops;
@@ -8,7 +9,9 @@ namespace Trainer.Kernels.Bench;
 /// <summary>
 /// Where a LeNet-5 training step's time goes on the native CPU backend: every launch of the fused
 /// graph-mode step at batch 64 (the order `trainer graph --model lenet --optimizer momentum --stage
-/// scheduled` prints), each timed alone as the median of many calls, on 1 and 2 worker threads.
+/// scheduled` prints), each timed alone as the median of many calls, on 1 and 2 worker threads:
+/// wall time, and on 1 thread also the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which a
+/// machine shared with other work inflates far less than the wall clock.
 /// <c>dotnet run -c Release --project bench/Kernels.Bench -- --lenet-probe</c>.
 /// </summary>
 internal static class LeNetStepProbe
@@ -21,26 +24,56 @@ internal static class LeNetStepProbe
             using var data = new DeviceData(backend, seed: 3);
             var ops = Launches(backend, data);
             double total = 0;
-            Console.WriteLine($"LeNet-5 step, batch 64, native CPU, {threads} thread(s): median of 200 calls after 20, microseconds");
+            double cpuTotal = 0;
+            Console.WriteLine($"LeNet-5 step, batch 64, native CPU, {threads} thread(s): median of 200 calls after 20, microseconds (wall{(threads == 1 ? ", thread CPU" : "")})");
             foreach (var (name, run) in ops)
             {
                 for (int i = 0; i < 20; i++) run();
                 var times = new double[200];
+                var cpu = new double[200];
                 var clock = new Stopwatch();
                 for (int i = 0; i < times.Length; i++)
                 {
+                    if (Cold) Evict();
+                    double cpuStart = ThreadCpuMicroseconds();
                     clock.Restart();
                     run();
                     times[i] = clock.Elapsed.TotalMicroseconds;
+                    cpu[i] = ThreadCpuMicroseconds() - cpuStart;
                 }
                 Array.Sort(times);
+                Array.Sort(cpu);
                 total += times[100];
-                Console.WriteLine($"  {name,-44} {times[100],9:F1}");
+                cpuTotal += cpu[100];
+                Console.WriteLine($"  {name,-44} {times[100],9:F1}" + (threads == 1 ? $" {cpu[100],9:F1}" : ""));
             }
-            Console.WriteLine($"  {"sum",-44} {total,9:F1}");
+            Console.WriteLine($"  {"sum",-44} {total,9:F1}" + (threads == 1 ? $" {cpuTotal,9:F1}" : ""));
         }
         return 0;
     }
+
+    /// <summary>With --cold, each timed call follows a sweep over 64 MiB, so it starts with its data out of the caches, as in a training step.</summary>
+    public static bool Cold;
+    private static readonly float[] Sweep = new float[16 << 20];
+
+    private static void Evict()
+    {
+        var span = Sweep.AsSpan();
+        for (int i = 0; i < span.Length; i += 16) span[i] += 1f;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>The calling thread's CPU time (Linux CLOCK_THREAD_CPUTIME_ID); NaN where it cannot be read.</summary>
+    private static double ThreadCpuMicroseconds() =>
+        OperatingSystem.IsLinux() && ClockGetTime(3, out var t) == 0 ? t.Seconds * 1e6 + t.Nanoseconds / 1e3 : double.NaN;
 
     private static List<(string Name, Action Run)> Launches(CpuBackend b, DeviceData d)
     {
