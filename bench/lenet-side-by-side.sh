@@ -50,7 +50,7 @@ lenet=(--model lenet --optimizer momentum --momentum 0.9)
 # Each runner writes its output to FILE and prints "TRAIN_SECONDS ACCURACY_PERCENT".
 trainer_run() { # trainer_run FILE TRAINER_CMD... -- ARGS...
   local out=$1; shift
-  "$@" --device cpu --data "$data" --epochs 1 > "$out"
+  "$@" --device cpu --data "$data" --epochs 1 > "$out" 2>&1
   local s a
   s=$(grep -E '^epoch 1: ' "$out" | sed -E 's/.*\(train ([0-9.]+) s.*/\1/')
   a=$(grep -E 'Accuracy' "$out" | tail -n 1 | sed -E 's/.*Accuracy: ([0-9.]+)%.*/\1/')
@@ -58,11 +58,11 @@ trainer_run() { # trainer_run FILE TRAINER_CMD... -- ARGS...
 }
 torch_run() { # torch_run FILE THREADS
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" bench/torch_train.py --data "$data" --threads "$2" --epochs 1 \
-    --model lenet --optimizer momentum --momentum 0.9 > "$1"
+    --model lenet --optimizer momentum --momentum 0.9 > "$1" 2> "$1.err"
   tail -n 1 "$1" | "$python" -c 'import json, sys; r = json.load(sys.stdin); print(r["train_s"][-1], 100 * r["test_accuracy"])'
 }
 torchsharp_run() { # torchsharp_run FILE THREADS
-  LD_PRELOAD="$ts_dir/libiosshim.so" "$ts_dir/bin/torchsharp-anchor" --data "$data" --model lenet --momentum 0.9 --epochs 1 --threads "$2" > "$1"
+  LD_PRELOAD="$ts_dir/libiosshim.so" "$ts_dir/bin/torchsharp-anchor" --data "$data" --model lenet --momentum 0.9 --epochs 1 --threads "$2" > "$1" 2> "$1.err"
   tail -n 1 "$1" | "$python" -c 'import json, sys; e = json.load(sys.stdin)["epochs"][-1]; print(e["train_wall_s"], e["test_acc"])'
 }
 
