@@ -18,16 +18,16 @@ import torch.nn.functional as F
 
 # name: (N, C, H, W, O, K, padding, stride)
 LAYERS = {
-    "conv1 64x1x28x28 k5x6 p2": (64, 1, 28, 28, 6, 5, 2, 1),
-    "conv2 64x6x14x14 k5x16": (64, 6, 14, 14, 16, 5, 0, 1),
-    "rn-stem 64x3x32x32 k3x16 p1": (64, 3, 32, 32, 16, 3, 1, 1),
-    "rn-s1 64x16x32x32 k3x16 p1": (64, 16, 32, 32, 16, 3, 1, 1),
-    "rn-s2a 64x16x32x32 k3x32 s2 p1": (64, 16, 32, 32, 32, 3, 1, 2),
-    "rn-s2b 64x32x16x16 k3x32 p1": (64, 32, 16, 16, 32, 3, 1, 1),
-    "rn-s2sc 64x16x32x32 k1x32 s2": (64, 16, 32, 32, 32, 1, 0, 2),
-    "rn-s3a 64x32x16x16 k3x64 s2 p1": (64, 32, 16, 16, 64, 3, 1, 2),
-    "rn-s3b 64x64x8x8 k3x64 p1": (64, 64, 8, 8, 64, 3, 1, 1),
-    "rn-s3sc 64x32x16x16 k1x64 s2": (64, 32, 16, 16, 64, 1, 0, 2),
+    "lenet-conv1": (64, 1, 28, 28, 6, 5, 2, 1),
+    "lenet-conv2": (64, 6, 14, 14, 16, 5, 0, 1),
+    "rn8-stem": (64, 3, 32, 32, 16, 3, 1, 1),
+    "rn8-s1": (64, 16, 32, 32, 16, 3, 1, 1),
+    "rn8-s2-down": (64, 16, 32, 32, 32, 3, 1, 2),
+    "rn8-s2": (64, 32, 16, 16, 32, 3, 1, 1),
+    "rn8-s2-short": (64, 16, 32, 32, 32, 1, 0, 2),
+    "rn8-s3-down": (64, 32, 16, 16, 64, 3, 1, 2),
+    "rn8-s3": (64, 64, 8, 8, 64, 3, 1, 1),
+    "rn8-s3-short": (64, 32, 16, 16, 64, 1, 0, 2),
 }
 
 
@@ -66,7 +66,7 @@ def main():
             }
             for method, fn in cases.items():
                 us = median_us(fn, args.warmup, args.runs)
-                print(f"torch {threads} thread(s)  {name:<32} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
+                print(f"torch {threads} thread(s)  {name:<14} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
 
 
 if __name__ == "__main__":

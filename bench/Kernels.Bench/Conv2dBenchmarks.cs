@@ -12,36 +12,38 @@ namespace Trainer.Kernels.Bench;
 /// which times the same list on the same machine. GFLOP/s counts 2 flops per multiply-add of the
 /// forward pass, which each gradient also does.
 /// </summary>
+[MinColumn, MedianColumn]
 public class Conv2dBenchmarks
 {
-    /// <summary>"name NxCxHxW kKxO [sS] [pP]": input, a K×K kernel with O outputs, stride (1 if absent) and padding (0 if absent).</summary>
-    public static IEnumerable<string> Layers =>
-    [
-        "conv1 64x1x28x28 k5x6 p2", "conv2 64x6x14x14 k5x16",
-        "rn-stem 64x3x32x32 k3x16 p1", "rn-s1 64x16x32x32 k3x16 p1", "rn-s2a 64x16x32x32 k3x32 s2 p1",
-        "rn-s2b 64x32x16x16 k3x32 p1", "rn-s2sc 64x16x32x32 k1x32 s2", "rn-s3a 64x32x16x16 k3x64 s2 p1",
-        "rn-s3b 64x64x8x8 k3x64 p1", "rn-s3sc 64x32x16x16 k1x64 s2",
-    ];
+    /// <summary>The layers by short name (BenchmarkDotNet cuts longer parameter values): input N×C×H×W, O outputs, K×K kernel, stride, padding.</summary>
+    private static readonly Dictionary<string, Conv2dShape> Shapes = new()
+    {
+        ["lenet-conv1"] = Make(64, 1, 28, 28, 6, 5, 1, 2),
+        ["lenet-conv2"] = Make(64, 6, 14, 14, 16, 5, 1, 0),
+        ["rn8-stem"] = Make(64, 3, 32, 32, 16, 3, 1, 1),
+        ["rn8-s1"] = Make(64, 16, 32, 32, 16, 3, 1, 1),
+        ["rn8-s2-down"] = Make(64, 16, 32, 32, 32, 3, 2, 1),
+        ["rn8-s2"] = Make(64, 32, 16, 16, 32, 3, 1, 1),
+        ["rn8-s2-short"] = Make(64, 16, 32, 32, 32, 1, 2, 0),
+        ["rn8-s3-down"] = Make(64, 32, 16, 16, 64, 3, 2, 1),
+        ["rn8-s3"] = Make(64, 64, 8, 8, 64, 3, 1, 1),
+        ["rn8-s3-short"] = Make(64, 32, 16, 16, 64, 1, 2, 0),
+    };
+
+    /// <summary>LeNet's two convolutions, then ResNet-8's: stem, stage 1, and per stage 2 and 3 the stride-2 3x3, the stride-1 3x3 and the 1x1 stride-2 shortcut.</summary>
+    public static IEnumerable<string> Layers => Shapes.Keys;
 
     [ParamsSource(nameof(Layers))]
-    public string Layer { get; set; } = "conv1 64x1x28x28 k5x6 p2";
+    public string Layer { get; set; } = "lenet-conv1";
 
     private IKernelBackend? backend;
     private DeviceData? data;
     private DeviceBuffer x = null!, w = null!, y = null!, dy = null!, dx = null!, dw = null!, workspace = null!;
     private Conv2dShape shape;
 
-    public static Conv2dShape ShapeOf(string layer)
-    {
-        var parts = layer.Split(' ');
-        int[] input = parts[1].Split('x').Select(int.Parse).ToArray();
-        int[] kernel = parts[2][1..].Split('x').Select(int.Parse).ToArray();
-        int stride = 1, pad = 0;
-        foreach (string p in parts.Skip(3))
-            if (p[0] == 's') stride = int.Parse(p[1..]);
-            else if (p[0] == 'p') pad = int.Parse(p[1..]);
-        return new Conv2dShape(input[0], input[1], input[2], input[3], kernel[1], kernel[0], kernel[0], stride, stride, pad, pad);
-    }
+    private static Conv2dShape Make(int n, int c, int h, int w, int o, int k, int stride, int pad) => new(n, c, h, w, o, k, k, stride, stride, pad, pad);
+
+    public static Conv2dShape ShapeOf(string layer) => Shapes[layer];
 
     [GlobalSetup]
     public void Setup()
