@@ -11,8 +11,10 @@
 #
 # Every round runs every configuration once, in the same order, so a slow spell of a shared machine
 # hits all of them alike; the table gives each configuration's median and best train seconds (the
-# epoch's training loop, test excluded, as each program reports it) and every run, and the test
-# accuracy of its first run. The verdict lines compare medians.
+# epoch's training loop, test excluded, as each program reports it) and every run, the median CPU
+# seconds of the whole process (user + system, from /usr/bin/time: start-up, data loading and the
+# test loop included, and a spinning thread counts), and the test accuracy of its first run. The
+# verdict lines compare medians, each side at its best thread count, and CPU seconds likewise.
 # TORCHSHARP=DIR (default /tmp/torchsharp-anchor) is where the anchor is built; it is built there
 # if missing, by TORCHSHARP_SETUP (default ../shared/anchors/torchsharp/setup.sh). SKIP_TORCHSHARP=1 leaves TorchSharp out. Needs the .NET SDK and PyTorch from Debian
 # (apt-get install python3-torch libopenblas0-pthread), run with /usr/bin/python3; TorchSharp's
@@ -24,6 +26,7 @@ runs=${RUNS:-3}
 python=${PYTHON:-/usr/bin/python3}
 ts_dir=${TORCHSHARP:-/tmp/torchsharp-anchor}
 [ -d "$data" ] || { echo "error: data directory '$data' not found (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "error: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
 "$python" -c "import torch" 2>/dev/null || { echo "error: $python cannot import torch (apt-get install python3-torch libopenblas0-pthread)" >&2; exit 1; }
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "error: RUNS must be a positive integer, got '$runs'" >&2; exit 1; }
 cores=$(nproc)
@@ -50,19 +53,19 @@ lenet=(--model lenet --optimizer momentum --momentum 0.9)
 # Each runner writes its output to FILE and prints "TRAIN_SECONDS ACCURACY_PERCENT".
 trainer_run() { # trainer_run FILE TRAINER_CMD... -- ARGS...
   local out=$1; shift
-  "$@" --device cpu --data "$data" --epochs 1 > "$out" 2>&1
+  /usr/bin/time -f '%U %S' -o "$out.cpu" "$@" --device cpu --data "$data" --epochs 1 > "$out" 2>&1
   local s a
   s=$(grep -E '^epoch 1: ' "$out" | sed -E 's/.*\(train ([0-9.]+) s.*/\1/')
   a=$(grep -E 'Accuracy' "$out" | tail -n 1 | sed -E 's/.*Accuracy: ([0-9.]+)%.*/\1/')
   echo "$s $a"
 }
 torch_run() { # torch_run FILE THREADS
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" bench/torch_train.py --data "$data" --threads "$2" --epochs 1 \
+  /usr/bin/time -f '%U %S' -o "$1.cpu" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" bench/torch_train.py --data "$data" --threads "$2" --epochs 1 \
     --model lenet --optimizer momentum --momentum 0.9 > "$1" 2> "$1.err"
   tail -n 1 "$1" | "$python" -c 'import json, sys; r = json.load(sys.stdin); print(r["train_s"][-1], 100 * r["test_accuracy"])'
 }
 torchsharp_run() { # torchsharp_run FILE THREADS
-  LD_PRELOAD="$ts_dir/libiosshim.so" "$ts_dir/bin/torchsharp-anchor" --data "$data" --model lenet --momentum 0.9 --epochs 1 --threads "$2" > "$1" 2> "$1.err"
+  /usr/bin/time -f '%U %S' -o "$1.cpu" env LD_PRELOAD="$ts_dir/libiosshim.so" "$ts_dir/bin/torchsharp-anchor" --data "$data" --model lenet --momentum 0.9 --epochs 1 --threads "$2" > "$1" 2> "$1.err"
   tail -n 1 "$1" | "$python" -c 'import json, sys; e = json.load(sys.stdin)["epochs"][-1]; print(e["train_wall_s"], e["test_acc"])'
 }
 
@@ -95,17 +98,19 @@ for ((i = 0; i < runs; i++)); do
   for c in "${configs[@]}"; do
     read -r s a <<< "$(run_config "$c" "$i")"
     echo "$s" >> "$log/times-$c"
+    awk '{ print $1 + $2 }' "$log/$c-$i.txt.cpu" >> "$log/cpu-$c"
     [ "$i" -eq 0 ] && echo "$a" > "$log/acc-$c"
-    echo "round $((i + 1)) $c: train $s s, accuracy $a%"
+    echo "round $((i + 1)) $c: train $s s, CPU $(tail -n 1 "$log/cpu-$c") s, accuracy $a%"
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A med
-printf '\n%-44s %9s %9s %9s   %s\n' "configuration" "median s" "best s" "accuracy" "every run (s)"
+declare -A med cpu
+printf '\n%-44s %9s %9s %9s %9s   %s\n' "configuration" "median s" "best s" "CPU s" "accuracy" "every run (s)"
 for c in "${configs[@]}"; do
   med[$c]=$(median < "$log/times-$c")
+  cpu[$c]=$(median < "$log/cpu-$c")
   best=$(sort -g "$log/times-$c" | head -n 1)
   case $c in
     lenet-trainer) label="LeNet trainer --device cpu ($cores threads)" ;;
@@ -116,13 +121,19 @@ for c in "${configs[@]}"; do
     mlp-trainer) label="MLP trainer --device cpu ($cores threads)" ;;
     mlp-baseline) label="MLP trainer at $BASELINE" ;;
   esac
-  printf '%-44s %9.2f %9.2f %8s%%   %s\n' "$label" "${med[$c]}" "$best" "$(cat "$log/acc-$c")" "$(awk '{ printf "%.2f ", $1 }' "$log/times-$c")"
+  printf '%-44s %9.2f %9.2f %9.2f %8s%%   %s\n' "$label" "${med[$c]}" "$best" "${cpu[$c]}" "$(cat "$log/acc-$c")" "$(awk '{ printf "%.2f ", $1 }' "$log/times-$c")"
 done
 echo
-refs=()
-for c in "${configs[@]}"; do case $c in lenet-torch*) refs+=("${med[$c]} $c") ;; esac; done
-read -r ref refname <<< "$(printf '%s\n' "${refs[@]}" | sort -g | head -n 1)"
-awk -v o="${med[lenet-trainer]}" -v r="$ref" -v n="$refname" 'BEGIN { printf "LeNet: trainer (%s s) / fastest reference, %s (%s s): %.2f  (%.2fx faster; the bar is at most 0.50)\n", o, n, r, o / r, r / o }'
+best_of() { # best_of PATTERN: "median name" of the configurations matching PATTERN with the lowest median
+  for c in "${configs[@]}"; do [[ $c == $1 ]] && echo "${med[$c]} $c"; done | sort -g | head -n 1
+}
+cpu_of() { for c in "${configs[@]}"; do [[ $c == $1 ]] && echo "${cpu[$c]} $c"; done | sort -g | head -n 1; }
+read -r ours oursname <<< "$(best_of 'lenet-trainer*')"
+read -r ref refname <<< "$(best_of 'lenet-torch*')"
+awk -v o="$ours" -v on="$oursname" -v r="$ref" -v n="$refname" 'BEGIN { printf "LeNet: trainer at its best, %s (%s s) / fastest reference, %s (%s s): %.2f  (%.2fx faster; the bar is at most 0.50)\n", on, o, n, r, o / r, r / o }'
+read -r ourscpu oursname <<< "$(cpu_of 'lenet-trainer*')"
+read -r refcpu refname <<< "$(cpu_of 'lenet-torch*')"
+awk -v o="$ourscpu" -v on="$oursname" -v r="$refcpu" -v n="$refname" 'BEGIN { printf "LeNet CPU seconds: trainer, %s (%s) / reference, %s (%s): %.2f\n", on, o, n, r, o / r }'
 acc_t=$(cat "$log/acc-lenet-trainer"); acc_p=$(cat "$log/acc-lenet-torch-1")
 awk -v a="$acc_t" -v b="$acc_p" 'BEGIN { d = a - b; printf "LeNet accuracy: trainer %s%%, PyTorch %s%%, difference %+.2f points (the bar is within 1)\n", a, b, d }'
 if [ ${#baseline[@]} -gt 0 ]; then
