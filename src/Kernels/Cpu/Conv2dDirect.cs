@@ -30,7 +30,7 @@ public sealed unsafe partial class CpuBackend
     /// <summary>Whether this backend takes the direct kernels where they apply (512-bit vectors in hardware; tests may switch it).</summary>
     internal bool DirectConvolutions { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
 
-    private bool UsesDirect(Conv2dShape s) => DirectConvolutions && DirectConvGeometry.Applies(s, Threads);
+    private bool UsesDirect(Conv2dShape s) => DirectConvolutions && DirectConvGeometry.Applies(s);
 
     private void DirectForward(float* x, float* w, float* bias, bool relu, float* y, Conv2dShape s, float* workspace)
     {
@@ -73,7 +73,9 @@ public sealed unsafe partial class CpuBackend
     private void Correlate(float* x, float* w, long wOut, float* scratch, float* y, float* bias, bool relu, in DirectConvGeometry g)
     {
         int blocks = (g.Out + DirectConvGeometry.ChannelBlock - 1) / DirectConvGeometry.ChannelBlock;
-        correlate.Set(x, w, wOut, scratch, y, bias, relu, g, blocks, (g.Out + blocks - 1) / blocks);
+        bool perWorker = g.PerWorker(Threads);
+        if (!perWorker) Pad(x, scratch, g);
+        correlate.Set(x, w, wOut, scratch, y, bias, relu, g, blocks, (g.Out + blocks - 1) / blocks, perWorker);
         pool.Run(correlate, g.N * blocks);
     }
 
@@ -106,8 +108,10 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>
-    /// Tasks of (image, channel block), each in its worker's scratch: the image's planes padded, the
-    /// block's wide planes correlated, their real columns copied out to NCHW with the epilogue.
+    /// Tasks of (image, channel block), each in its worker's scratch (or, where per-worker scratch
+    /// would take more than the whole batch's, in whole-batch buffers padded before the launch): the
+    /// image's planes padded, the block's wide planes correlated, their real columns copied out to
+    /// NCHW with the epilogue.
     /// </summary>
     private sealed class CorrelateWork : ParallelWork
     {
@@ -116,24 +120,35 @@ public sealed unsafe partial class CpuBackend
         private bool relu;
         private DirectConvGeometry g;
         private int blocks, blockSize;
+        private bool perWorker;
 
-        public void Set(float* x, float* w, long wOut, float* scratch, float* y, float* bias, bool relu, in DirectConvGeometry g, int blocks, int blockSize)
+        public void Set(float* x, float* w, long wOut, float* scratch, float* y, float* bias, bool relu, in DirectConvGeometry g, int blocks, int blockSize, bool perWorker)
         {
             this.x = x; this.w = w; this.wOut = wOut; this.scratch = scratch; this.y = y; this.bias = bias;
-            this.relu = relu; this.g = g; this.blocks = blocks; this.blockSize = blockSize;
+            this.relu = relu; this.g = g; this.blocks = blocks; this.blockSize = blockSize; this.perWorker = perWorker;
         }
 
         public override void Execute(int task, int worker)
         {
             long n = task / blocks;
             int o0 = task % blocks * blockSize, count = Math.Min(blockSize, g.Out - o0);
-            float* xpad = scratch + worker * g.WorkerFloats;
-            float* planes = xpad + (g.In * g.PaddedPlane + g.Slack + 15) / 16 * 16;
-            new Span<float>(xpad, (int)(g.In * g.PaddedPlane + g.Slack)).Clear();
-            float* image = x + n * g.In * g.H * g.W;
-            for (int c = 0; c < g.In; c++)
-                for (int h = 0; h < g.H; h++)
-                    VectorRows.Copy(image + ((long)c * g.H + h) * g.W, xpad + c * g.PaddedPlane + (long)(h + g.PadH) * g.Wp + g.PadW, g.W);
+            float* xpad, planes;
+            if (perWorker)
+            {
+                xpad = scratch + worker * g.WorkerFloats;
+                planes = xpad + (g.In * g.PaddedPlane + g.Slack + 15) / 16 * 16;
+                new Span<float>(xpad, (int)(g.In * g.PaddedPlane + g.Slack)).Clear();
+                float* image = x + n * g.In * g.H * g.W;
+                for (int c = 0; c < g.In; c++)
+                    for (int h = 0; h < g.H; h++)
+                        VectorRows.Copy(image + ((long)c * g.H + h) * g.W, xpad + c * g.PaddedPlane + (long)(h + g.PadH) * g.Wp + g.PadW, g.W);
+            }
+            else
+            {
+                // The whole batch was padded before the launch; the wide planes follow it.
+                xpad = scratch + n * g.In * g.PaddedPlane;
+                planes = scratch + (g.PaddedFloats + 15) / 16 * 16 + (n * g.Out + o0) * g.Wide;
+            }
             float* wb = w + o0 * wOut;
             switch (count)
             {

@@ -69,32 +69,45 @@ internal readonly struct DirectConvGeometry
     /// </summary>
     public long WorkerFloats => (In * PaddedPlane + Slack + 15) / 16 * 16 + (long)Math.Min(Out, ChannelBlock) * Wide;
 
+    /// <summary>The whole batch's padded planes (rounded to whole cache lines), then its wide output planes.</summary>
+    public long BatchFloats => (PaddedFloats + 15) / 16 * 16 + WideFloats;
+
     /// <summary>
-    /// Whether the native backend computes <paramref name="s"/> with the direct kernels on
-    /// <paramref name="threads"/> workers: stride 1, a kernel larger than 1×1 (1×1 and strided
-    /// convolutions stay im2col + GEMM), padding below the kernel (so the data gradient's padding is
-    /// not negative), and a workspace no larger than im2col's, so <see cref="Conv2dShape.WorkspaceBytes"/>
-    /// still bounds every backend. (Whether the hardware has 512-bit vectors is the backend's part of the choice.)
+    /// Whether a correlation on <paramref name="threads"/> workers pads and crops in per-worker scratch
+    /// (<see cref="WorkerFloats"/> each), or, where that would take more, in whole-batch buffers
+    /// (<see cref="BatchFloats"/>). Either way every output is the same chain of multiply-adds.
     /// </summary>
-    public static bool Applies(Conv2dShape s, int threads) =>
+    public bool PerWorker(int threads) => threads * WorkerFloats <= BatchFloats;
+
+    /// <summary>The scratch a correlation on <paramref name="threads"/> workers uses.</summary>
+    public long ScratchFloats(int threads) => PerWorker(threads) ? threads * WorkerFloats : BatchFloats;
+
+    /// <summary>
+    /// Whether the native backend computes <paramref name="s"/> with the direct kernels: stride 1, a
+    /// kernel larger than 1×1 (1×1 and strided convolutions stay im2col + GEMM), padding below the
+    /// kernel (so the data gradient's padding is not negative), and whole-batch scratch no larger
+    /// than im2col's, so <see cref="Conv2dShape.WorkspaceBytes"/> still bounds every backend. A
+    /// function of the shape alone, so the choice, and with it the results, does not depend on the
+    /// thread count. (Whether the hardware has 512-bit vectors is the backend's part of the choice.)
+    /// </summary>
+    public static bool Applies(Conv2dShape s) =>
         s.StrideH == 1 && s.StrideW == 1 && s.KH * s.KW > 1
         && s.PadH < s.KH && s.PadW < s.KW
         && (long)(s.H + 2 * s.PadH) * (s.W + 2 * s.PadW) < int.MaxValue / 2
         && (long)(s.OH + 2 * s.KH) * (s.OW + 2 * s.KW) < int.MaxValue / 2
-        && WorkspaceFloats(s, threads) <= s.WorkspaceFloats;
+        && Math.Max(Forward(s).BatchFloats, FlippedFloats(s) + BackwardData(s).BatchFloats) <= s.WorkspaceFloats;
 
     /// <summary>
     /// Floats of workspace the direct kernels need on <paramref name="threads"/> workers, the most of
-    /// the three passes: the forward pass one <see cref="WorkerFloats"/> per worker; the data gradient
-    /// as much, after the flipped filter; the filter gradient the padded x and the wide dy of the batch.
+    /// the three passes: the forward pass its correlation's scratch (<see cref="ScratchFloats"/>);
+    /// the data gradient as much, after the flipped filter; the filter gradient the padded x and the
+    /// wide dy of the batch. Never more than the whole-batch figure <see cref="Applies"/> checks.
     /// </summary>
     public static long WorkspaceFloats(Conv2dShape s, int threads)
     {
-        var f = Forward(s);
-        var d = BackwardData(s);
-        long forward = threads * f.WorkerFloats;
-        long data = FlippedFloats(s) + threads * d.WorkerFloats;
-        long filter = f.PaddedFloats + f.WideFloats;
+        long forward = Forward(s).ScratchFloats(threads);
+        long data = FlippedFloats(s) + BackwardData(s).ScratchFloats(threads);
+        long filter = Forward(s).PaddedFloats + Forward(s).WideFloats;
         return Math.Max(forward, Math.Max(data, filter));
     }
 

@@ -43,7 +43,7 @@ public sealed class DirectConv2dTests
     public void Forward_and_both_gradients_match_float64_and_do_not_depend_on_the_thread_count(int shapeIndex)
     {
         var s = ShapeOf(Shapes[shapeIndex]);
-        Assert.True(DirectConvGeometry.Applies(s, 3), $"{s} should take the direct kernels on up to 3 threads");
+        Assert.True(DirectConvGeometry.Applies(s), $"{s} should take the direct kernels");
         var rng = TestData.Rng(shapeIndex, 211);
         var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
         var w = TestData.Uniform(rng, (int)s.WeightCount, -1f, 1f);
@@ -74,6 +74,22 @@ public sealed class DirectConv2dTests
                 Close.Bitwise(results[0][k], results[t][k], $"direct conv2d {s} output {k}, 2 threads vs another count");
     }
 
+    /// <summary>
+    /// The batch-1 shape above pads per worker on one thread and the whole batch on three (where
+    /// three workers' scratch would be larger), so the theory's bitwise comparison across thread
+    /// counts covers both; which kernels run is the shape's choice alone.
+    /// </summary>
+    [Fact]
+    public void A_small_batch_switches_scratch_layout_with_the_thread_count_but_not_the_kernels()
+    {
+        var s = ShapeOf(Shapes[3]);
+        var g = DirectConvGeometry.Forward(s);
+        Assert.True(g.PerWorker(1));
+        Assert.False(g.PerWorker(3));
+        Assert.True(DirectConvGeometry.Applies(s));
+        Assert.True(DirectConvGeometry.WorkspaceFloats(s, 64) <= s.WorkspaceFloats);
+    }
+
     /// <summary>Outside the direct kernels' reach (stride 2, 1x1, padding as large as the kernel) the backend keeps im2col and asks for its panel.</summary>
     [Fact]
     public void Strided_pointwise_and_overpadded_convolutions_stay_on_im2col()
@@ -86,7 +102,7 @@ public sealed class DirectConv2dTests
             new Conv2dShape(8, 4, 9, 9, 4, 3, 3, 1, 1, 3, 3),
         })
         {
-            Assert.False(DirectConvGeometry.Applies(s, 1), s.ToString());
+            Assert.False(DirectConvGeometry.Applies(s), s.ToString());
             Assert.Equal(s.WorkspaceBytes, backend.Conv2dWorkspaceBytes(s));
         }
     }
