@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""LeNet's two convolutions at batch 64 in PyTorch on the CPU: forward, input gradient and weight
-gradient, the reference for bench/Kernels.Bench's Conv2dBenchmarks on the same machine.
+"""LeNet's two convolutions and ResNet-8's (3x3 with 16/32/64 channels on 32x32/16x16/8x8, the
+stride-2 ones and the 1x1 stride-2 shortcuts) at batch 64 in PyTorch on the CPU: forward, input
+gradient and weight gradient, the reference for bench/Kernels.Bench's Conv2dBenchmarks (the same
+list) on the same machine.
 
     /usr/bin/python3 bench/torch_conv.py             # threads 1 and one per core
 
@@ -14,9 +16,18 @@ import time
 import torch
 import torch.nn.functional as F
 
+# name: (N, C, H, W, O, K, padding, stride)
 LAYERS = {
-    "conv1 64x1x28x28 k5x6 p2": (64, 1, 28, 28, 6, 5, 2),
-    "conv2 64x6x14x14 k5x16": (64, 6, 14, 14, 16, 5, 0),
+    "lenet-conv1": (64, 1, 28, 28, 6, 5, 2, 1),
+    "lenet-conv2": (64, 6, 14, 14, 16, 5, 0, 1),
+    "rn8-stem": (64, 3, 32, 32, 16, 3, 1, 1),
+    "rn8-s1": (64, 16, 32, 32, 16, 3, 1, 1),
+    "rn8-s2-down": (64, 16, 32, 32, 32, 3, 1, 2),
+    "rn8-s2": (64, 32, 16, 16, 32, 3, 1, 1),
+    "rn8-s2-short": (64, 16, 32, 32, 32, 1, 0, 2),
+    "rn8-s3-down": (64, 32, 16, 16, 64, 3, 1, 2),
+    "rn8-s3": (64, 64, 8, 8, 64, 3, 1, 1),
+    "rn8-s3-short": (64, 32, 16, 16, 64, 1, 0, 2),
 }
 
 
@@ -42,20 +53,20 @@ def main():
     g = torch.Generator().manual_seed(8)
     for threads in args.threads:
         torch.set_num_threads(threads)
-        for name, (n, c, h, w, o, k, pad) in LAYERS.items():
+        for name, (n, c, h, w, o, k, pad, stride) in LAYERS.items():
             x = torch.rand(n, c, h, w, generator=g)
             weight = torch.rand(o, c, k, k, generator=g)
-            y = F.conv2d(x, weight, padding=pad)
+            y = F.conv2d(x, weight, padding=pad, stride=stride)
             dy = torch.rand(y.shape, generator=g)
             macs = y.numel() * c * k * k
             cases = {
-                "Forward": lambda: F.conv2d(x, weight, padding=pad),
-                "BackwardData": lambda: torch.nn.grad.conv2d_input(x.shape, weight, dy, padding=pad),
-                "BackwardFilter": lambda: torch.nn.grad.conv2d_weight(x, weight.shape, dy, padding=pad),
+                "Forward": lambda: F.conv2d(x, weight, padding=pad, stride=stride),
+                "BackwardData": lambda: torch.nn.grad.conv2d_input(x.shape, weight, dy, padding=pad, stride=stride),
+                "BackwardFilter": lambda: torch.nn.grad.conv2d_weight(x, weight.shape, dy, padding=pad, stride=stride),
             }
             for method, fn in cases.items():
                 us = median_us(fn, args.warmup, args.runs)
-                print(f"torch {threads} thread(s)  {name:<26} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
+                print(f"torch {threads} thread(s)  {name:<14} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,11 @@ public static class Program
             Console.WriteLine(BenchDevice.Describe());
             if (args.Contains("--probe")) return Probe();
             if (args.Contains("--native-probe")) return NativeProbe();
+            if (args.Contains("--lenet-probe"))
+            {
+                LeNetStepProbe.Cold = args.Contains("--cold");
+                return LeNetStepProbe.Run();
+            }
             if (args.Length == 0) args = ["--filter", "*"];
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
             return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

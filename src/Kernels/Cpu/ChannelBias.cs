@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cpu;
@@ -7,8 +8,11 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>
 /// Bias over the channel axis of a tensor viewed as [outer, channels, inner] (NCHW: channel axis 1):
 /// the add is vectorised along each (o, c) plane of inner elements; the sum, its gradient, gives each
-/// channel to one task and adds o outer and i inner in order, so it equals that float32 loop bit for
-/// bit whatever the thread count.
+/// channel to one task, which walks the planes o = 0, 1, … in order and adds each plane's whole
+/// 16-float vectors into four vector accumulators in turn and its last inner mod 16 elements into a
+/// scalar one; the result is ((a0 + a1) + (a2 + a3)) summed across lanes, plus the scalar. A fixed
+/// order, so the same bits whatever the thread count (a conv net's bias gradient sums 50,176 values a
+/// channel: one add chain in order took longer than the convolution beside it).
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -53,15 +57,30 @@ public sealed unsafe partial class CpuBackend
     {
         public void Run(long start, long end)
         {
+            const int lanes = 16;
+            int whole = inner / lanes * lanes;
             for (long c = start; c < end; c++)
             {
-                float acc = 0f;
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                float tail = 0f;
+                int k = 0;
                 for (int o = 0; o < outer; o++)
                 {
                     float* plane = x + ((long)o * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) acc += plane[i];
+                    for (int i = 0; i < whole; i += lanes, k++)
+                    {
+                        var v = Vector512.Load(plane + i);
+                        switch (k & 3)
+                        {
+                            case 0: a0 += v; break;
+                            case 1: a1 += v; break;
+                            case 2: a2 += v; break;
+                            default: a3 += v; break;
+                        }
+                    }
+                    for (int i = whole; i < inner; i++) tail += plane[i];
                 }
-                sum[c] = acc;
+                sum[c] = Vector512.Sum((a0 + a1) + (a2 + a3)) + tail;
             }
         }
     }

@@ -6,8 +6,9 @@ using Trainer.Kernels.Ops;
 namespace Trainer.Kernels.Cpu;
 
 /// <summary>
-/// 2-D convolution in NCHW/OIHW and its two gradients as im2col + one packed GEMM over the whole
-/// batch. The column matrix col[(c,kh,kw), (n,oh,ow)] holds the input under each kernel tap (zero in
+/// 2-D convolution in NCHW/OIHW and its two gradients. Stride-1 convolutions with kernels larger
+/// than 1x1 take the direct kernels (<see cref="DirectConvGeometry"/>, Conv2dDirect.cs); the rest
+/// (strided, 1x1) are im2col + one packed GEMM over the whole batch. The column matrix col[(c,kh,kw), (n,oh,ow)] holds the input under each kernel tap (zero in
 /// the padding); then
 /// <list type="bullet">
 /// <item>forward: Y[o, (n,p)] = W[o, ·] · col, copied out to NCHW plane by plane;</item>
@@ -25,14 +26,23 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<PlaneCopyOp> planeCopy = new();
     private readonly RangeWork<Col2imOp> col2im = new();
 
-    /// <summary>The im2col panel and the channel-major planes (<see cref="Conv2dShape.WorkspaceBytes"/>).</summary>
-    public long Conv2dWorkspaceBytes(Conv2dShape shape) => shape.WorkspaceBytes;
+    /// <summary>
+    /// The direct kernels' padded planes and wide grid where they apply (<see cref="DirectConvGeometry.WorkspaceFloats"/>,
+    /// never more than im2col's), else the im2col panel and the channel-major planes (<see cref="Conv2dShape.WorkspaceBytes"/>).
+    /// </summary>
+    public long Conv2dWorkspaceBytes(Conv2dShape shape) =>
+        UsesDirect(shape) ? DirectConvGeometry.WorkspaceFloats(shape, Threads) * sizeof(float) : shape.WorkspaceBytes;
 
     public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
         if (!Launch(shape.OutputCount)) return;
+        if (UsesDirect(shape))
+        {
+            DirectForward(x.Float(), weight.Float(), epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu, y.Float(), shape, DirectWorkspace(shape, workspace));
+            return;
+        }
         var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
         Im2col(x.Float(), col, shape);
         gemm.Run(weight.Float(), col, planes, GemmShape.For(shape.O, columns, taps, false, false), GemmEpilogue.None, null, null);
@@ -42,6 +52,11 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.InputCount)) return;
+        if (UsesDirect(shape))
+        {
+            DirectBackwardData(dy.Float(), weight.Float(), dx.Float(), shape, DirectWorkspace(shape, workspace));
+            return;
+        }
         var (taps, columns) = Workspace(shape, workspace, out float* dcol, out float* planes);
         CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
         gemm.Run(weight.Float(), planes, dcol, GemmShape.For(taps, columns, shape.O, true, false), GemmEpilogue.None, null, null);
@@ -52,6 +67,11 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.WeightCount)) return;
+        if (UsesDirect(shape))
+        {
+            DirectBackwardFilter(x.Float(), dy.Float(), dw.Float(), shape, DirectWorkspace(shape, workspace));
+            return;
+        }
         var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
         Im2col(x.Float(), col, shape);
         CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
@@ -67,6 +87,14 @@ public sealed unsafe partial class CpuBackend
         col = workspace.Float();
         planes = col + (long)taps * columns;
         return (taps, columns);
+    }
+
+    private float* DirectWorkspace(Conv2dShape s, DeviceBuffer? workspace)
+    {
+        long bytes = DirectConvGeometry.WorkspaceFloats(s, Threads) * sizeof(float);
+        if (workspace is null || workspace.ByteLength < bytes)
+            throw new ArgumentException($"convolution {s} needs {bytes} bytes of workspace, got {workspace?.ByteLength ?? 0}", nameof(workspace));
+        return workspace.Float();
     }
 
     /// <summary>Rows of the column matrix (C·KH·KW) and its columns (N·OH·OW), the latter within the GEMM's int range.</summary>

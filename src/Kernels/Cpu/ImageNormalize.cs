@@ -1,10 +1,13 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Trainer.Kernels.Device;
 
 namespace Trainer.Kernels.Cpu;
 
 /// <summary>
 /// uint8 pixels to normalized floats: the data pipeline's Rescale then Normalize, fused, in the
-/// same float32 steps as the host transforms ((x·scale + shift − mean) / std) so both paths agree.
+/// same float32 steps as the host transforms ((x·scale + shift − mean) / std) so both paths agree,
+/// 16 pixels at a time where AVX-512 is there.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -19,7 +22,19 @@ public sealed unsafe partial class CpuBackend
     {
         public void Run(long start, long end)
         {
-            for (long i = start; i < end; i++)
+            long i = start;
+            if (Avx512F.IsSupported)
+            {
+                // The same float32 steps, 16 pixels at a time: multiply, add, subtract, divide (no FMA).
+                Vector512<float> vScale = Vector512.Create(scale), vShift = Vector512.Create(shift), vMean = Vector512.Create(mean), vStd = Vector512.Create(std);
+                for (; i + 16 <= end; i += 16)
+                {
+                    var p = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(pixels + i)));
+                    var v = p * vScale + vShift;
+                    ((v - vMean) / vStd).Store(output + i);
+                }
+            }
+            for (; i < end; i++)
             {
                 float v = pixels[i] * scale + shift;
                 output[i] = (v - mean) / std;

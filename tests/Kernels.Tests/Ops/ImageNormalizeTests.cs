@@ -44,10 +44,12 @@ public sealed class ImageNormalizeTests(BackendFixture backends) : IClassFixture
     }
 
     /// <summary>The kernel documents the same float32 steps as the host transforms, so it must match them bit for bit.</summary>
-    [Fact]
-    public void Matches_the_host_float32_steps_bit_for_bit()
+    [Theory]
+    [InlineData(BackendFixture.Fast)]
+    [InlineData(BackendFixture.Native)]
+    public void Matches_the_host_float32_steps_bit_for_bit(string backendName)
     {
-        var backend = backends.Get(BackendFixture.Fast);
+        var backend = backends.Get(backendName);
         var pixels = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         const float scale = 1f / 255f, shift = 0f, mean = 0.1307f, std = 0.3081f;
         using var dp = backend.Put(pixels);
