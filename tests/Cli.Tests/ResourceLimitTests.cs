@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using Trainer.Cli.Plotting;
 using Trainer.Training.Metrics;
+using Trainer.Training.Tests.Data;
 
 namespace Trainer.Cli.Tests;
 
@@ -15,28 +16,13 @@ public sealed class ResourceLimitTests(TrainedCheckpoint checkpoint) : IClassFix
 
     public void Dispose() => dir.Dispose();
 
-    private static byte[] BmpClaiming(int width, int height)
-    {
-        var bmp = new byte[70];
-        bmp[0] = (byte)'B';
-        bmp[1] = (byte)'M';
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), bmp.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
-        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 24);
-        return bmp;
-    }
-
     [Theory]
     [InlineData(20000, 20000)]
     [InlineData(50001, 1000)]
     public void Predict_refuses_an_image_claiming_too_many_pixels(int width, int height)
     {
         string image = dir.File("digit.bmp");
-        File.WriteAllBytes(image, BmpClaiming(width, height));
+        File.WriteAllBytes(image, ClaimedImage.Bmp(width, height));
         var result = Cli.Run("predict", "--device", "cpu", "--checkpoint", checkpoint.Path, "--image", image);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal($"error: {image}: image declares {width}x{height} = {(long)width * height} pixels, more than the 50000000 allowed; scale it down first",

@@ -82,21 +82,6 @@ public sealed class ClaimedSizeTests
     }
 
     /// <summary>A BMP header (no pixel data) claiming <paramref name="width"/> x <paramref name="height"/> at 24 bits.</summary>
-    private static byte[] BmpClaiming(int width, int height)
-    {
-        var bmp = new byte[54 + 16];
-        bmp[0] = (byte)'B';
-        bmp[1] = (byte)'M';
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), bmp.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
-        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 24);
-        return bmp;
-    }
-
     [Theory]
     [InlineData("png", 20000, 20000)]
     [InlineData("png", 8000, 6251)]       // 50,008,000: just over the budget
@@ -105,7 +90,7 @@ public sealed class ClaimedSizeTests
     public void An_image_declaring_more_pixels_than_the_budget(string format, int width, int height)
     {
         using var dir = new TempDirectory();
-        string path = dir.Write("huge." + format, format == "png" ? PngClaiming(width, height) : BmpClaiming(width, height));
+        string path = dir.Write("huge." + format, format == "png" ? PngClaiming(width, height) : ClaimedImage.Bmp(width, height));
         var (e, _) = Refused(() => GrayscaleImage.Load(path));
         Assert.Equal($"{path}: image declares {width}x{height} = {(long)width * height} pixels, more than the {GrayscaleImage.MaxPixels} allowed; scale it down first", e.Message);
     }
