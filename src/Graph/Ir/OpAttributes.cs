@@ -45,9 +45,13 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
 }
 
 /// <summary>A pooling window and its stride (no padding).</summary>
-public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW) : OpAttributes
+/// <remarks>
+/// <see cref="ReluMask"/> is set on a MaxPool2dBackward by <see cref="Passes.PoolReluBackwardFusion"/> only: its
+/// output is then also zeroed where the pooling's input (a ReLU's output) is not positive.
+/// </remarks>
+public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW, bool ReluMask = false) : OpAttributes
 {
-    public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}";
+    public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}{(ReluMask ? ",relu-mask" : "")}";
 }
 
 /// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>

@@ -3,7 +3,8 @@ using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Ops;
 
-/// <summary>MaxPool2dBackward(x [N,C,H,W], dy [N,C,OH,OW]) → dx [N,C,H,W], each window's argmax recomputed from x. Not differentiable further.</summary>
+/// <summary>MaxPool2dBackward(x [N,C,H,W], dy [N,C,OH,OW]) → dx [N,C,H,W], each window's argmax recomputed from x
+/// (with <see cref="Pool2dAttributes.ReluMask"/>, also +0 where x is not positive: a ReLU's gradient fused in). Not differentiable further.</summary>
 public sealed class MaxPool2dBackwardOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MaxPool2dBackward;
@@ -24,6 +25,7 @@ public sealed class MaxPool2dBackwardOp : OpDefinition
     {
         var s = MaxPool2dOp.ShapeOf(op, inputTypes, inputTypes[0]);
         DeviceBuffer x = inputs[0], dy = inputs[1], dx = outputs[0];
-        return new BoundKernel("max-pool2d-backward", () => backend.MaxPool2dBackward(x, dy, dx, s));
+        bool reluMask = op.Attributes is Pool2dAttributes { ReluMask: true };
+        return new BoundKernel(reluMask ? "max-pool2d-backward+relu-mask" : "max-pool2d-backward", () => backend.MaxPool2dBackward(x, dy, dx, s, reluMask));
     }
 }

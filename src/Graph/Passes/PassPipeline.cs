@@ -36,6 +36,7 @@ public sealed class PassPipeline
             list.Add(new GemmEpilogueFusion());
             list.Add(new ConvEpilogueFusion());
             list.Add(new ReluBackwardFusion());
+            list.Add(new PoolReluBackwardFusion());
             list.Add(new SoftmaxCrossEntropyFusion());
             list.Add(new GemmSgdFusion());
             list.Add(new SgdUpdateBatching());

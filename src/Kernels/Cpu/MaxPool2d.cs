@@ -37,17 +37,17 @@ public sealed unsafe partial class CpuBackend
         RunRange(maxPool, new MaxPoolOp(x.Float(), y.Float(), shape), shape.OutputCount);
     }
 
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape)
+    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
     {
         if (!Launch(shape.InputCount)) return;
         if (Tiles(shape))
         {
             tiledMaxPoolBackward.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, shape.KH * shape.W));
-            RunRange(tiledMaxPoolBackward, new TiledMaxPoolBackwardOp(x.Float(), dy.Float(), dx.Float(), shape, vectorPool2x2), (long)shape.N * shape.C * shape.OH);
+            RunRange(tiledMaxPoolBackward, new TiledMaxPoolBackwardOp(x.Float(), dy.Float(), dx.Float(), shape, vectorPool2x2, reluMask), (long)shape.N * shape.C * shape.OH);
             return;
         }
         maxPoolBackward.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, shape.KH * shape.KW));
-        RunRange(maxPoolBackward, new MaxPoolBackwardOp(x.Float(), dy.Float(), dx.Float(), shape), shape.InputCount);
+        RunRange(maxPoolBackward, new MaxPoolBackwardOp(x.Float(), dy.Float(), dx.Float(), shape, reluMask), shape.InputCount);
     }
 
     /// <summary>
@@ -107,7 +107,8 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    private readonly struct MaxPoolBackwardOp(float* x, float* dy, float* dx, Pool2dShape s) : IRangeOp
+    /// <summary>Input elements [start, end): the sum of dy over the windows whose argmax each is; with <paramref name="reluMask"/>, +0 where x is not positive.</summary>
+    private readonly struct MaxPoolBackwardOp(float* x, float* dy, float* dx, Pool2dShape s, bool reluMask) : IRangeOp
     {
         public void Run(long start, long end)
         {
@@ -125,7 +126,7 @@ public sealed unsafe partial class CpuBackend
                     for (int ow = PoolWindow.FirstCovering(iw, s.KW, s.StrideW); ow <= owEnd; ow++)
                         if (WindowArgmax(plane, s, oh, ow) == self)
                             acc += dy[(nc * s.OH + oh) * s.OW + ow];
-                dx[e] = acc;
+                dx[e] = reluMask && !(plane[self] > 0f) ? 0f : acc;
             }
         }
     }
@@ -155,7 +156,7 @@ public sealed unsafe partial class CpuBackend
     /// also the rows below every window): cleared, then 0 + dy at each window's argmax, as the
     /// general kernel's sum over the one covering window gives.
     /// </summary>
-    private readonly struct TiledMaxPoolBackwardOp(float* x, float* dy, float* dx, Pool2dShape s, bool vector) : IRangeOp
+    private readonly struct TiledMaxPoolBackwardOp(float* x, float* dy, float* dx, Pool2dShape s, bool vector, bool reluMask) : IRangeOp
     {
         public void Run(long start, long end)
         {
@@ -168,11 +169,19 @@ public sealed unsafe partial class CpuBackend
                 new Span<float>(grad + (long)firstRow * s.W, (lastRow - firstRow) * s.W).Clear();
                 if (s.KH == 2 && s.KW == 2)
                 {
-                    int first = 2 * oh * s.W, ow = vector ? MaxPool2x2.Backward(plane + first, s.W, s.OW, x + s.InputCount, row, grad + first) : 0;
-                    for (first += 2 * ow; ow < s.OW; ow++, first += 2) grad[WindowArgmax2x2(plane, s.W, first)] = 0f + row[ow];
+                    int first = 2 * oh * s.W, ow = vector ? MaxPool2x2.Backward(plane + first, s.W, s.OW, x + s.InputCount, row, grad + first, reluMask) : 0;
+                    for (first += 2 * ow; ow < s.OW; ow++, first += 2)
+                    {
+                        int best = WindowArgmax2x2(plane, s.W, first);
+                        grad[best] = reluMask && !(plane[best] > 0f) ? 0f : 0f + row[ow];
+                    }
                 }
                 else
-                    for (int ow = 0; ow < s.OW; ow++) grad[WindowArgmax(plane, s, oh, ow)] = 0f + row[ow];
+                    for (int ow = 0; ow < s.OW; ow++)
+                    {
+                        int best = WindowArgmax(plane, s, oh, ow);
+                        grad[best] = reluMask && !(plane[best] > 0f) ? 0f : 0f + row[ow];
+                    }
             }
         }
     }

@@ -39,17 +39,19 @@ internal static unsafe class MaxPool2x2
 
     /// <summary>
     /// The gradient of windows [0, count) of a band whose rows <paramref name="grad"/> (same offset as
-    /// <paramref name="top"/>) are already cleared: 0 + dy at each window's argmax; returns how many it did.
+    /// <paramref name="top"/>) are already cleared: 0 + dy at each window's argmax (with <paramref name="reluMask"/>,
+    /// +0 where that maximum is not positive); returns how many it did.
     /// </summary>
-    public static int Backward(float* top, int w, int count, float* end, float* dy, float* grad)
+    public static int Backward(float* top, int w, int count, float* end, float* dy, float* grad, bool reluMask = false)
     {
         int done = 0;
         for (; done < count && top + 2 * done + w + 32 <= end; done += 16)
         {
-            Max(top + 2 * done, w, out var best);
+            var max = Max(top + 2 * done, w, out var best);
             int valid = Math.Min(16, count - done);
             var d = Vector512.Create(0f) + (valid == 16 ? Vector512.Load(dy + done) : Avx512F.MaskLoad(dy + done, Lanes(valid), Vector512<float>.Zero));
             var zero = Vector512<float>.Zero;
+            if (reluMask) d = Vector512.ConditionalSelect(Vector512.GreaterThan(max, zero), d, zero);
             var a = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(0)).AsSingle(), d, zero);
             var b = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(1)).AsSingle(), d, zero);
             var c = Vector512.ConditionalSelect(Vector512.Equals(best, Vector512.Create(2)).AsSingle(), d, zero);

@@ -123,7 +123,11 @@ public interface IKernelBackend : IDisposable
     /// dx[n,c,ih,iw] = Σ dy[n,c,oh,ow] over the windows whose first maximum is (ih, iw), windows in
     /// row-major order; 0 where no window chose the element.
     /// </summary>
-    void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape);
+    /// <remarks>
+    /// With <paramref name="reluMask"/>, dx is also +0 where x is not positive: ReluBackward(dx, x) in the
+    /// same launch, for a pooling whose input x is a ReLU's output (the graph fuses the two; same bits).
+    /// </remarks>
+    void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false);
 
     /// <summary>
     /// Bias over a channel axis of an N-D tensor viewed as [outer, channels, inner] (NCHW with the

@@ -13,12 +13,12 @@ namespace Trainer.Kernels.Ilgpu;
 public sealed partial class IlgpuBackend
 {
     private Action<Index1D, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int> maxPool = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int> maxPoolBackward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int, int> maxPoolBackward = null!;
 
     private void LoadMaxPool2d()
     {
         maxPool = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int>(MaxPoolKernel);
-        maxPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int>(MaxPoolBackwardKernel);
+        maxPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int, int>(MaxPoolBackwardKernel);
     }
 
     public void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
@@ -30,13 +30,13 @@ public sealed partial class IlgpuBackend
         maxPool(t, x.Float(), y.Float(), shape, count, t);
     }
 
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape)
+    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
     {
         long count = shape.InputCount;
         if (count <= 0) return;
         LaunchCount++;
         int t = Threads((int)Math.Min(count, int.MaxValue));
-        maxPoolBackward(t, x.Float(), dy.Float(), dx.Float(), shape, count, t);
+        maxPoolBackward(t, x.Float(), dy.Float(), dx.Float(), shape, count, t, reluMask ? 1 : 0);
     }
 
     /// <summary>The flat index, within its plane, of the first maximum of window (oh, ow) of the plane at <paramref name="plane"/>.</summary>
@@ -67,7 +67,8 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    internal static void MaxPoolBackwardKernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, Pool2dShape s, long count, int stride)
+    /// <summary>dx at input element e: the sum of dy over the windows whose argmax e is; with <paramref name="reluMask"/> 1, +0 where x[e] is not positive.</summary>
+    internal static void MaxPoolBackwardKernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, Pool2dShape s, long count, int stride, int reluMask)
     {
         for (long e = thread; e < count; e += stride)
         {
@@ -83,7 +84,7 @@ public sealed partial class IlgpuBackend
                 for (int ow = PoolWindow.FirstCovering(iw, s.KW, s.StrideW); ow <= owEnd; ow++)
                     if (WindowArgmax(x, plane, s, oh, ow) == self)
                         acc += dy[(nc * s.OH + oh) * s.OW + ow];
-            dx[e] = acc;
+            dx[e] = reluMask != 0 && !(x[e] > 0f) ? 0f : acc;
         }
     }
 }

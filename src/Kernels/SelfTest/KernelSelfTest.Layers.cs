@@ -68,6 +68,27 @@ public static partial class KernelSelfTest
         return SelfTestComparison.CheckGuard(result, gotDx.AsSpan((int)s.InputCount), Sentinel, "input gradient");
     }
 
+    /// <summary>
+    /// The pooling gradient with the ReLU mask, on a ReLU's output (exact zeros, whole windows of them): the
+    /// scatter of dy to each window's first maximum, then +0 wherever the input is not positive.
+    /// </summary>
+    private static SelfTestResult CheckMaxPool2dReluMask(IKernelBackend backend, Random rng, Pool2dShape s)
+    {
+        var x = new float[s.InputCount];
+        for (int i = 0; i < x.Length; i++) x[i] = Math.Max(0f, rng.Next(3) == 0 ? (float)(rng.NextDouble() * 2 - 1) : rng.Next(4) - 2f);
+        var dy = Uniform(rng, (int)s.OutputCount, -1f, 1f);
+        using var buffers = new Buffers(backend);
+        var dX = buffers.Put(x);
+        var dDy = buffers.Put(dy);
+        var dDx = buffers.Output((int)s.InputCount);
+        double ms = Time(backend, () => backend.MaxPool2dBackward(dX, dDy, dDx, s, reluMask: true));
+        var (_, edx) = ReferenceMath.MaxPool2d(x, dy, s);
+        var (_, magnitude) = ReferenceMath.MaxPool2d(x, Array.ConvertAll(dy, Math.Abs), s);
+        for (int i = 0; i < edx.Length; i++) if (!(x[i] > 0)) edx[i] = 0;
+        int windows = (s.KH + s.StrideH - 1) / s.StrideH * ((s.KW + s.StrideW - 1) / s.StrideW);
+        return CompareOutput(buffers, dDx, (int)s.InputCount, edx, i => ErrorBounds.Sum(windows, magnitude[i]), ms);
+    }
+
     private static SelfTestResult CheckChannelBiasAdd(IKernelBackend backend, Random rng, int outer, int channels, int inner)
     {
         int count = outer * channels * inner;

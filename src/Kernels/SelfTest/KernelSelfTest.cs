@@ -64,6 +64,8 @@ public static partial class KernelSelfTest
         Add("max pool fwd+bwd 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2d(b, r, lenetPool));
         var overlapping = new Pool2dShape(3, 5, 9, 7, 3, 3, 2, 2);
         Add("max pool fwd+bwd 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2d(b, r, overlapping));
+        Add("max pool bwd relu-mask 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, lenetPool));
+        Add("max pool bwd relu-mask 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, overlapping));
         Add("channel bias add 7x65x63", (b, r) => CheckChannelBiasAdd(b, r, 7, 65, 63));
         Add("channel sum 7x65x63", (b, r) => CheckChannelSum(b, r, 7, 65, 63));
         Add("relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));

@@ -63,4 +63,40 @@ public sealed class MaxPool2dTests(BackendFixture backends) : IClassFixture<Back
         var e = Assert.Throws<ArgumentException>(() => new Pool2dShape(1, 1, 3, 3, 4, 4, 1, 1));
         Assert.Equal("a 4x4 window does not fit a 3x3 input", e.Message);
     }
+
+    /// <summary>
+    /// The ReLU-masked gradient (what the graph fuses from ReluGrad(MaxPool2dBackward(x, dy), x)) equals the two
+    /// launches it replaces bit for bit, on inputs shaped like a ReLU's output: many exact zeros (whole windows of
+    /// them), −0, ties and positive values, at every shape above (the native 2x2 vector path, the tiled and the
+    /// general kernels, ragged edges).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_relu_masked_gradient_equals_pooling_backward_then_relu_backward(string backendName, int shapeIndex, bool ties)
+    {
+        var backend = backends.Get(backendName);
+        var s = ShapeOf(Shapes[shapeIndex]);
+        var rng = TestData.Rng(shapeIndex, ties ? 1 : 0, 43);
+        var x = TestData.Uniform(rng, (int)s.InputCount, -2f, 2f);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (ties) x[i] = MathF.Round(x[i]);
+            x[i] = x[i] > 0 ? x[i] : (i % 3 == 0 ? -0f : 0f); // a ReLU's output: exact zeros where the input was not positive
+        }
+        var dy = TestData.Uniform(rng, (int)s.OutputCount, -1f, 1f);
+
+        using var dX = backend.Put(x);
+        using var dDy = backend.Put(dy);
+        using var unmasked = backend.Filled((int)s.InputCount, float.NaN);
+        using var twoLaunches = backend.Filled((int)s.InputCount, float.NaN);
+        using var fused = backend.Filled((int)s.InputCount + 2, float.NaN);
+        backend.MaxPool2dBackward(dX, dDy, unmasked, s);
+        backend.ReluBackward(unmasked, dX, twoLaunches, (int)s.InputCount);
+        backend.MaxPool2dBackward(dX, dDy, fused, s, reluMask: true);
+        var expected = backend.Floats(twoLaunches, (int)s.InputCount);
+        var got = backend.Floats(fused, (int)s.InputCount + 2);
+        Close.Untouched(got, expected.Length, expected.Length + 2, float.NaN, "masked max pool backward wrote past its output");
+        Close.Bitwise(expected, got[..expected.Length], $"masked max pool backward {s}");
+        Assert.Contains(expected, v => v != 0f); // the case is not all zeros
+    }
 }

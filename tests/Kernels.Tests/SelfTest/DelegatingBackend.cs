@@ -127,10 +127,10 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
         Inner.MaxPool2d(x, y, shape);
     }
 
-    public virtual void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape)
+    public virtual void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
     {
         Called(nameof(MaxPool2dBackward));
-        Inner.MaxPool2dBackward(x, dy, dx, shape);
+        Inner.MaxPool2dBackward(x, dy, dx, shape, reluMask);
     }
 
     public virtual void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)

@@ -76,9 +76,9 @@ public sealed class KernelSelfTestTests(BackendFixture backends) : IClassFixture
             Inner.Upload<float>(output, first);
         }
 
-        public override void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Trainer.Kernels.Ops.Pool2dShape shape)
+        public override void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Trainer.Kernels.Ops.Pool2dShape shape, bool reluMask = false)
         {
-            base.MaxPool2dBackward(x, dy, dx, shape);
+            base.MaxPool2dBackward(x, dy, dx, shape, reluMask);
             Perturb(dx, nameof(MaxPool2dBackward));
         }
 
