@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Trainer.Training.Checkpoints;
@@ -40,24 +39,7 @@ public static class SafeTensorsScript
         return output;
     }
 
-    public static (int Code, string Output, string Error) Run(string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo(PythonNumpyFactAttribute.Python, [Script, .. args])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill();
-            Assert.Fail($"safetensors_check.py {string.Join(' ', args)} did not finish in 120 s");
-        }
-        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
-    }
+    public static (int Code, string Output, string Error) Run(string? stdin, params string[] args) => PythonScript.Run(Script, stdin, args);
 
     internal static string RepositoryRoot()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -30,21 +29,8 @@ public static class MindSporeCkptScript
 
     public static string RunChecked(string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo(Checkpoints.PythonNumpyFactAttribute.Python, [Script, .. args])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill();
-            Assert.Fail($"mindspore_ckpt_check.py {string.Join(' ', args)} did not finish in 120 s");
-        }
-        Assert.True(process.ExitCode == 0, $"mindspore_ckpt_check.py {string.Join(' ', args)} exited {process.ExitCode}: {error.GetAwaiter().GetResult()}");
-        return output.GetAwaiter().GetResult();
+        var (code, output, error) = PythonScript.Run(Script, stdin, args);
+        Assert.True(code == 0, $"mindspore_ckpt_check.py {string.Join(' ', args)} exited {code}: {error}");
+        return output;
     }
 }
