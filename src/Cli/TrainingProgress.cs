@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Trainer.Training.Loops;
+using Trainer.Training.Train;
 
 namespace Trainer.Cli;
 
@@ -23,7 +23,7 @@ public enum ProgressStyle
 /// epoch. It shows the last loss the loop read (the loop reads only the logged and guard steps,
 /// so showing progress adds no device synchronisation).
 /// </summary>
-public sealed class TrainingProgress
+public sealed class TrainingProgress : Callback
 {
     private readonly TextWriter error;
     private readonly bool bar;
@@ -45,6 +45,18 @@ public sealed class TrainingProgress
     }
 
     public bool Enabled { get; }
+
+    /// <inheritdoc />
+    public override void OnEpochBegin(RunContext context) => StartEpoch(context.Epoch, context.FirstBatch);
+
+    /// <inheritdoc />
+    public override void OnStepEnd(RunContext context) => AfterStep(context.Epoch, context.Batch, context.StepRows, context.LossIfRead);
+
+    /// <summary>Clears the bar before the test block is printed.</summary>
+    public override void OnEvalBegin(RunContext context) => EndEpoch();
+
+    /// <inheritdoc />
+    public override void OnEpochEnd(RunContext context) => EndEpoch();
 
     /// <summary>Starts timing epoch <paramref name="epoch"/> (0-based) from batch <paramref name="firstBatch"/>.</summary>
     public void StartEpoch(int epoch, int firstBatch)

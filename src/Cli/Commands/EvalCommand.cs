@@ -1,5 +1,6 @@
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
+using Trainer.Training.Train;
 
 namespace Trainer.Cli.Commands;
 
@@ -39,7 +40,7 @@ public static class EvalCommand
         {
             output.WriteLine(session.DeviceChoice);
             output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {job.TestData.Source} ({job.TestData.Count} test)");
-            job.TestLoop(output);
+            LossMonitor.WriteTest(output, job.TestLoop());
         }
         return 0;
     }

@@ -115,7 +115,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             session.EndStep();
         }
         long peak = backend.Memory.PeakLiveBytes;
-        var (accuracy, _) = job.TestLoop(TextWriter.Null);
+        double accuracy = job.TestLoop().Accuracy;
 
         Array.Sort(stepMs);
         double median = Percentile(stepMs, 0.5);

@@ -1,6 +1,3 @@
-using Trainer.Graph.Ir;
-using Trainer.Kernels.Device;
-using Trainer.Graph.Compilation;
 using Trainer.Training.Data;
 using Trainer.Training.Distributed;
 
@@ -28,14 +25,11 @@ public sealed class QuickstartJob : IDisposable
     {
         this.session = session;
         Group = group ?? DataParallelGroup.Single;
-        session.UseDataParallel(Group);
         Options = options;
         TrainData = train;
         TestData = test;
         Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
         CheckData(train, test, Steps.Classes);
-        session.Place(Model);
-        session.Place(Steps.Optimizer);
 
         // Graph mode takes the images as bytes and normalises them inside the compiled step: one
         // upload of uint8 images and int32 labels together. Eager mode uploads normalised floats.
@@ -45,14 +39,11 @@ public sealed class QuickstartJob : IDisposable
         TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size);
         TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
 
-        var compile = new CompileOptions(Fuse: options.Fuse, WorldSize: Group.Size);
-        TrainStep = options.Mode == ExecutionMode.Graph
-            ? new CompiledStep(Steps.CompileTrainStep(session, compile))
-            : new EagerStep(session, Steps.TrainStepFn);
-        EvalStep = options.Mode == ExecutionMode.Graph
-            ? new CompiledStep(Steps.CompileEvalStep(session, compile))
-            : new EagerStep(session, Steps.EvalStepFn);
+        Runner = Steps.CreateModel(session, options.Mode, options.Fuse, Group);
     }
+
+    /// <summary>The high-level model the job trains and evaluates with: the one training loop (<see cref="Train.Model.Train(int, PrefetchingBatchLoader, IEnumerable{Train.Callback}?, Train.TrainRunOptions?)"/>).</summary>
+    public Train.Model Runner { get; }
 
     public QuickstartSteps Steps { get; }
 
@@ -86,8 +77,8 @@ public sealed class QuickstartJob : IDisposable
 
     /// <summary>The test batches as the loops read them: <see cref="TestBatches"/>' batches, prefetched.</summary>
     public PrefetchingBatchLoader TestLoader { get; }
-    public IStep TrainStep { get; }
-    public IStep EvalStep { get; }
+    public IStep TrainStep => Runner.TrainStep;
+    public IStep EvalStep => Runner.EvalStep;
     public Session Session => session;
 
     /// <summary>
@@ -96,102 +87,13 @@ public sealed class QuickstartJob : IDisposable
     /// training starts rather than inside the first epoch, as the first call would. Returns the
     /// number of graphs compiled (0 in eager mode).
     /// </summary>
-    public int CompileAhead()
-    {
-        int compiled = 0;
-        foreach (var (step, data, loader) in new[] { (TrainStep, TrainData, TrainLoader), (EvalStep, TestData, TestLoader) })
-        {
-            if (step is not CompiledStep c) continue;
-            foreach (int rows in loader.RowCounts)
-            {
-                c.Function.Compile(new TensorType([rows, 1, data.ImageHeight, data.ImageWidth], StepTakesBytes ? DType.UInt8 : DType.Float32), TensorType.Int(rows));
-                compiled++;
-            }
-        }
-        return compiled;
-    }
+    public int CompileAhead() => Runner.Build(TrainLoader, TestLoader);
 
     /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
     public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
 
-    /// <summary>How often the loop reads the loss to guard against divergence: every step (1) or only at the logged steps (100).</summary>
-    public int LossCheckInterval { get; set; } = LogInterval;
+    /// <summary>The tutorial's test_loop over the test set (<see cref="Train.Model.Eval(PrefetchingBatchLoader)"/>).</summary>
+    public Train.EvalResult TestLoop() => Runner.Eval(TestLoader);
 
-    /// <summary>The tutorial logs the loss every 100 batches.</summary>
-    public const int LogInterval = 100;
-
-    /// <summary>
-    /// One pass over the training set, from batch <paramref name="startBatch"/> (a resumed run skips
-    /// the ones already trained); logs like the tutorial's train_loop. The loss is read at the logged
-    /// steps and every <see cref="LossCheckInterval"/> steps, and a non-finite one stops training with
-    /// <see cref="TrainingDivergedException"/>.
-    /// </summary>
-    public void TrainLoop(int epoch, TextWriter log, int startBatch = 0, ITrainObserver? observer = null)
-    {
-        int size = TrainLoader.BatchCount;
-        Model.SetTrain();
-        int batch = 0;
-        foreach (var (data, label) in TrainLoader.Batches(epoch))
-        {
-            if (batch < startBatch)
-            {
-                batch++;
-                continue;
-            }
-            var shard = TrainLoader.Shard(batch);
-            Group.BeginBatch(shard);
-            var loss = TrainStep.Call(data, label)[0];
-            bool logged = batch % LogInterval == 0;
-            float? value = null;
-            // Reading the loss waits for the device, so only the logged (and guard) steps read it. With several
-            // processes it is the global batch's loss, combined over all of them at the same steps on each.
-            if (logged || batch % LossCheckInterval == 0)
-            {
-                value = Group.CombineLoss(loss.Item());
-                if (!float.IsFinite(value.Value))
-                    throw TrainingDivergedException.Loss(epoch + 1, batch, value.Value);
-                if (logged)
-                    log.WriteLine(FormattableString.Invariant($"loss: {value.Value,7:F6}  [{batch,3}/{size,3}]"));
-            }
-            session.EndStep();
-            observer?.AfterStep(epoch, batch, shard.GlobalRows, value);
-            batch++;
-        }
-    }
-
-    /// <summary>
-    /// The tutorial's test_loop: mean batch loss and accuracy over the test set. With several processes each
-    /// evaluates its share of every batch and the sums are combined, so every process returns the same figures.
-    /// </summary>
-    public (double Accuracy, double AvgLoss) TestLoop(TextWriter log)
-    {
-        int batches = TestLoader.BatchCount;
-        Model.SetTrain(false);
-        double testLoss = 0;
-        long correct = 0, total = 0;
-        int batch = 0;
-        foreach (var (data, label) in TestLoader.Batches(0))
-        {
-            var shard = TestLoader.Shard(batch++);
-            var outputs = EvalStep.Call(data, label);
-            // A rank that owns no row of this batch computed on a borrowed one: weight 0, and its count is not its own.
-            testLoss += shard.Weight * outputs[0].Item();
-            if (shard.Owned > 0) correct += outputs[1].ToInt32Array()[0];
-            total += shard.Owned;
-            session.EndStep();
-        }
-        (testLoss, correct, total) = Group.SumTest(testLoss, correct, total);
-        testLoss /= batches;
-        double accuracy = (double)correct / total;
-        log.WriteLine("Test: ");
-        log.WriteLine(FormattableString.Invariant($" Accuracy: {100 * accuracy:F1}%, Avg loss: {testLoss,8:F6} "));
-        log.WriteLine();
-        return (accuracy, testLoss);
-    }
-
-    public void Dispose()
-    {
-        (TrainStep as CompiledStep)?.Function.Dispose();
-        (EvalStep as CompiledStep)?.Function.Dispose();
-    }
+    public void Dispose() => Runner.Dispose();
 }

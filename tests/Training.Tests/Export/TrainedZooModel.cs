@@ -33,7 +33,8 @@ public sealed class TrainedZooModel
             Job.TrainStep.Call(data, label);
             Session.EndStep();
         }
-        (Accuracy, AvgLoss) = Job.TestLoop(TextWriter.Null);
+        var test = Job.TestLoop();
+        (Accuracy, AvgLoss) = (test.Accuracy, test.Loss);
         Classes = Job.Steps.Classes;
         Logits = EvalLogits();
     }
