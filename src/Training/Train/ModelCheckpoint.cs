@@ -63,8 +63,13 @@ public sealed class ModelCheckpoint : Callback
             Save(context, context.Epoch, context.Batch + 1, taken);
     }
 
-    /// <inheritdoc />
-    public override void OnEpochEnd(RunContext context) => Save(context, context.Epoch + 1, 0, context.Step);
+    /// <summary>Saves at the end of the epoch; an epoch a callback stopped part-way is saved as far as it got.</summary>
+    public override void OnEpochEnd(RunContext context)
+    {
+        int done = context.Batch + 1;
+        if (done < context.BatchesPerEpoch) Save(context, context.Epoch, done, context.Step);
+        else Save(context, context.Epoch + 1, 0, context.Step);
+    }
 
     private void Save(RunContext context, int epochsDone, int batchesDone, long steps)
     {
