@@ -50,16 +50,8 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>The data-parallel processes this one trains with; <see cref="DataParallelGroup.Single"/> when alone.</summary>
     public DataParallelGroup Group { get; }
 
-    /// <summary>Rejects data the job cannot train on: an empty set, or labels the model has no class for.</summary>
-    public static void CheckData(MnistDataset train, MnistDataset test, int classes)
-    {
-        foreach (var set in new[] { train, test })
-            if (set.Count == 0)
-                throw new DatasetException($"{set.Source}: the {set.Usage} set has no images");
-        int maxLabel = Math.Max(train.MaxLabel, test.MaxLabel);
-        if (maxLabel >= classes)
-            throw new DatasetException($"{train.Source}: labels go up to {maxLabel}, but the model has {classes} classes");
-    }
+    /// <summary>Rejects data the job cannot train on: an empty set, or labels the model has no class for (<see cref="Datapipe.CheckData"/>).</summary>
+    public static void CheckData(MnistDataset train, MnistDataset test, int classes) => Datapipe.CheckData(train, test, classes);
     public Nn.Cell Model => Steps.Model;
 
     public TrainOptions Options { get; }

@@ -24,7 +24,7 @@ public sealed class StepTransferTests
     private static List<Transfers> NonLoggingSteps(DeviceKind device, ExecutionMode mode, int steps)
     {
         using var session = Session.Open(device);
-        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceRequest.For(device), Mode = mode });
+        using var job = new ReferenceJob(session, new ReferenceOptions { Device = DeviceRequest.For(device), Mode = mode });
         job.CompileAhead();
         var counts = new List<Transfers>();
         foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(steps))
@@ -54,7 +54,7 @@ public sealed class StepTransferTests
     {
         using var session = new Session(Kernels.Tests.OpenCl.PoclBackend.Open(), "device: opencl (PoCL)");
         var backend = (Kernels.Ilgpu.IlgpuBackend)session.Backend;
-        using var job = new QuickstartJob(session, new TrainOptions { Mode = ExecutionMode.Graph });
+        using var job = new ReferenceJob(session, new ReferenceOptions { Mode = ExecutionMode.Graph });
         job.CompileAhead();
         using var caughtUp = backend.CreateCopyFence();
         Assert.IsType<Kernels.OpenCl.OpenClEventFence>(caughtUp);
@@ -89,7 +89,7 @@ public sealed class StepTransferTests
     public void Reading_the_loss_is_one_download_and_one_sync(DeviceKind device)
     {
         using var session = Session.Open(device);
-        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph });
+        using var job = new ReferenceJob(session, new ReferenceOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph });
         var batch = job.TrainBatches.CreateTupleIterator(0).First();
         var loss = job.TrainStep.Call(batch[0], batch[1])[0];
         var read = Count(session.Backend, () => loss.Item());
@@ -104,7 +104,7 @@ public sealed class StepTransferTests
     public void The_graph_train_loop_waits_only_where_it_reads_the_loss()
     {
         using var session = Session.Open(DeviceKind.Cpu);
-        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceRequest.For(DeviceKind.Cpu), Mode = ExecutionMode.Graph });
+        using var job = new ReferenceJob(session, new ReferenceOptions { Device = DeviceRequest.For(DeviceKind.Cpu), Mode = ExecutionMode.Graph });
         job.CompileAhead();
         const int start = 95;
         int trained = job.TrainLoader.BatchCount - start;
