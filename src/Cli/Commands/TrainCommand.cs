@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using System.Diagnostics;
 using System.Globalization;
 using Trainer.Training;

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using System.Globalization;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.IO;

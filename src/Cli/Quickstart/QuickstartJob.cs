@@ -1,7 +1,9 @@
+using Trainer.Training;
 using Trainer.Training.Data;
 using Trainer.Training.Distributed;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>
 /// MindSpore's quick-start, written the way the tutorial writes it (forward_fn, value_and_grad,
@@ -42,8 +44,8 @@ public sealed class QuickstartJob : IDisposable
         Runner = Steps.CreateModel(session, options.Mode, options.Fuse, Group);
     }
 
-    /// <summary>The high-level model the job trains and evaluates with: the one training loop (<see cref="Train.Model.Train(int, PrefetchingBatchLoader, IEnumerable{Train.Callback}?, Train.TrainRunOptions?)"/>).</summary>
-    public Train.Model Runner { get; }
+    /// <summary>The high-level model the job trains and evaluates with: the one training loop (<see cref="Trainer.Training.Train.Model.Train(int, PrefetchingBatchLoader, IEnumerable{Trainer.Training.Train.Callback}?, Trainer.Training.Train.TrainRunOptions?)"/>).</summary>
+    public Trainer.Training.Train.Model Runner { get; }
 
     public QuickstartSteps Steps { get; }
 
@@ -52,7 +54,7 @@ public sealed class QuickstartJob : IDisposable
 
     /// <summary>Rejects data the job cannot train on: an empty set, or labels the model has no class for (<see cref="Datapipe.CheckData"/>).</summary>
     public static void CheckData(MnistDataset train, MnistDataset test, int classes) => Datapipe.CheckData(train, test, classes);
-    public Nn.Cell Model => Steps.Model;
+    public Trainer.Training.Nn.Cell Model => Steps.Model;
 
     public TrainOptions Options { get; }
     public MnistDataset TrainData { get; }
@@ -84,8 +86,8 @@ public sealed class QuickstartJob : IDisposable
     /// <summary>Uploads one host batch as (data, label) eager tensors that live until the step ends.</summary>
     public (Tensor Data, Tensor Label) ToDevice(HostTensor[] batch) => (session.ToDevice(batch[0]), session.ToDevice(batch[1]));
 
-    /// <summary>The tutorial's test_loop over the test set (<see cref="Train.Model.Eval(PrefetchingBatchLoader)"/>).</summary>
-    public Train.EvalResult TestLoop() => Runner.Eval(TestLoader);
+    /// <summary>The tutorial's test_loop over the test set (<see cref="Trainer.Training.Train.Model.Eval(PrefetchingBatchLoader)"/>).</summary>
+    public Trainer.Training.Train.EvalResult TestLoop() => Runner.Eval(TestLoader);
 
     public void Dispose() => Runner.Dispose();
 }
