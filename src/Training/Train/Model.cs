@@ -26,28 +26,28 @@ namespace Trainer.Training.Train;
 public sealed class Model : IDisposable
 {
     private readonly Func<Tensor, Tensor, Tensor> lossFn;
-    private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
+    private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)>? gradFn;
 
     /// <summary>
     /// The model of <paramref name="network"/> trained on <paramref name="lossFn"/>(logits, label) by
     /// <paramref name="optimizer"/>, on <paramref name="session"/>, in <paramref name="mode"/>.
     /// </summary>
-    public Model(Session session, Cell network, Func<Tensor, Tensor, Tensor> lossFn, IOptimizer optimizer, ExecutionMode mode, ModelOptions? options = null)
+    /// <remarks>Without an <paramref name="optimizer"/> (null) the model evaluates and predicts but cannot train, as MindSpore's <c>Model(network, loss_fn)</c>.</remarks>
+    public Model(Session session, Cell network, Func<Tensor, Tensor, Tensor> lossFn, IOptimizer? optimizer, ExecutionMode mode, ModelOptions? options = null)
         : this((Session?)session ?? throw new ArgumentNullException(nameof(session)), network, lossFn, optimizer, mode, options, place: true)
     {
     }
 
     /// <summary>The model trained on MindSpore's <c>nn.CrossEntropyLoss</c>.</summary>
-    public Model(Session session, Cell network, CrossEntropyLoss lossFn, IOptimizer optimizer, ExecutionMode mode, ModelOptions? options = null)
+    public Model(Session session, Cell network, CrossEntropyLoss lossFn, IOptimizer? optimizer, ExecutionMode mode, ModelOptions? options = null)
         : this(session, network, (lossFn ?? throw new ArgumentNullException(nameof(lossFn))).Call, optimizer, mode, options)
     {
     }
 
-    private Model(Session? session, Cell network, Func<Tensor, Tensor, Tensor> lossFn, IOptimizer optimizer, ExecutionMode mode, ModelOptions? options, bool place)
+    private Model(Session? session, Cell network, Func<Tensor, Tensor, Tensor> lossFn, IOptimizer? optimizer, ExecutionMode mode, ModelOptions? options, bool place)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(lossFn);
-        ArgumentNullException.ThrowIfNull(optimizer);
         Session = session;
         Network = network;
         this.lossFn = lossFn;
@@ -55,14 +55,14 @@ public sealed class Model : IDisposable
         Mode = mode;
         Options = options ?? new ModelOptions();
         Group = Options.Group ?? DataParallelGroup.Single;
-        gradFn = Autograd.ValueAndGrad(ForwardFn, null, optimizer.Parameters, hasAux: true);
+        gradFn = optimizer is null ? null : Autograd.ValueAndGrad(ForwardFn, null, optimizer.Parameters, hasAux: true);
         var compile = new CompileOptions(Fuse: Options.Fuse, WorldSize: Group.Size);
         TrainGraph = new GraphFunction(session, "train_step", TrainStepFn, ["data", "label"], ["loss"], compile);
         EvalGraph = new GraphFunction(session, "eval_step", EvalStepFn, ["data", "label"], ["loss", "correct"], compile);
         if (session is null || !place) return;
         session.UseDataParallel(Group);
         if (network.TrainableParams().Any(p => p.Eager is null)) session.Place(network);
-        if (optimizer.State.Any(p => p.Eager is null)) session.Place(optimizer);
+        if (optimizer is not null && optimizer.State.Any(p => p.Eager is null)) session.Place(optimizer);
         TrainStep = mode == ExecutionMode.Graph ? new CompiledStep(TrainGraph) : new EagerStep(session, TrainStepFn);
         EvalStep = mode == ExecutionMode.Graph ? new CompiledStep(EvalGraph) : new EagerStep(session, EvalStepFn);
     }
@@ -81,8 +81,8 @@ public sealed class Model : IDisposable
     /// <summary>The network (MindSpore's <c>network</c>).</summary>
     public Cell Network { get; }
 
-    /// <summary>The optimizer whose update the train step applies.</summary>
-    public IOptimizer Optimizer { get; }
+    /// <summary>The optimizer whose update the train step applies; null for a model that only evaluates and predicts.</summary>
+    public IOptimizer? Optimizer { get; }
 
     /// <summary>Graph (compiled steps) or eager (op by op).</summary>
     public ExecutionMode Mode { get; }
@@ -119,6 +119,7 @@ public sealed class Model : IDisposable
     /// </summary>
     public Tensor[] TrainStepFn(Tensor data, Tensor label)
     {
+        if (gradFn is null || Optimizer is null) throw new InvalidOperationException("this model has no optimizer: it evaluates and predicts, but cannot train");
         var ((loss, _), grads) = gradFn(Input(data), label);
         return [Ops.Depend(loss, Optimizer.Step(grads))];
     }
@@ -173,6 +174,7 @@ public sealed class Model : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var session = RunningSession;
+        if (Optimizer is null) throw new InvalidOperationException("this model has no optimizer: it evaluates and predicts, but cannot train");
         options ??= new TrainRunOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfNegative(options.InitialEpoch);
@@ -255,6 +257,18 @@ public sealed class Model : IDisposable
         }
         (lossSum, correct, total) = Group.SumTest(lossSum, correct, total);
         return new EvalResult((double)correct / total, lossSum / batches, correct, total);
+    }
+
+    /// <summary>
+    /// MindSpore's <c>model.predict</c>: the network's output for one host batch, in eval mode, run eagerly (the
+    /// input transform applied first). The tensor lives until the session's step ends (<see cref="Session.EndStep"/>).
+    /// </summary>
+    public Tensor Predict(HostTensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var session = RunningSession;
+        Network.SetTrain(false);
+        return Network.Call(Input(session.ToDevice(data)));
     }
 
     /// <summary>Frees the compiled steps' device memory (the network's parameters stay on the session).</summary>

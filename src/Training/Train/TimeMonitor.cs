@@ -8,6 +8,7 @@ namespace Trainer.Training.Train;
 /// <c>epoch N: 3.21 s (train 2.90 s, 2759 samples/s)</c>, the whole epoch with its evaluation, the training steps
 /// alone (the device synchronised), and the rows trained per second of those.
 /// </summary>
+/// <param name="log">Where the line goes.</param>
 public sealed class TimeMonitor(TextWriter log) : Callback
 {
     private readonly Stopwatch clock = new();

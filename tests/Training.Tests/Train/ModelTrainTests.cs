@@ -211,6 +211,26 @@ public sealed class ModelTrainTests(CpuSession cpu) : IClassFixture<CpuSession>,
     }
 
     [Fact]
+    public void Graph_mode_reads_nothing_back_unless_a_callback_reads_the_loss()
+    {
+        var (model, _) = Make(ExecutionMode.Graph);
+        using var _ = model;
+        var loader = new PrefetchingBatchLoader(TinyTask.Batches());
+        model.Build(loader);
+        var backend = cpu.Session.Backend;
+        (long Downloads, long Syncs) Count(Callback[] callbacks)
+        {
+            long downloads = backend.DownloadCount, syncs = backend.SyncCount;
+            model.Train(1, loader, callbacks);
+            return (backend.DownloadCount - downloads, backend.SyncCount - syncs);
+        }
+        // Callbacks that only look at LossIfRead, time and position: no download; one wait, at the epoch's end.
+        Assert.Equal((0L, 1L), Count([new RecordingCallback(), new TimeMonitor(TextWriter.Null)]));
+        // Reading the loss at batch 0 (the log's step) and batch 2: one download and one wait each.
+        Assert.Equal((2L, 3L), Count([new LossMonitor(TextWriter.Null, interval: 2)]));
+    }
+
+    [Fact]
     public void A_non_finite_loss_read_stops_training_naming_the_step()
     {
         var (model, net) = Make(ExecutionMode.Eager);
