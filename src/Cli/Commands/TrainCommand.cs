@@ -270,7 +270,7 @@ public static class TrainCommand
         int checkEvery = request.CheckLossEvery ?? (session.OnHost ? 1 : LossMonitor.DefaultInterval);
 
         int batches = job.TrainLoader.BatchCount;
-        var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
+        var progress = TrainingProgress.Create(error, request.Progress, batches, options.Epochs);
         using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
         if (metrics is not null) protectedFiles?.Add("--metrics", metrics.Path); // now it exists, even if it did not before
         // Only rank 0 saves: every rank holds the same weights.
