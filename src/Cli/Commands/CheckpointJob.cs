@@ -1,10 +1,10 @@
 using Trainer.Cli.Quickstart;
-using Trainer.Training;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
 using Trainer.Training.Nn;
 using Trainer.Training.Train;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 

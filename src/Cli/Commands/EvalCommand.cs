@@ -1,4 +1,3 @@
-using Trainer.Cli.Quickstart;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
 using Trainer.Training.Train;

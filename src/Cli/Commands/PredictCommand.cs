@@ -1,8 +1,7 @@
-using Trainer.Cli.Quickstart;
 using System.Globalization;
-using Trainer.Training;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 

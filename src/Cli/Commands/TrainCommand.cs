@@ -1,7 +1,6 @@
-using Trainer.Cli.Quickstart;
 using System.Diagnostics;
 using System.Globalization;
-using Trainer.Training;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Distributed;
@@ -9,6 +8,7 @@ using Trainer.Training.Hosting;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
 using Trainer.Training.Train;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 

@@ -1,9 +1,9 @@
-using Trainer.Cli.Quickstart;
 using System.Globalization;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
+using Trainer.Training.Data;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
-using Trainer.Training.Data;
 using Trainer.Training.Train;
 
 namespace Trainer.Cli.Commands;
