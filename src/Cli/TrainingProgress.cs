@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using Trainer.Training.Loops;
+using Trainer.Training.Train;
 
 namespace Trainer.Cli;
 
@@ -17,96 +15,15 @@ public enum ProgressStyle
     None,
 }
 
-/// <summary>
-/// The live progress of `trainer train` on stderr, so stdout stays the tutorial's log: on a
-/// terminal one line redrawn at most ten times a second, otherwise a plain line per tenth of an
-/// epoch. It shows the last loss the loop read (the loop reads only the logged and guard steps,
-/// so showing progress adds no device synchronisation).
-/// </summary>
-public sealed class TrainingProgress
+/// <summary>`trainer train --progress`: the library's <see cref="ProgressMonitor"/> on stderr, a bar when stderr is a terminal.</summary>
+public static class TrainingProgress
 {
-    private readonly TextWriter error;
-    private readonly bool bar;
-    private readonly int batchesPerEpoch, epochs;
-    private readonly Stopwatch clock = new();
-    private long lastDrawTicks;
-    private int startBatch, samples, width;
-    private float? lastLoss;
-
-    public TrainingProgress(TextWriter error, ProgressStyle style, int batchesPerEpoch, int epochs)
+    /// <summary>The progress <paramref name="style"/> asks for on <paramref name="error"/>; Auto draws a bar on a terminal and plain lines otherwise.</summary>
+    public static ProgressMonitor Create(TextWriter error, ProgressStyle style, int batchesPerEpoch, int epochs)
     {
-        this.error = error;
         bool console = error is FailSafeWriter guarded ? guarded.Wraps(Console.Error) : ReferenceEquals(error, Console.Error);
         bool terminal = console && !Console.IsErrorRedirected;
-        bar = style == ProgressStyle.Bar || (style == ProgressStyle.Auto && terminal);
-        Enabled = style != ProgressStyle.None;
-        this.batchesPerEpoch = batchesPerEpoch;
-        this.epochs = epochs;
+        bool bar = style == ProgressStyle.Bar || (style == ProgressStyle.Auto && terminal);
+        return new ProgressMonitor(error, bar, batchesPerEpoch, epochs, enabled: style != ProgressStyle.None);
     }
-
-    public bool Enabled { get; }
-
-    /// <summary>Starts timing epoch <paramref name="epoch"/> (0-based) from batch <paramref name="firstBatch"/>.</summary>
-    public void StartEpoch(int epoch, int firstBatch)
-    {
-        startBatch = firstBatch;
-        samples = 0;
-        lastLoss = null;
-        clock.Restart();
-        lastDrawTicks = 0;
-    }
-
-    public void AfterStep(int epoch, int batch, int batchSamples, float? loss)
-    {
-        if (!Enabled) return;
-        samples += batchSamples;
-        if (loss is { } l) lastLoss = l;
-        int done = batch + 1;
-        if (bar)
-        {
-            long now = clock.ElapsedTicks;
-            if (done < batchesPerEpoch && now - lastDrawTicks < Stopwatch.Frequency / 10) return;
-            lastDrawTicks = now;
-            string text = Describe(epoch, done);
-            error.Write("\r" + text.PadRight(width));
-            width = text.Length;
-            error.Flush();
-        }
-        else
-        {
-            int tenth = Math.Max(1, batchesPerEpoch / 10);
-            if (done % tenth == 0 || done == batchesPerEpoch)
-                error.WriteLine("progress: " + Describe(epoch, done));
-        }
-    }
-
-    /// <summary>Clears the bar so the next stdout line starts clean.</summary>
-    public void EndEpoch()
-    {
-        if (!Enabled || !bar || width == 0) return;
-        error.Write("\r" + new string(' ', width) + "\r");
-        error.Flush();
-        width = 0;
-    }
-
-    private string Describe(int epoch, int done)
-    {
-        double seconds = clock.Elapsed.TotalSeconds;
-        int stepsDone = done - startBatch;
-        double perSecond = seconds > 0 ? samples / seconds : 0;
-        double eta = stepsDone > 0 ? seconds / stepsDone * (batchesPerEpoch - done) : 0;
-        string loss = lastLoss is { } l ? l.ToString("F4", CultureInfo.InvariantCulture) : "-";
-        string barText = "";
-        if (bar)
-        {
-            int filled = (int)((long)done * 20 / batchesPerEpoch);
-            barText = "[" + new string('=', filled) + new string(' ', 20 - filled) + "] ";
-        }
-        return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch + 1}/{epochs} {barText}{done}/{batchesPerEpoch}  loss {loss}  {perSecond:F0} samples/s  ETA {Eta(eta)}");
-    }
-
-    private static string Eta(double seconds) =>
-        seconds >= 3600 ? TimeSpan.FromSeconds(seconds).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
-        : TimeSpan.FromSeconds(Math.Ceiling(seconds)).ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,7 @@ public class TrainingProgressTests
     private static string Drive(ProgressStyle style, int batches, int startBatch = 0)
     {
         var error = new StringWriter { NewLine = "\n" };
-        var progress = new TrainingProgress(error, style, batches, epochs: 2);
+        var progress = TrainingProgress.Create(error, style, batches, epochs: 2);
         progress.StartEpoch(1, startBatch);
         for (int b = startBatch; b < batches; b++)
             progress.AfterStep(1, b, 64, b % 100 == 0 ? 2.5f - b / 100f : null);

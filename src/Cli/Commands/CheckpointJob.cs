@@ -1,7 +1,10 @@
-using Trainer.Training;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
+using Trainer.Training.Nn;
+using Trainer.Training.Train;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 
@@ -54,25 +57,41 @@ internal static class CheckpointJob
     }
 
     /// <summary>
-    /// Reads and checks the data set (before any device is opened: bad data costs nothing), then opens
-    /// the device and a job whose model holds the checkpoint's weights.
+    /// Reads and checks the data set (before any device is opened: bad data costs nothing), then opens the device and
+    /// an evaluation-only <see cref="Model"/> (no optimizer) whose network holds the checkpoint's weights, with the test
+    /// batches as the options' mode takes them.
     /// </summary>
-    public static (Session Session, QuickstartJob Job) Open(WeightMatch weights, TrainOptions options)
+    public static EvalJob Open(WeightMatch weights, TrainOptions options)
     {
         var train = new MnistDataset(options.DataDirectory, "train");
         var test = new MnistDataset(options.DataDirectory, "test");
-        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
+        Datapipe.CheckData(train, test, MnistNetwork.DefaultClasses);
         var session = Session.Open(options.Device);
         try
         {
-            var job = new QuickstartJob(session, options, train, test);
-            TrainingCheckpoint.Load(weights, session, job.Steps, withOptimizer: false);
-            return (session, job);
+            GlobalSeed.Set(options.Seed);
+            var network = ModelKinds.Create(options.Model);
+            var model = new Model(session, network, new CrossEntropyLoss(), optimizer: null, options.Mode,
+                new ModelOptions { InputTransform = Datapipe.OnDevice });
+            TrainingCheckpoint.Load(weights, session, network, optimizer: null);
+            // Graph mode takes the images as bytes and normalises them in the step; eager mode takes normalised floats.
+            var loader = Datapipe.CreateLoader(test, options.BatchSize, shuffleSeed: null, bytes: options.Mode == ExecutionMode.Graph);
+            return new EvalJob(session, model, test, loader);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+}
+
+/// <summary>What eval and predict run on: the session, the checkpoint's model, the test set and its batches.</summary>
+internal sealed record EvalJob(Session Session, Model Model, MnistDataset TestData, PrefetchingBatchLoader TestLoader) : IDisposable
+{
+    public void Dispose()
+    {
+        Model.Dispose();
+        Session.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
+using Trainer.Training.Train;
 
 namespace Trainer.Cli.Commands;
 
@@ -33,13 +34,11 @@ public static class EvalCommand
         var (weights, options) = CheckpointJob.Read(r);
         WeightOptions.Report(weights, error);
         var file = weights.File;
-        var (session, job) = CheckpointJob.Open(weights, options);
-        using (session)
-        using (job)
+        using (var job = CheckpointJob.Open(weights, options))
         {
-            output.WriteLine(session.DeviceChoice);
+            output.WriteLine(job.Session.DeviceChoice);
             output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {job.TestData.Source} ({job.TestData.Count} test)");
-            job.TestLoop(output);
+            LossMonitor.WriteTest(output, job.Model.Eval(job.TestLoader));
         }
         return 0;
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Trainer.Training;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 
@@ -40,14 +40,11 @@ public static class PredictCommand
         // The image (or the data) is read before the device is opened: a bad file costs nothing.
         byte[]? pixels = image is null ? null : GrayscaleImage.Load(image, MnistDataset.ImageSize, MnistDataset.ImageSize);
         WeightOptions.Report(weights, error);
-        var (session, job) = CheckpointJob.Open(weights, options);
-        using (session)
-        using (job)
+        using (var job = CheckpointJob.Open(weights, options))
         {
-            job.Model.SetTrain(false);
             if (pixels is not null)
             {
-                var logits = Logits(session, job, Datapipe.PrepareImage(new HostTensor([MnistDataset.ImageSize, MnistDataset.ImageSize, 1], pixels)));
+                var logits = job.Model.Predict(Datapipe.PrepareImage(new HostTensor([MnistDataset.ImageSize, MnistDataset.ImageSize, 1], pixels))).ToFloatArray();
                 PrintImage(output, image!, logits);
                 return 0;
             }
@@ -56,7 +53,7 @@ public static class PredictCommand
                 int rows = data.Shape[0];
                 if (count > rows)
                     throw r.Error($"--count {count} is more than the first test batch holds ({rows}); raise --batch-size or lower --count");
-                var logits = job.Model.Call(session.ToDevice(data)).ToFloatArray();
+                var logits = job.Model.Predict(data).ToFloatArray();
                 int classes = logits.Length / rows;
                 var predicted = Enumerable.Range(0, count).Select(i => ArgMax(logits.AsSpan(i * classes, classes)));
                 var actual = label.AsInt32().Take(count);
@@ -66,9 +63,6 @@ public static class PredictCommand
         }
         return 0;
     }
-
-    private static float[] Logits(Session session, QuickstartJob job, HostTensor image) =>
-        job.Model.Call(session.ToDevice(image)).ToFloatArray();
 
     private static void PrintImage(TextWriter output, string path, float[] logits)
     {

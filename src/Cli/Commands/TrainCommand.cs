@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using Trainer.Training;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Distributed;
 using Trainer.Training.Hosting;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
+using Trainer.Training.Train;
+using Trainer.Training;
 
 namespace Trainer.Cli.Commands;
 
@@ -264,43 +266,35 @@ public static class TrainCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"compile: {graphs} graphs (train and eval steps at every batch shape) in {compileClock.Elapsed.TotalSeconds:F2} s"));
         }
-        job.LossCheckInterval = request.CheckLossEvery ?? (session.OnHost ? 1 : QuickstartJob.LogInterval);
+        // The loss is read at the logged steps and every --check-loss-every steps: each read waits for the device.
+        int checkEvery = request.CheckLossEvery ?? (session.OnHost ? 1 : LossMonitor.DefaultInterval);
 
         int batches = job.TrainLoader.BatchCount;
-        var progress = new TrainingProgress(error, request.Progress, batches, options.Epochs);
+        var progress = TrainingProgress.Create(error, request.Progress, batches, options.Epochs);
         using var metrics = request.MetricsPath is { } m && group.IsLeader ? new Training.Metrics.MetricsWriter(m) : null;
         if (metrics is not null) protectedFiles?.Add("--metrics", metrics.Path); // now it exists, even if it did not before
         // Only rank 0 saves: every rank holds the same weights.
-        var run = new TrainRun(job, request, progress, metrics, batches, step, writesCheckpoints: group.IsLeader, warnings: error, protectedFiles: protectedFiles);
-        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
+        var run = new TrainRun(job, request, step, writesCheckpoints: group.IsLeader, warnings: error, protectedFiles: protectedFiles);
+        // In this order: the log reads the loss (and stops on a non-finite one) before anything uses it; the epoch's
+        // time is printed before its checkpoint is written, and the checkpoint before its metrics record.
+        var callbacks = new List<Callback> { new LossMonitor(output), new LossCheck(checkEvery), progress, new TimeMonitor(output), run };
+        // The learning rate as the user wrote it (0.01, not float 0.01's 0.009999999776482582).
+        double learningRate = double.Parse(options.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        if (metrics is not null) callbacks.Add(new MetricsMonitor(metrics, learningRate, warnings: error, what: "--metrics"));
+        try
         {
-            output.WriteLine($"Epoch {epoch + 1}");
-            output.WriteLine("-------------------------------");
-            var clock = Stopwatch.StartNew();
-            int first = epoch == startEpoch ? startBatch : 0;
-            progress.StartEpoch(epoch, first);
-            run.StartEpoch();
-            try
+            job.Runner.Train(options.Epochs, job.TrainLoader, callbacks, new TrainRunOptions
             {
-                job.TrainLoop(epoch, output, first, run);
-            }
-            catch (TrainingDivergedException e)
-            {
-                progress.EndEpoch();
-                throw e.With(run.LastGood is { } last ? $"the last good checkpoint is '{last}'"
-                    : request.SaveDirectory is null ? "no checkpoint known good was saved (--save DIR keeps one per epoch)"
-                    : "no checkpoint saved was known good (none was followed by a finite loss within bounds)");
-            }
-            session.Synchronize();
-            progress.EndEpoch();
-            double trainSeconds = clock.Elapsed.TotalSeconds;
-            var (accuracy, testLoss) = job.TestLoop(output);
-            int trainedRows = (int)(job.TrainData.Count - Math.Min(job.TrainData.Count, (long)first * options.BatchSize));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:F2} s (train {trainSeconds:F2} s, {trainedRows / trainSeconds:F0} samples/s)"));
-            run.EndEpoch(epoch, accuracy, testLoss, trainedRows / trainSeconds);
+                Validation = job.TestLoader, InitialEpoch = startEpoch, InitialBatch = startBatch, InitialStep = step,
+            });
         }
-        output.WriteLine("Done!");
+        catch (TrainingDivergedException e) when (run.InSteps)
+        {
+            progress.EndEpoch();
+            throw e.With(run.LastGood is { } last ? $"the last good checkpoint is '{last}'"
+                : request.SaveDirectory is null ? "no checkpoint known good was saved (--save DIR keeps one per epoch)"
+                : "no checkpoint saved was known good (none was followed by a finite loss within bounds)");
+        }
         return 0;
     }
 }

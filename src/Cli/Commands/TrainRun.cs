@@ -1,25 +1,26 @@
-using System.Diagnostics;
 using System.Globalization;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
+using Trainer.Training.Data;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
-using Trainer.Training.Metrics;
+using Trainer.Training.Train;
 
 namespace Trainer.Cli.Commands;
 
 /// <summary>
-/// What `trainer train` keeps while the loop runs: the global step count, the periodic and per-epoch
-/// checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>, .safetensors or .ckpt by --save-format), the metrics records and the progress line.
+/// What `trainer train` keeps while the loop runs, as a callback of <see cref="Model.Train(int, PrefetchingBatchLoader, IEnumerable{Callback}?, TrainRunOptions?)"/>:
+/// the periodic and per-epoch checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>, .safetensors or .ckpt by --save-format)
+/// and which of them is known good.
 /// Every rank of a data-parallel job checks the weights at each checkpoint (they are the same on every rank, so a
 /// non-finite one stops all ranks at the same step); only the rank that <paramref name="writesCheckpoints"/> writes them.
-/// A checkpoint is written before the metrics record of the same moment, and a metrics file that cannot be written
-/// (a full disk) costs only the metrics: one warning on <paramref name="warnings"/>, then no more records, while
-/// training and checkpoints go on. Before each checkpoint is written its names are checked against
+/// The command puts it before the <see cref="MetricsMonitor"/>, so a checkpoint is written before the metrics record of
+/// the same moment. Before each checkpoint is written its names are checked against
 /// <paramref name="protectedFiles"/> (the data set and the metrics log), so no checkpoint replaces one of them.
 /// </summary>
-internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, TrainingProgress progress, MetricsWriter? metrics, int batchesPerEpoch, long step,
+internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, long step,
     bool writesCheckpoints = true, TextWriter? warnings = null, InputFiles? protectedFiles = null)
-    : ITrainObserver
+    : Callback
 {
     /// <summary>
     /// A loss this many times the first one read in this process (or an untrained model's, ln 10, when that is larger)
@@ -32,17 +33,13 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     private bool heldBack;
 
     private double firstLoss = double.NaN;
-    private MetricsWriter? metrics = metrics;
-
-    private readonly Stopwatch sinceLog = new();
-    private int samplesSinceLog;
     private float lastLoss = float.NaN;
-
-    // The learning rate as the user wrote it (0.01, not float 0.01's 0.009999999776482582).
-    private readonly double learningRate = double.Parse(job.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>Training steps taken in all, counting those before a resume.</summary>
     public long Step { get; private set; } = step;
+
+    /// <summary>Whether training steps are running (not the evaluation or the epoch's end): a divergence there names the last good checkpoint.</summary>
+    public bool InSteps { get; private set; }
 
     private readonly List<(string Path, long Step)> saved = [];
 
@@ -56,31 +53,25 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     /// </summary>
     public string? LastGood => saved.LastOrDefault(s => s.Step <= verifiedStep).Path;
 
-    public void StartEpoch()
-    {
-        sinceLog.Restart();
-        samplesSinceLog = 0;
-    }
+    /// <inheritdoc />
+    public override void OnEpochBegin(RunContext context) => InSteps = true;
 
-    public void AfterStep(int epoch, int batch, int samples, float? loss)
+    /// <inheritdoc />
+    public override void OnEvalBegin(RunContext context) => InSteps = false;
+
+    /// <inheritdoc />
+    public override void OnStepEnd(RunContext context)
     {
-        long index = Step++; // this step's 0-based index over all epochs
-        samplesSinceLog += samples;
-        if (loss is { } l)
+        long index = context.Step; // this step's 0-based index over all epochs
+        Step = index + 1;
+        int epoch = context.Epoch, batch = context.Batch;
+        if (context.LossIfRead is { } l)
         {
             lastLoss = l;
             if (IsSane(l)) verifiedStep = index; // the loop read it finite and not exploding: the weights after `index` steps were good
         }
-        progress.AfterStep(epoch, batch, samples, loss);
-        if (metrics is not null && loss is { } logged && batch % QuickstartJob.LogInterval == 0)
-        {
-            double rate = samplesSinceLog / Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
-            WriteMetrics(m => m.WriteStep(epoch + 1, index, logged, learningRate, rate));
-            sinceLog.Restart();
-            samplesSinceLog = 0;
-        }
         // A periodic save that falls on an epoch's last step is written with the epoch's, from one read.
-        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0 && batch + 1 < batchesPerEpoch && SafeToSave())
+        if (request.SaveDirectory is { } dir && request.SaveEvery > 0 && Step % request.SaveEvery == 0 && batch + 1 < context.BatchesPerEpoch && SafeToSave())
             Save(dir, epoch, batch + 1, StepName());
     }
 
@@ -88,8 +79,13 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
 
     private string StepName() => $"step-{Step.ToString(CultureInfo.InvariantCulture)}{Extension}";
 
-    public void EndEpoch(int epoch, double accuracy, double testLoss, double samplesPerSecond)
+    /// <inheritdoc />
+    public override void OnEpochEnd(RunContext context)
     {
+        InSteps = false;
+        Step = context.Step;
+        int epoch = context.Epoch;
+        double testLoss = context.EvalResult?.Loss ?? double.NaN;
         if (IsSane(testLoss)) verifiedStep = Step; // the test loop ran on this epoch's final weights
         // The checkpoint first: a metrics failure must not cost the epoch's weights.
         if (request.SaveDirectory is { } dir && SafeToSave(double.IsNaN(testLoss) ? double.PositiveInfinity : testLoss))
@@ -98,7 +94,6 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
             Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
         }
-        WriteMetrics(m => m.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss));
     }
 
     /// <summary>
@@ -133,23 +128,6 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         if (!double.IsFinite(loss)) return false;
         if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(loss);
         return Math.Abs(loss) <= DivergingLossFactor * ReferenceLoss;
-    }
-
-    /// <summary>Appends a metrics record; when that fails, says so once and writes no more records (training goes on).</summary>
-    private void WriteMetrics(Action<MetricsWriter> write)
-    {
-        if (metrics is not { } writer) return;
-        try
-        {
-            write(writer);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            metrics = null;
-            string reason = e is IOException { HResult: 28 } ? "no space left on device" : e.Message.ReplaceLineEndings(" ");
-            warnings?.WriteLine($"warning: --metrics '{writer.Path}': cannot append ({reason}); no more metrics are written, training and checkpoints go on");
-            try { writer.Dispose(); } catch (IOException) { } // closing may fail the same way; the records written so far stay
-        }
     }
 
     /// <summary>Writes the current weights once to each of <paramref name="names"/> in <paramref name="directory"/> and to last.safetensors (or, on a rank that does not write, only checks them).</summary>

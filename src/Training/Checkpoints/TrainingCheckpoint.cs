@@ -1,5 +1,8 @@
 using Trainer.Training.Checkpoints.MindSpore;
 using Trainer.Training.Loops;
+using Trainer.Training.Nn;
+using Trainer.Training.Optim;
+using Trainer.Training.Train;
 
 namespace Trainer.Training.Checkpoints;
 
@@ -24,18 +27,43 @@ public static class TrainingCheckpoint
         Save(steps, info, CheckpointFormat.SafeTensors, paths);
 
     /// <summary>As <see cref="Save(QuickstartSteps, CheckpointInfo, string[])"/>, in <paramref name="format"/>.</summary>
-    public static void Save(QuickstartSteps steps, CheckpointInfo info, CheckpointFormat format, params string[] paths)
+    public static void Save(QuickstartSteps steps, CheckpointInfo info, CheckpointFormat format, params string[] paths) =>
+        Save(steps.Model, steps.Optimizer, info, format, paths);
+
+    /// <summary>
+    /// Writes the current values of any placed <paramref name="network"/>'s parameters (under their dotted names from
+    /// the cell tree, <see cref="Cell.NamedParameters"/>) and of <paramref name="optimizer"/>'s state (under its own
+    /// names, behind the format's optimizer prefix; null for none) atomically and durably to each of
+    /// <paramref name="paths"/>, with <paramref name="info"/> as metadata, read from the device once. Refuses
+    /// non-finite values with <see cref="TrainingDivergedException"/>, so a saved checkpoint is always one to go back to.
+    /// </summary>
+    public static void Save(Cell network, IOptimizer? optimizer, CheckpointInfo info, CheckpointFormat format, params string[] paths)
     {
+        ArgumentNullException.ThrowIfNull(info);
+        Save(network, optimizer, info.ToMetadata(), info.Batch == 0 ? info.Epoch : info.Epoch + 1, info.Step, format, paths);
+    }
+
+    /// <summary>
+    /// As <see cref="Save(Cell, IOptimizer?, CheckpointInfo, CheckpointFormat, string[])"/> with any metadata (string
+    /// keys and values; a file without the trainer's <c>format</c> key reads back as weights only). A non-finite value
+    /// is refused with <see cref="TrainingDivergedException"/> naming <paramref name="epoch"/> (1-based) and
+    /// <paramref name="step"/>, where the run is.
+    /// </summary>
+    public static void Save(Cell network, IOptimizer? optimizer, IReadOnlyDictionary<string, string> metadata, int epoch, long step,
+        CheckpointFormat format, params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(paths);
         string prefix = CheckpointFormats.OptimizerPrefix(format);
         var tensors = new List<NamedTensor>();
-        foreach (var p in steps.Model.TrainableParams())
+        foreach (var p in network.TrainableParams())
             tensors.Add(new NamedTensor(p.Name, p.Shape, p.ToFloatArray()));
-        foreach (var s in steps.Optimizer.State)
+        foreach (var s in optimizer?.State ?? [])
             tensors.Add(new NamedTensor(prefix + s.Name, s.Shape, s.ToFloatArray()));
         foreach (var t in tensors)
             if (Array.Exists(t.Data, v => !float.IsFinite(v)))
-                throw TrainingDivergedException.Weights(info.Batch == 0 ? info.Epoch : info.Epoch + 1, info.Step, t.Name);
-        var metadata = info.ToMetadata();
+                throw TrainingDivergedException.Weights(epoch, step, t.Name);
         foreach (string path in paths)
         {
             if (format == CheckpointFormat.MindSporeCkpt) MindSporeCheckpoint.Write(path, tensors, metadata);
@@ -59,15 +87,29 @@ public static class TrainingCheckpoint
     /// .ckpt: MindSpore's optimizer names, see <see cref="MindSporeNames.IsOptimizerState"/>). Throws the one-line
     /// report of <see cref="WeightMatch.Match"/>. Needs no device.
     /// </summary>
-    public static WeightMatch Match(WeightFile file, QuickstartSteps steps, bool withOptimizer, WeightLoadOptions options)
+    public static WeightMatch Match(WeightFile file, QuickstartSteps steps, bool withOptimizer, WeightLoadOptions options) =>
+        Match(file, steps.Model, withOptimizer ? steps.Optimizer : null, options, $"the {ModelKinds.Name(steps.Kind)}");
+
+    /// <summary>
+    /// Matches <paramref name="file"/> (any format, names mapped by <paramref name="options"/>) to the tensors any
+    /// <paramref name="network"/> needs, its parameters by their dotted names, and, with an <paramref name="optimizer"/>,
+    /// that optimizer's state under the format's optimizer prefix. Without one, optimizer state in the file is skipped
+    /// silently. <paramref name="what"/> names the network in the one-line report of <see cref="WeightMatch.Match"/>
+    /// (e.g. <c>the MyNet</c>; null: its class name). Needs no device.
+    /// </summary>
+    public static WeightMatch Match(WeightFile file, Cell network, IOptimizer? optimizer, WeightLoadOptions options, string? what = null)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        bool withOptimizer = optimizer is not null;
         string prefix = CheckpointFormats.OptimizerPrefix(file.Format);
-        var expected = steps.Model.TrainableParams().Select(p => (p.Name, p.Shape)).ToList();
-        if (withOptimizer) expected.AddRange(steps.Optimizer.State.Select(s => (prefix + s.Name, s.Shape)));
+        var expected = network.TrainableParams().Select(p => (p.Name, p.Shape)).ToList();
+        if (optimizer is not null) expected.AddRange(optimizer.State.Select(s => (prefix + s.Name, s.Shape)));
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
-        var match = WeightMatch.Match(file, expected, options, skip, $"the {ModelKinds.Name(steps.Kind)}");
+        var match = WeightMatch.Match(file, expected, options, skip, what ?? $"the {network.GetType().Name}");
         FiniteTensors.Check(match, expected.Select(e => e.Name));
         return match;
     }
@@ -83,13 +125,37 @@ public static class TrainingCheckpoint
     /// <paramref name="withOptimizer"/>, optimizer state) of <paramref name="steps"/>. The match must have been made
     /// for the same model and <paramref name="withOptimizer"/>.
     /// </summary>
-    public static void Load(WeightMatch match, Session session, QuickstartSteps steps, bool withOptimizer)
+    public static void Load(WeightMatch match, Session session, QuickstartSteps steps, bool withOptimizer) =>
+        Load(match, session, steps.Model, withOptimizer ? steps.Optimizer : null);
+
+    /// <summary>
+    /// Copies a matched file's values, converted to float32, into the placed <paramref name="network"/> and, with an
+    /// <paramref name="optimizer"/>, its placed state. The match must have been made for the same network and optimizer
+    /// (<see cref="Match(WeightFile, Cell, IOptimizer?, WeightLoadOptions, string?)"/>).
+    /// </summary>
+    public static void Load(WeightMatch match, Session session, Cell network, IOptimizer? optimizer)
     {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(network);
         string prefix = CheckpointFormats.OptimizerPrefix(match.File.Format);
-        foreach (var p in steps.Model.TrainableParams())
+        foreach (var p in network.TrainableParams())
             session.Assign(p, match.Values(p.Name));
-        if (!withOptimizer) return;
-        foreach (var s in steps.Optimizer.State)
+        foreach (var s in optimizer?.State ?? [])
             session.Assign(s, match.Values(prefix + s.Name));
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> (safetensors or MindSpore .ckpt, told apart by content), checks that it holds
+    /// exactly what <paramref name="network"/> (and <paramref name="optimizer"/>, when given) needs, every value finite,
+    /// and copies it into them on <paramref name="session"/>. Returns the file's metadata (where a run saved its
+    /// position: <see cref="ModelCheckpoint"/> writes <c>epoch</c>, <c>batch</c> and <c>step</c>). Any difference is
+    /// one <see cref="CheckpointException"/> line naming the file and every missing, surplus or misshapen tensor.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Load(string path, Session session, Cell network, IOptimizer? optimizer = null)
+    {
+        var match = Match(WeightFiles.Read(path), network, optimizer, new WeightLoadOptions { Strict = true });
+        Load(match, session, network, optimizer);
+        return match.File.Metadata;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using Trainer.Kernels.Device;
 
 namespace Trainer.Training.Data;
 
@@ -17,10 +18,18 @@ namespace Trainer.Training.Data;
 /// <para>A yielded batch is valid until the enumerator moves on (the step copies it to the device
 /// before that). One epoch is enumerated at a time; leaving the loop early, or an exception in
 /// the producer (rethrown on the consumer's thread), stops the producer thread.</para>
+/// <para>Any other pipeline is prefetched too: built from a batched <see cref="Dataset"/> (one made by
+/// <see cref="Dataset.Batch"/>, with a data and a label column), the loader enumerates that pipeline's batches on
+/// the background thread, a few ahead of training, and yields each (its rank's rows of it, with several
+/// data-parallel ranks) as the pipeline made it.</para>
 /// </summary>
 public sealed class PrefetchingBatchLoader
 {
-    private readonly MnistDataset source;
+    private readonly MnistDataset? source;
+    private readonly BatchDataset? pipeline;
+    private readonly int rowCount;
+    private readonly string description;
+    private (int[] Data, DType DataType, int[] Label, DType LabelType)? itemTypes;
     private readonly ulong? shuffleSeed;
     private readonly float[] table = new float[256];
     private readonly Slot[] slots;
@@ -45,10 +54,13 @@ public sealed class PrefetchingBatchLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
         _ = new Normalize(mean, std); // the same checks of mean and std as the generic pipeline
         this.source = source;
+        rowCount = source.Count;
+        description = source.Source;
         this.shuffleSeed = shuffleSeed;
         BatchSize = batchSize;
         this.normalize = normalize;
         pixels = source.ImageHeight * source.ImageWidth;
+        itemTypes = ([1, source.ImageHeight, source.ImageWidth], normalize ? DType.Float32 : DType.UInt8, [], DType.Int32);
         for (int b = 0; b < 256; b++)
         {
             // Exactly Rescale's then Normalize's float32 operations, one rounding each.
@@ -60,6 +72,38 @@ public sealed class PrefetchingBatchLoader
         int tail = source.Count % batchSize == 0 ? 0 : ShardRows(source.Count % batchSize);
         slots = new Slot[depth];
         for (int i = 0; i < depth; i++) slots[i] = new Slot(full, tail, source.ImageHeight, source.ImageWidth, normalize);
+    }
+
+    /// <summary>
+    /// Prefetches any batched pipeline: <paramref name="batches"/> must be made by <see cref="Dataset.Batch"/> and
+    /// have two columns, the network's input and the label, in that order. Each epoch enumerates the pipeline's
+    /// batches of that epoch on a background thread, up to <paramref name="depth"/> - 1 ahead of the consumer.
+    /// </summary>
+    /// <param name="batches">The batched pipeline, e.g. <c>dataset.Map(...).Shuffle(seed).Batch(64)</c>.</param>
+    /// <param name="depth">Batches prepared ahead, plus the one being trained on.</param>
+    /// <param name="rank">With <paramref name="ranks"/> above 1, yield only this data-parallel rank's rows of each global batch.</param>
+    /// <param name="ranks">The number of data-parallel processes the global batches are split over; 1 yields whole batches.</param>
+    /// <exception cref="DatasetException"><paramref name="batches"/> is not a batched pipeline of two columns.</exception>
+    public PrefetchingBatchLoader(Dataset batches, int depth = 3, int rank = 0, int ranks = 1)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ranks, 1);
+        if (rank < 0 || rank >= ranks) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"a rank of {ranks} is 0 to {ranks - 1}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
+        if (batches is not BatchDataset batched)
+            throw new DatasetException($"PrefetchingBatchLoader: expected a batched data set (made by Dataset.Batch), got a {batches.GetType().Name}");
+        if (batched.ColumnNames.Count != 2)
+            throw new DatasetException($"PrefetchingBatchLoader: expected two columns (data, label), got {batched.ColumnNames.Count}: {string.Join(", ", batched.ColumnNames)}");
+        Rank = rank;
+        Ranks = ranks;
+        pipeline = batched;
+        BatchSize = batched.BatchSize;
+        int rows = batched.Source.GetDatasetSize();
+        rowCount = batched.DropRemainder ? rows - rows % BatchSize : rows;
+        description = $"the {string.Join("/", batched.ColumnNames)} pipeline";
+        order = [];
+        slots = new Slot[depth];
+        for (int i = 0; i < depth; i++) slots[i] = new Slot();
     }
 
     /// <summary>The global batch size: rows per step over all ranks together.</summary>
@@ -77,7 +121,7 @@ public sealed class PrefetchingBatchLoader
     public Distributed.BatchShard Shard(int batch)
     {
         if (batch < 0 || batch >= BatchCount) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"an epoch has batches 0 to {BatchCount - 1}");
-        return Distributed.BatchShard.Of((int)Math.Min(BatchSize, source.Count - (long)batch * BatchSize), Rank, Ranks);
+        return Distributed.BatchShard.Of((int)Math.Min(BatchSize, rowCount - (long)batch * BatchSize), Rank, Ranks);
     }
 
     /// <summary>The distinct numbers of rows the yielded batches hold: the full batch's share and the short last one's.</summary>
@@ -88,7 +132,7 @@ public sealed class PrefetchingBatchLoader
     internal Action<int>? BeforeFill { get; set; }
 
     /// <summary>Batches per epoch, the last one short when the rows do not divide evenly.</summary>
-    public int BatchCount => (int)(((long)source.Count + BatchSize - 1) / BatchSize); // in long: a batch size near 2^31 would overflow
+    public int BatchCount => (int)(((long)rowCount + BatchSize - 1) / BatchSize); // in long: a batch size near 2^31 would overflow
 
     /// <summary>The batches of epoch <paramref name="epoch"/>: image data float32 (or, unnormalised, uint8) [n,1,H,W] and labels int32 [n].</summary>
     public IEnumerable<(HostTensor Data, HostTensor Label)> Batches(int epoch)
@@ -97,9 +141,42 @@ public sealed class PrefetchingBatchLoader
         return new Epoch(this, epoch);
     }
 
+    /// <summary>
+    /// The type of one row of the data and of the label (the batch's shape without its first axis, and the element
+    /// type): what a step is compiled for. A generic pipeline computes its first batch once to learn them.
+    /// </summary>
+    internal (int[] Data, DType DataType, int[] Label, DType LabelType) ItemTypes()
+    {
+        if (itemTypes is { } known) return known;
+        if (BatchCount == 0) throw new DatasetException($"{description}: the data set has no rows");
+        var first = pipeline!.CreateTupleIterator(0).First();
+        itemTypes = (first[0].Shape[1..], first[0].DType, first[1].Shape[1..], first[1].DType);
+        return itemTypes.Value;
+    }
+
+    /// <summary>Batch <paramref name="batch"/> of a generic pipeline, cut to this rank's rows.</summary>
+    private (HostTensor Data, HostTensor Label) Share(HostTensor[] row, int batch)
+    {
+        var shard = Shard(batch);
+        if (row[0].Shape.Length == 0 || row[0].Shape[0] != shard.GlobalRows || row[1].Shape.Length == 0 || row[1].Shape[0] != shard.GlobalRows)
+            throw new DatasetException($"{description}: batch {batch} holds {row[0]} and {row[1]}, expected {shard.GlobalRows} rows in each");
+        return (Rows(row[0], shard.First, shard.Rows), Rows(row[1], shard.First, shard.Rows));
+    }
+
+    private static HostTensor Rows(HostTensor tensor, int first, int rows)
+    {
+        if (first == 0 && rows == tensor.Shape[0]) return tensor;
+        int[] shape = [rows, .. tensor.Shape[1..]];
+        var part = HostTensor.Zeros(tensor.DType, shape);
+        int stride = tensor.ElementCount / tensor.Shape[0];
+        Array.Copy(tensor.RawData, (long)first * stride, part.RawData, 0, (long)rows * stride);
+        return part;
+    }
+
     /// <summary>Fills <paramref name="slot"/> with batch <paramref name="batch"/>; returns the tensors holding it.</summary>
     private (HostTensor Data, HostTensor Label) Fill(Slot slot, int batch)
     {
+        var source = this.source!;
         int batchStart = checked(batch * BatchSize); // batch < BatchCount, so inside the data set
         var shard = Shard(batch);
         int start = batchStart + shard.First, rows = shard.Rows;
@@ -125,15 +202,20 @@ public sealed class PrefetchingBatchLoader
     /// <summary>One ring buffer: the full-size batch and, when the set does not divide evenly, the short last one.</summary>
     private sealed class Slot
     {
+        /// <summary>A slot of a generic pipeline: it holds whatever batch the pipeline made.</summary>
+        public Slot()
+        {
+        }
+
         public Slot(int rows, int tail, int height, int width, bool normalize)
         {
-            var dtype = normalize ? Kernels.Device.DType.Float32 : Kernels.Device.DType.UInt8;
+            var dtype = normalize ? DType.Float32 : DType.UInt8;
             Full = (HostTensor.Zeros(dtype, [rows, 1, height, width]), new HostTensor([rows], new int[rows]));
             if (tail > 0)
                 Tail = (HostTensor.Zeros(dtype, [tail, 1, height, width]), new HostTensor([tail], new int[tail]));
         }
 
-        public (HostTensor Data, HostTensor Label) Full { get; }
+        public (HostTensor Data, HostTensor Label) Full { get; } = default;
         public (HostTensor Data, HostTensor Label)? Tail { get; }
         public (HostTensor Data, HostTensor Label) Ready;
     }
@@ -176,7 +258,7 @@ public sealed class PrefetchingBatchLoader
             if (next == Volatile.Read(ref failedBatch) && failure is { } e)
             {
                 filled.Release(); // so a caller that retries gets the same error instead of blocking
-                throw new DatasetException($"{loader.source.Source}: preparing batch {next} failed: {e.Message}", e);
+                throw new DatasetException($"{loader.description}: preparing batch {next} failed: {e.Message}", e);
             }
             Current = loader.slots[next % loader.slots.Length].Ready;
             next++;
@@ -200,6 +282,22 @@ public sealed class PrefetchingBatchLoader
             int batch = 0;
             try
             {
+                if (loader.pipeline is { } pipeline)
+                {
+                    foreach (var row in pipeline.CreateTupleIterator(epoch))
+                    {
+                        if (batch >= loader.BatchCount) break;
+                        free.Wait();
+                        if (stopping) return;
+                        loader.BeforeFill?.Invoke(batch);
+                        loader.slots[batch % loader.slots.Length].Ready = loader.Share(row, batch);
+                        filled.Release();
+                        batch++;
+                    }
+                    if (batch < loader.BatchCount)
+                        throw new DatasetException($"the pipeline yielded {batch} batches, expected {loader.BatchCount}");
+                    return;
+                }
                 for (; batch < loader.BatchCount; batch++)
                 {
                     free.Wait();

@@ -43,6 +43,18 @@ public static class Datapipe
         return dataset.Batch(batchSize);
     }
 
+    /// <summary>Rejects data a classifier of <paramref name="classes"/> classes cannot train on: an empty set, or labels it has no class for.</summary>
+    /// <exception cref="DatasetException">Either set is empty, or a label is <paramref name="classes"/> or more.</exception>
+    public static void CheckData(MnistDataset train, MnistDataset test, int classes)
+    {
+        foreach (var set in new[] { train, test })
+            if (set.Count == 0)
+                throw new DatasetException($"{set.Source}: the {set.Usage} set has no images");
+        int maxLabel = Math.Max(train.MaxLabel, test.MaxLabel);
+        if (maxLabel >= classes)
+            throw new DatasetException($"{train.Source}: labels go up to {maxLabel}, but the model has {classes} classes");
+    }
+
     /// <summary>
     /// Images as the model takes them: float32 ones (normalised on the host) pass through; uint8 ones
     /// get Rescale and Normalize here, as an <see cref="Ops.ImageNormalize"/> op, the same float32

@@ -70,13 +70,15 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         using var session = Session.Open(device);
         session.UseCudaGraphs(cudaGraph ?? cudaGraphs, warnings ?? TextWriter.Null);
         Device = session.Backend.Description;
-        using var job = new QuickstartJob(session, new TrainOptions
-        {
-            Device = device, Mode = mode, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed, LearningRate = learningRate,
-            Fuse = fuse, Optimizer = optimizer ?? OptimizerOptions.Default, Model = model,
-        });
-        using var batches = FullBatches(job.TrainBatches, batchSize,
-            $"{job.TrainData.Source}: {job.TrainData.Count} training images make no full batch of {batchSize}").GetEnumerator();
+        var train = new MnistDataset(dataDirectory, "train");
+        var test = new MnistDataset(dataDirectory, "test");
+        var recipe = new QuickstartSteps(seed, learningRate, optimizer ?? OptimizerOptions.Default, model);
+        Datapipe.CheckData(train, test, recipe.Classes);
+        using var runner = recipe.CreateModel(session, mode, fuse);
+        // Graph mode takes the images as bytes and normalises them in the step, as trainer train does.
+        bool bytes = mode == ExecutionMode.Graph;
+        using var batches = FullBatches(Datapipe.Create(train, batchSize, seed, bytes), batchSize,
+            $"{train.Source}: {train.Count} training images make no full batch of {batchSize}").GetEnumerator();
         var backend = session.Backend;
         var losses = new float[warmup + steps];
         var stepMs = new double[steps];
@@ -95,7 +97,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             long managedBefore = GC.GetAllocatedBytesForCurrentThread();
             long uploadsBefore = backend.UploadCount, downloadsBefore = backend.DownloadCount, syncsBefore = backend.SyncCount;
             long start = Stopwatch.GetTimestamp();
-            var loss = job.TrainStep.Call(batch[0], batch[1])[0];
+            var loss = runner.TrainStep.Call(batch[0], batch[1])[0];
             long uploadsAfter = backend.UploadCount, downloadsAfter = backend.DownloadCount, syncsAfter = backend.SyncCount;
             backend.Synchronize();
             long end = Stopwatch.GetTimestamp();
@@ -115,14 +117,14 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             session.EndStep();
         }
         long peak = backend.Memory.PeakLiveBytes;
-        var (accuracy, _) = job.TestLoop(TextWriter.Null);
+        double accuracy = runner.Eval(Datapipe.CreateLoader(test, batchSize, shuffleSeed: null, bytes)).Accuracy;
 
         Array.Sort(stepMs);
         double median = Percentile(stepMs, 0.5);
         return new ModeMeasurement
         {
             Mode = mode,
-            CompileMs = job.TrainStep is CompiledStep c ? c.Function.CompileTime.TotalMilliseconds : 0,
+            CompileMs = runner.TrainStep is CompiledStep c ? c.Function.CompileTime.TotalMilliseconds : 0,
             StepMsMedian = median,
             StepMsP10 = Percentile(stepMs, 0.1),
             StepMsP90 = Percentile(stepMs, 0.9),

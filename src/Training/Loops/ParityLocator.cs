@@ -23,22 +23,28 @@ namespace Trainer.Training.Loops;
 public sealed class ParityLocator
 {
     private readonly Func<Session> openSession;
-    private readonly TrainOptions options;
+    private readonly string? dataDirectory;
+    private readonly int batchSize;
+    private readonly ulong seed;
+    private readonly float learningRate;
+    private readonly OptimizerOptions optimizer;
+    private readonly ModelKind model;
 
     public ParityLocator(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate, OptimizerOptions optimizer, ModelKind model)
-        : this(() => Session.Open(device), new TrainOptions
-        {
-            Device = device, Mode = ExecutionMode.Eager, DataDirectory = dataDirectory, BatchSize = batchSize, Seed = seed,
-            LearningRate = learningRate, Optimizer = optimizer, Model = model,
-        })
+        : this(() => Session.Open(device), dataDirectory, batchSize, seed, learningRate, optimizer, model)
     {
     }
 
     /// <summary>With <paramref name="openSession"/> tests give each run a backend of their own (one that breaks a kernel, say).</summary>
-    internal ParityLocator(Func<Session> openSession, TrainOptions options)
+    internal ParityLocator(Func<Session> openSession, string? dataDirectory, int batchSize, ulong seed, float learningRate, OptimizerOptions optimizer, ModelKind model)
     {
         this.openSession = openSession;
-        this.options = options;
+        this.dataDirectory = dataDirectory;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.learningRate = learningRate;
+        this.optimizer = optimizer;
+        this.model = model;
     }
 
     /// <summary>One line naming the device of the last check; null before the first.</summary>
@@ -48,8 +54,8 @@ public sealed class ParityLocator
     public ParityReport Locate(ParityReference reference, double tolerance)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tolerance);
-        var expected = reference == ParityReference.Eager ? Run(ObserveEager) : Run((job, batch) => ObserveGraph(job, batch, fuse: false));
-        var actual = Run((job, batch) => ObserveGraph(job, batch, fuse: true));
+        var expected = reference == ParityReference.Eager ? Run(ObserveEager) : Run((session, steps, batch) => ObserveGraph(session, steps, batch, fuse: false));
+        var actual = Run((session, steps, batch) => ObserveGraph(session, steps, batch, fuse: true));
         return Compare(expected, actual, reference == ParityReference.Eager ? "eager" : "unfused graph", "fused graph", tolerance);
     }
 
@@ -81,16 +87,20 @@ public sealed class ParityLocator
         return new ParityReport(referenceName, checkedName, tolerance, agreeing, bitIdentical, unmatched, null);
     }
 
-    /// <summary>Opens a fresh session and job (the seed gives the same initial weights every time) and observes its first full batch.</summary>
-    private List<StepObservation> Run(Func<QuickstartJob, HostTensor[], List<StepObservation>> observe)
+    /// <summary>Opens a fresh session and steps (the seed gives the same initial weights every time) and observes the first full batch.</summary>
+    private List<StepObservation> Run(Func<Session, QuickstartSteps, HostTensor[], List<StepObservation>> observe)
     {
         using var session = openSession();
         DeviceSummary = session.Backend.Description.Summary;
-        using var job = new QuickstartJob(session, options);
-        using var batches = ModeComparison.FullBatches(job.TrainBatches, options.BatchSize,
-            $"{job.TrainData.Source}: {job.TrainData.Count} training images make no full batch of {options.BatchSize}").GetEnumerator();
+        var train = new MnistDataset(dataDirectory, "train");
+        var steps = new QuickstartSteps(seed, learningRate, optimizer, model);
+        Datapipe.CheckData(train, new MnistDataset(dataDirectory, "test"), steps.Classes);
+        session.Place(steps.Model);
+        session.Place(steps.Optimizer);
+        using var batches = ModeComparison.FullBatches(Datapipe.Create(train, batchSize, seed), batchSize,
+            $"{train.Source}: {train.Count} training images make no full batch of {batchSize}").GetEnumerator();
         batches.MoveNext();
-        var observations = observe(job, batches.Current);
+        var observations = observe(session, steps, batches.Current);
         session.EndStep();
         return observations;
     }
@@ -98,10 +108,9 @@ public sealed class ParityLocator
     private static TensorType TypeOf(HostTensor host) => new(host.Shape, host.DType);
 
     /// <summary>Compiles the step (fused or not), uploads the batch and runs it launch by launch, reading each launch's results at once.</summary>
-    private static List<StepObservation> ObserveGraph(QuickstartJob job, HostTensor[] batch, bool fuse)
+    private static List<StepObservation> ObserveGraph(Session session, QuickstartSteps steps, HostTensor[] batch, bool fuse)
     {
-        var session = job.Session;
-        var function = job.Steps.CompileTrainStep(null, new CompileOptions(Fuse: fuse));
+        var function = steps.CompileTrainStep(null, new CompileOptions(Fuse: fuse));
         var (graph, parameters) = function.Trace(TypeOf(batch[0]), TypeOf(batch[1]));
         var program = GraphProgram.Build(graph, function.Options, session.Backend);
         using var compiled = CompiledGraph.Bind(program, session.Backend, parameters.ToDictionary(p => p.Name, p => p.DeviceMemory));
@@ -147,9 +156,8 @@ public sealed class ParityLocator
     /// then traces the same step and pairs the n-th eager op with the n-th traced node that is an op
     /// (not an input, a parameter or a Depend, which eager mode does not run), checking they are the same op.
     /// </summary>
-    private static List<StepObservation> ObserveEager(QuickstartJob job, HostTensor[] batch)
+    private static List<StepObservation> ObserveEager(Session session, QuickstartSteps steps, HostTensor[] batch)
     {
-        var session = job.Session;
         var ran = new List<(Op Op, float[][] Values)>();
         session.Eager.AfterOp = (op, inputs, output) =>
         {
@@ -160,14 +168,14 @@ public sealed class ParityLocator
         };
         try
         {
-            job.Steps.TrainStepFn(session.ToDevice(batch[0]), session.ToDevice(batch[1]));
+            steps.TrainStepFn(session.ToDevice(batch[0]), session.ToDevice(batch[1]));
         }
         finally
         {
             session.Eager.AfterOp = null;
         }
 
-        var (graph, _) = job.Steps.CompileTrainStep(null, new CompileOptions()).Trace(TypeOf(batch[0]), TypeOf(batch[1]));
+        var (graph, _) = steps.CompileTrainStep(null, new CompileOptions()).Trace(TypeOf(batch[0]), TypeOf(batch[1]));
         var traced = graph.Nodes.Where(n => n.Op.Kind is not (OpKind.Input or OpKind.Parameter or OpKind.Depend)).OrderBy(n => n.Id).ToList();
         var observations = new List<StepObservation>();
         for (int k = 0; k < Math.Max(ran.Count, traced.Count); k++)

@@ -12,7 +12,7 @@ namespace Trainer.Training.Loops;
 public sealed class QuickstartSteps
 {
     private readonly CrossEntropyLoss lossFn = new();
-    private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
+    private readonly Train.Model steps;
 
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
@@ -20,8 +20,15 @@ public sealed class QuickstartSteps
         Kind = model;
         Model = ModelKinds.Create(model);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
-        gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
+        steps = new Train.Model(Model, lossFn.Call, Optimizer, new Train.ModelOptions { InputTransform = Datapipe.OnDevice });
     }
+
+    /// <summary>
+    /// The high-level <see cref="Train.Model"/> of this model, loss and optimizer on <paramref name="session"/> (which
+    /// it places them on), taking images as normalised float32 or as uint8 bytes (<see cref="Datapipe.OnDevice"/>).
+    /// </summary>
+    public Train.Model CreateModel(Session session, ExecutionMode mode, bool fuse = true, Distributed.DataParallelGroup? group = null) =>
+        new(session, Model, lossFn.Call, Optimizer, mode, new Train.ModelOptions { Fuse = fuse, Group = group, InputTransform = Datapipe.OnDevice });
 
     public Cell Model { get; }
 
@@ -32,29 +39,14 @@ public sealed class QuickstartSteps
     public int Classes => ((IClassifier)Model).Classes;
     public IOptimizer Optimizer { get; }
 
-    private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)
-    {
-        var logits = Model.Call(data);
-        var loss = lossFn.Call(logits, label);
-        return (loss, logits);
-    }
-
     /// <summary>
     /// The tutorial's train_step: gradients, an optimizer step, and the loss ordered after it. Images
     /// may come as normalised float32 or as uint8 bytes (<see cref="Datapipe.OnDevice"/>).
     /// </summary>
-    public Tensor[] TrainStepFn(Tensor data, Tensor label)
-    {
-        var ((loss, _), grads) = gradFn(Datapipe.OnDevice(data), label);
-        return [Ops.Depend(loss, Optimizer.Step(grads))];
-    }
+    public Tensor[] TrainStepFn(Tensor data, Tensor label) => steps.TrainStepFn(data, label);
 
     /// <summary>The tutorial's test_loop body: the batch loss and the number of correct predictions.</summary>
-    public Tensor[] EvalStepFn(Tensor data, Tensor label)
-    {
-        var pred = Model.Call(Datapipe.OnDevice(data));
-        return [lossFn.Call(pred, label), Ops.CountCorrect(pred, label)];
-    }
+    public Tensor[] EvalStepFn(Tensor data, Tensor label) => steps.EvalStepFn(data, label);
 
     public GraphFunction CompileTrainStep(Session? session, CompileOptions options) =>
         new(session, "train_step", TrainStepFn, ["data", "label"], ["loss"], options);

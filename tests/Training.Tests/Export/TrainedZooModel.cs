@@ -5,6 +5,7 @@ using Trainer.Training.Hosting;
 using Trainer.Training.Jit;
 using Trainer.Training.Loops;
 using Trainer.Training.Optim;
+using Trainer.Training.Tests.Loops;
 
 namespace Trainer.Training.Tests.Export;
 
@@ -24,7 +25,7 @@ public sealed class TrainedZooModel
         Session = Session.Open(DeviceKind.Cpu);
         // Adam: a few dozen steps take both models well past chance, so the predictions compared are real ones.
         var adam = new OptimizerOptions { Kind = OptimizerKind.Adam };
-        Job = new QuickstartJob(Session, new TrainOptions
+        Job = new ReferenceJob(Session, new ReferenceOptions
         {
             Device = DeviceRequest.For(DeviceKind.Cpu), Model = kind, Seed = 5, Optimizer = adam, LearningRate = adam.DefaultLearningRate,
         });
@@ -33,14 +34,15 @@ public sealed class TrainedZooModel
             Job.TrainStep.Call(data, label);
             Session.EndStep();
         }
-        (Accuracy, AvgLoss) = Job.TestLoop(TextWriter.Null);
+        var test = Job.TestLoop();
+        (Accuracy, AvgLoss) = (test.Accuracy, test.Loss);
         Classes = Job.Steps.Classes;
         Logits = EvalLogits();
     }
 
     public ModelKind Kind { get; }
     public Session Session { get; }
-    public QuickstartJob Job { get; }
+    public ReferenceJob Job { get; }
     public int Classes { get; }
 
     /// <summary><c>trainer eval</c>'s figures: the fraction of test images classified right and the mean of the batch losses.</summary>

@@ -6,14 +6,14 @@ namespace Trainer.Training.Tests.Loops;
 internal static class JobRun
 {
     /// <summary>Each step's loss, then the trained parameters (model order) and the optimizer's state.</summary>
-    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps) =>
+    public static (float[] Losses, float[][] Parameters, float[][] State) Train(ReferenceOptions options, int steps) =>
         Train(options, steps, () => Session.Open(options.Device));
 
-    /// <summary>As <see cref="Train(TrainOptions, int)"/> on the session <paramref name="open"/> makes (a backend the catalog does not offer).</summary>
-    public static (float[] Losses, float[][] Parameters, float[][] State) Train(TrainOptions options, int steps, Func<Session> open)
+    /// <summary>As <see cref="Train(ReferenceOptions, int)"/> on the session <paramref name="open"/> makes (a backend the catalog does not offer).</summary>
+    public static (float[] Losses, float[][] Parameters, float[][] State) Train(ReferenceOptions options, int steps, Func<Session> open)
     {
         using var session = open();
-        using var job = new QuickstartJob(session, options);
+        using var job = new ReferenceJob(session, options);
         var losses = new List<float>();
         foreach (var batch in job.TrainBatches.CreateTupleIterator(0).Take(steps))
         {

@@ -15,20 +15,20 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
 {
     private const int Steps = 100;
 
-    private static (float[] Losses, float[][] Parameters) Train(TrainOptions options)
+    private static (float[] Losses, float[][] Parameters) Train(ReferenceOptions options)
     {
         var (losses, parameters, _) = JobRun.Train(options, Steps);
         return (losses, parameters);
     }
 
     private static readonly Dictionary<DeviceKind, Lazy<(float[] Losses, float[][] Parameters)>> Eager =
-        TestDevices.All.ToDictionary(d => d, d => new Lazy<(float[], float[][])>(() => Train(new TrainOptions { Device = DeviceRequest.For(d), Mode = ExecutionMode.Eager, Seed = 3 })));
+        TestDevices.All.ToDictionary(d => d, d => new Lazy<(float[], float[][])>(() => Train(new ReferenceOptions { Device = DeviceRequest.For(d), Mode = ExecutionMode.Eager, Seed = 3 })));
 
     [Theory]
     [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
     public void UnfusedGraphIsBitIdenticalToEager(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
+        var graph = Train(new ReferenceOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = false, Seed = 3 });
         var eager = Eager[device].Value;
         Assert.Equal(eager.Losses, graph.Losses);
         for (int p = 0; p < eager.Parameters.Length; p++)
@@ -40,7 +40,7 @@ public sealed class ModeAgreementTests(ITestOutputHelper output)
     [MemberData(nameof(TestDevices.AllKinds), MemberType = typeof(TestDevices))]
     public void FusedGraphAgreesWithEagerWithin1e4(DeviceKind device)
     {
-        var graph = Train(new TrainOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
+        var graph = Train(new ReferenceOptions { Device = DeviceRequest.For(device), Mode = ExecutionMode.Graph, Fuse = true, Seed = 3 });
         var eager = Eager[device].Value;
         double worstLoss = 0;
         for (int i = 0; i < Steps; i++)
@@ -80,7 +80,7 @@ public sealed class OptimizerModeAgreementTests(ITestOutputHelper output)
     private static (float[] Losses, float[][] Parameters) Train(DeviceKind device, OptimizerKind optimizer, ExecutionMode mode, bool fuse)
     {
         var chosen = new OptimizerOptions { Kind = optimizer, Momentum = 0.9f };
-        var options = new TrainOptions
+        var options = new ReferenceOptions
         {
             Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse, Seed = 3,
             Optimizer = chosen, LearningRate = chosen.DefaultLearningRate,
@@ -127,7 +127,7 @@ public sealed class LeNetModeAgreementTests(ITestOutputHelper output)
 
     private static float[] Train(DeviceKind device, ExecutionMode mode, bool fuse)
     {
-        var options = new TrainOptions
+        var options = new ReferenceOptions
         {
             Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse, Seed = 5, Model = ModelKind.LeNet,
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = 0.9f },

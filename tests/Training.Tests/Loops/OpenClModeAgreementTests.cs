@@ -17,7 +17,7 @@ public sealed class OpenClModeAgreementTests(ITestOutputHelper output)
 
     private static (float[] Losses, float[][] Parameters) Train(ModelKind model, ExecutionMode mode, bool fuse, bool native = false)
     {
-        var options = new TrainOptions { Mode = mode, Fuse = fuse, Seed = 3, Model = model };
+        var options = new ReferenceOptions { Mode = mode, Fuse = fuse, Seed = 3, Model = model };
         var (losses, parameters, _) = native
             ? JobRun.Train(options with { Device = DeviceRequest.For(Kernels.Device.DeviceKind.Cpu) }, Steps)
             : JobRun.Train(options, Steps, () => new Session(PoclBackend.Open(), "device: opencl (PoCL)"));

@@ -11,11 +11,8 @@ namespace Trainer.Training.Tests.Loops;
 /// </summary>
 public sealed class ParityLocatorTests
 {
-    private static TrainOptions Options(ModelKind model = ModelKind.Mlp, OptimizerOptions? optimizer = null) => new()
-    {
-        Mode = ExecutionMode.Eager, BatchSize = 64, Seed = 0, LearningRate = 0.01f, Model = model,
-        Optimizer = optimizer ?? OptimizerOptions.Default,
-    };
+    private static ParityLocator Locator(Func<Session> open, ModelKind model = ModelKind.Mlp, OptimizerOptions? optimizer = null) =>
+        new(open, dataDirectory: null, batchSize: 64, seed: 0, learningRate: 0.01f, optimizer ?? OptimizerOptions.Default, model);
 
     public static TheoryData<DeviceKind, ParityReference> DevicesAndReferences()
     {
@@ -30,7 +27,7 @@ public sealed class ParityLocatorTests
     [MemberData(nameof(DevicesAndReferences))]
     public void EveryNodeAgreesBitForBit(DeviceKind kind, ParityReference reference)
     {
-        var report = new ParityLocator(() => Session.Open(kind), Options()).Locate(reference, tolerance: 0);
+        var report = Locator(() => Session.Open(kind)).Locate(reference, tolerance: 0);
 
         Assert.True(report.Agree, report.Text());
         Assert.Equal(0, report.Unmatched);
@@ -42,7 +39,7 @@ public sealed class ParityLocatorTests
     [Fact]
     public void LeNetWithAdamAgreesWithEager()
     {
-        var report = new ParityLocator(() => Session.Open(DeviceKind.Cpu), Options(ModelKind.LeNet, new OptimizerOptions { Kind = OptimizerKind.Adam }))
+        var report = Locator(() => Session.Open(DeviceKind.Cpu), ModelKind.LeNet, new OptimizerOptions { Kind = OptimizerKind.Adam })
             .Locate(ParityReference.Eager, tolerance: 0);
         Assert.True(report.Agree, report.Text());
         Assert.Equal(0, report.Unmatched);
@@ -61,7 +58,7 @@ public sealed class ParityLocatorTests
             ? new Session(new ColumnSumFault(DeviceCatalog.Open(DeviceKind.Cpu, out _), element: 3, delta: 0.5f))
             : Session.Open(DeviceKind.Cpu);
 
-        var report = new ParityLocator(Open, Options()).Locate(reference, tolerance: 1e-6);
+        var report = Locator(Open).Locate(reference, tolerance: 1e-6);
 
         Assert.Equal(2, runs);
         var d = report.FirstDifference;
@@ -85,7 +82,7 @@ public sealed class ParityLocatorTests
             ? new Session(new ColumnSumFault(DeviceCatalog.Open(DeviceKind.Cpu, out _), element: 0, delta: 1e-7f))
             : Session.Open(DeviceKind.Cpu);
 
-        var report = new ParityLocator(Open, Options()).Locate(ParityReference.Unfused, tolerance: 1e-3);
+        var report = Locator(Open).Locate(ParityReference.Unfused, tolerance: 1e-3);
 
         Assert.True(report.Agree, report.Text());
         Assert.True(report.NodesBitIdentical < report.NodesAgreeing, report.Text());

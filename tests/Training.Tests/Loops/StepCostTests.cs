@@ -11,7 +11,7 @@ public sealed class StepCostTests(ITestOutputHelper output)
     private static (long Launches, long DeviceAllocations, long ManagedBytes) MeasureSteadyStep(DeviceKind device, ExecutionMode mode, bool fuse)
     {
         using var session = Session.Open(device);
-        using var job = new QuickstartJob(session, new TrainOptions { Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse });
+        using var job = new ReferenceJob(session, new ReferenceOptions { Device = DeviceRequest.For(device), Mode = mode, Fuse = fuse });
         var batches = job.TrainBatches.CreateTupleIterator(0).Take(8).ToList();
         long launches = 0, allocations = 0, managed = 0;
         for (int i = 0; i < batches.Count; i++)

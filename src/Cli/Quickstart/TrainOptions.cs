@@ -1,7 +1,8 @@
 using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
 using Trainer.Training.Optim;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>Everything `trainer train` can be told; the defaults are the tutorial's.</summary>
 public sealed record TrainOptions
