@@ -29,9 +29,9 @@ public static class TrainingCheckpoint
         string prefix = CheckpointFormats.OptimizerPrefix(format);
         var tensors = new List<NamedTensor>();
         foreach (var p in steps.Model.TrainableParams())
-            tensors.Add(new NamedTensor(p.Name, p.Shape, p.ToFloatArray()));
+            tensors.Add(new NamedTensor(p.Name, p.Type.Shape, p.ToFloatArray()));
         foreach (var s in steps.Optimizer.State)
-            tensors.Add(new NamedTensor(prefix + s.Name, s.Shape, s.ToFloatArray()));
+            tensors.Add(new NamedTensor(prefix + s.Name, s.Type.Shape, s.ToFloatArray()));
         foreach (var t in tensors)
             if (Array.Exists(t.Data, v => !float.IsFinite(v)))
                 throw TrainingDivergedException.Weights(info.Batch == 0 ? info.Epoch : info.Epoch + 1, info.Step, t.Name);
@@ -62,8 +62,8 @@ public static class TrainingCheckpoint
     public static WeightMatch Match(WeightFile file, QuickstartSteps steps, bool withOptimizer, WeightLoadOptions options)
     {
         string prefix = CheckpointFormats.OptimizerPrefix(file.Format);
-        var expected = steps.Model.TrainableParams().Select(p => (p.Name, p.Shape)).ToList();
-        if (withOptimizer) expected.AddRange(steps.Optimizer.State.Select(s => (prefix + s.Name, s.Shape)));
+        var expected = steps.Model.TrainableParams().Select(p => (p.Name, p.Type.Shape)).ToList();
+        if (withOptimizer) expected.AddRange(steps.Optimizer.State.Select(s => (prefix + s.Name, s.Type.Shape)));
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
