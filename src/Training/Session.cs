@@ -78,8 +78,15 @@ public sealed class Session : IDisposable
     /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
     public long EagerBytesRequested => Eager.BytesRequested;
 
-    /// <summary>Puts every parameter of <paramref name="network"/> into one device block, initialised with its initial values.</summary>
-    public void Place(Cell network) => PlaceBlock(network.TrainableParams(), "the network is already placed on a session");
+    /// <summary>
+    /// Puts every parameter of <paramref name="network"/> into one device block and its buffers (if any) into
+    /// another, each initialised with its initial values.
+    /// </summary>
+    public void Place(Cell network)
+    {
+        PlaceBlock(network.TrainableParams(), "the network is already placed on a session");
+        PlaceBlock(network.Buffers(), "the network's buffers are already placed on a session");
+    }
 
     /// <summary>Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps.</summary>
     public void Place(Optim.IOptimizer optimizer) => PlaceBlock(optimizer.State, "the optimizer's state is already placed on a session");

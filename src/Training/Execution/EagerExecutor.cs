@@ -65,6 +65,12 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         current = scope.Parent!;
     }
 
+    /// <summary>Frees <paramref name="tensors"/> (detached from every scope, such as an eager step's previous results).</summary>
+    public void Free(List<Tensor> tensors)
+    {
+        foreach (var t in tensors) t.Free(pool);
+    }
+
     /// <summary>Returns every tensor made since the last call to the pool, in every open scope; those tensors must not be used again.</summary>
     public void EndStep()
     {

@@ -14,6 +14,9 @@ internal sealed class Tracer : IExecutor
 {
     private readonly Dictionary<Parameter, Tensor> parameters = [];
 
+    /// <summary>The last node that wrote each parameter node in place (Assign, an optimizer update), by the code's order.</summary>
+    private readonly Dictionary<Node, Node> lastWriter = [];
+
     public Tracer(string name) => Name = name;
 
     public string Name { get; }
@@ -54,12 +57,31 @@ internal sealed class Tracer : IExecutor
         var values = inputs.Select(t => (Value)Lift(t).Node!).ToArray();
         try
         {
-            return Graph.Add(op, values);
+            var node = Graph.Add(op, values);
+            OrderAfterWrites(node);
+            return node;
         }
         catch (OpShapeException e)
         {
             throw new GraphCompileException($"while tracing {Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Orders <paramref name="node"/> after the last in-place write of every parameter it reads or writes that
+    /// the code made before it, and records it as the last writer of what it writes: the compiled step then
+    /// sees a buffer's new value exactly where eager mode does (reads before the write are ordered before it
+    /// by the write-after-read pass).
+    /// </summary>
+    private void OrderAfterWrites(Node node)
+    {
+        if (lastWriter.Count > 0)
+            foreach (var input in node.Inputs)
+                if (lastWriter.TryGetValue(input.Node, out var writer) && !node.ControlInputs.Contains(writer))
+                    node.ControlInputs.Add(writer);
+        var written = OpRegistry.Get(node.Op.Kind).WrittenInputs(node.Op, node.Inputs.Count);
+        foreach (var i in written)
+            if (node.Inputs[i].Node.Op.Kind == OpKind.Parameter) lastWriter[node.Inputs[i].Node] = node;
     }
 
     public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects)
