@@ -71,7 +71,7 @@ public sealed class EagerFunction : IStepFunction
 
     private void CheckArity(int count)
     {
-        if (count != inputCount) throw new ArgumentException($"{Name} takes {inputCount} inputs, {count} were given");
+        if (count != inputCount) throw new ArgumentException($"{Name} takes {inputCount} input{(inputCount == 1 ? "" : "s")}, {count} were given");
     }
 
     /// <summary>Frees the last call's results.</summary>
