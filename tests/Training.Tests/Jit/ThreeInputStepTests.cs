@@ -91,6 +91,22 @@ public sealed class ThreeInputStepTests(CpuSession fixture) : IClassFixture<CpuS
         FiniteDifference.AssertGradient(b, graphOut[4], Reference64, "d bias");
     }
 
+    /// <summary>Three host inputs go up in one staged upload, and a repeated call allocates nothing.</summary>
+    [Fact]
+    public void ThreeHostInputsAreOneUploadAndNoAllocation()
+    {
+        var c = MakeCase(5, 7, 9, 8, 6);
+        session.Place(c.Dense);
+        using var compiled = StepCompiler.Compile(session, "loss", (x1, x2, y) => [Loss(c.Dense, x1, x2, y)]);
+        HostTensor[] batchData = [new([7, 9], c.X1), new([6, 8], c.X2), new([7], c.Labels)];
+        compiled.Call(batchData);
+        long uploads = session.Backend.UploadCount;
+        long managed = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) compiled.Call(batchData[0], batchData[1], batchData[2]);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - managed);
+        Assert.Equal(5, session.Backend.UploadCount - uploads);
+    }
+
     [Fact]
     public void GradPositionErrorsNameTheInput()
     {
