@@ -17,7 +17,7 @@ public static class Ops
             if (t.Tracer is not null) return t.Tracer;
             chosen ??= t.Eager;
         }
-        return chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
+        return (IExecutor?)Tracer.Active ?? chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
     }
 
     /// <summary>Any single-output op of the IR; the public methods below are the ones models use.</summary>

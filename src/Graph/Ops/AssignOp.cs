@@ -10,8 +10,10 @@ namespace Trainer.Graph.Ops;
 /// </summary>
 public sealed class AssignOp : OpDefinition
 {
+    /// <inheritdoc/>
     public override OpKind Kind => OpKind.Assign;
 
+    /// <inheritdoc/>
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
         ExpectInputs(op, inputs, 2);
@@ -19,10 +21,13 @@ public sealed class AssignOp : OpDefinition
         return [];
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<int> WrittenInputs(Op op, int inputCount) => [0];
 
+    /// <inheritdoc/>
     public override long? Flops(Op op, IReadOnlyList<TensorType> inputs) => 0;
 
+    /// <inheritdoc/>
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {

@@ -1,3 +1,4 @@
+using Trainer.Graph.Analysis;
 using Trainer.Graph;
 using Trainer.Graph.Autodiff;
 using Trainer.Graph.Ir;
@@ -14,10 +15,30 @@ internal sealed class Tracer : IExecutor
 {
     private readonly Dictionary<Parameter, Tensor> parameters = [];
 
-    /// <summary>The last node that wrote each parameter node in place (Assign, an optimizer update), by the code's order.</summary>
+    /// <summary>The last node that wrote each parameter node in place (Assign, an optimizer update), in the code's order.</summary>
     private readonly Dictionary<Node, Node> lastWriter = [];
 
+    [ThreadStatic] private static Tracer? active;
+
     public Tracer(string name) => Name = name;
+
+    /// <summary>
+    /// The trace running a step function on this thread, if any: an op whose inputs are all parameters or
+    /// buffers (none traced) belongs to it too, instead of running eagerly in the middle of the trace.
+    /// </summary>
+    public static Tracer? Active => active;
+
+    /// <summary>Makes this trace <see cref="Active"/> until the result is disposed.</summary>
+    public IDisposable Activate() => new Activation(this);
+
+    private sealed class Activation : IDisposable
+    {
+        private readonly Tracer? previous = active;
+
+        public Activation(Tracer tracer) => active = tracer;
+
+        public void Dispose() => active = previous;
+    }
 
     public string Name { get; }
     public Graph.Ir.Graph Graph { get; } = new();
@@ -76,12 +97,11 @@ internal sealed class Tracer : IExecutor
     private void OrderAfterWrites(Node node)
     {
         if (lastWriter.Count > 0)
-            foreach (var input in node.Inputs)
-                if (lastWriter.TryGetValue(input.Node, out var writer) && !node.ControlInputs.Contains(writer))
+            foreach (var storage in BufferAliasing.ReadStorages(node)) // through views made before the write too
+                if (lastWriter.TryGetValue(storage.Node, out var writer) && !node.ControlInputs.Contains(writer))
                     node.ControlInputs.Add(writer);
-        var written = OpRegistry.Get(node.Op.Kind).WrittenInputs(node.Op, node.Inputs.Count);
-        foreach (var i in written)
-            if (node.Inputs[i].Node.Op.Kind == OpKind.Parameter) lastWriter[node.Inputs[i].Node] = node;
+        foreach (var storage in BufferAliasing.WrittenStorages(node))
+            if (storage.Node.Op.Kind == OpKind.Parameter) lastWriter[storage.Node] = node;
     }
 
     public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects)

@@ -91,6 +91,7 @@ public sealed class GraphFunction : IStepFunction
         Tensor[] outputs;
         (Cell, bool)[] modes;
         using (var reads = new CellModeReads())
+        using (tracer.Activate())
         {
             outputs = function(inputs);
             modes = reads.Reads;

@@ -94,6 +94,35 @@ public sealed class CellStateTests(CpuSession fixture) : IClassFixture<CpuSessio
         Assert.Equal(2, compiled.Compilations); // one graph per mode, each reused
     }
 
+    /// <summary>
+    /// A view of a buffer made before the buffer is written and read after it sees the new value in
+    /// both modes, as it does eagerly (the view shares the buffer's memory); a read before the write sees the old one.
+    /// </summary>
+    [Fact]
+    public void ReadsThroughAViewFollowTheWriteInCodeOrder()
+    {
+        var graphBuffer = new Parameter("g", new Shape(3), [1f, 2f, 3f], requiresGrad: false);
+        var eagerBuffer = new Parameter("e", new Shape(3), [1f, 2f, 3f], requiresGrad: false);
+        session.Place([graphBuffer, eagerBuffer]);
+        Func<Tensor[], Tensor[]> Step(Parameter buffer) => xs =>
+        {
+            var view = Ops.Reshape(buffer, 1, 3);
+            var before = Ops.Relu(Ops.BiasAdd(xs[0], buffer));
+            var write = Ops.Assign(buffer, Ops.Reshape(xs[0], 3));
+            var after = Ops.Relu(Ops.Reshape(view, 3));
+            return [before, Ops.Depend(after, write)];
+        };
+        using var compiled = StepCompiler.Compile(session, "view", Step(graphBuffer), ["x"]);
+        using var eager = StepCompiler.Compile(session, "view", Step(eagerBuffer), ["x"], ExecutionMode.Eager);
+        var x = new HostTensor([1, 3], new[] { -5f, 0.5f, 7f });
+        var fromGraph = compiled.Call(x).Select(t => t.ToFloatArray()).ToArray();
+        var fromEager = eager.Call(x).Select(t => t.ToFloatArray()).ToArray();
+        Assert.Equal([0f, 2.5f, 10f], fromEager[0]);
+        Assert.Equal([0f, 0.5f, 7f], fromEager[1]);
+        Assert.Equal(fromEager[0], fromGraph[0]);
+        Assert.Equal(fromEager[1], fromGraph[1]);
+    }
+
     /// <summary>Two inputs, two outputs: (relu(a·b), a·b).</summary>
     private sealed class TwoInTwoOut : Cell
     {
