@@ -9,7 +9,7 @@ namespace Trainer.Training;
 /// </summary>
 public static class Ops
 {
-    private static IExecutor ExecutorOf(IEnumerable<Tensor> inputs)
+    internal static IExecutor ExecutorOf(IEnumerable<Tensor> inputs)
     {
         IExecutor? chosen = null;
         foreach (var t in inputs)
@@ -17,7 +17,7 @@ public static class Ops
             if (t.Tracer is not null) return t.Tracer;
             chosen ??= t.Eager;
         }
-        return chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
+        return (IExecutor?)Tracer.Active ?? chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
     }
 
     /// <summary>Any single-output op of the IR; the public methods below are the ones models use.</summary>
@@ -87,6 +87,17 @@ public static class Ops
     /// </summary>
     public static Effect AdamBetaPowers(Parameter beta1Power, Parameter beta2Power, float beta1, float beta2, Effect updates) =>
         (updates.Executor ?? ExecutorOf([beta1Power])).ApplyEffect(Graph.Ir.Op.BetaPowers(beta1, beta2), beta1Power, beta2Power);
+
+    /// <summary>
+    /// <paramref name="target"/> ← <paramref name="value"/> in place (MindSpore's <c>ops.assign</c>): how a
+    /// cell's buffer (a running statistic, a step counter) changes in a step. Eagerly the copy happens
+    /// now; while tracing it is a side-effect node that stays in the compiled step, ordered after every
+    /// read of the target that came before it in the code and before every read that comes after it, so
+    /// both modes see the same values. Never differentiated.
+    /// </summary>
+    /// <exception cref="Graph.GraphCompileException">The value's shape or dtype differs from the target's (the message names both).</exception>
+    public static Effect Assign(Parameter target, Tensor value) =>
+        ExecutorOf([value, target]).ApplyEffect(Graph.Ir.Op.Of(OpKind.Assign), target, value);
 
     /// <summary>
     /// <paramref name="value"/>, ordered after <paramref name="effects"/>: MindSpore's ops.depend. In

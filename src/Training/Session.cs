@@ -15,7 +15,7 @@ public sealed class Session : IDisposable
 {
     private readonly List<ParameterBlock> blocks = [];
 
-    public Session(IKernelBackend backend, string deviceChoice = "")
+    internal Session(IKernelBackend backend, string deviceChoice = "")
     {
         Backend = backend;
         DeviceChoice = deviceChoice;
@@ -32,7 +32,8 @@ public sealed class Session : IDisposable
         return new Session(backend, choice);
     }
 
-    public IKernelBackend Backend { get; }
+    /// <summary>The device's kernels and memory; internal, so the public surface names no device-layer type.</summary>
+    internal IKernelBackend Backend { get; }
 
     /// <summary>Whether the device is the host's CPU (the native backend or ILGPU's CPU accelerator), where reading a value back costs no GPU round trip.</summary>
     public bool OnHost => Backend.Description.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu;
@@ -43,7 +44,7 @@ public sealed class Session : IDisposable
     internal EagerExecutor Eager { get; }
 
     /// <summary>Whether graphs compiled on this session capture their step once and replay it; off until <see cref="UseCudaGraphs"/>.</summary>
-    public Graph.Compilation.StepCapturePolicy StepCapture { get; private set; } = Graph.Compilation.StepCapturePolicy.Off;
+    internal Graph.Compilation.StepCapturePolicy StepCapture { get; private set; } = Graph.Compilation.StepCapturePolicy.Off;
 
     /// <summary>
     /// Whether `--cuda-graph` defaults to on for CUDA devices. Off until `trainer selftest --device cuda`
@@ -65,7 +66,7 @@ public sealed class Session : IDisposable
     /// How gradients are averaged over data-parallel processes: null for one process. Compiled steps bind it to
     /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(System.Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>.
     /// </summary>
-    public Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
+    internal Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
 
     /// <summary>Averages gradients over <paramref name="group"/>'s processes from now on (nothing changes for a group of one).</summary>
     public void UseDataParallel(Distributed.DataParallelGroup group)
@@ -77,8 +78,15 @@ public sealed class Session : IDisposable
     /// <summary>Device bytes eager ops have requested so far (from the cache or fresh).</summary>
     public long EagerBytesRequested => Eager.BytesRequested;
 
-    /// <summary>Puts every parameter of <paramref name="network"/> into one device block, initialised with its initial values.</summary>
-    public void Place(Cell network) => PlaceBlock(network.TrainableParams(), "the network is already placed on a session");
+    /// <summary>
+    /// Puts every parameter of <paramref name="network"/> into one device block and its buffers (if any) into
+    /// another, each initialised with its initial values.
+    /// </summary>
+    public void Place(Cell network)
+    {
+        PlaceBlock(network.TrainableParams(), "the network is already placed on a session");
+        PlaceBlock(network.Buffers(), "the network's buffers are already placed on a session");
+    }
 
     /// <summary>Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps.</summary>
     public void Place(Optim.IOptimizer optimizer) => PlaceBlock(optimizer.State, "the optimizer's state is already placed on a session");
@@ -93,13 +101,52 @@ public sealed class Session : IDisposable
         blocks.Add(new ParameterBlock(Backend, parameters, Eager));
     }
 
-    /// <summary>Copies a host tensor to the device as an eager tensor that lives until <see cref="EndStep"/>.</summary>
+    /// <summary>Copies a host tensor to the device as an eager tensor that lives until the innermost open <see cref="Scope"/> ends (or <see cref="EndStep"/>).</summary>
     public Tensor ToDevice(HostTensor host)
     {
         var tensor = Eager.NewTensor(new TensorType(host.Shape, host.DType));
         Upload(host, tensor.DeviceMemory);
         return tensor;
     }
+
+    /// <summary>
+    /// A float32 eager tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/>
+    /// (row-major), like MindSpore's <c>Tensor(array)</c>; it lives until the innermost open
+    /// <see cref="Scope"/> ends (or <see cref="EndStep"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public Tensor Tensor(float[] data, Shape shape) => FromHost(data, shape, DType.Float32);
+
+    /// <summary>An int32 eager tensor (labels, indices) holding a copy of <paramref name="data"/>; see <see cref="Tensor(float[], Shape)"/>.</summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public Tensor Tensor(int[] data, Shape shape) => FromHost(data, shape, DType.Int32);
+
+    /// <summary>A uint8 eager tensor (image bytes) holding a copy of <paramref name="data"/>; see <see cref="Tensor(float[], Shape)"/>.</summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public Tensor Tensor(byte[] data, Shape shape) => FromHost(data, shape, DType.UInt8);
+
+    private Tensor FromHost<T>(T[] data, Shape shape, DType dtype) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (shape.ElementCount != data.Length)
+            throw new ArgumentException($"Tensor: shape {shape} has {shape.ElementCount} elements but the {DTypeInfo.Name(dtype)} data has {data.Length}", nameof(data));
+        var tensor = Eager.NewTensor(new TensorType(shape.ToArray(), dtype));
+        Backend.Upload<T>(tensor.DeviceMemory, data);
+        return tensor;
+    }
+
+    /// <summary>
+    /// Opens a scope for eager tensors: what is made until it is disposed is freed then, unless kept
+    /// with <see cref="TensorScope.Keep"/>. <c>using (session.Scope()) { ... }</c> around an eager step
+    /// replaces calling <see cref="EndStep"/> by hand.
+    /// </summary>
+    public TensorScope Scope() => new(Eager);
+
+    /// <summary>Bytes of device memory the eager memory pool holds (live tensors and cached free buffers): bounded in a steady eager loop.</summary>
+    public long EagerBytesReserved => Eager.BytesReserved;
+
+    /// <summary>Bytes of device memory live eager tensors hold now.</summary>
+    public long EagerBytesInUse => Eager.BytesInUse;
 
     /// <summary>Copies a host tensor's elements into existing device memory.</summary>
     internal void Upload(HostTensor host, DeviceBuffer destination) => Backend.Upload(destination, host.AsBytes());
@@ -115,7 +162,7 @@ public sealed class Session : IDisposable
     /// <summary>Waits until the device has finished everything launched so far (for honest timing).</summary>
     public void Synchronize() => Backend.Synchronize();
 
-    /// <summary>Ends an eager step: every tensor made since the last call goes back to the memory pool.</summary>
+    /// <summary>Ends an eager step: every tensor made since the last call, in every open scope, goes back to the memory pool.</summary>
     public void EndStep() => Eager.EndStep();
 
     public void Dispose()

@@ -27,6 +27,7 @@ public enum OpKind
     MaxPool2d,
     MaxPool2dBackward,
     ImageNormalize,
+    Assign,
     // Produced by fusion passes.
     SoftmaxCrossEntropyFused,
     SgdUpdateMulti,

@@ -14,7 +14,7 @@ public static class OpRegistry
         new AdamUpdateOp(), new AdamUpdateMultiOp(), new AdamBetaPowersOp(),
         new Conv2dOp(), new Conv2dBackwardDataOp(), new Conv2dBackwardFilterOp(),
         new MaxPool2dOp(), new MaxPool2dBackwardOp(),
-        new DependOp(), new CountCorrectOp(), new ImageNormalizeOp(), new AllReduceOp(),
+        new DependOp(), new CountCorrectOp(), new ImageNormalizeOp(), new AllReduceOp(), new AssignOp(),
     }.ToDictionary(d => d.Kind);
 
     public static OpDefinition Get(OpKind kind) =>

@@ -57,10 +57,10 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(paths);
         string prefix = CheckpointFormats.OptimizerPrefix(format);
         var tensors = new List<NamedTensor>();
-        foreach (var p in network.TrainableParams())
-            tensors.Add(new NamedTensor(p.Name, p.Shape, p.ToFloatArray()));
+        foreach (var p in StateOf(network))
+            tensors.Add(new NamedTensor(p.Name, p.Type.Shape, p.ToFloatArray()));
         foreach (var s in optimizer?.State ?? [])
-            tensors.Add(new NamedTensor(prefix + s.Name, s.Shape, s.ToFloatArray()));
+            tensors.Add(new NamedTensor(prefix + s.Name, s.Type.Shape, s.ToFloatArray()));
         foreach (var t in tensors)
             if (Array.Exists(t.Data, v => !float.IsFinite(v)))
                 throw TrainingDivergedException.Weights(epoch, step, t.Name);
@@ -104,8 +104,8 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(options);
         bool withOptimizer = optimizer is not null;
         string prefix = CheckpointFormats.OptimizerPrefix(file.Format);
-        var expected = network.TrainableParams().Select(p => (p.Name, p.Shape)).ToList();
-        if (optimizer is not null) expected.AddRange(optimizer.State.Select(s => (prefix + s.Name, s.Shape)));
+        var expected = StateOf(network).Select(p => (p.Name, p.Type.Shape)).ToList();
+        if (optimizer is not null) expected.AddRange(optimizer.State.Select(s => (prefix + s.Name, s.Type.Shape)));
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(network);
         string prefix = CheckpointFormats.OptimizerPrefix(match.File.Format);
-        foreach (var p in network.TrainableParams())
+        foreach (var p in StateOf(network))
             session.Assign(p, match.Values(p.Name));
         foreach (var s in optimizer?.State ?? [])
             session.Assign(s, match.Values(prefix + s.Name));
@@ -158,4 +158,7 @@ public static class TrainingCheckpoint
         Load(match, session, network, optimizer);
         return match.File.Metadata;
     }
+
+    /// <summary>What a checkpoint of <paramref name="network"/> holds: its trainable parameters, then its buffers (running statistics), by full dotted names.</summary>
+    private static IEnumerable<Parameter> StateOf(Cell network) => network.TrainableParams().Concat(network.Buffers());
 }

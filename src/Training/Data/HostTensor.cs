@@ -60,6 +60,9 @@ public sealed class HostTensor
     /// <summary>Element type; decides which of <see cref="AsFloat"/>, <see cref="AsInt32"/>, <see cref="AsUInt8"/> succeeds.</summary>
     public DType DType { get; }
 
+    /// <summary>The element type, as the API names it (<see cref="Tensor.ElementType"/>).</summary>
+    public ElementType ElementType => ElementTypes.FromDevice(DType);
+
     /// <summary>Number of dimensions (0 for a scalar).</summary>
     public int Rank => Shape.Length;
 

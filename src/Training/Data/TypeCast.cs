@@ -21,6 +21,13 @@ public sealed class TypeCast : ITransform
         Target = target;
     }
 
+    /// <summary>Creates a cast to <paramref name="target"/>, named by the API's own element type (MindSpore's <c>TypeCast(mstype.int32)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is not a defined <see cref="ElementType"/>.</exception>
+    public TypeCast(ElementType target)
+        : this(target.ToDevice())
+    {
+    }
+
     /// <summary>The element type of the output.</summary>
     public DType Target { get; }
 

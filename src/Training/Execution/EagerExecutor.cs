@@ -12,13 +12,15 @@ namespace Trainer.Training.Execution;
 internal sealed class EagerExecutor : IExecutor, IDisposable
 {
     private readonly EagerMemoryPool pool;
-    private readonly List<DeviceBuffer> stepBuffers = [];
+    private readonly EagerScope root = new(null);
+    private EagerScope current;
     private List<TapeEntry<Tensor>>? tape;
 
     public EagerExecutor(IKernelBackend backend)
     {
         Backend = backend;
         pool = new EagerMemoryPool(backend);
+        current = root;
     }
 
     public IKernelBackend Backend { get; }
@@ -32,19 +34,48 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     /// <summary>Bytes of device memory eager ops have asked for so far (cache hits included).</summary>
     public long BytesRequested => pool.BytesRequested;
 
-    /// <summary>A tensor backed by fresh pooled memory that lives until the current step ends.</summary>
+    /// <summary>Bytes of device memory the pool holds (in use or cached): what eager mode has taken from the device.</summary>
+    public long BytesReserved => pool.BytesReserved;
+
+    /// <summary>Bytes of pooled memory live tensors hold now.</summary>
+    public long BytesInUse => pool.BytesInUse;
+
+    /// <summary>A tensor backed by fresh pooled memory that lives until the innermost open scope ends (the step, when none is open).</summary>
     public Tensor NewTensor(TensorType type)
     {
         var buffer = pool.Rent(type.ByteCount);
-        stepBuffers.Add(buffer);
-        return new Tensor(type, buffer, this);
+        var tensor = new Tensor(type, buffer, this);
+        current.Add(tensor);
+        return tensor;
     }
 
-    /// <summary>Returns every tensor made since the last call to the pool; earlier tensors must not be used again.</summary>
+    /// <summary>Opens a scope: tensors made until it closes are freed when it does (<see cref="CloseScope"/>).</summary>
+    public EagerScope OpenScope() => current = new EagerScope(current);
+
+    /// <summary>
+    /// Closes <paramref name="scope"/>, which must be the innermost open one, freeing what it made except the
+    /// tensors it keeps; those go to the enclosing scope, or into <paramref name="detached"/> when given.
+    /// </summary>
+    public void CloseScope(EagerScope scope, List<Tensor>? detached = null)
+    {
+        if (scope.Closed) return;
+        if (scope != current)
+            throw new InvalidOperationException("eager scopes must close in the reverse order of opening: an inner scope is still open");
+        scope.Close(pool, detached);
+        current = scope.Parent!;
+    }
+
+    /// <summary>Frees <paramref name="tensors"/> (detached from every scope, such as an eager step's previous results).</summary>
+    public void Free(List<Tensor> tensors)
+    {
+        foreach (var t in tensors) t.Free(pool);
+    }
+
+    /// <summary>Returns every tensor made since the last call to the pool, in every open scope; those tensors must not be used again.</summary>
     public void EndStep()
     {
-        foreach (var b in stepBuffers) pool.Return(b);
-        stepBuffers.Clear();
+        for (var s = current; s is not null; s = s.Parent) s.Close(pool);
+        current = root;
     }
 
     public Tensor Apply(Op op, params Tensor[] inputs)
@@ -55,7 +86,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         if (types.Length != 1) throw new InvalidOperationException($"{op} has {types.Length} outputs; Apply takes single-output ops");
 
         Tensor output = def.IsAlias
-            ? new Tensor(types[0], inputs[0].DeviceMemory, this)
+            ? Tensor.View(types[0], inputs[0], this)
             : NewTensor(types[0]);
         Launch(def, op, inputTypes, inputs, [output.DeviceMemory]);
         tape?.Add(new TapeEntry<Tensor>(op, inputs, output));

@@ -1,3 +1,4 @@
+using Trainer.Graph.Analysis;
 using Trainer.Graph;
 using Trainer.Graph.Autodiff;
 using Trainer.Graph.Ir;
@@ -14,7 +15,30 @@ internal sealed class Tracer : IExecutor
 {
     private readonly Dictionary<Parameter, Tensor> parameters = [];
 
+    /// <summary>The last node that wrote each parameter node in place (Assign, an optimizer update), in the code's order.</summary>
+    private readonly Dictionary<Node, Node> lastWriter = [];
+
+    [ThreadStatic] private static Tracer? active;
+
     public Tracer(string name) => Name = name;
+
+    /// <summary>
+    /// The trace running a step function on this thread, if any: an op whose inputs are all parameters or
+    /// buffers (none traced) belongs to it too, instead of running eagerly in the middle of the trace.
+    /// </summary>
+    public static Tracer? Active => active;
+
+    /// <summary>Makes this trace <see cref="Active"/> until the result is disposed.</summary>
+    public IDisposable Activate() => new Activation(this);
+
+    private sealed class Activation : IDisposable
+    {
+        private readonly Tracer? previous = active;
+
+        public Activation(Tracer tracer) => active = tracer;
+
+        public void Dispose() => active = previous;
+    }
 
     public string Name { get; }
     public Graph.Ir.Graph Graph { get; } = new();
@@ -54,12 +78,30 @@ internal sealed class Tracer : IExecutor
         var values = inputs.Select(t => (Value)Lift(t).Node!).ToArray();
         try
         {
-            return Graph.Add(op, values);
+            var node = Graph.Add(op, values);
+            OrderAfterWrites(node);
+            return node;
         }
         catch (OpShapeException e)
         {
             throw new GraphCompileException($"while tracing {Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Orders <paramref name="node"/> after the last in-place write of every parameter it reads or writes that
+    /// the code made before it, and records it as the last writer of what it writes: the compiled step then
+    /// sees a buffer's new value exactly where eager mode does (reads before the write are ordered before it
+    /// by the write-after-read pass).
+    /// </summary>
+    private void OrderAfterWrites(Node node)
+    {
+        if (lastWriter.Count > 0)
+            foreach (var storage in BufferAliasing.ReadStorages(node)) // through views made before the write too
+                if (lastWriter.TryGetValue(storage.Node, out var writer) && !node.ControlInputs.Contains(writer))
+                    node.ControlInputs.Add(writer);
+        foreach (var storage in BufferAliasing.WrittenStorages(node))
+            if (storage.Node.Op.Kind == OpKind.Parameter) lastWriter[storage.Node] = node;
     }
 
     public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects)

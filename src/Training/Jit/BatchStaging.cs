@@ -45,13 +45,16 @@ internal sealed class BatchStaging : IDisposable
     }
 
     /// <summary>Packs <paramref name="a"/> and <paramref name="b"/> (of the graph's input types) and queues their one upload.</summary>
-    public void Upload(HostTensor a, HostTensor b)
+    public void Upload(HostTensor a, HostTensor b) => Upload([a, b]);
+
+    /// <summary>Packs every argument (one per input, of the graph's input types) and queues their one upload.</summary>
+    public void Upload(ReadOnlySpan<HostTensor> arguments)
     {
         var staging = ring[next];
         next = (next + 1) % ring.Length;
         var bytes = staging.Write();
-        a.AsBytes().CopyTo(bytes[(int)offsets[0]..]);
-        b.AsBytes().CopyTo(bytes[(int)offsets[1]..]);
+        for (int i = 0; i < arguments.Length; i++)
+            arguments[i].AsBytes().CopyTo(bytes[(int)offsets[i]..]);
         backend.UploadStaged(staging, graph.InputBlock, graph.InputBytes);
     }
 

@@ -2,37 +2,63 @@ using Trainer.Graph;
 using Trainer.Graph.Compilation;
 using Trainer.Graph.Ir;
 using Trainer.Training.Execution;
+using Trainer.Training.Nn;
 
 namespace Trainer.Training.Jit;
 
 /// <summary>
-/// A two-argument step compiled for graph mode (MindSpore's GRAPH_MODE / @jit): traced once per
-/// input shape, optimised, planned and bound; each call then copies the arguments into the
-/// step's input buffers and replays the launch plan. Host arguments go up packed, in one
+/// A step compiled for graph mode (MindSpore's GRAPH_MODE / @jit), over any number of inputs and
+/// outputs: traced once per input shape and per mode of the cells it reads
+/// (<see cref="Cell.Training"/>), optimised, planned and bound; each call then copies the arguments
+/// into the step's input buffers and replays the launch plan. Host arguments go up packed, in one
 /// asynchronous copy (<see cref="BatchStaging"/>), so a step waits for the device only when a
-/// result is read. Results are valid until the next call.
+/// result is read. Results are valid until the next call. <see cref="StepCompiler.Compile(Session, string, Func{Tensor[], Tensor[]}, string[]?, Loops.ExecutionMode)"/>
+/// makes one without naming Graph types.
 /// </summary>
-public sealed class GraphFunction : IDisposable
+public sealed class GraphFunction : IStepFunction
 {
     private readonly Session? session;
-    private readonly Func<Tensor, Tensor, Tensor[]> function;
+    private readonly Func<Tensor[], Tensor[]> function;
     private readonly string[] inputNames;
-    private readonly string[] outputNames;
-    private readonly Dictionary<(TensorType, TensorType), (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)> cache = [];
-    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)? last;
+    private readonly string[]? outputNames;
+    private readonly List<Entry> cache = [];
+    private Entry? last;
 
+    /// <summary>One compiled form: the input types and cell modes it was traced for, its graph, results and staging ring.</summary>
+    private sealed record Entry(TensorType[] Key, (Cell Cell, bool Training)[] Modes, CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging);
+
+    /// <summary>A two-input step; <paramref name="inputNames"/> and <paramref name="outputNames"/> name the graph's inputs and outputs.</summary>
     public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
         string[] inputNames, string[] outputNames, CompileOptions options)
+        : this(session, name, inputs => function(inputs[0], inputs[1]), inputNames, outputNames, options)
     {
+        if (inputNames.Length != 2) throw new ArgumentException($"{name} takes 2 inputs but {inputNames.Length} input names were given", nameof(inputNames));
+    }
+
+    /// <summary>
+    /// A step over <paramref name="inputNames"/>.Length inputs, in that order. With <paramref name="outputNames"/>
+    /// null the outputs are named <c>output0</c>, <c>output1</c>, ... and their number is whatever the function returns.
+    /// </summary>
+    /// <exception cref="ArgumentException">No input names, or a name given twice.</exception>
+    public GraphFunction(Session? session, string name, Func<Tensor[], Tensor[]> function,
+        string[] inputNames, string[]? outputNames = null, CompileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (inputNames.Length == 0) throw new ArgumentException($"{name} needs at least one input name", nameof(inputNames));
+        if (inputNames.Distinct().Count() != inputNames.Length)
+            throw new ArgumentException($"{name}'s input names repeat one: {string.Join(", ", inputNames)}", nameof(inputNames));
         this.session = session;
         Name = name;
         this.function = function;
         this.inputNames = inputNames;
         this.outputNames = outputNames;
-        Options = options;
+        Options = options ?? new CompileOptions();
     }
 
+    /// <summary>The step's name, used in messages and printed graphs.</summary>
     public string Name { get; }
+
+    /// <summary>How the step is optimised (fusion on or off, ...).</summary>
     public CompileOptions Options { get; }
 
     /// <summary>Time spent tracing and compiling, all shapes together.</summary>
@@ -41,90 +67,159 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Kernel launches of the most recently compiled shape.</summary>
     public int Launches { get; private set; }
 
+    /// <summary>How many graphs have been compiled: one per input shape and mode of the cells the step reads.</summary>
+    public int Compilations => cache.Count;
+
     /// <summary>Bytes of the arenas of every compiled shape.</summary>
-    public long ArenaBytes => cache.Values.Sum(c => c.Graph.ArenaBytes);
+    public long ArenaBytes => cache.Sum(c => c.Graph.ArenaBytes);
 
     /// <summary>Traces the function for the given argument types into a fresh graph, without compiling.</summary>
     public (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters) Trace(TensorType a, TensorType b)
     {
+        var (graph, parameters, _) = Trace([a, b]);
+        return (graph, parameters);
+    }
+
+    /// <summary>Traces for any number of argument types, recording which cells' modes the function read.</summary>
+    internal (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters, (Cell Cell, bool Training)[] Modes) Trace(IReadOnlyList<TensorType> types)
+    {
+        if (types.Count != inputNames.Length)
+            throw new ArgumentException($"{Name} takes {inputNames.Length} inputs ({string.Join(", ", inputNames)}), {types.Count} were given");
         var tracer = new Tracer(Name);
-        var outputs = function(tracer.AddInput(inputNames[0], a), tracer.AddInput(inputNames[1], b));
-        if (outputs.Length != outputNames.Length)
+        var inputs = new Tensor[types.Count];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = tracer.AddInput(inputNames[i], types[i]);
+        Tensor[] outputs;
+        (Cell, bool)[] modes;
+        using (var reads = new CellModeReads())
+        using (tracer.Activate())
+        {
+            outputs = function(inputs);
+            modes = reads.Reads;
+        }
+        if (outputNames is not null && outputs.Length != outputNames.Length)
             throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
         for (int i = 0; i < outputs.Length; i++)
-            tracer.Graph.Outputs.Add((outputNames[i], tracer.Lift(outputs[i]).Node!));
-        return (tracer.Graph, tracer.Parameters.ToList());
+            tracer.Graph.Outputs.Add((OutputName(i), tracer.Lift(outputs[i]).Node!));
+        return (tracer.Graph, tracer.Parameters.ToList(), modes);
     }
+
+    private string OutputName(int i) => outputNames is null ? $"output{i}" : outputNames[i];
 
     /// <summary>Traces and optimises, stopping before any device work: what `trainer graph` prints.</summary>
     public GraphProgram Program(TensorType a, TensorType b) => GraphProgram.Build(Trace(a, b).Graph, Options);
 
-    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging) Compile(Session session, TensorType a, TensorType b)
+    private Entry Compile(Session session, TensorType[] types)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (graph, parameters) = Trace(a, b);
+        var (graph, parameters, modes) = Trace(types);
         var program = GraphProgram.Build(graph, Options, session.Backend);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
         var staging = new BatchStaging(session.Backend, compiled, inputNames);
-        var outputs = outputNames.Select(n =>
+        var outputs = graph.Outputs.Select(o =>
         {
-            var (buffer, type) = compiled.Output(n);
+            var (buffer, type) = compiled.Output(o.Name);
             return new Tensor(type, buffer, session.Eager);
         }).ToArray();
         CompileTime += started.Elapsed;
-        return (compiled, outputs, staging);
+        return new Entry(types, modes, compiled, outputs, staging);
     }
 
-    private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging) Compiled(TensorType a, TensorType b)
+    /// <summary>The compiled form for these types and the cells' current modes, compiling it on first use.</summary>
+    private Entry Compiled(TensorType[] types)
     {
         var session = this.session ?? throw new InvalidOperationException($"{Name} was made without a session: it can be traced but not run");
-        if (!cache.TryGetValue((a, b), out var entry))
-            cache[(a, b)] = entry = Compile(session, a, b);
+        Entry? entry = null;
+        foreach (var candidate in cache)
+            if (candidate.Key.AsSpan().SequenceEqual(types) && CellModeReads.Hold(candidate.Modes)) { entry = candidate; break; }
+        if (entry is null) cache.Add(entry = Compile(session, types));
         last = entry;
         Launches = entry.Graph.Launches;
         return entry;
     }
 
     /// <summary>Traces, compiles and binds the step for these argument types now, so the first call with them only runs it.</summary>
-    public void Compile(TensorType a, TensorType b) => Compiled(a, b);
+    public void Compile(TensorType a, TensorType b) => Compiled([a, b]);
 
     /// <summary>Runs the step on device tensors, copying them into the step's input buffers first.</summary>
-    public Tensor[] Call(Tensor a, Tensor b)
+    public Tensor[] Call(Tensor a, Tensor b) => Call([a, b]);
+
+    /// <summary>Runs the step on device tensors (one per input, in order), copying them into the step's input buffers first.</summary>
+    /// <exception cref="ArgumentException">The number of tensors differs from the number of inputs.</exception>
+    public Tensor[] Call(params ReadOnlySpan<Tensor> inputs)
     {
-        var (graph, outputs, _) = Compiled(a.Type, b.Type);
+        CheckArity(inputs.Length);
+        var entry = last is { } hit && Matches(hit, inputs) ? hit : Compiled(TypesOf(inputs));
         var backend = session!.Backend;
-        backend.Copy(a.DeviceMemory, graph.Input(inputNames[0]).Buffer, a.Type.ByteCount);
-        backend.Copy(b.DeviceMemory, graph.Input(inputNames[1]).Buffer, b.Type.ByteCount);
-        graph.Run();
-        return outputs;
+        for (int i = 0; i < inputs.Length; i++)
+            backend.Copy(inputs[i].DeviceMemory, entry.Graph.Input(inputNames[i]).Buffer, inputs[i].Type.ByteCount);
+        entry.Graph.Run();
+        return entry.Outputs;
     }
 
     /// <summary>Runs the step on host data: both arguments packed and uploaded in one asynchronous copy, no wait.</summary>
-    public Tensor[] Call(Data.HostTensor a, Data.HostTensor b)
+    public Tensor[] Call(Data.HostTensor a, Data.HostTensor b) => Call([a, b]);
+
+    /// <summary>
+    /// Runs the step on host data, one tensor per input in order: all of them packed and uploaded in one
+    /// asynchronous copy, no wait. With the same shapes and modes as the last call it allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of tensors differs from the number of inputs.</exception>
+    public Tensor[] Call(params ReadOnlySpan<Data.HostTensor> inputs)
     {
-        // The common case, the same shapes as last time, is found without allocating key types.
-        var (graph, outputs, staging) = last is { } hit && Matches(hit.Graph, a, b)
-            ? hit
-            : Compiled(new TensorType(a.Shape, a.DType), new TensorType(b.Shape, b.DType));
-        staging.Upload(a, b);
-        graph.Run();
-        return outputs;
+        CheckArity(inputs.Length);
+        // The common case, the same shapes and modes as last time, is found without allocating key types.
+        var entry = last is { } hit && Matches(hit, inputs) ? hit : Compiled(TypesOf(inputs));
+        entry.Staging.Upload(inputs);
+        entry.Graph.Run();
+        return entry.Outputs;
     }
 
-    private bool Matches(CompiledGraph graph, Data.HostTensor a, Data.HostTensor b) =>
-        Same(graph.Input(inputNames[0]).Type, a) && Same(graph.Input(inputNames[1]).Type, b);
+    private void CheckArity(int count)
+    {
+        if (count != inputNames.Length)
+            throw new ArgumentException($"{Name} takes {inputNames.Length} inputs ({string.Join(", ", inputNames)}), {count} were given");
+    }
+
+    private static TensorType[] TypesOf(ReadOnlySpan<Tensor> inputs)
+    {
+        var types = new TensorType[inputs.Length];
+        for (int i = 0; i < types.Length; i++) types[i] = inputs[i].Type;
+        return types;
+    }
+
+    private static bool Matches(Entry entry, ReadOnlySpan<Tensor> inputs)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+            if (!entry.Key[i].Equals(inputs[i].Type)) return false;
+        return CellModeReads.Hold(entry.Modes);
+    }
+
+    private static TensorType[] TypesOf(ReadOnlySpan<Data.HostTensor> inputs)
+    {
+        var types = new TensorType[inputs.Length];
+        for (int i = 0; i < types.Length; i++) types[i] = new TensorType(inputs[i].Shape, inputs[i].DType);
+        return types;
+    }
+
+    private static bool Matches(Entry entry, ReadOnlySpan<Data.HostTensor> inputs)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+            if (!Same(entry.Key[i], inputs[i])) return false;
+        return CellModeReads.Hold(entry.Modes);
+    }
 
     private static bool Same(TensorType type, Data.HostTensor host) =>
         type.DType == host.DType && type.Shape.AsSpan().SequenceEqual(host.Shape);
 
+    /// <summary>Frees every compiled graph and staging ring.</summary>
     public void Dispose()
     {
         last = null;
-        foreach (var (graph, _, staging) in cache.Values)
+        foreach (var entry in cache)
         {
-            staging.Dispose();
-            graph.Dispose();
+            entry.Staging.Dispose();
+            entry.Graph.Dispose();
         }
         cache.Clear();
     }

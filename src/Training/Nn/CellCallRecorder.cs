@@ -32,10 +32,12 @@ internal sealed class CellCallRecorder : IDisposable
         return Calls.Count - 1;
     }
 
-    public void Exit(int entry, Tensor output)
+    public void Exit(int entry, Tensor output) => Exit(entry, [output]);
+
+    public void Exit(int entry, Tensor[] outputs)
     {
         depth--;
-        Calls[entry].Output = output;
+        Calls[entry].Outputs = outputs;
         Calls[entry].LastNode = nodeCount();
     }
 
@@ -49,5 +51,8 @@ internal sealed class CellCall(Cell cell, int depth, int firstNode)
     public int Depth { get; } = depth;
     public int FirstNode { get; } = firstNode;
     public int LastNode { get; set; } = firstNode;
-    public Tensor? Output { get; set; }
+    public Tensor[] Outputs { get; set; } = [];
+
+    /// <summary>The first output (a summary row shows its shape); null before the call returned or when it returned none.</summary>
+    public Tensor? Output => Outputs.Length > 0 ? Outputs[0] : null;
 }

@@ -54,7 +54,7 @@ public sealed class CellSummary
         NameTree(network, "", names);
         var counted = new HashSet<Cell>(ReferenceEqualityComparer.Instance);
         var rows = calls.Select(call => new CellSummaryRow(
-            names.GetValueOrDefault(call.Cell, "-"), call.Cell.GetType().Name, call.Depth, call.Output!.Shape,
+            names.GetValueOrDefault(call.Cell, "-"), call.Cell.GetType().Name, call.Depth, call.Output?.Type.Shape ?? [],
             ParametersAtCall(call.Cell, counted),
             Flops(tracer.Graph, call.FirstNode, call.LastNode))).ToList();
         return new CellSummary(inputShape, rows, ParameterCount(network));

@@ -127,7 +127,7 @@ public sealed class OnnxRuntimeAgreementTests(ITestOutputHelper log) : IDisposab
         TrainingCheckpoint.Save(trained.Job.Steps, new CheckpointInfo { Model = ModelKind.Mlp }, checkpoint);
         var file = SafeTensors.Read(checkpoint);
         var fresh = new QuickstartSteps(seed: 99, 0.01f).Model;
-        var fromFile = OnnxExporter.ToBytes(fresh, null, p => file.ReadFloat32(p.Name, p.Shape));
+        var fromFile = OnnxExporter.ToBytes(fresh, null, p => file.ReadFloat32(p.Name, p.Type.Shape));
         Assert.Equal(OnnxExporter.ToBytes(trained.Job.Model), fromFile);
     }
 }
