@@ -45,6 +45,40 @@ internal static class ImageFileDecoder
         return CheckSize(path, codec.Info);
     }
 
+    /// <summary>The bytes <see cref="ProbeFile"/> reads first: enough for the header of any common image (a JPEG's SOF can follow tens of KB of EXIF).</summary>
+    public const int ProbeBytes = 64 * 1024;
+
+    /// <summary>
+    /// <see cref="Probe(string, byte[])"/> on a file, reading only its first <see cref="ProbeBytes"/> when that holds the header
+    /// (the whole file otherwise), so checking a folder of large photographs does not read them twice.
+    /// </summary>
+    public static SKImageInfo ProbeFile(string path)
+    {
+        byte[] head;
+        long length;
+        try
+        {
+            using var stream = IO.RegularFile.TryOpenRead(path, out string problem) ?? throw new DatasetException($"{path}: {problem} ({Expected})");
+            length = stream.Length;
+            if (length == 0) throw new DatasetException($"{path}: empty file, not an image ({Expected})");
+            if (length > GrayscaleImage.MaxFileBytes)
+                throw new DatasetException($"{path}: {length} bytes, more than the {GrayscaleImage.MaxFileBytes} an image file may have");
+            head = new byte[Math.Min(length, ProbeBytes)];
+            stream.ReadExactly(head);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetException($"{path}: cannot be read: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        if (head.Length < length)
+        {
+            using var data = SKData.CreateCopy(head);
+            using var codec = SKCodec.Create(data);
+            if (codec is not null) return CheckSize(path, codec.Info);
+        }
+        return Probe(path, head.Length < length ? ReadFile(path) : head);
+    }
+
     /// <summary>Decodes to RGBA with premultiplied alpha: the colour channels are then the image composited over black.</summary>
     public static SKBitmap DecodePremultiplied(string path, byte[] bytes)
     {

@@ -13,7 +13,7 @@ namespace Trainer.Training.Data;
 /// <para>Images are the files under a class folder, at any depth, whose extension (any case) is one of
 /// <see cref="Extensions"/>; other files are ignored, and so are folders whose names start with a dot. Files are
 /// ordered by class, then by ordinal relative path.</para>
-/// <para>The constructor lists the files and reads each one's header (in parallel) to check that SkiaSharp can decode it
+/// <para>The constructor lists the files and reads each one's header (its first 64 KiB, in parallel) to check that SkiaSharp can decode it
 /// and to learn its size, but decodes no pixels. A row is decoded when it is read (<see cref="GetRow"/>), so a batch
 /// pipeline that reads rows on several threads decodes on all of them. Colour becomes gray by the luma rule
 /// round(0.299 R + 0.587 G + 0.114 B); transparency is composited over black; colour profiles and EXIF orientation
@@ -83,7 +83,7 @@ public sealed class ImageFolderDataset : Dataset
         {
             try
             {
-                sizes[i] = ImageFileDecoder.Probe(candidates[i].Path, ImageFileDecoder.ReadFile(candidates[i].Path));
+                sizes[i] = ImageFileDecoder.ProbeFile(candidates[i].Path);
             }
             catch (DatasetException e)
             {

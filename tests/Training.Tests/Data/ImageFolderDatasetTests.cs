@@ -89,6 +89,31 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void An_image_larger_than_the_probe_is_checked_from_its_head_and_decoded_whole()
+    {
+        using var dir = new TempDirectory();
+        var random = new SeededRandom(3);
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(300, 200, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque));
+        var pixels = new byte[300 * 200 * 4];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = i % 4 == 3 ? (byte)255 : (byte)random.NextInt(256); // noise: no compression
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "noise"));
+        string path = Path.Combine(dir.Path, "noise", "big.png");
+        File.WriteAllBytes(path, png.ToArray());
+        Assert.True(new FileInfo(path).Length > 64 * 1024);
+
+        var data = new ImageFolderDataset(dir.Path);
+        Assert.Equal((200, 300), (data.ImageHeight, data.ImageWidth));
+        byte[] rgb = data.GetRow(0, 0)[0].AsUInt8();
+        for (int p = 0; p < 300 * 200; p++)
+            for (int c = 0; c < 3; c++) Assert.Equal(pixels[4 * p + c], rgb[3 * p + c]);
+
+        File.WriteAllBytes(path, [.. png.ToArray()[..16], .. new byte[100_000]]); // a PNG signature, then no header
+        Assert.StartsWith($"{path}: not an image SkiaSharp can decode", Assert.Throws<DatasetException>(() => new ImageFolderDataset(dir.Path)).Message);
+    }
+
+    [Fact]
     public void Images_of_different_sizes_have_no_common_size()
     {
         using var dir = new TempDirectory();
