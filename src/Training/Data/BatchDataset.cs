@@ -53,17 +53,18 @@ public sealed class BatchDataset : Dataset
             pending.Add(row);
             if (pending.Count == BatchSize)
             {
-                yield return Stack(pending);
+                yield return Stack(pending, ColumnNames);
                 pending.Clear();
             }
         }
         if (pending.Count > 0 && !DropRemainder)
         {
-            yield return Stack(pending);
+            yield return Stack(pending, ColumnNames);
         }
     }
 
-    private HostTensor[] Stack(List<HostTensor[]> rows)
+    /// <summary>Stacks <paramref name="rows"/> column by column into one row of tensors with a leading batch dimension.</summary>
+    internal static HostTensor[] Stack(IReadOnlyList<HostTensor[]> rows, IReadOnlyList<string> columnNames)
     {
         int columns = rows[0].Length;
         var batch = new HostTensor[columns];
@@ -82,7 +83,7 @@ public sealed class BatchDataset : Dataset
                 if (item.DType != first.DType || !item.Shape.AsSpan().SequenceEqual(first.Shape))
                 {
                     throw new DatasetException(
-                        $"Batch: rows of column '{ColumnNames[column]}' must match, expected {first}, found {item}");
+                        $"Batch: rows of column '{columnNames[column]}' must match, expected {first}, found {item}");
                 }
                 Array.Copy(item.RawData, 0, target, r * stride, stride);
             }

@@ -62,6 +62,13 @@ public abstract class Dataset
     public BatchDataset Batch(int batchSize, bool dropRemainder = false) => new(this, batchSize, dropRemainder);
 
     /// <summary>
+    /// Returns a stage that yields the batches <see cref="Batch"/> yields, reading each batch's rows on up to
+    /// <paramref name="workers"/> threads (decoding and augmenting them there); see <see cref="ParallelBatchDataset"/>.
+    /// </summary>
+    /// <exception cref="DatasetException">This data set is not random access, or <paramref name="batchSize"/> or <paramref name="workers"/> is not positive.</exception>
+    public ParallelBatchDataset Batch(int batchSize, bool dropRemainder, int workers) => new(this, batchSize, dropRemainder, workers);
+
+    /// <summary>
     /// Enumerates the rows (or batches) of epoch <paramref name="epoch"/>, each as an array of tensors in
     /// <see cref="ColumnNames"/> order. Equivalent to <see cref="Rows"/> after checking the epoch.
     /// </summary>

@@ -65,23 +65,29 @@ public sealed class MapDataset : Dataset
     /// <inheritdoc />
     public override IEnumerable<HostTensor[]> Rows(int epoch)
     {
+        long index = 0;
         foreach (HostTensor[] row in Source.Rows(epoch))
         {
-            yield return Transform(row);
+            yield return Transform(row, index++, epoch);
         }
     }
 
     /// <inheritdoc />
-    public override HostTensor[] GetRow(int index, int epoch) => Transform(Source.GetRow(index, epoch));
+    public override HostTensor[] GetRow(int index, int epoch) => Transform(Source.GetRow(index, epoch), index, epoch);
 
-    private HostTensor[] Transform(HostTensor[] row)
+    /// <summary>
+    /// Applies the transforms to the column of <paramref name="row"/>, which sits at position
+    /// <paramref name="index"/> of epoch <paramref name="epoch"/>: an <see cref="IRandomTransform"/>
+    /// draws its randomness from that position, so <see cref="Rows"/> and <see cref="GetRow"/> agree.
+    /// </summary>
+    private HostTensor[] Transform(HostTensor[] row, long index, int epoch)
     {
         // Copy the row array: upstream stages may keep or share theirs.
         var result = (HostTensor[])row.Clone();
         HostTensor value = result[ColumnIndex];
         foreach (ITransform transform in _transforms)
         {
-            value = transform.Apply(value);
+            value = transform is IRandomTransform random ? random.ApplyAt(value, epoch, index) : transform.Apply(value);
         }
         result[ColumnIndex] = value;
         return result;

@@ -33,6 +33,30 @@ public sealed class ShuffleDataset : Dataset
     /// <inheritdoc />
     public override int GetDatasetSize() => Source.GetDatasetSize();
 
+    /// <summary>True when the source is random access: position k of epoch e is then source row <c>GetPermutation(e)[k]</c>.</summary>
+    public override bool IsRandomAccess => Source.IsRandomAccess;
+
+    /// <summary>The row at position <paramref name="index"/> of epoch <paramref name="epoch"/>'s order, the one <see cref="Rows"/> yields there. The
+    /// epoch's permutation is computed once and kept until another epoch is asked for; safe to call from several threads.</summary>
+    /// <exception cref="NotSupportedException">The source is not random access.</exception>
+    public override HostTensor[] GetRow(int index, int epoch)
+    {
+        if (!Source.IsRandomAccess) return base.GetRow(index, epoch);
+        EpochOrder? hit = _cached;
+        if (hit is null || hit.Epoch != epoch)
+        {
+            hit = new EpochOrder(epoch, GetPermutation(epoch));
+            _cached = hit; // a race only computes the same order twice
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, hit.Order.Length);
+        return Source.GetRow(hit.Order[index], epoch);
+    }
+
+    private volatile EpochOrder? _cached;
+
+    private sealed record EpochOrder(int Epoch, int[] Order);
+
     /// <summary>
     /// The seed of the <see cref="SeededRandom"/> that permutes epoch <paramref name="epoch"/>:
     /// <c>seed ^ (0x9E3779B97F4A7C15 * (epoch + 1))</c> in wrapping 64-bit arithmetic. Multiplying by the
