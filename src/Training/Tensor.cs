@@ -19,10 +19,10 @@ public class Tensor
         Eager = owner;
     }
 
-    internal Tensor(TensorType type, Node node, Tracer tracer)
+    internal Tensor(TensorType type, Value value, Tracer tracer)
     {
         Type = type;
-        Node = node;
+        Value = value;
         Tracer = tracer;
     }
 
@@ -34,7 +34,10 @@ public class Tensor
 
     internal DeviceBuffer? Buffer { get; private protected set; }
     internal EagerExecutor? Eager { get; private protected set; }
-    internal Node? Node { get; }
+    /// <summary>While tracing: the node output this tensor stands for (output 0 of most ops).</summary>
+    internal Value Value { get; }
+
+    internal Node? Node => Value.Node;
     internal Tracer? Tracer { get; }
 
     public bool IsTraced => Tracer is not null;
@@ -81,5 +84,5 @@ public class Tensor
         return ToFloatArray()[0];
     }
 
-    public override string ToString() => IsTraced ? $"Tensor(%{Node!.Id}, {Type})" : $"Tensor({Type})";
+    public override string ToString() => IsTraced ? $"Tensor({Value}, {Type})" : $"Tensor({Type})";
 }
