@@ -33,18 +33,25 @@ public abstract class CustomOp
     /// <see cref="ArgumentException"/> saying what is wrong when the inputs do not fit: the op's error names it and
     /// every input's shape.
     /// </summary>
-    protected internal abstract int[][] OutputShapes(IReadOnlyList<int[]> inputShapes);
+    protected abstract int[][] OutputShapes(IReadOnlyList<int[]> inputShapes);
 
     /// <summary>Computes the outputs from the inputs on the native CPU backend, on the calling thread.</summary>
-    protected internal abstract void Forward(CustomOpBuffers buffers);
+    protected abstract void Forward(CustomOpBuffers buffers);
 
     /// <summary>
     /// The gradients of the inputs (one per input, null where an input has none) from the inputs, the outputs and
     /// the gradient flowing into each output (zeros for an output nothing used), written with <see cref="Ops"/>. The
     /// default says the op is not differentiable.
     /// </summary>
-    protected internal virtual Tensor?[] Backward(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> outputGradients) =>
+    protected virtual Tensor?[] Backward(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> outputGradients) =>
         throw new NotSupportedException($"custom op {Name} defines no Backward, but a gradient flows through it");
+
+    internal int[][] ShapesFor(IReadOnlyList<int[]> inputShapes) => OutputShapes(inputShapes);
+
+    internal void RunForward(CustomOpBuffers buffers) => Forward(buffers);
+
+    internal Tensor?[] RunBackward(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> outputGradients) =>
+        Backward(inputs, outputs, outputGradients);
 
     /// <summary>Applies the op to <paramref name="inputs"/>: one tensor per output, eager or traced like the inputs.</summary>
     public Tensor[] Apply(params Tensor[] inputs)

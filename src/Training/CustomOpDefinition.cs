@@ -27,7 +27,7 @@ internal sealed class CustomOpDefinition(CustomOp owner) : OpDefinition
         int[][] shapes;
         try
         {
-            shapes = owner.OutputShapes(inputs.Select(t => t.Shape.ToArray()).ToArray());
+            shapes = owner.ShapesFor(inputs.Select(t => t.Shape.ToArray()).ToArray());
         }
         catch (ArgumentException e)
         {
@@ -46,7 +46,7 @@ internal sealed class CustomOpDefinition(CustomOp owner) : OpDefinition
     {
         if (inputs is not IReadOnlyList<Tensor> x || outputs is not IReadOnlyList<Tensor> y || dOutputs is not IReadOnlyList<Tensor> dy)
             throw new GraphCompileException($"custom op {Name}: its gradient is written with Ops and runs only in a step traced by the trainer");
-        var grads = owner.Backward(x, y, dy);
+        var grads = owner.RunBackward(x, y, dy);
         if (grads is null || grads.Length != x.Count)
             throw new GraphCompileException($"custom op {Name}: Backward returned {grads?.Length ?? 0} gradients for {x.Count} inputs");
         for (int i = 0; i < grads.Length; i++)
@@ -65,7 +65,7 @@ internal sealed class CustomOpDefinition(CustomOp owner) : OpDefinition
             backend.Kernels.Register(key, call =>
             {
                 var buffers = new CustomOpBuffers(call.Inputs.ToArray(), call.InputShapes.ToArray(), call.Outputs.ToArray(), call.OutputShapes.ToArray());
-                return () => owner.Forward(buffers);
+                return () => owner.RunForward(buffers);
             });
         var outputTypes = InferTypes(op, inputTypes);
         var call = new KernelCall(inputs, inputTypes.Select(t => t.Shape).ToArray(), outputs, outputTypes.Select(t => t.Shape).ToArray());

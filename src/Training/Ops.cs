@@ -17,6 +17,7 @@ public static partial class Ops
             if (t.Tracer is not null) return t.Tracer;
             chosen ??= t.Eager;
         }
+        if (Tracer.Active is { } active) return active; // no traced input, inside a trace: trace it (parameters only)
         return chosen ?? throw new InvalidOperationException("tensor has no device memory: place the model on a session first");
     }
 

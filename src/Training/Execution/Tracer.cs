@@ -22,6 +22,28 @@ internal sealed class Tracer : IExecutor
     /// <summary>Parameters the trace used, by the names their nodes carry.</summary>
     public IEnumerable<Parameter> Parameters => parameters.Keys;
 
+    [ThreadStatic] private static Tracer? active;
+
+    /// <summary>The trace in progress on this thread (<see cref="Activate"/>), or null.</summary>
+    public static Tracer? Active => active;
+
+    /// <summary>
+    /// Makes this the trace in progress until the result is disposed: an op whose inputs are all parameters (a
+    /// weight scaled, a custom op on a weight) then becomes a node of this trace instead of running eagerly while
+    /// tracing, and any other eager input is refused by <see cref="Lift"/> as usual.
+    /// </summary>
+    public IDisposable Activate()
+    {
+        var previous = active;
+        active = this;
+        return new Deactivation(previous);
+    }
+
+    private sealed class Deactivation(Tracer? previous) : IDisposable
+    {
+        public void Dispose() => active = previous;
+    }
+
     public Tensor AddInput(string name, TensorType type) => new(type, Graph.AddInput(name, type), this);
 
     /// <summary>The symbolic stand-in for <paramref name="tensor"/> inside this trace.</summary>

@@ -48,6 +48,7 @@ public sealed class GraphFunction : IDisposable
     public (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters) Trace(TensorType a, TensorType b)
     {
         var tracer = new Tracer(Name);
+        using var tracing = tracer.Activate();
         var outputs = function(tracer.AddInput(inputNames[0], a), tracer.AddInput(inputNames[1], b));
         if (outputs.Length != outputNames.Length)
             throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
