@@ -19,6 +19,14 @@ public sealed unsafe partial class CpuBackend
         var table = new KernelTable(Description.Summary, () => LaunchCount++);
         FamilyCatalog.Register(new FamilyRegistrar(this, table));
         table.Register(FamilyKeys.ArgMax, BindArgMax);
+        table.Register(FamilyKeys.Permute, call =>
+        {
+            var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);
+            if (geometry.Count == 0) return null;
+            var work = new RangeWork<BinaryRange<Families.Binary.First>>();
+            var op = new BinaryRange<Families.Binary.First>(call.Inputs[0].Float(), call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
+            return () => RunRange(work, op, geometry.Count);
+        });
         return table;
     }
 

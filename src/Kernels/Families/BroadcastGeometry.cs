@@ -106,6 +106,44 @@ public readonly struct BroadcastGeometry
         return new BroadcastGeometry(merged, checked((int)count), dims, sa, sb);
     }
 
+    /// <summary>
+    /// The output of permuting the axes of a tensor of <paramref name="input"/> by <paramref name="permutation"/>
+    /// (output axis i is input axis permutation[i]) walked as a broadcast whose operands are both the input read
+    /// through the permuted strides: what a transpose copies through the binary family's <c>first</c> kernel.
+    /// Neighbouring output axes that stay contiguous in the input are merged.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than <see cref="MaxRank"/> axes remain after merging.</exception>
+    public static BroadcastGeometry Permuted(int[] input, int[] permutation)
+    {
+        var inputStrides = new long[input.Length];
+        for (long stride = 1, axis = input.Length - 1; axis >= 0; axis--)
+        {
+            inputStrides[axis] = stride;
+            stride *= input[axis];
+        }
+        var axes = new List<(int Dim, long Stride)>();
+        foreach (int source in permutation)
+        {
+            int n = input[source];
+            if (n == 1) continue;
+            long stride = inputStrides[source];
+            if (axes.Count > 0 && axes[^1].Stride == stride * n) axes[^1] = (checked(axes[^1].Dim * n), stride);
+            else axes.Add((n, stride));
+        }
+        if (axes.Count > MaxRank)
+            throw new ArgumentException($"permuting [{string.Join(",", input)}] by ({string.Join(",", permutation)}) needs {axes.Count} axes; the kernels take at most {MaxRank}");
+        var dims = new int[MaxRank];
+        var strides = new int[MaxRank];
+        for (int i = 0; i < MaxRank; i++)
+        {
+            dims[i] = i < axes.Count ? axes[i].Dim : 1;
+            strides[i] = i < axes.Count ? checked((int)axes[i].Stride) : 0;
+        }
+        long count = 1;
+        foreach (int d in input) count *= d;
+        return new BroadcastGeometry(axes.Count, checked((int)count), dims, strides, strides);
+    }
+
     private static int DimAligned(int[] shape, int axis, int rank)
     {
         int i = axis - (rank - shape.Length);

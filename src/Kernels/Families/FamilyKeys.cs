@@ -15,6 +15,12 @@ public static class FamilyKeys
     /// <summary>The index of the largest element along one axis (the first on ties), as int32.</summary>
     public const string ArgMax = "argmax";
 
+    /// <summary>A copy with the axes permuted (a transpose), in <see cref="Device.KernelCall.Axes"/>' order: output axis i is input axis Axes[i].</summary>
+    public const string Permute = "permute";
+
+    /// <summary>The keys registered beside the families, without a family prefix.</summary>
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute];
+
     /// <summary>The prefix of kernels a user's custom op registers.</summary>
     public const string CustomPrefix = "custom.";
 }

@@ -34,6 +34,17 @@ public sealed partial class IlgpuBackend
             int t = Threads(count);
             return () => kernel(t, x, y, n, inner, count, t);
         });
+        var permute = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            Families.Binary.First, BroadcastGeometry, int>(BinaryKernel<Families.Binary.First>));
+        table.Register(FamilyKeys.Permute, call =>
+        {
+            var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);
+            if (Empty(geometry.Count)) return null;
+            var kernel = permute.Value;
+            ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
+            int t = Threads(geometry.Count);
+            return () => kernel(t, x, x, y, default, geometry, t);
+        });
         Kernels = table;
     }
 

@@ -46,6 +46,7 @@ public static partial class KernelSelfTest
     {
         FamilyCatalog.Register(new CheckRegistrar(add));
         add($"{FamilyKeys.ArgMax} 7x65x63 axis 1", (b, r) => CheckArgMax(b, r, [7, 65, 63], 1));
+        add($"{FamilyKeys.Permute} 7x65x3x63 by 2,0,3,1", (b, r) => CheckPermute(b, r, [7, 65, 3, 63], [2, 0, 3, 1]));
     }
 
     /// <summary>The table key a check launches, read from its name (<c>unary.exp 32771</c>); null for the interface kernels' checks.</summary>
@@ -53,7 +54,7 @@ public static partial class KernelSelfTest
     {
         int space = checkName.IndexOf(' ');
         string first = space < 0 ? checkName : checkName[..space];
-        return first.Contains('.') || first == FamilyKeys.ArgMax ? first : null;
+        return first.Contains('.') || FamilyKeys.Standalone.Contains(first) ? first : null;
     }
 
     /// <summary>Failed results for the built-in kernels of <paramref name="backend"/>'s table that no check launches (users' custom kernels are theirs to test).</summary>
@@ -157,6 +158,30 @@ public static partial class KernelSelfTest
         for (int i = 0; i < n; i++) got[i] = BitConverter.SingleToInt32Bits(raw[i]);
         var result = SelfTestComparison.Compare("", expected, got, 0, ms);
         return SelfTestComparison.CheckGuard(result, raw.AsSpan(n), Sentinel);
+    }
+
+    private static SelfTestResult CheckPermute(IKernelBackend backend, Random rng, int[] shape, int[] permutation)
+    {
+        var x = Uniform(rng, Count(shape));
+        var outShape = permutation.Select(a => shape[a]).ToArray();
+        int n = x.Length;
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(x);
+        var dy = buffers.Output(n);
+        var launch = backend.Kernels.Bind(FamilyKeys.Permute, Call([dx], [shape], dy, outShape) with { Axes = permutation });
+        double ms = Time(backend, launch);
+        var expected = new double[n];
+        var outIndex = new int[shape.Length];
+        var inIndex = new int[shape.Length];
+        for (int i = 0; i < n; i++)
+        {
+            Unravel(i, outShape, outIndex);
+            for (int axis = 0; axis < shape.Length; axis++) inIndex[permutation[axis]] = outIndex[axis];
+            int flat = 0;
+            for (int axis = 0; axis < shape.Length; axis++) flat = flat * shape[axis] + inIndex[axis];
+            expected[i] = x[flat];
+        }
+        return CompareOutput(buffers, dy, n, expected, _ => 0, ms);
     }
 
     private static int Count(int[] shape) => shape.Aggregate(1, (p, d) => p * d);

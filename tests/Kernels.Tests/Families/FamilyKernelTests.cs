@@ -139,6 +139,30 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
             }
     }
 
+    [Theory]
+    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    public void Permute_moves_every_element_where_its_index_says(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        foreach (int n in Sizes)
+            foreach (var (shape, axes) in new[] { (new[] { n, 7 }, new[] { 1, 0 }), (new[] { 2, n, 3 }, new[] { 2, 0, 1 }), (new[] { 3, 1, n, 2 }, new[] { 0, 2, 1, 3 }) })
+            {
+                var x = TestData.Uniform(TestData.Rng(n, axes[0]), Count(shape));
+                var outShape = axes.Select(a => shape[a]).ToArray();
+                var y = Run(backend, FamilyKeys.Permute, [x], [shape], outShape, axes);
+                var outIndex = new int[shape.Length];
+                var inIndex = new int[shape.Length];
+                for (int i = 0; i < y.Length; i++)
+                {
+                    Unravel(i, outShape, outIndex);
+                    for (int a = 0; a < axes.Length; a++) inIndex[axes[a]] = outIndex[a];
+                    int flat = 0;
+                    for (int a = 0; a < shape.Length; a++) flat = flat * shape[a] + inIndex[a];
+                    Assert.Equal(x[flat], y[i]);
+                }
+            }
+    }
+
     /// <summary>Above the task chunk, so the pool splits the work: the same bits on one and three threads.</summary>
     [Fact]
     public void Native_results_do_not_depend_on_the_thread_count()
