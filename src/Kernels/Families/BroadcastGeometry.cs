@@ -63,7 +63,6 @@ public readonly struct BroadcastGeometry
         var dims = new int[MaxRank];
         var sa = new int[MaxRank];
         var sb = new int[MaxRank];
-        int merged = 0;
         long strideA = 1, strideB = 1;
         int previousPattern = -1;
         var revDims = new List<(int Dim, int A, int B, int Pattern)>();
@@ -92,7 +91,7 @@ public readonly struct BroadcastGeometry
         }
         if (revDims.Count > MaxRank)
             throw new ArgumentException($"broadcasting [{string.Join(",", a)}] with [{string.Join(",", b)}] needs {revDims.Count} axes after merging; the kernels take at most {MaxRank}");
-        merged = revDims.Count;
+        int merged = revDims.Count;
         for (int i = 0; i < merged; i++)
         {
             var (dim, stepA, stepB, _) = revDims[merged - 1 - i];
