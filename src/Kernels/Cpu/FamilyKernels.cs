@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Families;
 
@@ -6,7 +8,8 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>
 /// The families' kernels on the native backend: one generic loop per family (map, broadcasting binary op,
 /// reduction over axes), specialised by the JIT for each struct functor of <see cref="FamilyCatalog"/>, and
-/// registered in <see cref="Kernels"/>. Elementwise work is split in fixed chunks and each reduction output is
+/// registered in <see cref="Kernels"/>. Contiguous runs (and runs against a broadcast scalar) go a
+/// <see cref="Vector{T}"/> at a time through the functor's vector form, which gives the scalar form's bits. Elementwise work is split in fixed chunks and each reduction output is
 /// folded by one thread in row-major order, so results do not depend on the thread count.
 /// </summary>
 public sealed unsafe partial class CpuBackend
@@ -67,6 +70,8 @@ public sealed unsafe partial class CpuBackend
     {
         public void Run(long i, long end)
         {
+            for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+                Unsafe.WriteUnaligned(y + i, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(x + i)));
             for (; i < end; i++) y[i] = f.Apply(x[i]);
         }
     }
@@ -89,10 +94,17 @@ public sealed unsafe partial class CpuBackend
                 g.Offsets(index, out int oa, out int ob);
                 int run = Math.Min(inner - index % inner, (int)(end - index));
                 float* pa = a + oa, pb = b + ob, py = y + index;
+                int k = 0;
                 if (sa == 1 && sb == 1)
-                    for (int k = 0; k < run; k++) py[k] = f.Apply(pa[k], pb[k]);
-                else
-                    for (int k = 0; k < run; k++) py[k] = f.Apply(pa[k * sa], pb[k * sb]);
+                    for (; k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(pa + k), Unsafe.ReadUnaligned<Vector<float>>(pb + k)));
+                else if (sa == 1 && sb == 0)
+                    for (var vb = new Vector<float>(pb[0]); k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(pa + k), vb));
+                else if (sa == 0 && sb == 1)
+                    for (var va = new Vector<float>(pa[0]); k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(va, Unsafe.ReadUnaligned<Vector<float>>(pb + k)));
+                for (; k < run; k++) py[k] = f.Apply(pa[k * sa], pb[k * sb]);
                 index += run;
             }
         }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Trainer.Kernels.Families;
 
 /// <summary>
@@ -11,6 +13,9 @@ public interface IBinaryFunctor
 
     /// <summary>f(a, b) in float32.</summary>
     float Apply(float a, float b);
+
+    /// <summary>f on every lane, bit for bit what <see cref="Apply(float, float)"/> gives lane by lane (or <see cref="FunctorLanes"/>).</summary>
+    Vector<float> Apply(Vector<float> a, Vector<float> b);
 
     /// <summary>f(a, b) in float64, written independently of <see cref="Apply"/>.</summary>
     double Reference(double a, double b);

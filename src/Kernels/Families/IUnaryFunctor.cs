@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Trainer.Kernels.Families;
 
 /// <summary>
@@ -14,6 +16,12 @@ public interface IUnaryFunctor
 
     /// <summary>f(x) in float32.</summary>
     float Apply(float x);
+
+    /// <summary>
+    /// f on every lane, bit for bit what <see cref="Apply(float)"/> gives lane by lane: the native backend's vector
+    /// body. An op with no exact vector form (MathF's transcendental functions) maps its lanes with <see cref="FunctorLanes"/>.
+    /// </summary>
+    Vector<float> Apply(Vector<float> x);
 
     /// <summary>f(x) in float64, written independently of <see cref="Apply"/>: what the self-test and the tests compare with.</summary>
     double Reference(double x);

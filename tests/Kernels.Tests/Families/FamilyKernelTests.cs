@@ -75,13 +75,17 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
                 if (a.Length > 1 && b.Length > 1) a[1] = b[1];
                 var y = Run(backend, key, [a, b], [sa, sb], outShape);
                 var expected = new double[y.Length];
+                var scalar = new float[y.Length];
                 var index = new int[outShape.Length];
                 for (int i = 0; i < y.Length; i++)
                 {
                     Unravel(i, outShape, index);
                     expected[i] = f.Reference(a[Ravel(index, sa)], b[Ravel(index, sb)]);
+                    scalar[i] = f.Apply(a[Ravel(index, sa)], b[Ravel(index, sb)]);
                 }
-                Close.All(expected, y, i => f.ErrorBound(expected[i]), $"{key} [{string.Join(",", sa)}] with [{string.Join(",", sb)}]");
+                string what = $"{key} [{string.Join(",", sa)}] with [{string.Join(",", sb)}]";
+                Close.All(expected, y, i => f.ErrorBound(expected[i]), what);
+                Close.Bitwise(scalar, y, what + " against the functor on the host"); // the native vector body included
             }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Binary;
@@ -10,6 +11,9 @@ public readonly struct First : IBinaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float a, float b) => a;
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> a, Vector<float> b) => a;
 
     /// <inheritdoc/>
     public double Reference(double a, double b) => a;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Binary;
@@ -10,6 +11,9 @@ public readonly struct GreaterEqual : IBinaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float a, float b) => a >= b ? 1f : 0f;
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> a, Vector<float> b) => Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, b), Vector<float>.One, Vector<float>.Zero);
 
     /// <inheritdoc/>
     public double Reference(double a, double b) => a >= b ? 1 : 0;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Binary;
@@ -10,6 +11,9 @@ public readonly struct Minimum : IBinaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float a, float b) => MathF.Min(a, b);
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> a, Vector<float> b) => FunctorLanes.Map(a, b, this);
 
     /// <inheritdoc/>
     public double Reference(double a, double b) => Math.Min(a, b);

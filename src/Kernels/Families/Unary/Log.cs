@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Unary;
@@ -10,6 +11,9 @@ public readonly struct Log : IUnaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float x) => MathF.Log(x);
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> x) => FunctorLanes.Map(x, this);
 
     /// <inheritdoc/>
     public double Reference(double x) => Math.Log(x);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Unary;
@@ -13,6 +14,9 @@ public readonly struct MulScalar(float s) : IUnaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float x) => x * s;
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> x) => x * new Vector<float>(s);
 
     /// <inheritdoc/>
     public double Reference(double x) => x * (double)s;

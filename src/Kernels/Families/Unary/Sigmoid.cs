@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Unary;
@@ -10,6 +11,9 @@ public readonly struct Sigmoid : IUnaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> x) => FunctorLanes.Map(x, this);
 
     /// <inheritdoc/>
     public double Reference(double x) => 1.0 / (1.0 + Math.Exp(-x));

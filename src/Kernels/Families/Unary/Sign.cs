@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Unary;
@@ -10,6 +11,9 @@ public readonly struct Sign : IUnaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float x) => x > 0f ? 1f : x < 0f ? -1f : 0f;
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> x) => FunctorLanes.Map(x, this);
 
     /// <inheritdoc/>
     public double Reference(double x) => Math.Sign(x);

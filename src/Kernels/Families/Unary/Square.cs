@@ -1,3 +1,4 @@
+using System.Numerics;
 using Trainer.Kernels.SelfTest;
 
 namespace Trainer.Kernels.Families.Unary;
@@ -10,6 +11,9 @@ public readonly struct Square : IUnaryFunctor
 
     /// <inheritdoc/>
     public float Apply(float x) => x * x;
+
+    /// <inheritdoc/>
+    public Vector<float> Apply(Vector<float> x) => x * x;
 
     /// <inheritdoc/>
     public double Reference(double x) => x * x;
