@@ -7,7 +7,7 @@ namespace Trainer.Training;
 /// The operations user code calls (MindSpore's <c>ops</c>). Each runs now in eager mode or adds a
 /// node while a step is traced; which one is decided by the inputs, so model code never knows.
 /// </summary>
-public static class Ops
+public static partial class Ops
 {
     internal static IExecutor ExecutorOf(IEnumerable<Tensor> inputs)
     {

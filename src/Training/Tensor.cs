@@ -20,10 +20,10 @@ public class Tensor
         Storage = this;
     }
 
-    internal Tensor(TensorType type, Node node, Tracer tracer)
+    internal Tensor(TensorType type, Value value, Tracer tracer)
     {
         Type = type;
-        Node = node;
+        Value = value;
         Tracer = tracer;
         Storage = this;
     }
@@ -72,7 +72,10 @@ public class Tensor
     internal static Tensor View(TensorType type, Tensor storage, EagerExecutor owner) =>
         new(type, storage.DeviceMemory, owner) { Storage = storage.Storage };
     internal EagerExecutor? Eager { get; private protected set; }
-    internal Node? Node { get; }
+    /// <summary>While tracing: the node output this tensor stands for (output 0 of most ops).</summary>
+    internal Value Value { get; }
+
+    internal Node? Node => Value.Node;
     internal Tracer? Tracer { get; }
 
     public bool IsTraced => Tracer is not null;
@@ -141,5 +144,5 @@ public class Tensor
         : typeof(T) == typeof(byte) ? DType.UInt8
         : throw new NotSupportedException($"tensors hold float, int or byte elements, not {typeof(T).Name}");
 
-    public override string ToString() => IsTraced ? $"Tensor(%{Node!.Id}, {Type})" : $"Tensor({Type})";
+    public override string ToString() => IsTraced ? $"Tensor({Value}, {Type})" : $"Tensor({Type})";
 }

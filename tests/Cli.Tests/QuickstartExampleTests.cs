@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Trainer.Cli.Tests;
 
 /// <summary>
@@ -9,35 +7,6 @@ namespace Trainer.Cli.Tests;
 /// </summary>
 public sealed class QuickstartExampleTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "gpu.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no gpu.sln above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>Runs the example with `dotnet run -c Release` (the configuration the tests were built in, so its projects are up to date).</summary>
-    private static (int ExitCode, string Stdout, string Stderr) RunExample(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "examples/quickstart.cs", "--", .. args])
-        {
-            WorkingDirectory = RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("examples/quickstart.cs ran for more than 5 minutes");
-        }
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-
     /// <summary>The lines the tutorial's loops print: the logged losses and each epoch's test figures.</summary>
     private static string[] LogLines(string output) => CliResult.Lines(output)
         .Where(l => l.StartsWith("loss: ", StringComparison.Ordinal) || l.StartsWith(" Accuracy: ", StringComparison.Ordinal)).ToArray();
@@ -47,7 +16,7 @@ public sealed class QuickstartExampleTests
     [InlineData("eager")]
     public void The_example_prints_the_tutorial_log_equal_to_trainer_train(string mode)
     {
-        var example = RunExample("--epochs", "2", "--device", "cpu", "--mode", mode);
+        var example = ExampleProgram.Run("quickstart.cs", "--epochs", "2", "--device", "cpu", "--mode", mode);
         Assert.True(example.ExitCode == 0, $"exit {example.ExitCode}\n{example.Stdout}\n{example.Stderr}");
         var trainer = Cli.Run("train", "--epochs", "2", "--device", "cpu", "--mode", mode, "--progress", "none");
         Assert.True(trainer.ExitCode == 0, trainer.ToString());

@@ -11,7 +11,7 @@ public static class BufferAliasing
 {
     public static Value StorageOf(Value value)
     {
-        while (value.Index == 0 && OpRegistry.Get(value.Node.Op.Kind).IsAlias)
+        while (value.Index == 0 && OpRegistry.Get(value.Node.Op).IsAlias)
             value = value.Node.Inputs[0];
         return value;
     }
@@ -19,7 +19,7 @@ public static class BufferAliasing
     /// <summary>For each node, the storages it writes in place (parameters updated by optimizers).</summary>
     public static IEnumerable<Value> WrittenStorages(Node node)
     {
-        foreach (var i in OpRegistry.Get(node.Op.Kind).WrittenInputs(node.Op, node.Inputs.Count))
+        foreach (var i in OpRegistry.Get(node.Op).WrittenInputs(node.Op, node.Inputs.Count))
             yield return StorageOf(node.Inputs[i]);
     }
 

@@ -28,7 +28,7 @@ public static class GraphVerifier
                     throw new GraphCompileException($"{Describe(node)} has a control edge from %{c.Id}, which is not in the graph");
             if (node.Op.Kind is not (OpKind.Input or OpKind.Parameter))
             {
-                var expected = OpRegistry.Get(node.Op.Kind).InferTypes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
+                var expected = OpRegistry.Get(node.Op).InferTypes(node.Op, node.Inputs.Select(v => v.Type).ToArray());
                 if (!expected.SequenceEqual(node.Outputs))
                     throw new GraphCompileException($"{Describe(node)} has outputs ({string.Join(", ", node.Outputs.AsEnumerable())}) but its op gives ({string.Join(", ", expected.AsEnumerable())})");
             }

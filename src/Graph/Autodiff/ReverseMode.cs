@@ -20,7 +20,8 @@ public static class ReverseMode
         var requiresGrad = new HashSet<T>(wrt, ReferenceEqualityComparer.Instance);
         foreach (var entry in tape)
             if (entry.Inputs.Any(requiresGrad.Contains))
-                requiresGrad.Add(entry.Output);
+                foreach (var output in entry.Outputs)
+                    requiresGrad.Add(output);
 
         var lossType = b.TypeOf(loss);
         if (lossType.ElementCount != 1)
@@ -34,14 +35,27 @@ public static class ReverseMode
         for (int e = tape.Count - 1; e >= 0; e--)
         {
             var entry = tape[e];
-            if (!requiresGrad.Contains(entry.Output) || !grads.TryGetValue(entry.Output, out var dOut))
-                continue;
-            var needed = entry.Inputs.Select(requiresGrad.Contains).ToArray();
-            if (!needed.Any(x => x)) continue;
-            var inputGrads = OpRegistry.Get(entry.Op.Kind).Gradient(b, entry.Op, entry.Inputs, entry.Output, dOut, needed);
+            if (!requiresGrad.Contains(entry.Output)) continue;
+            T?[] inputGrads;
+            if (entry.Outputs.Count == 1)
+            {
+                if (!grads.TryGetValue(entry.Output, out var dOut)) continue;
+                var needed = entry.Inputs.Select(requiresGrad.Contains).ToArray();
+                if (!needed.Any(x => x)) continue;
+                inputGrads = OpRegistry.Get(entry.Op).Gradient(b, entry.Op, entry.Inputs, entry.Output, dOut, needed);
+            }
+            else
+            {
+                // Several outputs: the rule gets one gradient per output, zeros for those nothing flowed into.
+                if (!entry.Outputs.Any(grads.ContainsKey)) continue;
+                var needed = entry.Inputs.Select(requiresGrad.Contains).ToArray();
+                if (!needed.Any(x => x)) continue;
+                var dOuts = entry.Outputs.Select(o => grads.TryGetValue(o, out var g) ? g : b.Apply(Op.Fill(0f, b.TypeOf(o).Shape))).ToArray();
+                inputGrads = OpRegistry.Get(entry.Op).Gradient(b, entry.Op, entry.Inputs, entry.Outputs, dOuts, needed);
+            }
             for (int i = 0; i < entry.Inputs.Count; i++)
             {
-                if (!needed[i] || i >= inputGrads.Length || inputGrads[i] is not { } g) continue;
+                if (!requiresGrad.Contains(entry.Inputs[i]) || i >= inputGrads.Length || inputGrads[i] is not { } g) continue;
                 var input = entry.Inputs[i];
                 grads[input] = grads.TryGetValue(input, out var existing) ? b.Apply(Op.Of(OpKind.Add), existing, g) : g;
             }

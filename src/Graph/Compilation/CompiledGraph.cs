@@ -107,7 +107,7 @@ public sealed class CompiledGraph : IDisposable
 
             foreach (var node in program.Schedule)
             {
-                var def = OpRegistry.Get(node.Op.Kind);
+                var def = OpRegistry.Get(node.Op);
                 if (node.Op.Kind is OpKind.Input or OpKind.Parameter || def.IsAlias) continue;
                 var ins = node.Inputs.Select(BufferOf).ToArray();
                 var outs = Enumerable.Range(0, node.Outputs.Length).Select(o => buffers[new Value(node, o)]).ToArray();

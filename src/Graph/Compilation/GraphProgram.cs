@@ -31,7 +31,7 @@ public sealed class GraphProgram
     public string? PlannedFor { get; }
 
     /// <summary>Kernel launches one run of the schedule makes.</summary>
-    public int Launches => Schedule.Sum(n => OpRegistry.Get(n.Op.Kind).Launches);
+    public int Launches => Schedule.Sum(n => OpRegistry.Get(n.Op).Launches);
 
     /// <summary>
     /// Optimises <paramref name="graph"/> in place, then schedules it and plans its memory, with the

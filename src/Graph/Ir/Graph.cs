@@ -28,7 +28,7 @@ public sealed class Graph
     /// <summary>Adds a node, inferring its output types from its op definition.</summary>
     public Node Add(Op op, params Value[] inputs)
     {
-        var types = OpRegistry.Get(op.Kind).InferTypes(op, inputs.Select(v => v.Type).ToArray());
+        var types = OpRegistry.Get(op).InferTypes(op, inputs.Select(v => v.Type).ToArray());
         return Append(new Node(nextId++, op, inputs, types));
     }
 
@@ -76,7 +76,7 @@ public sealed class Graph
     /// <summary>Creates a node without adding it to the node list at the end: fusion inserts it where the fused nodes were.</summary>
     internal Node CreateDetached(Op op, IReadOnlyList<Value> inputs)
     {
-        var types = OpRegistry.Get(op.Kind).InferTypes(op, inputs.Select(v => v.Type).ToArray());
+        var types = OpRegistry.Get(op).InferTypes(op, inputs.Select(v => v.Type).ToArray());
         return new Node(nextId++, op, inputs, types);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trainer.Graph.Ops;
 using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ir;
@@ -30,6 +31,18 @@ public sealed record Op
     /// <summary>Input and Parameter: the name users know it by.</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// <see cref="OpKind.Extension"/>: the op's definition (type rule, gradient, kernel), which the op carries instead of
+    /// <see cref="OpRegistry"/> holding it; two ops are equal only with the same definition instance.
+    /// </summary>
+    public OpDefinition? Definition { get; init; }
+
+    /// <summary>An op of <paramref name="definition"/> (which must be an <see cref="OpKind.Extension"/>) with its attributes.</summary>
+    public static Op Extension(OpDefinition definition, OpAttributes? attributes = null) =>
+        definition.Kind == OpKind.Extension
+            ? new() { Kind = OpKind.Extension, Definition = definition, Attributes = attributes }
+            : throw new ArgumentException($"{definition.Name} is the built-in {definition.Kind}, not an extension op", nameof(definition));
+
     public static Op Of(OpKind kind) => new() { Kind = kind };
 
     public static Op MatMul(bool transposeA, bool transposeB) => new() { Kind = OpKind.MatMul, TransposeA = transposeA, TransposeB = transposeB };
@@ -53,9 +66,11 @@ public sealed record Op
     public bool Equals(Op? other) =>
         other is not null && Kind == other.Kind && TransposeA == other.TransposeA && TransposeB == other.TransposeB &&
         Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Equals(Attributes, other.Attributes) && Name == other.Name &&
+        ReferenceEquals(Definition, other.Definition) &&
         (Shape ?? []).AsSpan().SequenceEqual(other.Shape ?? []);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Attributes, Name, Shape?.Length ?? -1);
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Attributes, Name, Shape?.Length ?? -1),
+        Definition is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Definition));
 
     /// <summary>The op as the printed IR shows it, e.g. <c>MatMul[nt,bias+relu]</c> or <c>Fill[1]</c>.</summary>
     public override string ToString()
@@ -87,6 +102,7 @@ public sealed record Op
                 break;
         }
         if (Attributes is not null) attrs.Add(Attributes.Print());
-        return attrs.Count == 0 ? Kind.ToString() : $"{Kind}[{string.Join(",", attrs)}]";
+        string name = Kind == OpKind.Extension ? Definition?.Name ?? "Extension" : Kind.ToString();
+        return attrs.Count == 0 ? name : $"{name}[{string.Join(",", attrs)}]";
     }
 }

@@ -35,4 +35,7 @@ public enum OpKind
     AdamUpdateMulti,
     // Produced by the data-parallel pass (GradientAllReduce), only when compiling for more than one process.
     AllReduce,
+    // An op whose definition it carries (Op.Definition): the primitives added since (elementwise, broadcasting,
+    // reductions, ArgMax) and users' custom ops. Printed by the definition's name.
+    Extension,
 }

@@ -25,7 +25,7 @@ public static class MemoryPlanner
         var lifetimes = new Dictionary<Value, (int First, int Last)>();
         foreach (var node in schedule)
         {
-            if (node.Op.Kind is OpKind.Input or OpKind.Parameter || OpRegistry.Get(node.Op.Kind).IsAlias) continue;
+            if (node.Op.Kind is OpKind.Input or OpKind.Parameter || OpRegistry.Get(node.Op).IsAlias) continue;
             for (int o = 0; o < node.Outputs.Length; o++)
                 lifetimes[new Value(node, o)] = (position[node], position[node]);
         }
@@ -45,7 +45,7 @@ public static class MemoryPlanner
         var workspaceNodes = new List<(Node Node, long Bytes)>();
         foreach (var node in schedule)
         {
-            long bytes = OpRegistry.Get(node.Op.Kind).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray(), backend);
+            long bytes = OpRegistry.Get(node.Op).WorkspaceBytes(node.Op, node.Inputs.Select(v => v.Type).ToArray(), backend);
             if (bytes <= 0) continue;
             workspaceNodes.Add((node, bytes));
             spans.Add(new Lifetime(bytes, position[node], position[node]));

@@ -11,6 +11,9 @@ public abstract class OpDefinition
 {
     public abstract OpKind Kind { get; }
 
+    /// <summary>The op's name in printed IR and error messages: its kind's, or an extension op's own (<c>Exp</c>, a custom op's).</summary>
+    public virtual string Name => Kind.ToString();
+
     /// <summary>Output types for the given inputs; throws <see cref="OpShapeException"/> naming the op and the input types when they do not fit.</summary>
     public abstract TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs);
 
@@ -22,6 +25,14 @@ public abstract class OpDefinition
         where T : class =>
         throw new GraphCompileException($"{op} has no gradient rule, but a gradient flows through it " +
                                         $"(inputs {string.Join(", ", inputs.Select(b.TypeOf))})");
+
+    /// <summary>
+    /// Gradients of the inputs of an op with several outputs, given one gradient per output (zeros where nothing
+    /// flowed into an output). The default serves single-output ops: it calls the rule above with output 0.
+    /// </summary>
+    public virtual T?[] Gradient<T>(IOpBuilder<T> b, Op op, IReadOnlyList<T> inputs, IReadOnlyList<T> outputs, IReadOnlyList<T> dOutputs, IReadOnlyList<bool> needed)
+        where T : class =>
+        Gradient(b, op, inputs, outputs[0], dOutputs[0], needed);
 
     /// <summary>True when output 0 is input 0's memory seen differently (Reshape, Depend): no kernel, no buffer.</summary>
     public virtual bool IsAlias => false;

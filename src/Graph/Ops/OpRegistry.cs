@@ -17,6 +17,13 @@ public static class OpRegistry
         new DependOp(), new CountCorrectOp(), new ImageNormalizeOp(), new AllReduceOp(), new AssignOp(),
     }.ToDictionary(d => d.Kind);
 
+    /// <summary>The definition of <paramref name="op"/>: the one it carries for an <see cref="OpKind.Extension"/>, else its kind's.</summary>
+    public static OpDefinition Get(Op op) =>
+        op.Kind == OpKind.Extension
+            ? op.Definition ?? throw new InvalidOperationException("an Extension op without a definition")
+            : Get(op.Kind);
+
+    /// <summary>The definition of a built-in kind.</summary>
     public static OpDefinition Get(OpKind kind) =>
         Definitions.TryGetValue(kind, out var d) ? d : throw new InvalidOperationException($"no definition for op {kind}");
 }

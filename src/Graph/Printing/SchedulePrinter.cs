@@ -22,7 +22,7 @@ public static class SchedulePrinter
         int launch = 0;
         foreach (var node in program.Schedule)
         {
-            var def = OpRegistry.Get(node.Op.Kind);
+            var def = OpRegistry.Get(node.Op);
             string number = def.Launches > 0 ? $"{++launch,3}" : "  -";
             sb.Append(number).Append("  ").Append(GraphPrinter.Line(node));
             if (node.FusedFrom.Count > 0)

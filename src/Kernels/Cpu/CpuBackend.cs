@@ -27,6 +27,7 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
         pool = new WorkerPool(threads);
         gemm = new CpuGemm(pool);
         Description = Describe(pool.Threads);
+        Kernels = CreateKernelTable();
     }
 
     /// <summary>The description of a native backend with <paramref name="threads"/> workers.</summary>

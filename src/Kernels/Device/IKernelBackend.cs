@@ -187,6 +187,13 @@ public interface IKernelBackend : IDisposable
     void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count);
 
     /// <summary>
+    /// The backend's kernels keyed by op (<see cref="KernelTable"/>): every kernel added since the methods above
+    /// (the elementwise, broadcasting and reduction families, ArgMax, users' custom ops) is looked up here when
+    /// its op is bound, so a new kernel adds no member to this interface.
+    /// </summary>
+    KernelTable Kernels { get; }
+
+    /// <summary>
     /// A recorder that captures a step's launches once and replays them (<see cref="IStepCapture"/>),
     /// or null where the backend has none, which is every backend but CUDA. May throw
     /// <see cref="StepCaptureException"/> saying why this device cannot record (an old driver).

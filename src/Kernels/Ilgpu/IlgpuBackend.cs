@@ -50,6 +50,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             LoadImageNormalize();
             LoadCountCorrect();
             LoadElementwise();
+            CreateKernelTable();
         }
         catch (Exception e) when (e is not ArgumentException)
         {

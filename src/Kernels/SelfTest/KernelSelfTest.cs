@@ -85,18 +85,28 @@ public static partial class KernelSelfTest
         Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
         Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
         Add("add 100003", (b, r) => CheckAdd(b, r, 100_003));
+        AddTableChecks(Add);
         return checks;
     }
 
-    /// <summary>Runs every check of <see cref="Checks"/>; <paramref name="progress"/> sees each result as it finishes.</summary>
+    /// <summary>
+    /// Runs every check of <see cref="Checks"/>, then fails each kernel of the backend's <see cref="KernelTable"/> that no
+    /// check launched; <paramref name="progress"/> sees each result as it finishes.
+    /// </summary>
     public static IReadOnlyList<SelfTestResult> Run(IKernelBackend backend, Action<SelfTestResult>? progress = null, int seed = 0)
     {
         var results = new List<SelfTestResult>();
-        foreach (var check in Checks(seed))
+        var checks = Checks(seed);
+        foreach (var check in checks)
         {
             var result = check.Run(backend);
             results.Add(result);
             progress?.Invoke(result);
+        }
+        foreach (var missing in UncheckedTableKernels(backend, checks))
+        {
+            results.Add(missing);
+            progress?.Invoke(missing);
         }
         return results;
     }

@@ -80,7 +80,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
 
     public Tensor Apply(Op op, params Tensor[] inputs)
     {
-        var def = OpRegistry.Get(op.Kind);
+        var def = OpRegistry.Get(op);
         var inputTypes = inputs.Select(t => t.Type).ToArray();
         var types = def.InferTypes(op, inputTypes);
         if (types.Length != 1) throw new InvalidOperationException($"{op} has {types.Length} outputs; Apply takes single-output ops");
@@ -94,9 +94,23 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         return output;
     }
 
+    public Tensor[] ApplyMulti(Op op, params Tensor[] inputs)
+    {
+        var def = OpRegistry.Get(op);
+        var inputTypes = inputs.Select(t => t.Type).ToArray();
+        var types = def.InferTypes(op, inputTypes);
+        if (types.Length == 0) throw new InvalidOperationException($"{op} has no outputs; use ApplyEffect");
+        if (def.IsAlias) throw new InvalidOperationException($"{op} is a view; ApplyMulti takes ops that compute their outputs");
+        var outputs = types.Select(NewTensor).ToArray();
+        Launch(def, op, inputTypes, inputs, outputs.Select(t => t.DeviceMemory).ToArray());
+        tape?.Add(new TapeEntry<Tensor>(op, inputs, outputs));
+        AfterOp?.Invoke(op, inputs, outputs[0]);
+        return outputs;
+    }
+
     public Effect ApplyEffect(Op op, params Tensor[] inputs)
     {
-        var def = OpRegistry.Get(op.Kind);
+        var def = OpRegistry.Get(op);
         var inputTypes = inputs.Select(t => t.Type).ToArray();
         var types = def.InferTypes(op, inputTypes);
         if (types.Length != 0) throw new InvalidOperationException($"{op} has outputs; ApplyEffect takes ops without outputs");

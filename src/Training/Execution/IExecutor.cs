@@ -10,6 +10,9 @@ internal interface IExecutor
 {
     Tensor Apply(Op op, params Tensor[] inputs);
 
+    /// <summary>An op with any number of outputs (a custom op returning two tensors): one tensor per output.</summary>
+    Tensor[] ApplyMulti(Op op, params Tensor[] inputs);
+
     Effect ApplyEffect(Op op, params Tensor[] inputs);
 
     Tensor Depend(Tensor value, IReadOnlyList<Effect> effects);

@@ -71,11 +71,18 @@ internal sealed class Tracer : IExecutor
         return new Tensor(node.Type, node, this);
     }
 
+    public Tensor[] ApplyMulti(Op op, params Tensor[] inputs)
+    {
+        var node = Add(op, inputs);
+        if (node.Outputs.Length == 0) throw new InvalidOperationException($"{op} has no outputs; use ApplyEffect");
+        return node.Outputs.Select((type, i) => new Tensor(type, new Value(node, i), this)).ToArray();
+    }
+
     public Effect ApplyEffect(Op op, params Tensor[] inputs) => new([Add(op, inputs)], this);
 
     private Node Add(Op op, Tensor[] inputs)
     {
-        var values = inputs.Select(t => (Value)Lift(t).Node!).ToArray();
+        var values = inputs.Select(t => Lift(t).Value).ToArray();
         try
         {
             var node = Graph.Add(op, values);
@@ -106,7 +113,7 @@ internal sealed class Tracer : IExecutor
 
     public Tensor Depend(Tensor value, IReadOnlyList<Effect> effects)
     {
-        var node = Graph.Add(Op.Of(OpKind.Depend), Lift(value).Node!);
+        var node = Graph.Add(Op.Of(OpKind.Depend), Lift(value).Value);
         foreach (var effect in effects)
             foreach (var n in effect.Nodes)
                 if (!node.ControlInputs.Contains(n)) node.ControlInputs.Add(n);
@@ -115,10 +122,28 @@ internal sealed class Tracer : IExecutor
 
     public IDisposable Record() => NoRecording.Instance;
 
+    /// <summary>
+    /// Differentiates the trace so far with the same reverse mode and rules as <see cref="GraphAutodiff"/> (the same
+    /// nodes, in the same order), over traced tensors rather than nodes, so an op whose gradient is written in
+    /// <see cref="Ops"/> (a custom op's) runs here as it does eagerly, and an op with several outputs gets one
+    /// gradient per output.
+    /// </summary>
     public Tensor[] Gradients(Tensor loss, IReadOnlyList<Tensor> wrt)
     {
-        var grads = GraphAutodiff.Gradients(Graph, Lift(loss).Node!, wrt.Select(w => Lift(w).Node!).ToArray());
-        return grads.Select(g => new Tensor(g.Type, g, this)).ToArray();
+        var tensors = new Dictionary<Value, Tensor>();
+        Tensor Of(Value v) => tensors.TryGetValue(v, out var t) ? t : tensors[v] = new Tensor(v.Type, v, this);
+        var tape = Graph.Nodes
+            .Where(n => n.Outputs.Length > 0 && n.Op.Kind is not (OpKind.Input or OpKind.Parameter))
+            .Select(n => new TapeEntry<Tensor>(n.Op, n.Inputs.Select(Of).ToArray(),
+                Enumerable.Range(0, n.Outputs.Length).Select(i => Of(new Value(n, i))).ToArray()))
+            .ToList();
+        return ReverseMode.Gradients(new Builder(this), tape, Of(Lift(loss).Value), wrt.Select(w => Of(Lift(w).Value)).ToArray());
+    }
+
+    private sealed class Builder(Tracer tracer) : IOpBuilder<Tensor>
+    {
+        public Tensor Apply(Op op, params Tensor[] inputs) => tracer.Apply(op, inputs);
+        public TensorType TypeOf(Tensor value) => value.Type;
     }
 
     private sealed class NoRecording : IDisposable

@@ -99,7 +99,7 @@ public sealed class GraphFunction : IStepFunction
         if (outputNames is not null && outputs.Length != outputNames.Length)
             throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
         for (int i = 0; i < outputs.Length; i++)
-            tracer.Graph.Outputs.Add((OutputName(i), tracer.Lift(outputs[i]).Node!));
+            tracer.Graph.Outputs.Add((OutputName(i), tracer.Lift(outputs[i]).Value));
         return (tracer.Graph, tracer.Parameters.ToList(), modes);
     }
 

@@ -125,7 +125,7 @@ public sealed class ParityLocator
                 var value = new Value(node, o);
                 observations.Add(new StepObservation($"%{id}.{index}", node.ToString(), $"output {o}", value.Type, Read(session.Backend, compiled.BufferOf(value), value.Type)));
             }
-            foreach (int i in OpRegistry.Get(node.Op.Kind).WrittenInputs(node.Op, node.Inputs.Count))
+            foreach (int i in OpRegistry.Get(node.Op).WrittenInputs(node.Op, node.Inputs.Count))
             {
                 var input = node.Inputs[i];
                 observations.Add(new StepObservation(WrittenKey(input), node.ToString(), $"writes {WrittenKey(input)}", input.Type, Read(session.Backend, compiled.BufferOf(input), input.Type)));
@@ -163,7 +163,7 @@ public sealed class ParityLocator
         {
             var values = output is not null
                 ? [Read(session.Backend, output.DeviceMemory, output.Type)]
-                : OpRegistry.Get(op.Kind).WrittenInputs(op, inputs.Length).Select(i => Read(session.Backend, inputs[i].DeviceMemory, inputs[i].Type)).ToArray();
+                : OpRegistry.Get(op).WrittenInputs(op, inputs.Length).Select(i => Read(session.Backend, inputs[i].DeviceMemory, inputs[i].Type)).ToArray();
             ran.Add((op, values));
         };
         try
@@ -192,7 +192,7 @@ public sealed class ParityLocator
             }
             else
             {
-                var written = OpRegistry.Get(node.Op.Kind).WrittenInputs(node.Op, node.Inputs.Count);
+                var written = OpRegistry.Get(node.Op).WrittenInputs(node.Op, node.Inputs.Count);
                 for (int w = 0; w < written.Count; w++)
                 {
                     var input = node.Inputs[written[w]];

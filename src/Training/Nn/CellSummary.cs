@@ -108,7 +108,7 @@ public sealed class CellSummary
         for (int i = first; i < last; i++)
         {
             var node = graph.Nodes[i];
-            var flops = OpRegistry.Get(node.Op.Kind).Flops(node.Op, node.Inputs.Select(v => v.Type).ToList());
+            var flops = OpRegistry.Get(node.Op).Flops(node.Op, node.Inputs.Select(v => v.Type).ToList());
             if (flops is null) return null;
             total += flops.Value;
         }

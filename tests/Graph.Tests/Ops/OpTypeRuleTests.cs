@@ -169,7 +169,7 @@ public class OpTypeRuleTests
         Assert.Equal(1, OpRegistry.Get(OpKind.SgdUpdateMulti).Launches);
         Assert.Equal([0], OpRegistry.Get(OpKind.SgdUpdate).WrittenInputs(Op.Sgd(1), 2));
         Assert.Equal([0, 1, 2], OpRegistry.Get(OpKind.SgdUpdateMulti).WrittenInputs(Op.Of(OpKind.SgdUpdateMulti), 6));
-        foreach (var kind in Enum.GetValues<OpKind>())
+        foreach (var kind in Enum.GetValues<OpKind>().Where(k => k != OpKind.Extension)) // an extension op carries its definition
             Assert.Equal(kind, OpRegistry.Get(kind).Kind);
     }
 

@@ -26,7 +26,7 @@ public sealed class GroupLimitsTests
     };
 
     private static IEnumerable<string> ExplicitlyGrouped() =>
-        LoadedKernels.OnGpu.Where(LoadedKernels.IsExplicitlyGrouped).Select(k => k.Name);
+        LoadedKernels.OnGpu.Where(LoadedKernels.IsExplicitlyGrouped).Select(LoadedKernels.NameOf);
 
     public static TheoryData<string, string> Cases()
     {

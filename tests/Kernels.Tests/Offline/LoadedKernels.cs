@@ -30,9 +30,13 @@ internal static class LoadedKernels
     public static IReadOnlyList<MethodInfo> All { get; } = Scan();
 
     /// <summary>The kernels a CUDA or OpenCL backend launches.</summary>
-    public static IReadOnlyList<MethodInfo> OnGpu { get; } = All.Where(k => !CpuOnly.Contains(k.Name)).ToList();
+    public static IReadOnlyList<MethodInfo> OnGpu { get; } = All.Where(k => !CpuOnly.Contains(NameOf(k))).ToList();
 
-    public static MethodInfo Named(string name) => All.Single(k => k.Name == name);
+    public static MethodInfo Named(string name) => All.Single(k => NameOf(k) == name);
+
+    /// <summary>A kernel's name in test cases: the method's, with the functor for a family kernel (<c>UnaryKernel&lt;Exp&gt;</c>).</summary>
+    public static string NameOf(MethodInfo kernel) =>
+        kernel.IsGenericMethod ? $"{kernel.Name}<{string.Join(",", kernel.GetGenericArguments().Select(t => t.Name))}>" : kernel.Name;
 
     /// <summary>ILGPU's own rule: an implicitly grouped kernel takes its thread index first; any other kernel is launched with a <see cref="ILGPU.Runtime.KernelConfig"/>.</summary>
     public static bool IsExplicitlyGrouped(MethodInfo kernel)
@@ -55,12 +59,26 @@ internal static class LoadedKernels
             if (!visited.Add(method)) continue;
             foreach (var (opCode, target) in MethodReferences(method))
             {
-                if (target.DeclaringType != backend || target is not MethodInfo info) continue;
-                if (opCode == OpCodes.Ldftn && info.IsStatic) kernels.Add(info);
-                else if (opCode == OpCodes.Call || opCode == OpCodes.Callvirt) pending.Push(info);
+                if (!IsOurs(target.DeclaringType, backend) || target is not MethodInfo info) continue;
+                // A generic kernel seen inside the generic code that loads it is open; its concrete forms come below.
+                if (opCode == OpCodes.Ldftn && info.IsStatic && info.DeclaringType == backend)
+                {
+                    if (!info.ContainsGenericParameters) kernels.Add(info);
+                }
+                // Calls, and lambdas (a kernel loaded inside one, as the kernel table's lazy loaders do).
+                else if (opCode == OpCodes.Call || opCode == OpCodes.Callvirt || opCode == OpCodes.Ldftn) pending.Push(info);
             }
         }
-        return kernels.OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
+        foreach (var family in IlgpuBackend.FamilyKernelMethods()) kernels.Add(family);
+        return kernels.OrderBy(NameOf, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The backend or a type nested in it (its lambdas' closures, its registrars).</summary>
+    private static bool IsOurs(Type? type, Type backend)
+    {
+        for (; type is not null; type = type.DeclaringType)
+            if (type == backend) return true;
+        return false;
     }
 
     /// <summary>The method operand of each call, callvirt and ldftn in <paramref name="method"/>'s IL.</summary>
@@ -75,10 +93,25 @@ internal static class LoadedKernels
             var opCode = OpCodesByValue[value];
             if (opCode.OperandType == OperandType.InlineMethod)
             {
-                var target = method.Module.ResolveMethod(BitConverter.ToInt32(il, i));
+                var target = Resolve(method, BitConverter.ToInt32(il, i));
                 if (target is not null) yield return (opCode, target);
             }
             i += OperandSize(opCode.OperandType, il, i);
+        }
+    }
+
+    /// <summary>The method a token names, resolved in <paramref name="method"/>'s generic context; null where it cannot be.</summary>
+    private static MethodBase? Resolve(MethodBase method, int token)
+    {
+        try
+        {
+            var typeArguments = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
+            var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+            return method.Module.ResolveMethod(token, typeArguments, methodArguments);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 

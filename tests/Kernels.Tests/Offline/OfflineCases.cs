@@ -8,7 +8,7 @@ internal static class OfflineCases
         var data = new TheoryData<string, string>();
         foreach (var kernel in LoadedKernels.OnGpu)
             foreach (var target in OfflineTarget.All.Where(targets))
-                data.Add(kernel.Name, target.Name);
+                data.Add(LoadedKernels.NameOf(kernel), target.Name);
         return data;
     }
 }

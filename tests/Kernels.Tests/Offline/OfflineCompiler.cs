@@ -57,7 +57,7 @@ internal static class OfflineCompiler
                 _ => throw new InvalidOperationException($"{target} produced a {compiled.GetType().Name}"),
             };
             var shared = SharedMemoryOf(compiled);
-            return new OfflineKernel(kernel.Name, target, code, shared.StaticSize, shared.HasDynamicMemory);
+            return new OfflineKernel(LoadedKernels.NameOf(kernel), target, code, shared.StaticSize, shared.HasDynamicMemory);
         }
     }
 

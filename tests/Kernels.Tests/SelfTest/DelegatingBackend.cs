@@ -30,6 +30,11 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
     public virtual void Synchronize() => inner.Synchronize();
     public virtual void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes) => inner.Copy(source, destination, bytes);
 
+    private KernelTable? kernels;
+
+    /// <summary>The inner backend's table, each launch reported to <see cref="Called"/> with its key first.</summary>
+    public virtual KernelTable Kernels => kernels ??= inner.Kernels.Observed(Called);
+
     public virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
     {
         Called(nameof(BiasAdd));

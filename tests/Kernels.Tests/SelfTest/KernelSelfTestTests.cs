@@ -47,6 +47,37 @@ public sealed class KernelSelfTestTests(BackendFixture backends) : IClassFixture
         Assert.True(missing.Count == 0, "kernels no self-test check launches: " + string.Join(", ", missing));
     }
 
+    /// <summary>
+    /// Every kernel of the native and the ILGPU backend's <see cref="KernelTable"/>, read from the table, is launched by
+    /// some check: the recorder observes the table too, so a kernel registered without a check fails here.
+    /// </summary>
+    [Theory]
+    [InlineData(BackendFixture.Native)]
+    [InlineData(BackendFixture.Fast)]
+    public void Checks_launch_every_kernel_of_the_table(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        Assert.Contains(Trainer.Kernels.Families.FamilyKeys.Reduce("max"), backend.Kernels.Keys);
+        var recorder = new RecordingBackend(backend);
+        var results = KernelSelfTest.Checks().Where(c => KernelSelfTest.TableKeyOf(c.Name) is not null).Select(c => c.Run(recorder)).ToList();
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Name}: {r.Detail}"));
+        var missing = backend.Kernels.Keys.Where(k => !recorder.Launches.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, "table kernels no self-test check launches: " + string.Join(", ", missing));
+        Assert.Empty(KernelSelfTest.UncheckedTableKernels(backend, KernelSelfTest.Checks()));
+    }
+
+    /// <summary>A kernel added to a table with no check is a failed self-test result naming it; a user's custom kernel is not.</summary>
+    [Fact]
+    public void A_table_kernel_without_a_check_fails_the_self_test()
+    {
+        using var backend = new Trainer.Kernels.Cpu.CpuBackend(threads: 1);
+        backend.Kernels.Register("unary.untested", _ => null);
+        backend.Kernels.Register("custom.Swish", _ => null);
+        var failed = Assert.Single(KernelSelfTest.UncheckedTableKernels(backend, KernelSelfTest.Checks()));
+        Assert.False(failed.Passed);
+        Assert.Contains("'unary.untested'", failed.Detail);
+    }
+
     /// <summary>Each new check fails on a backend whose kernel is wrong, so the checks themselves can fail.</summary>
     [Theory]
     [InlineData("max pool fwd+bwd 3x5x9x7 window 3 stride 2", nameof(IKernelBackend.MaxPool2dBackward))]

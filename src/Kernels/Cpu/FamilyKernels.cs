@@ -1,0 +1,128 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Families;
+
+namespace Trainer.Kernels.Cpu;
+
+/// <summary>
+/// The families' kernels on the native backend: one generic loop per family (map, broadcasting binary op,
+/// reduction over axes), specialised by the JIT for each struct functor of <see cref="FamilyCatalog"/>, and
+/// registered in <see cref="Kernels"/>. Contiguous runs (and runs against a broadcast scalar) go a
+/// <see cref="Vector{T}"/> at a time through the functor's vector form, which gives the scalar form's bits. Elementwise work is split in fixed chunks and each reduction output is
+/// folded by one thread in row-major order, so results do not depend on the thread count.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    /// <inheritdoc/>
+    public KernelTable Kernels { get; }
+
+    private KernelTable CreateKernelTable()
+    {
+        var table = new KernelTable(Description.Summary, () => LaunchCount++);
+        FamilyCatalog.Register(new FamilyRegistrar(this, table));
+        table.Register(FamilyKeys.ArgMax, BindArgMax);
+        table.Register(FamilyKeys.Permute, call =>
+        {
+            var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);
+            if (geometry.Count == 0) return null;
+            var work = new RangeWork<BinaryRange<Families.Binary.First>>();
+            var op = new BinaryRange<Families.Binary.First>(call.Inputs[0].Float(), call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
+            return () => RunRange(work, op, geometry.Count);
+        });
+        return table;
+    }
+
+    private sealed class FamilyRegistrar(CpuBackend backend, KernelTable table) : IFamilyRegistrar
+    {
+        public void Unary<TF>(Func<float, TF> create) where TF : struct, IUnaryFunctor =>
+            table.Register(FamilyKeys.Unary(default(TF).Name), call =>
+            {
+                long count = KernelCall.ElementCount(call.OutputShapes[0]);
+                if (count == 0) return null;
+                var work = new RangeWork<UnaryRange<TF>>();
+                var op = new UnaryRange<TF>(call.Inputs[0].Float(), call.Outputs[0].Float(), create(call.Scalar));
+                return () => backend.RunRange(work, op, count);
+            });
+
+        public void Binary<TF>() where TF : struct, IBinaryFunctor =>
+            table.Register(FamilyKeys.Binary(default(TF).Name), call =>
+            {
+                var geometry = BroadcastGeometry.For(call.InputShapes[0], call.InputShapes[1], call.OutputShapes[0]);
+                if (geometry.Count == 0) return null;
+                var work = new RangeWork<BinaryRange<TF>>();
+                var op = new BinaryRange<TF>(call.Inputs[0].Float(), call.Inputs[1].Float(), call.Outputs[0].Float(), geometry);
+                return () => backend.RunRange(work, op, geometry.Count);
+            });
+
+        public void Reduce<TF>() where TF : struct, IReduceFunctor =>
+            table.Register(FamilyKeys.Reduce(default(TF).Name), call =>
+            {
+                var geometry = ReduceGeometry.For(call.InputShapes[0], call.Axes);
+                if (geometry.OutputCount == 0) return null;
+                var work = new RangeWork<ReduceRange<TF>> { Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, geometry.ReducedCount)) };
+                var op = new ReduceRange<TF>(call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
+                return () => backend.RunRange(work, op, geometry.OutputCount);
+            });
+    }
+
+    private readonly struct UnaryRange<TF>(float* x, float* y, TF f) : IRangeOp where TF : struct, IUnaryFunctor
+    {
+        public void Run(long i, long end)
+        {
+            for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+                Unsafe.WriteUnaligned(y + i, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(x + i)));
+            for (; i < end; i++) y[i] = f.Apply(x[i]);
+        }
+    }
+
+    /// <summary>Walks the output in runs along its innermost merged axis, so the index arithmetic is paid once per run.</summary>
+    private readonly struct BinaryRange<TF>(float* a, float* b, float* y, BroadcastGeometry g) : IRangeOp where TF : struct, IBinaryFunctor
+    {
+        public void Run(long start, long end)
+        {
+            var f = default(TF);
+            if (g.Rank == 0)
+            {
+                for (long i = start; i < end; i++) y[i] = f.Apply(a[0], b[0]);
+                return;
+            }
+            int inner = g.Dim(g.Rank - 1), sa = g.StrideA(g.Rank - 1), sb = g.StrideB(g.Rank - 1);
+            int index = (int)start;
+            while (index < end)
+            {
+                g.Offsets(index, out int oa, out int ob);
+                int run = Math.Min(inner - index % inner, (int)(end - index));
+                float* pa = a + oa, pb = b + ob, py = y + index;
+                int k = 0;
+                if (sa == 1 && sb == 1)
+                    for (; k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(pa + k), Unsafe.ReadUnaligned<Vector<float>>(pb + k)));
+                else if (sa == 1 && sb == 0)
+                    for (var vb = new Vector<float>(pb[0]); k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(Unsafe.ReadUnaligned<Vector<float>>(pa + k), vb));
+                else if (sa == 0 && sb == 1)
+                    for (var va = new Vector<float>(pa[0]); k + Vector<float>.Count <= run; k += Vector<float>.Count)
+                        Unsafe.WriteUnaligned(py + k, f.Apply(va, Unsafe.ReadUnaligned<Vector<float>>(pb + k)));
+                for (; k < run; k++) py[k] = f.Apply(pa[k * sa], pb[k * sb]);
+                index += run;
+            }
+        }
+    }
+
+    private readonly struct ReduceRange<TF>(float* x, float* y, ReduceGeometry g) : IRangeOp where TF : struct, IReduceFunctor
+    {
+        public void Run(long start, long end)
+        {
+            var f = default(TF);
+            int count = g.ReducedCount;
+            for (int o = (int)start; o < end; o++)
+            {
+                float* p = x + g.Base(o);
+                float acc = f.Identity;
+                for (int r = 0; r < count; r++) acc = f.Combine(acc, p[g.Step(r)]);
+                y[o] = f.Finish(acc, count);
+            }
+        }
+    }
+}

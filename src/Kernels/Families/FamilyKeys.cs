@@ -1,0 +1,26 @@
+namespace Trainer.Kernels.Families;
+
+/// <summary>The table keys of the families' kernels and of the kernels registered beside them.</summary>
+public static class FamilyKeys
+{
+    /// <summary>The key of the elementwise map named <paramref name="name"/>.</summary>
+    public static string Unary(string name) => "unary." + name;
+
+    /// <summary>The key of the broadcasting binary op named <paramref name="name"/>.</summary>
+    public static string Binary(string name) => "binary." + name;
+
+    /// <summary>The key of the reduction named <paramref name="name"/>.</summary>
+    public static string Reduce(string name) => "reduce." + name;
+
+    /// <summary>The index of the largest element along one axis (the first on ties), as int32.</summary>
+    public const string ArgMax = "argmax";
+
+    /// <summary>A copy with the axes permuted (a transpose), in <see cref="Device.KernelCall.Axes"/>' order: output axis i is input axis Axes[i].</summary>
+    public const string Permute = "permute";
+
+    /// <summary>The keys registered beside the families, without a family prefix.</summary>
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute];
+
+    /// <summary>The prefix of kernels a user's custom op registers.</summary>
+    public const string CustomPrefix = "custom.";
+}
