@@ -13,6 +13,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
 {
     private readonly EagerMemoryPool pool;
     private readonly List<DeviceBuffer> stepBuffers = [];
+    private readonly List<DeviceBuffer> owned = [];
     private List<TapeEntry<Tensor>>? tape;
 
     public EagerExecutor(IKernelBackend backend)
@@ -38,6 +39,14 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var buffer = pool.Rent(type.ByteCount);
         stepBuffers.Add(buffer);
         return new Tensor(type, buffer, this);
+    }
+
+    /// <summary>Device memory that lives as long as the executor: the optimizers' hyperparameter blocks.</summary>
+    public DeviceBuffer Own(long bytes)
+    {
+        var buffer = Backend.Allocate(bytes);
+        owned.Add(buffer);
+        return buffer;
     }
 
     /// <summary>Returns every tensor made since the last call to the pool; earlier tensors must not be used again.</summary>
@@ -78,6 +87,8 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)
     {
         long workspaceBytes = def.WorkspaceBytes(op, inputTypes, Backend);
+        foreach (var input in inputs)
+            if (input is Optim.HyperparameterBlock hyperparameters) hyperparameters.Refresh(this);
         var workspace = workspaceBytes > 0 ? pool.Rent(workspaceBytes) : null;
         try
         {
@@ -128,6 +139,8 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     {
         EndStep();
         pool.Dispose();
+        foreach (var buffer in owned) Backend.Free(buffer);
+        owned.Clear();
     }
 
     private sealed class StopRecording(EagerExecutor owner) : IDisposable

@@ -38,6 +38,12 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Time spent tracing and compiling, all shapes together.</summary>
     public TimeSpan CompileTime { get; private set; }
 
+    /// <summary>
+    /// How many times the step has been traced and compiled (once per input shape): a learning-rate
+    /// schedule changes a device value, so it leaves this where it was.
+    /// </summary>
+    public int Compilations { get; private set; }
+
     /// <summary>Kernel launches of the most recently compiled shape.</summary>
     public int Launches { get; private set; }
 
@@ -47,13 +53,21 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Traces the function for the given argument types into a fresh graph, without compiling.</summary>
     public (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters) Trace(TensorType a, TensorType b)
     {
+        var (graph, parameters, _) = TraceWithHyperparameters(a, b);
+        return (graph, parameters);
+    }
+
+    /// <summary><see cref="Trace"/>, and the optimizers' hyperparameter blocks the step reads, each with the name of its Input node.</summary>
+    internal (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters, (Optim.HyperparameterBlock Block, string Input)[] Hyperparameters)
+        TraceWithHyperparameters(TensorType a, TensorType b)
+    {
         var tracer = new Tracer(Name);
         var outputs = function(tracer.AddInput(inputNames[0], a), tracer.AddInput(inputNames[1], b));
         if (outputs.Length != outputNames.Length)
             throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
         for (int i = 0; i < outputs.Length; i++)
             tracer.Graph.Outputs.Add((outputNames[i], tracer.Lift(outputs[i]).Node!));
-        return (tracer.Graph, tracer.Parameters.ToList());
+        return (tracer.Graph, tracer.Parameters.ToList(), tracer.Hyperparameters.ToArray());
     }
 
     /// <summary>Traces and optimises, stopping before any device work: what `trainer graph` prints.</summary>
@@ -62,11 +76,12 @@ public sealed class GraphFunction : IDisposable
     private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging) Compile(Session session, TensorType a, TensorType b)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (graph, parameters) = Trace(a, b);
+        var (graph, parameters, hyper) = TraceWithHyperparameters(a, b);
+        Compilations++;
         var program = GraphProgram.Build(graph, Options, session.Backend);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
-        var staging = new BatchStaging(session.Backend, compiled, inputNames);
+        var staging = new BatchStaging(session.Backend, compiled, inputNames, hyper);
         var outputs = outputNames.Select(n =>
         {
             var (buffer, type) = compiled.Output(n);
@@ -92,15 +107,19 @@ public sealed class GraphFunction : IDisposable
     /// <summary>Runs the step on device tensors, copying them into the step's input buffers first.</summary>
     public Tensor[] Call(Tensor a, Tensor b)
     {
-        var (graph, outputs, _) = Compiled(a.Type, b.Type);
+        var (graph, outputs, staging) = Compiled(a.Type, b.Type);
         var backend = session!.Backend;
         backend.Copy(a.DeviceMemory, graph.Input(inputNames[0]).Buffer, a.Type.ByteCount);
         backend.Copy(b.DeviceMemory, graph.Input(inputNames[1]).Buffer, b.Type.ByteCount);
+        staging.UploadHyperparameters();
         graph.Run();
         return outputs;
     }
 
-    /// <summary>Runs the step on host data: both arguments packed and uploaded in one asynchronous copy, no wait.</summary>
+    /// <summary>
+    /// Runs the step on host data: both arguments, and the current values of the optimizers'
+    /// hyperparameters, packed and uploaded in one asynchronous copy, no wait.
+    /// </summary>
     public Tensor[] Call(Data.HostTensor a, Data.HostTensor b)
     {
         // The common case, the same shapes as last time, is found without allocating key types.

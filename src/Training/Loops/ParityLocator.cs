@@ -102,11 +102,12 @@ public sealed class ParityLocator
     {
         var session = job.Session;
         var function = job.Steps.CompileTrainStep(null, new CompileOptions(Fuse: fuse));
-        var (graph, parameters) = function.Trace(TypeOf(batch[0]), TypeOf(batch[1]));
+        var (graph, parameters, hyperparameters) = function.TraceWithHyperparameters(TypeOf(batch[0]), TypeOf(batch[1]));
         var program = GraphProgram.Build(graph, function.Options, session.Backend);
         using var compiled = CompiledGraph.Bind(program, session.Backend, parameters.ToDictionary(p => p.Name, p => p.DeviceMemory));
         session.Upload(batch[0], compiled.Input("data").Buffer);
         session.Upload(batch[1], compiled.Input("label").Buffer);
+        foreach (var (block, input) in hyperparameters) block.UploadTo(session.Backend, compiled.Input(input).Buffer);
         var observations = new List<StepObservation>();
         compiled.Run(node =>
         {
