@@ -41,6 +41,9 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
     // The learning rate as the user wrote it (0.01, not float 0.01's 0.009999999776482582).
     private readonly double learningRate = double.Parse(job.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>The learning rate of step <paramref name="index"/>: the schedule's (in float64, before its one rounding), else --lr as written.</summary>
+    private double RateAt(long index) => job.Schedule?.Exact(index) ?? learningRate;
+
     /// <summary>Training steps taken in all, counting those before a resume.</summary>
     public long Step { get; private set; } = step;
 
@@ -75,7 +78,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         if (metrics is not null && loss is { } logged && batch % QuickstartJob.LogInterval == 0)
         {
             double rate = samplesSinceLog / Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
-            WriteMetrics(m => m.WriteStep(epoch + 1, index, logged, learningRate, rate));
+            WriteMetrics(m => m.WriteStep(epoch + 1, index, logged, RateAt(index), rate));
             sinceLog.Restart();
             samplesSinceLog = 0;
         }
@@ -98,7 +101,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             bool periodic = request.SaveEvery > 0 && Step % request.SaveEvery == 0;
             Save(dir, epoch + 1, 0, periodic ? [epochName, StepName()] : [epochName]);
         }
-        WriteMetrics(m => m.WriteEpoch(epoch + 1, Step, lastLoss, learningRate, samplesPerSecond, accuracy, testLoss));
+        WriteMetrics(m => m.WriteEpoch(epoch + 1, Step, lastLoss, RateAt(Math.Max(0, Step - 1)), samplesPerSecond, accuracy, testLoss));
     }
 
     /// <summary>

@@ -44,6 +44,7 @@ public sealed class QuickstartJob : IDisposable
         TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null, bytes);
         TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size);
         TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
+        Schedule = options.Schedule.Build(double.Parse(options.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture), (long)options.Epochs * TrainLoader.BatchCount, TrainLoader.BatchCount);
 
         var compile = new CompileOptions(Fuse: options.Fuse, WorldSize: Group.Size);
         TrainStep = options.Mode == ExecutionMode.Graph
@@ -55,6 +56,9 @@ public sealed class QuickstartJob : IDisposable
     }
 
     public QuickstartSteps Steps { get; }
+
+    /// <summary>The learning rate per step (--lr-schedule), counted over the whole run; null for a constant rate.</summary>
+    public Optim.Schedules.LearningRateSchedule? Schedule { get; }
 
     /// <summary>The data-parallel processes this one trains with; <see cref="DataParallelGroup.Single"/> when alone.</summary>
     public DataParallelGroup Group { get; }
@@ -140,6 +144,7 @@ public sealed class QuickstartJob : IDisposable
             }
             var shard = TrainLoader.Shard(batch);
             Group.BeginBatch(shard);
+            Schedule?.Apply(Steps.Optimizer, (long)epoch * size + batch); // the rate for this step: a device value, no recompilation
             var loss = TrainStep.Call(data, label)[0];
             bool logged = batch % LogInterval == 0;
             float? value = null;
