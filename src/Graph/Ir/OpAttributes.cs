@@ -10,7 +10,7 @@ namespace Trainer.Graph.Ir;
 /// </summary>
 public abstract record OpAttributes
 {
-    /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>lr=0.01,momentum=0.9</c>.</summary>
+    /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>stride=1x1,pad=2x2</c>.</summary>
     public abstract string Print();
 
     protected static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
