@@ -6,11 +6,16 @@ namespace Trainer.Cli.Commands;
 /// <summary>`trainer train`'s learning-rate schedule flags, read and checked together.</summary>
 public static class ScheduleOptions
 {
+    /// <summary>--lr-schedule NAME.</summary>
     public static readonly CommandOption Schedule = new("--lr-schedule", "NAME",
         "constant, step (times --lr-gamma every --lr-step-size steps), exponential (times --lr-gamma every step) or cosine (--lr down to --lr-min over the run) (default constant)");
+    /// <summary>--lr-step-size STEPS.</summary>
     public static readonly CommandOption StepSize = new("--lr-step-size", "STEPS", "steps between decays of --lr-schedule step (default one epoch)");
+    /// <summary>--lr-gamma G.</summary>
     public static readonly CommandOption Gamma = new("--lr-gamma", "G", "the factor of --lr-schedule step or exponential, above 0 and at most 1 (default 0.1 for step; exponential needs it)");
+    /// <summary>--lr-min RATE.</summary>
     public static readonly CommandOption MinRate = new("--lr-min", "RATE", "the final rate of --lr-schedule cosine, from 0 to --lr (default 0)");
+    /// <summary>--warmup-steps N.</summary>
     public static readonly CommandOption Warmup = new("--warmup-steps", "N", "raise the rate linearly from 0 to --lr over the first N steps, then follow the schedule (default 0)");
 
     /// <summary>Every schedule flag, in the order help lists them.</summary>
