@@ -14,7 +14,7 @@ public class SgdBenchmarks
     private const float LearningRate = 1e-9f;
     private IKernelBackend? backend;
     private DeviceData? data;
-    private DeviceBuffer block = null!, arena = null!, segments = null!;
+    private DeviceBuffer block = null!, arena = null!, segments = null!, hyperparameters = null!;
     private readonly List<(DeviceBuffer Parameter, DeviceBuffer Gradient, int Length)> slices = [];
     private int total;
 
@@ -39,6 +39,7 @@ public class SgdBenchmarks
             offset += Lengths[s];
         }
         segments = data.Put(table);
+        hyperparameters = data.Put(new[] { LearningRate });
         SixLaunches();
         MultiTensor();
     }
@@ -47,14 +48,14 @@ public class SgdBenchmarks
     public void SixLaunches()
     {
         foreach (var (parameter, gradient, length) in slices)
-            backend!.SgdUpdate(parameter, gradient, length, LearningRate);
+            backend!.SgdUpdate(parameter, gradient, length, hyperparameters);
         backend!.Synchronize();
     }
 
     [Benchmark(Description = "1 multi-tensor launch")]
     public void MultiTensor()
     {
-        backend!.SgdUpdateMulti(block, arena, segments, Lengths.Length, total, LearningRate);
+        backend!.SgdUpdateMulti(block, arena, segments, Lengths.Length, total, hyperparameters);
         backend.Synchronize();
     }
 

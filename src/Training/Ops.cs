@@ -67,26 +67,32 @@ public static partial class Ops
     public static Tensor ImageNormalize(Tensor pixels, float scale, float shift, float mean, float std) =>
         Apply(new Graph.Ir.Op { Kind = OpKind.ImageNormalize, Attributes = new Graph.Ir.NormalizeAttributes(scale, shift, mean, std) }, pixels);
 
-    /// <summary>param ← param − lr·grad, in place.</summary>
-    public static Effect SgdUpdate(Parameter param, Tensor grad, float learningRate) =>
-        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(learningRate), param, grad);
+    /// <summary>param ← param − lr·grad, in place, lr read from <paramref name="hyperparameters"/> (an <see cref="Optim.SGD"/>'s) when the update runs.</summary>
+    public static Effect SgdUpdate(Parameter param, Tensor grad, Optim.HyperparameterBlock hyperparameters) =>
+        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Sgd(), param, grad, hyperparameters);
 
-    /// <summary>SGD with momentum, in place: accumulation ← accumulation·m + (grad + w·param), then param ← param − lr·accumulation.</summary>
-    public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, float learningRate, float momentum, float weightDecay = 0) =>
-        ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(learningRate, momentum, weightDecay), param, accumulation, grad);
+    /// <summary>
+    /// SGD with momentum, in place: accumulation ← accumulation·m + (grad + w·param), then param ← param − lr·accumulation,
+    /// lr, m and w read from <paramref name="hyperparameters"/> (a <see cref="Optim.Momentum"/>'s) when the update runs.
+    /// </summary>
+    public static Effect MomentumUpdate(Parameter param, Parameter accumulation, Tensor grad, Optim.HyperparameterBlock hyperparameters) =>
+        ExecutorOf([grad, param, accumulation]).ApplyEffect(Graph.Ir.Op.MomentumSgd(), param, accumulation, grad, hyperparameters);
 
-    /// <summary>Adam (MindSpore's ApplyAdam), in place on param, m and v, reading the beta powers of the previous step.</summary>
+    /// <summary>
+    /// Adam (MindSpore's ApplyAdam), in place on param, m and v, reading the beta powers of the previous step and
+    /// lr, β₁, β₂, ε and the weight decay from <paramref name="hyperparameters"/> (an <see cref="Optim.Adam"/>'s).
+    /// </summary>
     public static Effect AdamUpdate(Parameter param, Parameter m, Parameter v, Tensor grad, Parameter beta1Power, Parameter beta2Power,
-        float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0) =>
-        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Adam(learningRate, beta1, beta2, epsilon, weightDecay), param, m, v, grad, beta1Power, beta2Power);
+        Optim.HyperparameterBlock hyperparameters) =>
+        ExecutorOf([grad, param]).ApplyEffect(Graph.Ir.Op.Adam(), param, m, v, grad, beta1Power, beta2Power, hyperparameters);
 
     /// <summary>
     /// Advances Adam's beta powers by one step, in place, after <paramref name="updates"/> (the step's
     /// Adam updates, which read them): in the executor that made those updates, so that while tracing
     /// it becomes a node of the traced step even though its inputs are all parameters.
     /// </summary>
-    public static Effect AdamBetaPowers(Parameter beta1Power, Parameter beta2Power, float beta1, float beta2, Effect updates) =>
-        (updates.Executor ?? ExecutorOf([beta1Power])).ApplyEffect(Graph.Ir.Op.BetaPowers(beta1, beta2), beta1Power, beta2Power);
+    public static Effect AdamBetaPowers(Parameter beta1Power, Parameter beta2Power, Optim.HyperparameterBlock hyperparameters, Effect updates) =>
+        (updates.Executor ?? ExecutorOf([beta1Power])).ApplyEffect(Graph.Ir.Op.BetaPowers(), beta1Power, beta2Power, hyperparameters);
 
     /// <summary>
     /// <paramref name="target"/> ← <paramref name="value"/> in place (MindSpore's <c>ops.assign</c>): how a

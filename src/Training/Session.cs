@@ -88,8 +88,15 @@ public sealed class Session : IDisposable
         PlaceBlock(network.Buffers(), "the network's buffers are already placed on a session");
     }
 
-    /// <summary>Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps.</summary>
-    public void Place(Optim.IOptimizer optimizer) => PlaceBlock(optimizer.State, "the optimizer's state is already placed on a session");
+    /// <summary>
+    /// Puts an optimizer's state (if it keeps any) into one device block, where it persists between steps, and
+    /// its hyperparameters into eager device memory (an optimizer never placed gets that memory at its first eager update).
+    /// </summary>
+    public void Place(Optim.IOptimizer optimizer)
+    {
+        PlaceBlock(optimizer.State, "the optimizer's state is already placed on a session");
+        optimizer.Hyperparameters.Refresh(Eager);
+    }
 
     /// <summary>Puts free-standing parameters (ones no placed cell owns) into one device block, initialised with their initial values.</summary>
     public void Place(IReadOnlyList<Parameter> parameters) => PlaceBlock(parameters, "a parameter is already placed on a session");

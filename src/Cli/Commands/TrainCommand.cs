@@ -22,6 +22,7 @@ public static class TrainCommand
         new("--epochs", "N", "epochs to train in all, counting those a resumed checkpoint has done (default 2)"),
         CommonOptions.BatchSize,
         new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
+        .. ScheduleOptions.All,
         CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.CudaGraph, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
         new("--save", "DIR", "write DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (default none)"),
         new("--save-format", "FORMAT", "safetensors or ckpt (MindSpore's .ckpt, MindSpore's names and tensor types) for the --save files (default safetensors)"),
@@ -37,6 +38,8 @@ public static class TrainCommand
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
+        "                     [--lr-schedule constant|step|exponential|cosine] [--lr-step-size STEPS] [--lr-gamma G] [--lr-min 0]\n" +
+        "                     [--warmup-steps 0]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
         "                     [--save DIR] [--save-every STEPS] [--save-format safetensors|ckpt] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
@@ -44,6 +47,9 @@ public static class TrainCommand
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
         "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
         "  (a = a*m + g, p = p - lr*a), adam its nn.Adam (betas 0.9 and 0.999, eps 1e-8).\n" +
+        "  --lr-schedule changes the rate every step as MindSpore's nn.learning_rate_schedule and PyTorch's\n" +
+        "  lr_scheduler do (steps counted over the whole run); the rate is a device value of the compiled step,\n" +
+        "  so the step is compiled once. The metrics file records each logged step's rate.\n" +
         "  Checkpoints are safetensors files: weights under their dotted names ([out, in] float32, as\n" +
         "  PyTorch and MindSpore lay them out), optimizer state under 'optimizer.', the run in metadata;\n" +
         "  a resumed run is bit-identical to one never stopped. --save-format ckpt writes MindSpore .ckpt\n" +
@@ -94,6 +100,7 @@ public static class TrainCommand
             Optimizer = optimizer,
             Model = r.Model(),
         };
+        options = options with { Schedule = ScheduleOptions.Read(r, options.LearningRate) };
         string? save = r.String("--save");
         CheckpointFormats.TryParse(r.Choice("--save-format", "safetensors", CheckpointFormats.Names), out var saveFormat);
         if (r.Has("--save-format") && save is null) throw r.Error("--save-format needs --save DIR to say where");
@@ -251,6 +258,7 @@ public static class TrainCommand
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
             $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
+        if (job.Schedule is { } schedule) output.WriteLine("lr schedule: " + schedule.Description);
         int startEpoch = 0, startBatch = 0;
         long step = 0;
         if (resumed is not null && request.ResumeInfo is { } info)
@@ -280,7 +288,16 @@ public static class TrainCommand
         var callbacks = new List<Callback> { new LossMonitor(output), new LossCheck(checkEvery), progress, new TimeMonitor(output), run };
         // The learning rate as the user wrote it (0.01, not float 0.01's 0.009999999776482582).
         double learningRate = double.Parse(options.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        if (metrics is not null) callbacks.Add(new MetricsMonitor(metrics, learningRate, warnings: error, what: "--metrics"));
+        var metricsMonitor = metrics is null ? null : new MetricsMonitor(metrics, learningRate, warnings: error, what: "--metrics");
+        if (metricsMonitor is not null) callbacks.Add(metricsMonitor);
+        // --lr-schedule: the rate of each step (a device value of the compiled step, so no recompilation), set before it
+        // runs; the metrics records show it as the schedule computes it, before its one rounding to float32.
+        if (job.Schedule is { } lrSchedule)
+            callbacks.Insert(0, new LearningRateScheduler(lrSchedule.Exact, rate =>
+            {
+                job.Steps.Optimizer.LearningRate = (float)rate;
+                if (metricsMonitor is not null) metricsMonitor.LearningRate = rate;
+            }));
         try
         {
             job.Runner.Train(options.Epochs, job.TrainLoader, callbacks, new TrainRunOptions

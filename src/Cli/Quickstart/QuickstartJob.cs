@@ -41,8 +41,13 @@ public sealed class QuickstartJob : IDisposable
         TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size);
         TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
 
+        Schedule = options.Schedule.Build(double.Parse(options.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture), (long)options.Epochs * TrainLoader.BatchCount, TrainLoader.BatchCount);
+
         Runner = Steps.CreateModel(session, options.Mode, options.Fuse, Group);
     }
+
+    /// <summary>The learning rate per step (--lr-schedule), counted over the whole run; null for a constant rate.</summary>
+    public Trainer.Training.Optim.Schedules.LearningRateSchedule? Schedule { get; }
 
     /// <summary>The high-level model the job trains and evaluates with: the one training loop (<see cref="Trainer.Training.Train.Model.Train(int, PrefetchingBatchLoader, IEnumerable{Trainer.Training.Train.Callback}?, Trainer.Training.Train.TrainRunOptions?)"/>).</summary>
     public Trainer.Training.Train.Model Runner { get; }

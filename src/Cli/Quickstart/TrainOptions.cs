@@ -18,6 +18,9 @@ public sealed record TrainOptions
     /// <summary>The model: the tutorial's MLP unless asked otherwise.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
 
+    /// <summary>The learning-rate schedule (`--lr-schedule`): constant unless asked otherwise.</summary>
+    public ScheduleChoice Schedule { get; init; } = ScheduleChoice.Constant;
+
     /// <summary>The optimizer: the tutorial's SGD unless asked otherwise.</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     public ulong Seed { get; init; }

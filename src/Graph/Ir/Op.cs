@@ -19,7 +19,7 @@ public sealed record Op
     /// <summary>MatMul: what the kernel applies to each result (bias, ReLU, ReLU-backward mask).</summary>
     public int Epilogue { get; init; }
 
-    /// <summary>Fill: the value; SgdUpdate and a MatMul with the SGD epilogue: the learning rate; SoftmaxCrossEntropyFused: the upstream gradient.</summary>
+    /// <summary>Fill: the value; SoftmaxCrossEntropyFused: the upstream gradient. (Optimizer hyperparameters are no attributes: updates read them from a hyperparameter block input.)</summary>
     public float Scalar { get; init; }
 
     /// <summary>The typed attributes of the ops that declare them (<see cref="OpAttributes"/>).</summary>
@@ -51,15 +51,17 @@ public sealed record Op
 
     public static Op Fill(float value, params int[] shape) => new() { Kind = OpKind.Fill, Scalar = value, Shape = shape };
 
-    public static Op Sgd(float learningRate) => new() { Kind = OpKind.SgdUpdate, Scalar = learningRate };
+    /// <summary>SgdUpdate(param, grad, hyperparameters): the learning rate is the block's, read when the step runs.</summary>
+    public static Op Sgd() => new() { Kind = OpKind.SgdUpdate };
 
-    public static Op MomentumSgd(float learningRate, float momentum, float weightDecay = 0) =>
-        new() { Kind = OpKind.MomentumUpdate, Attributes = new MomentumAttributes(learningRate, momentum, weightDecay) };
+    /// <summary>MomentumUpdate(param, accumulation, grad, hyperparameters): learning rate, momentum and weight decay are the block's.</summary>
+    public static Op MomentumSgd() => new() { Kind = OpKind.MomentumUpdate };
 
-    public static Op Adam(float learningRate, float beta1, float beta2, float epsilon, float weightDecay = 0) =>
-        new() { Kind = OpKind.AdamUpdate, Attributes = new AdamAttributes(learningRate, beta1, beta2, epsilon, weightDecay) };
+    /// <summary>AdamUpdate(param, m, v, grad, beta1Power, beta2Power, hyperparameters): learning rate, betas, epsilon and weight decay are the block's.</summary>
+    public static Op Adam() => new() { Kind = OpKind.AdamUpdate };
 
-    public static Op BetaPowers(float beta1, float beta2) => new() { Kind = OpKind.AdamBetaPowers, Attributes = new BetaPowerAttributes(beta1, beta2) };
+    /// <summary>AdamBetaPowers(beta1Power, beta2Power, hyperparameters): the betas are the block's.</summary>
+    public static Op BetaPowers() => new() { Kind = OpKind.AdamBetaPowers };
 
     public static Op AllReduce(int worldSize) => new() { Kind = OpKind.AllReduce, Attributes = new AllReduceAttributes(worldSize) };
 
@@ -81,17 +83,12 @@ public sealed record Op
             case OpKind.MatMul:
                 attrs.Add($"{(TransposeA ? 't' : 'n')}{(TransposeB ? 't' : 'n')}");
                 if (Epilogue != 0) attrs.Add(new GemmEpilogue(Epilogue).ToString());
-                if ((Epilogue & GemmEpilogue.SgdFlag) != 0) attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
                 break;
             case OpKind.Reshape:
                 attrs.Add(Shape is null ? "?" : "[" + string.Join(",", Shape) + "]");
                 break;
             case OpKind.Fill:
                 attrs.Add(Scalar.ToString("R", CultureInfo.InvariantCulture));
-                break;
-            case OpKind.SgdUpdate:
-            case OpKind.SgdUpdateMulti:
-                attrs.Add("lr=" + Scalar.ToString("R", CultureInfo.InvariantCulture));
                 break;
             case OpKind.SoftmaxCrossEntropyFused:
                 attrs.Add("dloss=" + Scalar.ToString("R", CultureInfo.InvariantCulture));

@@ -10,12 +10,10 @@ namespace Trainer.Graph.Ir;
 /// </summary>
 public abstract record OpAttributes
 {
-    /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>lr=0.01,momentum=0.9</c>.</summary>
+    /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>stride=1x1,pad=2x2</c>.</summary>
     public abstract string Print();
 
     protected static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    protected static string Decay(float weightDecay) => weightDecay == 0 ? "" : ",weight_decay=" + Number(weightDecay);
 }
 
 /// <summary>
@@ -52,24 +50,6 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
 public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW, bool ReluMask = false) : OpAttributes
 {
     public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}{(ReluMask ? ",relu-mask" : "")}";
-}
-
-/// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>
-public sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
-{
-    public override string Print() => $"lr={Number(LearningRate)},momentum={Number(Momentum)}{Decay(WeightDecay)}";
-}
-
-/// <summary>Adam (MindSpore's ApplyAdam): learning rate, the two decay rates, epsilon and the weight decay (printed when not 0).</summary>
-public sealed record AdamAttributes(float LearningRate, float Beta1, float Beta2, float Epsilon, float WeightDecay = 0) : OpAttributes
-{
-    public override string Print() => $"lr={Number(LearningRate)},beta1={Number(Beta1)},beta2={Number(Beta2)},eps={Number(Epsilon)}{Decay(WeightDecay)}";
-}
-
-/// <summary>Adam's per-step decay of β₁ᵗ and β₂ᵗ.</summary>
-public sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttributes
-{
-    public override string Print() => $"beta1={Number(Beta1)},beta2={Number(Beta2)}";
 }
 
 /// <summary>

@@ -3,14 +3,15 @@ using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Ops;
 
-/// <summary>AdamBetaPowers(beta1Power, beta2Power): β₁ᵗ ← β₁ᵗ·β₁, β₂ᵗ ← β₂ᵗ·β₂, in place, once per step.</summary>
+/// <summary>AdamBetaPowers(beta1Power, beta2Power, hyperparameters): β₁ᵗ ← β₁ᵗ·β₁, β₂ᵗ ← β₂ᵗ·β₂, in place, once per step, β₁ and β₂ read from Adam's hyperparameter block.</summary>
 public sealed class AdamBetaPowersOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AdamBetaPowers;
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        ExpectInputs(op, inputs, 2);
+        ExpectInputs(op, inputs, 3);
+        ExpectHyperparameters(op, inputs, 2, Kernels.Ops.HyperparameterLayout.AdamCount);
         for (int i = 0; i < 2; i++)
         {
             ExpectFloat(op, inputs, i);
@@ -24,8 +25,7 @@ public sealed class AdamBetaPowersOp : OpDefinition
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
-        var (beta1, beta2) = (BetaPowerAttributes)op.Attributes!;
-        DeviceBuffer b1 = inputs[0], b2 = inputs[1];
-        return new BoundKernel("adam-beta-powers", () => backend.AdamBetaPowers(b1, b2, beta1, beta2));
+        DeviceBuffer b1 = inputs[0], b2 = inputs[1], h = inputs[2];
+        return new BoundKernel("adam-beta-powers", () => backend.AdamBetaPowers(b1, b2, h));
     }
 }

@@ -4,9 +4,10 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>
-/// AdamUpdate(param, m, v, grad, beta1Power, beta2Power): MindSpore's ApplyAdam, writing param, m
-/// and v in place and reading the two scalar powers (β₁ᵗ⁻¹, β₂ᵗ⁻¹), which AdamBetaPowers advances
-/// after every update of the step has read them (the write-after-read pass orders that).
+/// AdamUpdate(param, m, v, grad, beta1Power, beta2Power, hyperparameters): MindSpore's ApplyAdam,
+/// writing param, m and v in place and reading the two scalar powers (β₁ᵗ⁻¹, β₂ᵗ⁻¹), which
+/// AdamBetaPowers advances after every update of the step has read them (the write-after-read pass
+/// orders that), and lr, β₁, β₂, ε and the weight decay from the hyperparameter block (float32 [5]).
 /// </summary>
 public sealed class AdamUpdateOp : OpDefinition
 {
@@ -14,7 +15,8 @@ public sealed class AdamUpdateOp : OpDefinition
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        ExpectInputs(op, inputs, 6);
+        ExpectInputs(op, inputs, 7);
+        ExpectHyperparameters(op, inputs, 6, Kernels.Ops.HyperparameterLayout.AdamCount);
         for (int i = 0; i < 6; i++) ExpectFloat(op, inputs, i);
         for (int i = 1; i < 4; i++)
             if (!inputs[0].Equals(inputs[i])) throw Mismatch(op, inputs, "parameter, m, v and gradient shapes differ");
@@ -28,8 +30,7 @@ public sealed class AdamUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        var (lr, beta1, beta2, eps, decay) = (AdamAttributes)op.Attributes!;
-        DeviceBuffer p = inputs[0], m = inputs[1], v = inputs[2], g = inputs[3], b1 = inputs[4], b2 = inputs[5];
-        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, lr, beta1, beta2, eps, decay));
+        DeviceBuffer p = inputs[0], m = inputs[1], v = inputs[2], g = inputs[3], b1 = inputs[4], b2 = inputs[5], h = inputs[6];
+        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, h));
     }
 }

@@ -8,8 +8,8 @@ namespace Trainer.Graph.Ops;
 /// Y = op(A)·op(B) on 2-D float tensors, optionally with a fused epilogue (bias, ReLU, ReLU-backward
 /// mask) whose extra inputs follow A and B in that order. Users only make plain MatMuls; the
 /// epilogue comes from fusion passes. With the SGD epilogue (alone) the third input is a parameter
-/// P of the output's shape and the node has no output: it updates P ← P − lr·op(A)·op(B) in place,
-/// lr in <see cref="Op.Scalar"/>.
+/// P of the output's shape, the fourth the optimizer's hyperparameter block, and the node has no
+/// output: it updates P ← P − lr·op(A)·op(B) in place, lr read from the block when it runs.
 /// </summary>
 public sealed class MatMulOp : OpDefinition
 {
@@ -35,7 +35,7 @@ public sealed class MatMulOp : OpDefinition
     {
         var e = new GemmEpilogue(op.Epilogue);
         if (e.HasSgd && op.Epilogue != GemmEpilogue.SgdFlag) throw Mismatch(op, inputs, "the SGD epilogue goes alone");
-        int expected = 2 + (e.HasBias ? 1 : 0) + (e.HasMask ? 1 : 0) + (e.HasSgd ? 1 : 0);
+        int expected = 2 + (e.HasBias ? 1 : 0) + (e.HasMask ? 1 : 0) + (e.HasSgd ? 2 : 0);
         ExpectInputs(op, inputs, expected);
         TensorType a = inputs[0], b = inputs[1];
         if (a.Rank != 2 || b.Rank != 2) throw Mismatch(op, inputs, "both operands must be 2-D");
@@ -53,6 +53,7 @@ public sealed class MatMulOp : OpDefinition
         {
             ExpectFloat(op, inputs, 2);
             if (!inputs[2].Shape.AsSpan().SequenceEqual([m, n])) throw Mismatch(op, inputs, $"the updated parameter must be [{m},{n}]");
+            ExpectHyperparameters(op, inputs, 3, Kernels.Ops.HyperparameterLayout.SgdCount);
             return [];
         }
         return [TensorType.Float(m, n)];
@@ -95,9 +96,9 @@ public sealed class MatMulOp : OpDefinition
     {
         var (m, n, k) = Dimensions(op, inputTypes[0], inputTypes[1]);
         var shape = GemmShape.For(m, n, k, op.TransposeA, op.TransposeB);
-        var epilogue = new GemmEpilogue(op.Epilogue, op.Scalar);
+        var epilogue = new GemmEpilogue(op.Epilogue);
         int next = 2;
-        DeviceBuffer? bias = epilogue.HasBias ? inputs[next++] : null;
+        DeviceBuffer? bias = epilogue.HasBias ? inputs[next++] : epilogue.HasSgd ? inputs[3] : null; // SGD: the hyperparameter block
         DeviceBuffer? mask = epilogue.HasMask ? inputs[next] : null;
         DeviceBuffer a = inputs[0], bm = inputs[1], c = epilogue.HasSgd ? inputs[2] : outputs[0];
         backend.PrepareGemm(shape);

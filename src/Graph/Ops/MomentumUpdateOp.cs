@@ -4,9 +4,10 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>
-/// MomentumUpdate(param, accumulation, grad): a ← a·m + g, then param ← param − lr·a, both in place
-/// (MindSpore's ApplyMomentum). A side effect with no outputs; the accumulation is optimizer state,
-/// a Parameter node like the weights.
+/// MomentumUpdate(param, accumulation, grad, hyperparameters): a ← a·m + g, then param ← param − lr·a,
+/// both in place (MindSpore's ApplyMomentum), lr, m and the weight decay read from the optimizer's
+/// hyperparameter block (float32 [3]) when the kernel runs. A side effect with no outputs; the
+/// accumulation is optimizer state, a Parameter node like the weights.
 /// </summary>
 public sealed class MomentumUpdateOp : OpDefinition
 {
@@ -14,7 +15,8 @@ public sealed class MomentumUpdateOp : OpDefinition
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        ExpectInputs(op, inputs, 3);
+        ExpectInputs(op, inputs, 4);
+        ExpectHyperparameters(op, inputs, 3, Kernels.Ops.HyperparameterLayout.MomentumCount);
         for (int i = 0; i < 3; i++) ExpectFloat(op, inputs, i);
         if (!inputs[0].Equals(inputs[1]) || !inputs[0].Equals(inputs[2]))
             throw Mismatch(op, inputs, "parameter, accumulation and gradient shapes differ");
@@ -27,8 +29,7 @@ public sealed class MomentumUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        var (lr, momentum, decay) = (MomentumAttributes)op.Attributes!;
-        DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2];
-        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, lr, momentum, decay));
+        DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2], h = inputs[3];
+        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, h));
     }
 }

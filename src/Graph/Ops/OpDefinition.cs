@@ -91,4 +91,11 @@ public abstract class OpDefinition
         if (inputs[index].DType != DType.Float32)
             throw Mismatch(op, inputs, $"input {index} must be float32");
     }
+
+    /// <summary>Input <paramref name="index"/> must be an optimizer's hyperparameter block: float32 [<paramref name="count"/>] (<see cref="Kernels.Ops.HyperparameterLayout"/>).</summary>
+    protected static void ExpectHyperparameters(Op op, IReadOnlyList<TensorType> inputs, int index, int count)
+    {
+        if (inputs[index].DType != DType.Float32 || !inputs[index].Shape.AsSpan().SequenceEqual([count]))
+            throw Mismatch(op, inputs, $"input {index} must be the hyperparameter block, float32 [{count}]");
+    }
 }

@@ -4,7 +4,8 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>
-/// Every SGD update of a step in one launch: inputs are n parameters then their n gradients.
+/// Every SGD update of a step in one launch: inputs are n parameters, their n gradients, then the
+/// hyperparameter block they all read.
 /// The parameters must share one allocation and so must the gradients (the parameter block and
 /// the arena); binding uploads the table of offsets once.
 /// </summary>
@@ -14,8 +15,9 @@ public sealed class SgdUpdateMultiOp : OpDefinition
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        if (inputs.Count == 0 || inputs.Count % 2 != 0) throw Mismatch(op, inputs, "expected n parameters then n gradients");
+        if (inputs.Count < 3 || inputs.Count % 2 != 1) throw Mismatch(op, inputs, "expected n parameters, n gradients, then the hyperparameter block");
         int n = inputs.Count / 2;
+        ExpectHyperparameters(op, inputs, inputs.Count - 1, Kernels.Ops.HyperparameterLayout.SgdCount);
         for (int i = 0; i < n; i++)
         {
             ExpectFloat(op, inputs, i);
@@ -29,10 +31,9 @@ public sealed class SgdUpdateMultiOp : OpDefinition
     public override BoundKernel Bind(IKernelBackend backend, Op op, IReadOnlyList<TensorType> inputTypes,
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
-        var table = new MultiTensorTable(backend, op, inputTypes, inputs, groups: 2);
-        float lr = op.Scalar;
-        DeviceBuffer parameters = table.Roots[0], gradients = table.Roots[1], segments = table.Segments;
+        var table = new MultiTensorTable(backend, op, inputTypes, inputs.Take(inputs.Count - 1).ToList(), groups: 2);
+        DeviceBuffer parameters = table.Roots[0], gradients = table.Roots[1], segments = table.Segments, h = inputs[^1];
         int n = table.Count, total = table.TotalElements;
-        return new BoundKernel("sgd-update-multi", () => backend.SgdUpdateMulti(parameters, gradients, segments, n, total, lr), table);
+        return new BoundKernel("sgd-update-multi", () => backend.SgdUpdateMulti(parameters, gradients, segments, n, total, h), table);
     }
 }

@@ -3,16 +3,20 @@ using Trainer.Kernels.Device;
 
 namespace Trainer.Graph.Ops;
 
-/// <summary>SgdUpdate(param, grad): param ← param − lr·grad in place. A side effect with no outputs.</summary>
+/// <summary>
+/// SgdUpdate(param, grad, hyperparameters): param ← param − lr·grad in place, lr read from the
+/// optimizer's hyperparameter block (float32 [1]) when the kernel runs. A side effect with no outputs.
+/// </summary>
 public sealed class SgdUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SgdUpdate;
 
     public override TensorType[] InferTypes(Op op, IReadOnlyList<TensorType> inputs)
     {
-        ExpectInputs(op, inputs, 2);
+        ExpectInputs(op, inputs, 3);
         ExpectFloat(op, inputs, 0);
         if (!inputs[0].Equals(inputs[1])) throw Mismatch(op, inputs, "parameter and gradient shapes differ");
+        ExpectHyperparameters(op, inputs, 2, Kernels.Ops.HyperparameterLayout.SgdCount);
         return [];
     }
 
@@ -22,8 +26,7 @@ public sealed class SgdUpdateOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         int count = checked((int)inputTypes[0].ElementCount);
-        float lr = op.Scalar;
-        DeviceBuffer p = inputs[0], g = inputs[1];
-        return new BoundKernel("sgd-update", () => backend.SgdUpdate(p, g, count, lr));
+        DeviceBuffer p = inputs[0], g = inputs[1], h = inputs[2];
+        return new BoundKernel("sgd-update", () => backend.SgdUpdate(p, g, count, h));
     }
 }

@@ -2,8 +2,8 @@ using Trainer.Graph.Ir;
 
 namespace Trainer.Graph.Passes;
 
-/// <summary>AdamUpdate(param, m, v, grad, beta1Power, beta2Power) nodes sharing their beta powers into one AdamUpdateMulti.</summary>
-public sealed class AdamUpdateBatching() : UpdateBatching(OpKind.AdamUpdate, OpKind.AdamUpdateMulti, arity: 6, written: 3, shared: 2)
+/// <summary>AdamUpdate(param, m, v, grad, beta1Power, beta2Power, hyperparameters) nodes sharing their beta powers and hyperparameter block into one AdamUpdateMulti.</summary>
+public sealed class AdamUpdateBatching() : UpdateBatching(OpKind.AdamUpdate, OpKind.AdamUpdateMulti, arity: 7, written: 3, shared: 3)
 {
     public override string Name => "adam-update-batching";
 }

@@ -5,8 +5,8 @@ using Trainer.Kernels.Ops;
 namespace Trainer.Graph.Passes;
 
 /// <summary>
-/// SgdUpdate(P, MatMul(A, B)) becomes one MatMul with the SGD epilogue that writes P ← P − lr·A·B
-/// in place: the GEMM that makes a weight's gradient applies it, so the gradient never goes to
+/// SgdUpdate(P, MatMul(A, B), hyperparameters) becomes one MatMul(A, B, P, hyperparameters) with the
+/// SGD epilogue that writes P ← P − lr·A·B in place, reading lr from the hyperparameter block when it runs: the GEMM that makes a weight's gradient applies it, so the gradient never goes to
 /// memory and the update never reads it back (for the MLP, 2.7 MB written and read less per
 /// step, and a pass over the weights saved). The arithmetic is the SGD kernel's, fl(P − fl(lr·g))
 /// with g the same float32 GEMM result, so the step's bits do not change. Only fuses a plain
@@ -31,8 +31,8 @@ public sealed class GemmSgdFusion : IGraphPass
                 !FusionRules.OnlyReader(graph, users, mm, update) ||
                 mm.Inputs.Any(v => BufferAliasing.StorageOf(v) == parameter))
                 continue;
-            var op = mm.Op with { Epilogue = GemmEpilogue.SgdFlag, Scalar = update.Op.Scalar };
-            FusionRules.Replace(graph, [mm, update], op, [mm.Inputs[0], mm.Inputs[1], update.Inputs[0]], update);
+            var op = mm.Op with { Epilogue = GemmEpilogue.SgdFlag };
+            FusionRules.Replace(graph, [mm, update], op, [mm.Inputs[0], mm.Inputs[1], update.Inputs[0], update.Inputs[2]], update);
             users = graph.Users();
             changed = true;
         }

@@ -4,11 +4,10 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Passes;
 
 /// <summary>
-/// Optimizer updates of one kind and the same attributes (learning rate, momentum) whose written
-/// inputs are Parameter nodes become one multi-tensor node: every parameter updated in a single
-/// launch. The multi node's inputs are each update's first input, then each one's second, and so
-/// on; the last <c>shared</c> inputs (Adam's beta powers) must be the same for the whole group and
-/// appear once, at the end. Only updates that could run in any order are batched together: none may come before another
+/// Optimizer updates of one kind whose written inputs are Parameter nodes become one multi-tensor
+/// node: every parameter updated in a single launch. The multi node's inputs are each update's first
+/// input, then each one's second, and so on; the last <c>shared</c> inputs (the hyperparameter block,
+/// and Adam's beta powers before it) must be the same for the whole group and appear once, at the end. Only updates that could run in any order are batched together: none may come before another
 /// (a Depend between them) and no written tensor may appear twice, since one launch updates all its
 /// elements at once. The batched node waits for everything any of its updates waited for.
 /// </summary>

@@ -9,6 +9,7 @@ namespace Trainer.Kernels.Cpu;
 /// with the GPU kernel's float operations (no fused multiply-add; IEEE square root and division, so
 /// vector and scalar lanes agree), and so the one-tensor and multi-tensor forms agree bit for bit.
 /// The multi-tensor table holds (parameter, m, v, gradient offset, length) quintuples in elements.
+/// The powers and the hyperparameter block are read at launch (device memory is host memory here).
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -16,27 +17,27 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AdamMultiOp> adamMulti = new();
 
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        int count, DeviceBuffer hyperparameters)
     {
         if (!Launch(count)) return;
-        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon, weightDecay);
+        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], hyperparameters.Float());
         RunRange(adam, new AdamOp(parameter.Float(), m.Float(), v.Float(), gradient.Float(), k), count);
     }
 
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (!Launch(totalElements)) return;
-        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], learningRate, beta1, beta2, epsilon, weightDecay);
+        var k = new AdamConstants(beta1Power.Float()[0], beta2Power.Float()[0], hyperparameters.Float());
         RunRange(adamMulti, new AdamMultiOp(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, k), totalElements);
     }
 
-    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;
-        float* b1 = beta1Power.Float(), b2 = beta2Power.Float();
-        b1[0] = b1[0] * beta1;
-        b2[0] = b2[0] * beta2;
+        float* b1 = beta1Power.Float(), b2 = beta2Power.Float(), h = hyperparameters.Float();
+        b1[0] = b1[0] * h[Ops.HyperparameterLayout.Beta1];
+        b2[0] = b2[0] * h[Ops.HyperparameterLayout.Beta2];
     }
 
     /// <summary>What every element of one launch shares: lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) with βᵢᵗ = fl(power·βᵢ), and 1 − βᵢ.</summary>
@@ -44,8 +45,11 @@ public sealed unsafe partial class CpuBackend
     {
         public readonly float StepSize, OneMinusBeta1, OneMinusBeta2, Epsilon, WeightDecay;
 
-        public AdamConstants(float beta1Power, float beta2Power, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        public AdamConstants(float beta1Power, float beta2Power, float* block)
         {
+            float learningRate = block[Ops.HyperparameterLayout.LearningRate], beta1 = block[Ops.HyperparameterLayout.Beta1],
+                beta2 = block[Ops.HyperparameterLayout.Beta2], epsilon = block[Ops.HyperparameterLayout.Epsilon],
+                weightDecay = block[Ops.HyperparameterLayout.AdamWeightDecay];
             WeightDecay = weightDecay;
             float b1t = beta1Power * beta1, b2t = beta2Power * beta2;
             StepSize = learningRate * MathF.Sqrt(1f - b2t) / (1f - b1t);

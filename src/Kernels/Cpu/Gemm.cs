@@ -13,6 +13,8 @@ public sealed unsafe partial class CpuBackend
     public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
         if (!Launch((long)shape.M * shape.N)) return;
+        // The SGD epilogue's learning rate is a device value; here device memory is host memory, so it is read now, at launch.
+        if (epilogue.HasSgd) epilogue = new GemmEpilogue(epilogue.Flags, bias!.Float()[Ops.HyperparameterLayout.LearningRate]);
         gemm.Run(a.Float(), b.Float(), c.Float(), shape, epilogue,
             epilogue.HasBias ? bias!.Float() : null,
             epilogue.HasMask ? mask!.Float() : null);

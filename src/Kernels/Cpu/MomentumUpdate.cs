@@ -8,23 +8,28 @@ namespace Trainer.Kernels.Cpu;
 /// SGD with momentum, a ← fl(fl(a·m) + g) then p ← fl(p − fl(lr·a)), in place, without fused
 /// multiply-adds, like the GPU kernel, so the one-tensor and multi-tensor forms agree bit for bit.
 /// The multi-tensor form takes (parameter offset, accumulation offset, gradient offset, length)
-/// quadruples, in elements; its tasks are chunks of the concatenated segments.
+/// quadruples, in elements; its tasks are chunks of the concatenated segments. The learning rate,
+/// coefficient and weight decay are read from the hyperparameter block at launch.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
     private readonly RangeWork<MomentumOp> momentum = new();
     private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
 
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
-        if (Launch(count))
-            RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay), count);
+        if (!Launch(count)) return;
+        float* h = hyperparameters.Float();
+        RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(),
+            h[Ops.HyperparameterLayout.LearningRate], h[Ops.HyperparameterLayout.Momentum], h[Ops.HyperparameterLayout.MomentumWeightDecay]), count);
     }
 
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
-        if (Launch(totalElements))
-            RunRange(momentumMulti, new MomentumMultiOp(parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, weightDecay), totalElements);
+        if (!Launch(totalElements)) return;
+        float* h = hyperparameters.Float();
+        RunRange(momentumMulti, new MomentumMultiOp(parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount,
+            h[Ops.HyperparameterLayout.LearningRate], h[Ops.HyperparameterLayout.Momentum], h[Ops.HyperparameterLayout.MomentumWeightDecay]), totalElements);
     }
 
     private static void Momentum(float* p, float* a, float* g, float lr, float m, float wd, long i, long end)

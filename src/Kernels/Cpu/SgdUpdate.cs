@@ -8,22 +8,24 @@ namespace Trainer.Kernels.Cpu;
 /// Plain SGD, p ← p − lr·g in place, as fl(p − fl(lr·g)) like the GPU kernel (no fused multiply-add,
 /// so the one-tensor and multi-tensor forms agree bit for bit). The multi-tensor form updates every
 /// parameter in one launch from a segment table of (parameter offset, gradient offset, length)
-/// triples, in elements; its tasks are chunks of the concatenated segments.
+/// triples, in elements; its tasks are chunks of the concatenated segments. The learning rate is
+/// read from the hyperparameter block at launch (device memory is host memory here).
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
     private readonly RangeWork<SgdOp> sgd = new();
     private readonly RangeWork<SgdMultiOp> sgdMulti = new();
 
-    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
+    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
-        if (Launch(count)) RunRange(sgd, new SgdOp(parameter.Float(), gradient.Float(), learningRate), count);
+        if (Launch(count)) RunRange(sgd, new SgdOp(parameter.Float(), gradient.Float(), hyperparameters.Float()[Ops.HyperparameterLayout.LearningRate]), count);
     }
 
-    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
+    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Launch(totalElements))
-            RunRange(sgdMulti, new SgdMultiOp(parameterBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate), totalElements);
+            RunRange(sgdMulti, new SgdMultiOp(parameterBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount,
+                hyperparameters.Float()[Ops.HyperparameterLayout.LearningRate]), totalElements);
     }
 
     private static void Sgd(float* p, float* g, float lr, long i, long end)

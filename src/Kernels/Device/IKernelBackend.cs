@@ -67,6 +67,11 @@ public interface IKernelBackend : IDisposable
     /// <summary>Device-to-device copy of the first <paramref name="bytes"/> bytes; not a kernel launch.</summary>
     void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes);
 
+    /// <summary>
+    /// C = epilogue(op(A)·op(B)). With the SGD epilogue (<see cref="GemmEpilogue.SgdFlag"/>, alone)
+    /// <paramref name="bias"/> is the optimizer's hyperparameter block and the learning rate is read
+    /// from its first float (<see cref="Ops.HyperparameterLayout.LearningRate"/>) when the GEMM runs.
+    /// </summary>
     void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask);
 
     /// <summary>
@@ -143,15 +148,22 @@ public interface IKernelBackend : IDisposable
     void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes);
     void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes);
     void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss);
-    void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate);
-    void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate);
+    /// <summary>
+    /// Plain SGD, p ← fl(p − fl(lr·g)) in place, with lr read from <paramref name="hyperparameters"/>
+    /// (<see cref="Ops.HyperparameterLayout"/>) when the kernel runs.
+    /// </summary>
+    void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters);
+
+    /// <summary>Every SGD update of a step in one launch, from (parameter offset, gradient offset, length) triples in elements; lr as <see cref="SgdUpdate"/> reads it.</summary>
+    void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters);
 
     /// <summary>
     /// SGD with momentum (MindSpore's ApplyMomentum, PyTorch's SGD with momentum and no dampening):
     /// a ← fl(fl(a·m) + g), then p ← fl(p − fl(lr·a)), in place. With a weight decay w, g is first
-    /// replaced by fl(g + fl(w·p)) (MindSpore's and PyTorch's weight decay).
+    /// replaced by fl(g + fl(w·p)) (MindSpore's and PyTorch's weight decay). lr, m and w are read from
+    /// <paramref name="hyperparameters"/> (<see cref="Ops.HyperparameterLayout"/>) when the kernel runs.
     /// </summary>
-    void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay);
+    void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters);
 
     /// <summary>
     /// Adam as MindSpore's ApplyAdam computes it. With β₁ᵗ = fl(β1Power·β₁) and β₂ᵗ = fl(β2Power·β₂)
@@ -159,10 +171,11 @@ public interface IKernelBackend : IDisposable
     /// every update has read them) and lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ):
     /// m ← m + (g − m)·(1 − β₁), v ← v + (g·g − v)·(1 − β₂), p ← p − lr_t·m/(√v + ε), in place.
     /// <paramref name="beta1Power"/> and <paramref name="beta2Power"/> are one float each. With a weight
-    /// decay w, g is first replaced by fl(g + fl(w·p)).
+    /// decay w, g is first replaced by fl(g + fl(w·p)). lr, β₁, β₂, ε and w are read from
+    /// <paramref name="hyperparameters"/> (<see cref="Ops.HyperparameterLayout"/>) when the kernel runs.
     /// </summary>
     void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay);
+        int count, DeviceBuffer hyperparameters);
 
     /// <summary>
     /// Every Adam update of a step in one launch, from (parameter offset, m offset, v offset, gradient
@@ -170,17 +183,20 @@ public interface IKernelBackend : IDisposable
     /// each in one allocation.
     /// </summary>
     void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay);
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters);
 
-    /// <summary>β1Power ← fl(β1Power·β₁), β2Power ← fl(β2Power·β₂): Adam's step count, kept as the two powers (one float each).</summary>
-    void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2);
+    /// <summary>
+    /// β1Power ← fl(β1Power·β₁), β2Power ← fl(β2Power·β₂): Adam's step count, kept as the two powers (one float each),
+    /// β₁ and β₂ read from Adam's <paramref name="hyperparameters"/> block when the kernel runs.
+    /// </summary>
+    void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters);
 
     /// <summary>
     /// Every momentum update of a step in one launch: parameters in one block, accumulations in
     /// another, gradients in the arena; <paramref name="segments"/> holds (parameter offset,
     /// accumulation offset, gradient offset, length) quadruples in elements.
     /// </summary>
-    void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay);
+    void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters);
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
     void Fill(DeviceBuffer y, int count, float value);

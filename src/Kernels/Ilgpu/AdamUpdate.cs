@@ -6,13 +6,14 @@ namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
 /// Adam (MindSpore's ApplyAdam), single and multi-tensor, and the per-step advance of β₁ᵗ and β₂ᵗ.
-/// Every thread reads the powers and derives lr_t itself, the same float operations in both forms.
+/// Every thread reads the powers and the hyperparameter block and derives lr_t itself, the same float
+/// operations in both forms.
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, AdamViews, AdamScalars, int, int> adam = null!;
-    private Action<Index1D, AdamViews, ArrayView<int>, AdamScalars, int, int> adamMulti = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, float, float> adamPowers = null!;
+    private Action<Index1D, AdamViews, ArrayView<float>, int, int> adam = null!;
+    private Action<Index1D, AdamViews, ArrayView<int>, ArrayView<float>, int, int> adamMulti = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> adamPowers = null!;
 
     /// <summary>The buffers an Adam launch reads and writes.</summary>
     public readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
@@ -20,43 +21,44 @@ public sealed partial class IlgpuBackend
         public readonly ArrayView<float> P = p, M = m, V = v, G = g, Beta1Power = beta1Power, Beta2Power = beta2Power;
     }
 
-    /// <summary>Adam's hyperparameters.</summary>
-    public readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    /// <summary>Adam's hyperparameters, as a thread reads them from the block (<see cref="Ops.HyperparameterLayout"/>).</summary>
+    public readonly struct AdamScalars(ArrayView<float> block)
     {
-        public readonly float LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon, WeightDecay = weightDecay;
+        public readonly float LearningRate = block[Ops.HyperparameterLayout.LearningRate], Beta1 = block[Ops.HyperparameterLayout.Beta1],
+            Beta2 = block[Ops.HyperparameterLayout.Beta2], Epsilon = block[Ops.HyperparameterLayout.Epsilon], WeightDecay = block[Ops.HyperparameterLayout.AdamWeightDecay];
     }
 
     private void LoadAdamUpdate()
     {
-        adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, AdamScalars, int, int>(AdamKernel);
-        adamMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, ArrayView<int>, AdamScalars, int, int>(AdamMultiTensorKernel);
-        adamPowers = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(AdamPowersKernel);
+        adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, ArrayView<float>, int, int>(AdamKernel);
+        adamMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamViews, ArrayView<int>, ArrayView<float>, int, int>(AdamMultiTensorKernel);
+        adamPowers = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamPowersKernel);
     }
 
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
-        int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
         LaunchCount++;
         int t = Threads(count);
         adam(t, new AdamViews(parameter.Float(), m.Float(), v.Float(), gradient.Float(), beta1Power.Float(), beta2Power.Float()),
-            new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), count, t);
+            hyperparameters.Float(), count, t);
     }
 
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;
         int t = Threads(totalElements);
         adamMulti(t, new AdamViews(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), beta1Power.Float(), beta2Power.Float()),
-            segments.Int(), new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), segmentCount, t);
+            segments.Int(), hyperparameters.Float(), segmentCount, t);
     }
 
-    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;
-        adamPowers(1, beta1Power.Float(), beta2Power.Float(), beta1, beta2);
+        adamPowers(1, beta1Power.Float(), beta2Power.Float(), hyperparameters.Float());
     }
 
     /// <summary>lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), with βᵢᵗ = fl(power·βᵢ).</summary>
@@ -77,14 +79,16 @@ public sealed partial class IlgpuBackend
         b.P[pi] = p - stepSize * m / (MathF.Sqrt(v) + s.Epsilon);
     }
 
-    internal static void AdamKernel(Index1D thread, AdamViews b, AdamScalars s, int count, int stride)
+    internal static void AdamKernel(Index1D thread, AdamViews b, ArrayView<float> hyperparameters, int count, int stride)
     {
+        var s = new AdamScalars(hyperparameters);
         float stepSize = AdamStepSize(b.Beta1Power[0], b.Beta2Power[0], s);
         for (int i = thread; i < count; i += stride) AdamElement(b, i, i, i, i, stepSize, s);
     }
 
-    internal static void AdamMultiTensorKernel(Index1D thread, AdamViews b, ArrayView<int> segments, AdamScalars s, int segmentCount, int stride)
+    internal static void AdamMultiTensorKernel(Index1D thread, AdamViews b, ArrayView<int> segments, ArrayView<float> hyperparameters, int segmentCount, int stride)
     {
+        var s = new AdamScalars(hyperparameters);
         float stepSize = AdamStepSize(b.Beta1Power[0], b.Beta2Power[0], s);
         for (int seg = 0; seg < segmentCount; seg++)
         {
@@ -94,10 +98,10 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    internal static void AdamPowersKernel(Index1D thread, ArrayView<float> beta1Power, ArrayView<float> beta2Power, float beta1, float beta2)
+    internal static void AdamPowersKernel(Index1D thread, ArrayView<float> beta1Power, ArrayView<float> beta2Power, ArrayView<float> hyperparameters)
     {
         if (thread != 0) return;
-        beta1Power[0] = beta1Power[0] * beta1;
-        beta2Power[0] = beta2Power[0] * beta2;
+        beta1Power[0] = beta1Power[0] * hyperparameters[Ops.HyperparameterLayout.Beta1];
+        beta2Power[0] = beta2Power[0] * hyperparameters[Ops.HyperparameterLayout.Beta2];
     }
 }

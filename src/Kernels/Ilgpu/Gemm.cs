@@ -147,7 +147,7 @@ public sealed partial class IlgpuBackend
 
     private static float Finish(float acc, int i, int j, int n, GemmEpilogue e, ArrayView<float> bias, ArrayView<float> mask, ArrayView<float> c)
     {
-        if (e.HasSgd) return c[(long)i * n + j] - e.LearningRate * acc;
+        if (e.HasSgd) return c[(long)i * n + j] - bias[Ops.HyperparameterLayout.LearningRate] * acc; // bias: the hyperparameter block
         if (e.HasBias) acc += bias[j];
         if (e.HasRelu) acc = acc > 0f ? acc : 0f;
         if (e.HasMask && !(mask[(long)i * n + j] > 0f)) acc = 0f;

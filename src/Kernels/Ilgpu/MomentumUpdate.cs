@@ -8,36 +8,40 @@ namespace Trainer.Kernels.Ilgpu;
 /// SGD with momentum, a ← a·m + g then p ← p − lr·a, in place. The multi-tensor form updates every
 /// parameter in one launch from a table of (parameter offset, accumulation offset, gradient offset,
 /// length) quadruples, in elements; both forms do the same float operations, so they agree bit for bit.
+/// The learning rate, coefficient and weight decay are read from the hyperparameter block when the kernel runs.
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int> momentum = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, float, int> momentumMulti = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> momentum = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, ArrayView<float>, int> momentumMulti = null!;
 
     private void LoadMomentumUpdate()
     {
-        momentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(MomentumKernel);
-        momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, float, int>(MomentumMultiTensorKernel);
+        momentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(MomentumKernel);
+        momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, ArrayView<float>, int>(MomentumMultiTensorKernel);
     }
 
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
+    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
         LaunchCount++;
         int t = Threads(count);
-        this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay, count, t);
+        this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), hyperparameters.Float(), count, t);
     }
 
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
+    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;
         int t = Threads(totalElements);
-        momentumMulti(t, parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, learningRate, momentum, weightDecay, t);
+        momentumMulti(t, parameterBlock.Float(), accumulationBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, hyperparameters.Float(), t);
     }
 
-    internal static void MomentumKernel(Index1D thread, ArrayView<float> param, ArrayView<float> accum, ArrayView<float> grad, float learningRate, float momentum, float weightDecay, int count, int stride)
+    internal static void MomentumKernel(Index1D thread, ArrayView<float> param, ArrayView<float> accum, ArrayView<float> grad, ArrayView<float> hyperparameters, int count, int stride)
     {
+        float learningRate = hyperparameters[Ops.HyperparameterLayout.LearningRate];
+        float momentum = hyperparameters[Ops.HyperparameterLayout.Momentum];
+        float weightDecay = hyperparameters[Ops.HyperparameterLayout.MomentumWeightDecay];
         for (int i = thread; i < count; i += stride)
         {
             float p = param[i];
@@ -49,8 +53,11 @@ public sealed partial class IlgpuBackend
 
     internal static void MomentumMultiTensorKernel(
         Index1D thread, ArrayView<float> paramBlock, ArrayView<float> accumBlock, ArrayView<float> gradArena, ArrayView<int> segments,
-        int segmentCount, float learningRate, float momentum, float weightDecay, int stride)
+        int segmentCount, ArrayView<float> hyperparameters, int stride)
     {
+        float learningRate = hyperparameters[Ops.HyperparameterLayout.LearningRate];
+        float momentum = hyperparameters[Ops.HyperparameterLayout.Momentum];
+        float weightDecay = hyperparameters[Ops.HyperparameterLayout.MomentumWeightDecay];
         for (int s = 0; s < segmentCount; s++)
         {
             long p0 = segments[s * 4], a0 = segments[s * 4 + 1], g0 = segments[s * 4 + 2];

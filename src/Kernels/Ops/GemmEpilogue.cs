@@ -6,7 +6,8 @@ namespace Trainer.Kernels.Ops;
 /// is the mask). Fusing these saves a launch and a round trip through memory per op.
 /// <para>Or, alone, an SGD update: C is a parameter and the result is its gradient, so the GEMM
 /// stores C[i,j] − lr·acc (as fl(C − fl(lr·acc)), the SGD kernel's arithmetic) and the gradient
-/// is never written to memory.</para>
+/// is never written to memory. The learning rate is a device value: the GEMM's bias operand is then
+/// the optimizer's hyperparameter block, read when the GEMM runs.</para>
 /// </summary>
 public readonly struct GemmEpilogue
 {
@@ -14,7 +15,10 @@ public readonly struct GemmEpilogue
 
     public readonly int Flags;
 
-    /// <summary>The learning rate of the <see cref="SgdFlag"/> epilogue.</summary>
+    /// <summary>
+    /// The learning rate of the <see cref="SgdFlag"/> epilogue once a backend has read it from the
+    /// hyperparameter block at launch (the native CPU backend passes it to its microkernels this way); 0 as callers make it.
+    /// </summary>
     public readonly float LearningRate;
 
     public GemmEpilogue(int flags) => Flags = flags;
@@ -27,8 +31,8 @@ public readonly struct GemmEpilogue
 
     public static GemmEpilogue None => new(0);
 
-    /// <summary>C ← C − <paramref name="learningRate"/>·(A·B): the GEMM that makes a weight gradient applies it.</summary>
-    public static GemmEpilogue Sgd(float learningRate) => new(SgdFlag, learningRate);
+    /// <summary>C ← C − lr·(A·B), lr read from the hyperparameter block passed as the bias: the GEMM that makes a weight gradient applies it.</summary>
+    public static GemmEpilogue Sgd() => new(SgdFlag);
 
     public bool HasBias => (Flags & BiasFlag) != 0;
     public bool HasRelu => (Flags & ReluFlag) != 0;

@@ -8,6 +8,9 @@ public static partial class KernelSelfTest
 {
     private const float MomentumLr = 0.05f, MomentumFactor = 0.9f, AdamLr = 0.001f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f, Decay = 1e-2f;
 
+    /// <summary>The hyperparameter blocks the kernels read from the device (<see cref="Ops.HyperparameterLayout"/>).</summary>
+    private static readonly float[] MomentumHyperparameters = [MomentumLr, MomentumFactor, Decay], AdamHyperparameters = [AdamLr, Beta1, Beta2, Eps, Decay];
+
     /// <summary>β₁ and β₂ raised to the 9th power as float32 multiplies them up: the powers Adam reads at step 10.</summary>
     private static (float Beta1Power, float Beta2Power) PowersAtStep10()
     {
@@ -27,7 +30,8 @@ public static partial class KernelSelfTest
         using var buffers = new Buffers(backend);
         var dp = buffers.Put(padded);
         var dg = buffers.Put(g);
-        double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, lr));
+        var dh = buffers.Put(new[] { lr });
+        double ms = Time(backend, () => backend.SgdUpdate(dp, dg, count, dh));
         return CompareOutput(buffers, dp, count, ReferenceMath.Sgd(p, g, lr), i => ErrorBounds.Sgd(p[i], g[i], lr), ms);
     }
 
@@ -46,7 +50,8 @@ public static partial class KernelSelfTest
         var dblock = buffers.Put(block);
         var darena = buffers.Put(arena);
         var dsegments = buffers.Put(layout.Segments);
-        double ms = Time(backend, () => backend.SgdUpdateMulti(dblock, darena, dsegments, layout.Count, layout.Total, lr));
+        var dh = buffers.Put(new[] { lr });
+        double ms = Time(backend, () => backend.SgdUpdateMulti(dblock, darena, dsegments, layout.Count, layout.Total, dh));
 
         var expected = ReferenceMath.SgdMulti(block, arena, layout.Segments, lr);
         var owner = layout.Owner[0];
@@ -64,7 +69,8 @@ public static partial class KernelSelfTest
         var dp = buffers.Put(p);
         var da = buffers.Put(a);
         var dg = buffers.Put(g);
-        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, MomentumLr, MomentumFactor, Decay));
+        var dh = buffers.Put(MomentumHyperparameters);
+        double ms = Time(backend, () => backend.MomentumUpdate(dp, da, dg, count, dh));
         var (ep, ea) = ReferenceMath.Momentum(p, a, g, MomentumLr, MomentumFactor, Decay);
         var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(da, count)).ToArray();
         return SelfTestComparison.Compare("", ep.Concat(ea).ToArray(), got,
@@ -88,7 +94,8 @@ public static partial class KernelSelfTest
         var dacc = buffers.Put(accumulations);
         var darena = buffers.Put(arena);
         var dsegments = buffers.Put(layout.Segments);
-        double ms = Time(backend, () => backend.MomentumUpdateMulti(dblock, dacc, darena, dsegments, layout.Count, layout.Total, MomentumLr, MomentumFactor, Decay));
+        var dh = buffers.Put(MomentumHyperparameters);
+        double ms = Time(backend, () => backend.MomentumUpdateMulti(dblock, dacc, darena, dsegments, layout.Count, layout.Total, dh));
 
         var (ep, ea) = ReferenceMath.MomentumMulti(block, accumulations, arena, layout.Segments, MomentumLr, MomentumFactor, Decay);
         var (parameterOf, accumulationOf) = StateIndexes(layout);
@@ -121,7 +128,8 @@ public static partial class KernelSelfTest
         var dg = buffers.Put(g);
         var d1 = buffers.Put(new[] { b1p });
         var d2 = buffers.Put(new[] { b2p });
-        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, AdamLr, Beta1, Beta2, Eps, Decay));
+        var dh = buffers.Put(AdamHyperparameters);
+        double ms = Time(backend, () => backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, dh));
         var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, AdamLr, Beta1, Beta2, Eps, Decay);
         var got = buffers.Get<float>(dp, count).Concat(buffers.Get<float>(dm, count)).Concat(buffers.Get<float>(dv, count)).ToArray();
         return SelfTestComparison.Compare("", ep.Concat(em).Concat(ev).ToArray(), got, i => (i / count) switch
@@ -154,7 +162,8 @@ public static partial class KernelSelfTest
         var dsegments = buffers.Put(layout.Segments);
         var d1 = buffers.Put(new[] { b1p });
         var d2 = buffers.Put(new[] { b2p });
-        double ms = Time(backend, () => backend.AdamUpdateMulti(dp, dm, dv, darena, dsegments, d1, d2, layout.Count, layout.Total, AdamLr, Beta1, Beta2, Eps, Decay));
+        var dh = buffers.Put(AdamHyperparameters);
+        double ms = Time(backend, () => backend.AdamUpdateMulti(dp, dm, dv, darena, dsegments, d1, d2, layout.Count, layout.Total, dh));
 
         var expected = new[] { Array.ConvertAll(p, x => (double)x), Array.ConvertAll(m, x => (double)x), Array.ConvertAll(v, x => (double)x) };
         var bounds = new[] { new double[p.Length], new double[m.Length], new double[v.Length] };
@@ -188,7 +197,8 @@ public static partial class KernelSelfTest
         using var buffers = new Buffers(backend);
         var d1 = buffers.Put(new[] { b1p, Sentinel });
         var d2 = buffers.Put(new[] { b2p, Sentinel });
-        double ms = Time(backend, () => backend.AdamBetaPowers(d1, d2, Beta1, Beta2));
+        var dh = buffers.Put(AdamHyperparameters);
+        double ms = Time(backend, () => backend.AdamBetaPowers(d1, d2, dh));
         double e1 = (double)b1p * Beta1, e2 = (double)b2p * Beta2;
         var got1 = buffers.Get<float>(d1, 2);
         var got2 = buffers.Get<float>(d2, 2);

@@ -14,6 +14,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     private readonly EagerMemoryPool pool;
     private readonly EagerScope root = new(null);
     private EagerScope current;
+    private readonly List<DeviceBuffer> owned = [];
     private List<TapeEntry<Tensor>>? tape;
 
     public EagerExecutor(IKernelBackend backend)
@@ -47,6 +48,14 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
         var tensor = new Tensor(type, buffer, this);
         current.Add(tensor);
         return tensor;
+    }
+
+    /// <summary>Device memory that lives as long as the executor: the optimizers' hyperparameter blocks.</summary>
+    public DeviceBuffer Own(long bytes)
+    {
+        var buffer = Backend.Allocate(bytes);
+        owned.Add(buffer);
+        return buffer;
     }
 
     /// <summary>Opens a scope: tensors made until it closes are freed when it does (<see cref="CloseScope"/>).</summary>
@@ -123,6 +132,8 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     private void Launch(OpDefinition def, Op op, TensorType[] inputTypes, Tensor[] inputs, DeviceBuffer[] outputs)
     {
         long workspaceBytes = def.WorkspaceBytes(op, inputTypes, Backend);
+        foreach (var input in inputs)
+            if (input is Optim.HyperparameterBlock hyperparameters) hyperparameters.Refresh(this);
         var workspace = workspaceBytes > 0 ? pool.Rent(workspaceBytes) : null;
         try
         {
@@ -173,6 +184,8 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     {
         EndStep();
         pool.Dispose();
+        foreach (var buffer in owned) Backend.Free(buffer);
+        owned.Clear();
     }
 
     private sealed class StopRecording(EagerExecutor owner) : IDisposable

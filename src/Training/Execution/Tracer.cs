@@ -8,12 +8,14 @@ namespace Trainer.Training.Execution;
 
 /// <summary>
 /// Graph-mode tracing: runs the user's step once on symbolic tensors, turning every op call into a
-/// node. Parameters become Parameter nodes the first time they are used; any other eager tensor
-/// reaching the trace is an error, since its value would be baked into a graph replayed every step.
+/// node. Parameters become Parameter nodes the first time they are used, and optimizers'
+/// hyperparameter blocks become Input nodes (fed with their current values every step); any other
+/// eager tensor reaching the trace is an error, since its value would be baked into a graph replayed every step.
 /// </summary>
 internal sealed class Tracer : IExecutor
 {
     private readonly Dictionary<Parameter, Tensor> parameters = [];
+    private readonly Dictionary<Optim.HyperparameterBlock, Tensor> hyperparameters = [];
 
     /// <summary>The last node that wrote each parameter node in place (Assign, an optimizer update), in the code's order.</summary>
     private readonly Dictionary<Node, Node> lastWriter = [];
@@ -46,6 +48,10 @@ internal sealed class Tracer : IExecutor
     /// <summary>Parameters the trace used, by the names their nodes carry.</summary>
     public IEnumerable<Parameter> Parameters => parameters.Keys;
 
+    /// <summary>The hyperparameter blocks the trace used, each with the name of the Input node that stands for it.</summary>
+    public IEnumerable<(Optim.HyperparameterBlock Block, string Input)> Hyperparameters =>
+        hyperparameters.Select(h => (h.Key, h.Value.Node!.Op.Name!));
+
     public Tensor AddInput(string name, TensorType type) => new(type, Graph.AddInput(name, type), this);
 
     /// <summary>The symbolic stand-in for <paramref name="tensor"/> inside this trace.</summary>
@@ -58,6 +64,16 @@ internal sealed class Tracer : IExecutor
         {
             if (!parameters.TryGetValue(p, out var lifted))
                 parameters[p] = lifted = new Tensor(p.Type, Graph.AddParameter(p.Name, p.Type), this);
+            return lifted;
+        }
+        if (tensor is Optim.HyperparameterBlock h)
+        {
+            if (!hyperparameters.TryGetValue(h, out var lifted))
+            {
+                string name = h.Name;
+                for (int k = 2; Graph.Inputs.Any(n => n.Op.Name == name); k++) name = $"{h.Name}#{k}";
+                hyperparameters[h] = lifted = new Tensor(h.Type, Graph.AddInput(name, h.Type), this);
+            }
             return lifted;
         }
         throw new GraphCompileException(

@@ -14,6 +14,9 @@ namespace Trainer.Training.Jit;
 /// <see cref="StagingBuffer.Write"/>, which waits (a counted synchronisation) in the one case where
 /// its copy might be pending: on a GPU, when nothing has synchronised since it was queued. The CPU
 /// backends' copies are done on return, so there it never waits.</para>
+/// <para>The optimizers' hyperparameter blocks are inputs of the step too: their current values are
+/// packed beside the batch at every upload, so a learning rate changed since the last step goes up
+/// in the same copy, with no upload or synchronisation of its own (a few bytes more per step).</para>
 /// </summary>
 internal sealed class BatchStaging : IDisposable
 {
@@ -23,15 +26,21 @@ internal sealed class BatchStaging : IDisposable
     private readonly IKernelBackend backend;
     private readonly CompiledGraph graph;
     private readonly long[] offsets;
+    private readonly (Optim.HyperparameterBlock Block, int Offset)[] hyperparameters;
     private readonly StagingBuffer[] ring;
     private int next;
 
+    /// <param name="backend">The device the step runs on.</param>
+    /// <param name="graph">The bound step.</param>
     /// <param name="arguments">The graph's input names in the order <see cref="Upload"/> takes the host tensors.</param>
-    public BatchStaging(IKernelBackend backend, CompiledGraph graph, IReadOnlyList<string> arguments)
+    /// <param name="blocks">The hyperparameter blocks the step reads, each with the name of its input.</param>
+    public BatchStaging(IKernelBackend backend, CompiledGraph graph, IReadOnlyList<string> arguments,
+        IReadOnlyList<(Optim.HyperparameterBlock Block, string Input)> blocks)
     {
         this.backend = backend;
         this.graph = graph;
         offsets = arguments.Select(name => graph.Input(name).Buffer.ByteOffset).ToArray();
+        hyperparameters = blocks.Select(h => (h.Block, checked((int)graph.Input(h.Input).Buffer.ByteOffset))).ToArray();
         ring = new StagingBuffer[Depth];
         try
         {
@@ -55,7 +64,15 @@ internal sealed class BatchStaging : IDisposable
         var bytes = staging.Write();
         for (int i = 0; i < arguments.Length; i++)
             arguments[i].AsBytes().CopyTo(bytes[(int)offsets[i]..]);
+        foreach (var (block, offset) in hyperparameters) block.AsBytes().CopyTo(bytes[offset..]);
         backend.UploadStaged(staging, graph.InputBlock, graph.InputBytes);
+    }
+
+    /// <summary>Writes the hyperparameters' current values into their inputs directly, for a step whose arguments came as device tensors.</summary>
+    public void UploadHyperparameters()
+    {
+        foreach (var (block, offset) in hyperparameters)
+            block.UploadTo(backend, graph.InputBlock.Slice(offset, block.Type.ByteCount));
     }
 
     public void Dispose()

@@ -67,7 +67,10 @@ public sealed class GraphFunction : IStepFunction
     /// <summary>Kernel launches of the most recently compiled shape.</summary>
     public int Launches { get; private set; }
 
-    /// <summary>How many graphs have been compiled: one per input shape and mode of the cells the step reads.</summary>
+    /// <summary>
+    /// How many graphs have been traced and compiled: one per input shape and mode of the cells the step reads. A
+    /// learning-rate schedule changes a device value, so it leaves this where it was.
+    /// </summary>
     public int Compilations => cache.Count;
 
     /// <summary>Bytes of the arenas of every compiled shape.</summary>
@@ -76,12 +79,13 @@ public sealed class GraphFunction : IStepFunction
     /// <summary>Traces the function for the given argument types into a fresh graph, without compiling.</summary>
     public (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters) Trace(TensorType a, TensorType b)
     {
-        var (graph, parameters, _) = Trace([a, b]);
+        var (graph, parameters, _, _) = Trace([a, b]);
         return (graph, parameters);
     }
 
     /// <summary>Traces for any number of argument types, recording which cells' modes the function read.</summary>
-    internal (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters, (Cell Cell, bool Training)[] Modes) Trace(IReadOnlyList<TensorType> types)
+    internal (Graph.Ir.Graph Graph, IReadOnlyList<Parameter> Parameters, (Cell Cell, bool Training)[] Modes,
+        (Optim.HyperparameterBlock Block, string Input)[] Hyperparameters) Trace(IReadOnlyList<TensorType> types)
     {
         if (types.Count != inputNames.Length)
             throw new ArgumentException($"{Name} takes {inputNames.Length} inputs ({string.Join(", ", inputNames)}), {types.Count} were given");
@@ -100,7 +104,7 @@ public sealed class GraphFunction : IStepFunction
             throw new GraphCompileException($"{Name} returned {outputs.Length} values, expected {outputNames.Length}");
         for (int i = 0; i < outputs.Length; i++)
             tracer.Graph.Outputs.Add((OutputName(i), tracer.Lift(outputs[i]).Value));
-        return (tracer.Graph, tracer.Parameters.ToList(), modes);
+        return (tracer.Graph, tracer.Parameters.ToList(), modes, tracer.Hyperparameters.ToArray());
     }
 
     private string OutputName(int i) => outputNames is null ? $"output{i}" : outputNames[i];
@@ -111,11 +115,11 @@ public sealed class GraphFunction : IStepFunction
     private Entry Compile(Session session, TensorType[] types)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (graph, parameters, modes) = Trace(types);
+        var (graph, parameters, modes, hyper) = Trace(types);
         var program = GraphProgram.Build(graph, Options, session.Backend);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
-        var staging = new BatchStaging(session.Backend, compiled, inputNames);
+        var staging = new BatchStaging(session.Backend, compiled, inputNames, hyper);
         var outputs = graph.Outputs.Select(o =>
         {
             var (buffer, type) = compiled.Output(o.Name);
@@ -153,6 +157,7 @@ public sealed class GraphFunction : IStepFunction
         var backend = session!.Backend;
         for (int i = 0; i < inputs.Length; i++)
             backend.Copy(inputs[i].DeviceMemory, entry.Graph.Input(inputNames[i]).Buffer, inputs[i].Type.ByteCount);
+        entry.Staging.UploadHyperparameters();
         entry.Graph.Run();
         return entry.Outputs;
     }

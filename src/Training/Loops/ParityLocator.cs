@@ -111,11 +111,12 @@ public sealed class ParityLocator
     private static List<StepObservation> ObserveGraph(Session session, QuickstartSteps steps, HostTensor[] batch, bool fuse)
     {
         var function = steps.CompileTrainStep(null, new CompileOptions(Fuse: fuse));
-        var (graph, parameters) = function.Trace(TypeOf(batch[0]), TypeOf(batch[1]));
+        var (graph, parameters, _, hyperparameters) = function.Trace([TypeOf(batch[0]), TypeOf(batch[1])]);
         var program = GraphProgram.Build(graph, function.Options, session.Backend);
         using var compiled = CompiledGraph.Bind(program, session.Backend, parameters.ToDictionary(p => p.Name, p => p.DeviceMemory));
         session.Upload(batch[0], compiled.Input("data").Buffer);
         session.Upload(batch[1], compiled.Input("label").Buffer);
+        foreach (var (block, input) in hyperparameters) block.UploadTo(session.Backend, compiled.Input(input).Buffer);
         var observations = new List<StepObservation>();
         compiled.Run(node =>
         {

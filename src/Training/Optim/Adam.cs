@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Training.Optim;
 
@@ -11,6 +12,8 @@ namespace Trainer.Training.Optim;
 /// v ← v + (g² − v)(1 − β₂), p ← p − lr_t·m/(√v + ε); then the powers advance. PyTorch's Adam adds
 /// ε to the bias-corrected √v̂ instead, a difference of order ε. A weight decay w adds w·p to each
 /// gradient first (L2 regularisation, as both frameworks' Adam does; not AdamW's decoupled decay).
+/// lr, β₁, β₂, ε and w are device values (<see cref="Hyperparameters"/>); the learning rate and the
+/// weight decay can be set between steps without recompiling.
 /// </summary>
 public sealed class Adam : IOptimizer
 {
@@ -23,16 +26,12 @@ public sealed class Adam : IOptimizer
     {
         OptimizerChecks.LearningRate(learningRate);
         OptimizerChecks.WeightDecay(weightDecay);
-        WeightDecay = weightDecay;
         CheckBeta(beta1, nameof(beta1));
         CheckBeta(beta2, nameof(beta2));
         if (!(epsilon > 0) || float.IsInfinity(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), $"eps must be a positive number, got {epsilon.ToString(CultureInfo.InvariantCulture)}");
         Parameters = parameters;
-        LearningRate = learningRate;
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
+        Hyperparameters = new HyperparameterBlock("adam", ["lr", "beta1", "beta2", "eps", "weight_decay"], [learningRate, beta1, beta2, epsilon, weightDecay]);
         FirstMoments = parameters.Select(p => new Parameter("moment1." + p.Name, p.Type, new float[p.Type.ElementCount])).ToList();
         SecondMoments = parameters.Select(p => new Parameter("moment2." + p.Name, p.Type, new float[p.Type.ElementCount])).ToList();
         beta1Power = new Parameter("beta1_power", Graph.Ir.TensorType.Float(1), [1f]);
@@ -53,13 +52,35 @@ public sealed class Adam : IOptimizer
     /// <summary>First moments, second moments, then beta1_power and beta2_power.</summary>
     public IReadOnlyList<Parameter> State { get; }
 
-    public float LearningRate { get; }
-    public float Beta1 { get; }
-    public float Beta2 { get; }
-    public float Epsilon { get; }
+    /// <inheritdoc/>
+    public HyperparameterBlock Hyperparameters { get; }
 
-    /// <summary>The weight decay w (0: none).</summary>
-    public float WeightDecay { get; }
+    /// <inheritdoc/>
+    public float LearningRate
+    {
+        get => Hyperparameters[HyperparameterLayout.LearningRate];
+        set => Hyperparameters.Set(HyperparameterLayout.LearningRate, OptimizerChecks.NewLearningRate(value));
+    }
+
+    /// <summary>β₁, the first moment's decay rate (fixed: the beta powers are its product over the steps).</summary>
+    public float Beta1 => Hyperparameters[HyperparameterLayout.Beta1];
+
+    /// <summary>β₂, the second moment's decay rate (fixed, like β₁).</summary>
+    public float Beta2 => Hyperparameters[HyperparameterLayout.Beta2];
+
+    /// <summary>ε, added to √v.</summary>
+    public float Epsilon => Hyperparameters[HyperparameterLayout.Epsilon];
+
+    /// <summary>The weight decay w (0: none); settable between steps.</summary>
+    public float WeightDecay
+    {
+        get => Hyperparameters[HyperparameterLayout.AdamWeightDecay];
+        set
+        {
+            OptimizerChecks.WeightDecay(value);
+            Hyperparameters.Set(HyperparameterLayout.AdamWeightDecay, value);
+        }
+    }
 
     public string Description => Describe(Beta1, Beta2, Epsilon, WeightDecay);
 
@@ -70,7 +91,7 @@ public sealed class Adam : IOptimizer
     {
         OptimizerChecks.GradientCount(this, grads);
         var updates = Effect.Combine(Parameters.Select((p, i) =>
-            Ops.AdamUpdate(p, FirstMoments[i], SecondMoments[i], grads[i], beta1Power, beta2Power, LearningRate, Beta1, Beta2, Epsilon, WeightDecay)).ToList());
-        return Effect.Combine([updates, Ops.AdamBetaPowers(beta1Power, beta2Power, Beta1, Beta2, updates)]);
+            Ops.AdamUpdate(p, FirstMoments[i], SecondMoments[i], grads[i], beta1Power, beta2Power, Hyperparameters)).ToList());
+        return Effect.Combine([updates, Ops.AdamBetaPowers(beta1Power, beta2Power, Hyperparameters, updates)]);
     }
 }

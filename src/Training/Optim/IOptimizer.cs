@@ -13,6 +13,16 @@ public interface IOptimizer
     /// </summary>
     IReadOnlyList<Parameter> State { get; }
 
+    /// <summary>
+    /// The learning rate the next <see cref="Step"/> applies. Setting it (a schedule does, once per
+    /// step) takes effect at the next step, eager or compiled, without recompiling: it is a device
+    /// value in <see cref="Hyperparameters"/>, not a constant of the graph. A finite number at least 0.
+    /// </summary>
+    float LearningRate { get; set; }
+
+    /// <summary>The hyperparameters the update kernels read from device memory (the learning rate first).</summary>
+    HyperparameterBlock Hyperparameters { get; }
+
     /// <summary>Applies one update with <paramref name="grads"/> (in <see cref="Parameters"/> order), like calling a MindSpore optimizer.</summary>
     Effect Step(IReadOnlyList<Tensor> grads);
 

@@ -11,6 +11,17 @@ internal static class OptimizerChecks
             throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be a positive number, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
     }
 
+    /// <summary>
+    /// A learning rate set between steps (a schedule's): a finite number at least 0, since schedules
+    /// reach 0 (cosine annealing's end, a warm-up's first step); returns it.
+    /// </summary>
+    public static float NewLearningRate(float learningRate)
+    {
+        if (!(learningRate >= 0) || float.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be a finite number at least 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
+        return learningRate;
+    }
+
     public static void WeightDecay(float weightDecay)
     {
         if (!(weightDecay >= 0) || float.IsInfinity(weightDecay))

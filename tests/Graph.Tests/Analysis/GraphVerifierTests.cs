@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using Trainer.Graph.Analysis;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Passes;
@@ -8,7 +9,7 @@ public class GraphVerifierTests
 {
     /// <summary>
     /// %0 x [4,3]; %1 P [2,3]; %2 R = MatMul[nt](x, P) [4,2]; %3 g [2,3] (does not depend on R);
-    /// %4 g2 = Depend(g) after(R) when <paramref name="ordered"/>; %5 U = SgdUpdate[lr=0.5](P, g2).
+    /// %4 g2 = Depend(g) after(R) when <paramref name="ordered"/>; %5 the learning rate's input; %6 U = SgdUpdate(P, g2, %5).
     /// The only ordering between the read R and the write U is the Depend's control edge.
     /// </summary>
     private static (Ir.Graph Graph, Node R, Node G2, Node U) ReadThenUpdate(bool ordered)
@@ -20,13 +21,13 @@ public class GraphVerifierTests
         var g = graph.AddInput("g", TensorType.Float(2, 3));
         var g2 = graph.Add(Op.Of(OpKind.Depend), g);
         if (ordered) g2.ControlInputs.Add(r);
-        var u = graph.Add(Op.Sgd(0.5f), p, g2);
+        var u = graph.Add(Op.Sgd(), p, g2, HyperparameterInputs.Sgd(graph, "@0.5f"));
         graph.Outputs.Add(("r", r));
         return (graph, r, g2, u);
     }
 
     private const string UnorderedMessage =
-        "unordered read and write of parameter 'P': %2 MatMul[nt] reads it and %5 SgdUpdate[lr=0.5] writes it, " +
+        "unordered read and write of parameter 'P': %2 MatMul[nt] reads it and %6 SgdUpdate writes it, " +
         "with no path between them; add Depend or a control edge";
 
     [Fact]
@@ -38,7 +39,7 @@ public class GraphVerifierTests
         var schedule = TopologicalScheduler.Schedule(graph).ToList();
 
         Assert.True(schedule.IndexOf(r) < schedule.IndexOf(u));
-        Assert.Equal([0, 1, 2, 3, 4, 5], schedule.Select(n => n.Id));
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], schedule.Select(n => n.Id));
     }
 
     [Fact]
@@ -89,11 +90,11 @@ public class GraphVerifierTests
         var flat = graph.Add(Op.Reshape(1, 6), p);
         var r = graph.Add(Op.MatMul(false, true), x, flat);
         var g = graph.AddInput("g", TensorType.Float(2, 3));
-        var u = graph.Add(Op.Sgd(0.25f), p, g);
+        var u = graph.Add(Op.Sgd(), p, g, HyperparameterInputs.Sgd(graph, "@0.25f"));
         graph.Outputs.Add(("r", r));
 
         var e = Assert.Throws<GraphCompileException>(() => GraphVerifier.Verify(graph));
-        Assert.Equal("unordered read and write of parameter 'P': %2 Reshape[[1,6]] reads it and %5 SgdUpdate[lr=0.25] writes it, " +
+        Assert.Equal("unordered read and write of parameter 'P': %2 Reshape[[1,6]] reads it and %6 SgdUpdate writes it, " +
                      "with no path between them; add Depend or a control edge", e.Message);
 
         Assert.True(new WriteAfterReadOrdering().Run(graph));
@@ -109,11 +110,11 @@ public class GraphVerifierTests
         var graph = new Ir.Graph();
         var p = graph.AddParameter("P", TensorType.Float(3));
         var g = graph.AddInput("g", TensorType.Float(3));
-        graph.Add(Op.Sgd(0.5f), p, g);
-        graph.Add(Op.Sgd(0.5f), p, g);
+        graph.Add(Op.Sgd(), p, g, HyperparameterInputs.Sgd(graph, "@0.5f"));
+        graph.Add(Op.Sgd(), p, g, HyperparameterInputs.Sgd(graph, "@0.5f"));
 
         var e = Assert.Throws<GraphCompileException>(() => GraphVerifier.Verify(graph));
-        Assert.Equal("unordered writes of parameter 'P': %3 SgdUpdate[lr=0.5] writes it and %2 SgdUpdate[lr=0.5] writes it, " +
+        Assert.Equal("unordered writes of parameter 'P': %4 SgdUpdate writes it and %3 SgdUpdate writes it, " +
                      "with no path between them; add Depend or a control edge", e.Message);
     }
 

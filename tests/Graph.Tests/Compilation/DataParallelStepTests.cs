@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using Trainer.Graph.Autodiff;
 using Trainer.Graph.Compilation;
 using Trainer.Graph.Ir;
@@ -33,7 +34,7 @@ public class DataParallelStepTests
         var loss = g.Add(Op.Of(OpKind.SoftmaxCrossEntropy), logits, label);
         var grads = GraphAutodiff.Gradients(g, loss, [w, b]);
         var result = g.Add(Op.Of(OpKind.Depend), loss);
-        result.ControlInputs.AddRange([g.Add(Op.Sgd(Lr), w, grads[0]), g.Add(Op.Sgd(Lr), b, grads[1])]);
+        result.ControlInputs.AddRange([g.Add(Op.Sgd(), w, grads[0], HyperparameterInputs.Sgd(g)), g.Add(Op.Sgd(), b, grads[1], HyperparameterInputs.Sgd(g))]);
         g.Outputs.Add(("loss", result));
         return g;
     }
@@ -77,6 +78,7 @@ public class DataParallelStepTests
             using var compiled = CompiledGraph.Bind(program, backend, new Dictionary<string, DeviceBuffer> { ["w"] = w, ["b"] = b }, reducer: reducer);
             backend.Upload<float>(compiled.Input("x").Buffer, X);
             backend.Upload<int>(compiled.Input("label").Buffer, Labels);
+            backend.Upload<float>(compiled.Input(HyperparameterInputs.Sgd(program.Graph).Op.Name!).Buffer, [Lr]);
             compiled.Run();
             var newW = new float[W.Length];
             var newB = new float[B.Length];

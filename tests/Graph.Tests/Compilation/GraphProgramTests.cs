@@ -15,13 +15,14 @@ public class GraphProgramTests
         int reluGradId = reluGrad.Id, dhId = reluGrad.Inputs[0].Node.Id;
         var program = GraphProgram.Build(mlp.Graph, new CompileOptions());
 
-        Assert.Equal(17, program.Schedule.Count);
+        Assert.Equal(18, program.Schedule.Count); // 17 nodes and the hyperparameter block's input
         Assert.Equal(9, program.Launches);
         var kinds = program.Schedule.Select(n => n.Op.ToString()).ToList();
         Assert.Equal(
             ["MatMul[nt,bias+relu]", "MatMul[nt,bias]", "SoftmaxCrossEntropyFused[dloss=1]", "ColumnSum", "MatMul[nn,relu-mask]",
-             "ColumnSum", "MatMul[tn,sgd,lr=0.5]", "MatMul[tn,sgd,lr=0.5]", "SgdUpdateMulti[lr=0.5]", "Depend"],
-            kinds.Skip(7));
+             "ColumnSum", "MatMul[tn,sgd]", "MatMul[tn,sgd]", "SgdUpdateMulti", "Depend"],
+            kinds.Skip(8));
+        Assert.Equal("Input[sgd.hyperparameters(lr)]", kinds[7]); // the learning rate: an input of the step, not a constant
 
         // Each weight's gradient GEMM applies its update; the biases' updates are one launch.
         var weightUpdates = program.Graph.Nodes.Where(n => n.Op.Kind == OpKind.MatMul && n.Outputs.Length == 0).ToList();
@@ -29,7 +30,7 @@ public class GraphProgramTests
         Assert.Equal([[mlp.Gradients[0].Id, mlp.Updates[0].Id], [mlp.Gradients[2].Id, mlp.Updates[2].Id]], weightUpdates.Select(n => n.FusedFrom.ToArray()));
         var multi = Assert.Single(program.Graph.Nodes, n => n.Op.Kind == OpKind.SgdUpdateMulti);
         Assert.Equal([mlp.Updates[1].Id, mlp.Updates[3].Id], multi.FusedFrom);
-        Assert.Equal([new Value(mlp.Parameters[1], 0), new Value(mlp.Parameters[3], 0), new Value(mlp.Gradients[1], 0), new Value(mlp.Gradients[3], 0)], multi.Inputs);
+        Assert.Equal([new Value(mlp.Parameters[1], 0), new Value(mlp.Parameters[3], 0), new Value(mlp.Gradients[1], 0), new Value(mlp.Gradients[3], 0), mlp.Updates[0].Inputs[2]], multi.Inputs);
 
         // The write of fc2.weight waits for the fused GEMM that reads it for the input gradient.
         var dhMasked = Assert.Single(program.Graph.Nodes, n => n.Op.ToString() == "MatMul[nn,relu-mask]");
@@ -50,7 +51,7 @@ public class GraphProgramTests
         var mlp = TestModels.TrainingStep();
         var program = GraphProgram.Build(mlp.Graph, new CompileOptions(Fuse: false));
 
-        Assert.Equal(26, program.Schedule.Count);
+        Assert.Equal(27, program.Schedule.Count); // 26 nodes and the hyperparameter block's input
         Assert.Equal(18, program.Launches);
         Assert.Equal(mlp.Graph.Nodes.Select(n => n.Id), program.Schedule.Select(n => n.Id));
         // WAR: fc2.weight's update waits for dY·W2 (the only reader of W2 not already before it).

@@ -144,16 +144,21 @@ public class OpTypeRuleTests
             Error(Op.Of(OpKind.ReluGrad), TensorType.Float(4, 5), TensorType.Float(5, 4)));
         Assert.Equal("ColumnSum: expected a 2-D input (inputs: [4] float32)",
             Error(Op.Of(OpKind.ColumnSum), TensorType.Float(4)));
-        Assert.Equal("SgdUpdate[lr=0.5]: parameter and gradient shapes differ (inputs: [2,3] float32, [3,2] float32)",
-            Error(Op.Sgd(0.5f), TensorType.Float(2, 3), TensorType.Float(3, 2)));
-        Assert.Empty(Infer(Op.Sgd(0.5f), TensorType.Float(2, 3), TensorType.Float(2, 3)));
+        var lr = TensorType.Float(1);
+        Assert.Equal("SgdUpdate: parameter and gradient shapes differ (inputs: [2,3] float32, [3,2] float32, [1] float32)",
+            Error(Op.Sgd(), TensorType.Float(2, 3), TensorType.Float(3, 2), lr));
+        Assert.Empty(Infer(Op.Sgd(), TensorType.Float(2, 3), TensorType.Float(2, 3), lr));
+        Assert.Equal("SgdUpdate: input 2 must be the hyperparameter block, float32 [1] (inputs: [2,3] float32, [2,3] float32, [2] float32)",
+            Error(Op.Sgd(), TensorType.Float(2, 3), TensorType.Float(2, 3), TensorType.Float(2)));
+        Assert.Equal("SgdUpdate: expected 3 inputs, got 2 (inputs: [2,3] float32, [2,3] float32)",
+            Error(Op.Sgd(), TensorType.Float(2, 3), TensorType.Float(2, 3)));
 
-        var multi = new Op { Kind = OpKind.SgdUpdateMulti, Scalar = 0.5f };
-        Assert.Empty(Infer(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2), TensorType.Float(3)));
-        Assert.Equal("SgdUpdateMulti[lr=0.5]: parameter 1 and its gradient differ in shape (inputs: [2] float32, [3] float32, [2] float32, [2] float32)",
-            Error(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2), TensorType.Float(2)));
-        Assert.Equal("SgdUpdateMulti[lr=0.5]: expected n parameters then n gradients (inputs: [2] float32, [3] float32, [2] float32)",
-            Error(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2)));
+        var multi = Op.Of(OpKind.SgdUpdateMulti);
+        Assert.Empty(Infer(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2), TensorType.Float(3), lr));
+        Assert.Equal("SgdUpdateMulti: parameter 1 and its gradient differ in shape (inputs: [2] float32, [3] float32, [2] float32, [2] float32, [1] float32)",
+            Error(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2), TensorType.Float(2), lr));
+        Assert.Equal("SgdUpdateMulti: expected n parameters, n gradients, then the hyperparameter block (inputs: [2] float32, [3] float32, [2] float32, [3] float32)",
+            Error(multi, TensorType.Float(2), TensorType.Float(3), TensorType.Float(2), TensorType.Float(3)));
     }
 
     [Fact]
@@ -167,8 +172,8 @@ public class OpTypeRuleTests
         Assert.Equal(0, OpRegistry.Get(OpKind.Input).Launches);
         Assert.Equal(0, OpRegistry.Get(OpKind.Parameter).Launches);
         Assert.Equal(1, OpRegistry.Get(OpKind.SgdUpdateMulti).Launches);
-        Assert.Equal([0], OpRegistry.Get(OpKind.SgdUpdate).WrittenInputs(Op.Sgd(1), 2));
-        Assert.Equal([0, 1, 2], OpRegistry.Get(OpKind.SgdUpdateMulti).WrittenInputs(Op.Of(OpKind.SgdUpdateMulti), 6));
+        Assert.Equal([0], OpRegistry.Get(OpKind.SgdUpdate).WrittenInputs(Op.Sgd(), 3));
+        Assert.Equal([0, 1, 2], OpRegistry.Get(OpKind.SgdUpdateMulti).WrittenInputs(Op.Of(OpKind.SgdUpdateMulti), 7));
         foreach (var kind in Enum.GetValues<OpKind>().Where(k => k != OpKind.Extension)) // an extension op carries its definition
             Assert.Equal(kind, OpRegistry.Get(kind).Kind);
     }

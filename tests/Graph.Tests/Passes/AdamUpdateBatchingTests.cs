@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using Trainer.Graph.Analysis;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Ops;
@@ -23,9 +24,10 @@ public class AdamUpdateBatchingTests
         var grads = shapes.Select((t, i) => g.AddInput($"g{i}", t)).ToArray();
         var b1 = g.AddParameter("beta1_power", TensorType.Float(1));
         var b2 = g.AddParameter("beta2_power", TensorType.Float(1));
-        var op = Op.Adam(0.001f, 0.9f, 0.999f, 1e-8f);
-        var updates = Enumerable.Range(0, 3).Select(i => g.Add(op, p[i], m[i], v[i], grads[i], b1, b2)).ToArray();
-        var advance = g.Add(Op.BetaPowers(0.9f, 0.999f), b1, b2);
+        var op = Op.Adam();
+        var hyper = HyperparameterInputs.Adam(g);
+        var updates = Enumerable.Range(0, 3).Select(i => g.Add(op, p[i], m[i], v[i], grads[i], b1, b2, hyper)).ToArray();
+        var advance = g.Add(Op.BetaPowers(), b1, b2, HyperparameterInputs.Adam(g));
         var loss = g.AddInput("loss", TensorType.Float());
         var result = g.Add(Op.Of(OpKind.Depend), loss);
         result.ControlInputs.AddRange([.. updates, advance]);
@@ -36,9 +38,9 @@ public class AdamUpdateBatchingTests
         PassAssert.RunsOnceAndSettles(new AdamUpdateBatching(), g);
 
         var batched = Assert.Single(g.Nodes, n => n.Op.Kind == OpKind.AdamUpdateMulti);
-        Assert.Equal("AdamUpdateMulti[lr=0.001,beta1=0.9,beta2=0.999,eps=1E-08]", batched.Op.ToString());
-        Assert.Equal(new Value[] { p[0], p[1], p[2], m[0], m[1], m[2], v[0], v[1], v[2], grads[0], grads[1], grads[2], b1, b2 }, batched.Inputs);
-        Assert.Equal(Enumerable.Range(0, 9), OpRegistry.Get(OpKind.AdamUpdateMulti).WrittenInputs(batched.Op, 14));
+        Assert.Equal("AdamUpdateMulti", batched.Op.ToString());
+        Assert.Equal(new Value[] { p[0], p[1], p[2], m[0], m[1], m[2], v[0], v[1], v[2], grads[0], grads[1], grads[2], b1, b2, hyper }, batched.Inputs);
+        Assert.Equal(Enumerable.Range(0, 9), OpRegistry.Get(OpKind.AdamUpdateMulti).WrittenInputs(batched.Op, 15));
         Assert.Equal([batched], advance.ControlInputs);
         Assert.True(new Reachability(g).IsOrderedBefore(batched, advance));
     }
@@ -48,9 +50,9 @@ public class AdamUpdateBatchingTests
     {
         var g = new Ir.Graph();
         var t = TensorType.Float(4);
-        var op = Op.Adam(0.001f, 0.9f, 0.999f, 1e-8f);
+        var op = Op.Adam();
         Node Update(int i, Value b1, Value b2) =>
-            g.Add(op, g.AddParameter($"p{i}", t), g.AddParameter($"m{i}", t), g.AddParameter($"v{i}", t), g.AddInput($"g{i}", t), b1, b2);
+            g.Add(op, g.AddParameter($"p{i}", t), g.AddParameter($"m{i}", t), g.AddParameter($"v{i}", t), g.AddInput($"g{i}", t), b1, b2, HyperparameterInputs.Adam(g));
         var powersA = (g.AddParameter("a1", TensorType.Float(1)), g.AddParameter("a2", TensorType.Float(1)));
         var powersB = (g.AddParameter("b1", TensorType.Float(1)), g.AddParameter("b2", TensorType.Float(1)));
         Update(0, powersA.Item1, powersA.Item2);
@@ -64,9 +66,9 @@ public class AdamUpdateBatchingTests
     {
         var g = new Ir.Graph();
         var t = TensorType.Float(4);
-        var e = Assert.Throws<OpShapeException>(() => g.Add(Op.Adam(0.001f, 0.9f, 0.999f, 1e-8f),
-            g.AddParameter("p", t), g.AddParameter("m", t), g.AddParameter("v", t), g.AddInput("g", t), g.AddParameter("b1", TensorType.Float(2)), g.AddParameter("b2", TensorType.Float(1))));
-        Assert.Contains("AdamUpdate[lr=0.001,beta1=0.9,beta2=0.999,eps=1E-08]", e.Message);
+        var e = Assert.Throws<OpShapeException>(() => g.Add(Op.Adam(),
+            g.AddParameter("p", t), g.AddParameter("m", t), g.AddParameter("v", t), g.AddInput("g", t), g.AddParameter("b1", TensorType.Float(2)), g.AddParameter("b2", TensorType.Float(1)), HyperparameterInputs.Adam(g)));
+        Assert.Contains("AdamUpdate: the beta powers must be single numbers", e.Message);
         Assert.Contains("single numbers", e.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Passes;
 
@@ -65,8 +66,8 @@ public class CommonSubexpressionEliminationTests
         var x2 = g.AddInput("x", TensorType.Float(3));
         var p = g.AddParameter("p", TensorType.Float(3));
         g.AddParameter("p", TensorType.Float(3));
-        var u1 = g.Add(Op.Sgd(0.5f), p, x1);
-        var u2 = g.Add(Op.Sgd(0.5f), p, x1);
+        var u1 = g.Add(Op.Sgd(), p, x1, HyperparameterInputs.Sgd(g, "@0.5f"));
+        var u2 = g.Add(Op.Sgd(), p, x1, HyperparameterInputs.Sgd(g, "@0.5f"));
         u2.ControlInputs.Add(u1);
         var d1 = g.Add(Op.Of(OpKind.Depend), x1);
         d1.ControlInputs.Add(u1);

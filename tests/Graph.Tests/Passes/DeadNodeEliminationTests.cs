@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Passes;
 
@@ -17,12 +18,13 @@ public class DeadNodeEliminationTests
         var output = g.Add(Op.Of(OpKind.Relu), x);
         var grad = g.Add(Op.Of(OpKind.Add), x, x);
         var gradRelu = g.Add(Op.Of(OpKind.Relu), grad);
-        var update = g.Add(Op.Sgd(0.5f), p, gradRelu);
+        var lr = HyperparameterInputs.Sgd(g);
+        var update = g.Add(Op.Sgd(), p, gradRelu, lr);
         g.Outputs.Add(("y", output));
 
         PassAssert.RunsOnceAndSettles(new DeadNodeElimination(), g);
 
-        Assert.Equal([x, p, unusedParam, output, grad, gradRelu, update], g.Nodes);
+        Assert.Equal([x, p, unusedParam, output, grad, gradRelu, lr, update], g.Nodes);
         Assert.DoesNotContain(dead, g.Nodes);
         Assert.DoesNotContain(deadToo, g.Nodes);
     }

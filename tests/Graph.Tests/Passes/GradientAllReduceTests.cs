@@ -57,8 +57,8 @@ public class GradientAllReduceTests
         var p1 = g.AddParameter("p1", TensorType.Float(4));
         var p2 = g.AddParameter("p2", TensorType.Float(4));
         var grad = g.AddInput("grad", TensorType.Float(4));
-        var u1 = g.Add(Op.Sgd(0.1f), p1, grad);
-        var u2 = g.Add(Op.Sgd(0.2f), p2, grad);
+        var u1 = g.Add(Op.Sgd(), p1, grad, HyperparameterInputs.Sgd(g, "@0.1f"));
+        var u2 = g.Add(Op.Sgd(), p2, grad, HyperparameterInputs.Sgd(g, "@0.2f"));
 
         PassAssert.RunsOnceAndSettles(new GradientAllReduce(3), g);
 

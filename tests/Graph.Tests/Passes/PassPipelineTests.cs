@@ -26,7 +26,7 @@ public class PassPipelineTests
         {
             var candidates = graph.Nodes.Where(n => n.Outputs.Length == 1 && n.Type.Equals(p.Type)).ToList();
             var grad = graph.Add(Op.Of(OpKind.Relu), candidates[rng.Next(candidates.Count)]);
-            graph.Add(Op.Sgd(0.125f), p, grad);
+            graph.Add(Op.Sgd(), p, grad, HyperparameterInputs.Sgd(graph, "@0.125f"));
         }
         return graph;
     }

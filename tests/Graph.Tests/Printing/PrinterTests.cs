@@ -1,3 +1,4 @@
+using Trainer.Graph.Tests.TestSupport;
 using System.Text.RegularExpressions;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Printing;
@@ -15,7 +16,7 @@ public partial class PrinterTests
         var label = g.AddInput("label", TensorType.Int(4));
         var fused = g.Add(new Op { Kind = OpKind.SoftmaxCrossEntropyFused, Scalar = 0.5f }, logits, label);
         var p = g.AddParameter("w", TensorType.Float(4, 3));
-        var update = g.Add(Op.Sgd(0.125f), p, new Value(fused, 1));
+        var update = g.Add(Op.Sgd(), p, new Value(fused, 1), HyperparameterInputs.Sgd(g));
         var result = g.Add(Op.Of(OpKind.Depend), new Value(fused, 0));
         result.ControlInputs.Add(update);
         result.ControlInputs.Add(label);
@@ -27,9 +28,10 @@ public partial class PrinterTests
             "%1 = Input[label]() : [4] int32\n" +
             "%2 = SoftmaxCrossEntropyFused[dloss=0.5](%0, %1) : ([] float32, [4,3] float32)\n" +
             "%3 = Parameter[w]() : [4,3] float32\n" +
-            "%4 = SgdUpdate[lr=0.125](%3, %2.1) : ()\n" +
-            "%5 = Depend(%2) after(%1, %4) : [] float32\n" +
-            "return loss=%5, dlogits=%2.1\n",
+            "%4 = Input[sgd.hyperparameters(lr)]() : [1] float32\n" +
+            "%5 = SgdUpdate(%3, %2.1, %4) : ()\n" +
+            "%6 = Depend(%2) after(%1, %5) : [] float32\n" +
+            "return loss=%6, dlogits=%2.1\n",
             GraphPrinter.Print(g).Replace("\r\n", "\n"));
     }
 

@@ -44,7 +44,7 @@ internal static class TestModels
         Node[] parameters = [w1, b1, w2, b2];
         var grads = GraphAutodiff.Gradients(g, loss, parameters);
         var updates = optimizer?.Invoke(g, parameters, grads) ??
-                      parameters.Select((p, i) => g.Add(Op.Sgd(LearningRate), p, grads[i])).ToArray();
+                      parameters.Select((p, i) => g.Add(Op.Sgd(), p, grads[i], HyperparameterInputs.Sgd(g))).ToArray();
         var result = g.Add(Op.Of(OpKind.Depend), loss);
         result.ControlInputs.AddRange(updates);
         g.Outputs.Add(("loss", result));
@@ -53,16 +53,16 @@ internal static class TestModels
 
     /// <summary>Momentum updates (lr 0.5, momentum 0.9), one accumulation parameter <c>moments.*</c> per parameter.</summary>
     public static Node[] MomentumStep(Ir.Graph g, Node[] parameters, Node[] grads) =>
-        parameters.Select((p, i) => g.Add(Op.MomentumSgd(LearningRate, 0.9f), p,
-            g.AddParameter("moments." + p.Op.Name, p.Type), grads[i])).ToArray();
+        parameters.Select((p, i) => g.Add(Op.MomentumSgd(), p,
+            g.AddParameter("moments." + p.Op.Name, p.Type), grads[i], HyperparameterInputs.Momentum(g))).ToArray();
 
     /// <summary>Adam updates reading shared beta powers, then the powers' advance: MindSpore's nn.Adam step.</summary>
     public static Node[] AdamStep(Ir.Graph g, Node[] parameters, Node[] grads)
     {
         var b1 = g.AddParameter("beta1_power", TensorType.Float(1));
         var b2 = g.AddParameter("beta2_power", TensorType.Float(1));
-        var updates = parameters.Select((p, i) => g.Add(Op.Adam(0.001f, 0.9f, 0.999f, 1e-8f), p,
-            g.AddParameter("moment1." + p.Op.Name, p.Type), g.AddParameter("moment2." + p.Op.Name, p.Type), grads[i], b1, b2)).ToArray();
-        return [.. updates, g.Add(Op.BetaPowers(0.9f, 0.999f), b1, b2)];
+        var updates = parameters.Select((p, i) => g.Add(Op.Adam(), p,
+            g.AddParameter("moment1." + p.Op.Name, p.Type), g.AddParameter("moment2." + p.Op.Name, p.Type), grads[i], b1, b2, HyperparameterInputs.Adam(g))).ToArray();
+        return [.. updates, g.Add(Op.BetaPowers(), b1, b2, HyperparameterInputs.Adam(g))];
     }
 }

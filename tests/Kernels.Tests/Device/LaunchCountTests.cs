@@ -22,6 +22,7 @@ public sealed class LaunchCountTests(BackendFixture backends) : IClassFixture<Ba
         using var count = backend.Allocate(4);
         using var pixels = backend.Put(TestData.Bytes(rng, n));
         using var segments = backend.Put(new[] { 0, 0, 3, 10, 20, 4 });
+        using var hyperparameters = backend.Put(new[] { 0.1f });
 
         var launches = new (string Name, Action Launch)[]
         {
@@ -35,8 +36,8 @@ public sealed class LaunchCountTests(BackendFixture backends) : IClassFixture<Ba
             ("SoftmaxCrossEntropy", () => backend.SoftmaxCrossEntropy(x, labels, scalar, rows, classes)),
             ("SoftmaxCrossEntropyBackward", () => backend.SoftmaxCrossEntropyBackward(x, labels, scalar, z, rows, classes)),
             ("SoftmaxCrossEntropyFused", () => backend.SoftmaxCrossEntropyFused(x, labels, count, z, rows, classes, 1f)),
-            ("SgdUpdate", () => backend.SgdUpdate(z, x, n, 0.1f)),
-            ("SgdUpdateMulti", () => backend.SgdUpdateMulti(z, x, segments, 2, 7, 0.1f)),
+            ("SgdUpdate", () => backend.SgdUpdate(z, x, n, hyperparameters)),
+            ("SgdUpdateMulti", () => backend.SgdUpdateMulti(z, x, segments, 2, 7, hyperparameters)),
             ("ImageNormalize", () => backend.ImageNormalize(pixels, z, n, 1f / 255f, 0f, 0.5f, 0.25f)),
             ("CountCorrect", () => backend.CountCorrect(x, labels, count, rows, classes)),
             ("Fill", () => backend.Fill(z, n, 2f)),
@@ -68,7 +69,7 @@ public sealed class LaunchCountTests(BackendFixture backends) : IClassFixture<Ba
         backend.Relu(z, z, 0);
         backend.Add(z, z, z, 0);
         backend.Gemm(z, z, z, GemmShape.For(0, 3, 2, false, false), GemmEpilogue.None, null, null);
-        backend.SgdUpdate(z, z, 0, 1f);
+        backend.SgdUpdate(z, z, 0, z);
         Assert.Equal(before, backend.LaunchCount);
         Assert.All(backend.Floats(z, 4), v => Assert.True(float.IsNaN(v)));
     }

@@ -68,7 +68,8 @@ public sealed class SliceTests(BackendFixture backends) : IClassFixture<BackendF
         using (var ps = Region(whole, 64, 65))
         {
             backend.UploadPinned(ps, x);
-            backend.SgdUpdate(ps, bs, 65, 0.5f);
+            using var rate = backend.Put(new[] { 0.5f });
+            backend.SgdUpdate(ps, bs, 65, rate);
             var expected = ReferenceMath.Sgd(x, b, 0.5f);
             Close.All(expected, Inside(backend, whole, 64, 65, "sgd"), i => 2 * Close.U * (Math.Abs(x[i]) + Math.Abs(0.5 * b[i])), "sgd through slices");
         }

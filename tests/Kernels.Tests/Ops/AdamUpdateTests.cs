@@ -7,6 +7,9 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
 {
     private const float Lr = 0.001f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f, Wd = 0.01f;
 
+    /// <summary>The hyperparameter block the kernels read (lr, β₁, β₂, ε, w).</summary>
+    private static readonly float[] Hyperparameters = [Lr, Beta1, Beta2, Eps, Wd];
+
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
@@ -43,7 +46,8 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         using var dg = backend.Put(g);
         using var d1 = backend.Put(new[] { b1p });
         using var d2 = backend.Put(new[] { b2p });
-        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, Lr, Beta1, Beta2, Eps, 0f);
+        using var dh = backend.Put(new[] { Lr, Beta1, Beta2, Eps, 0f });
+        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, dh);
 
         var gotP = backend.Floats(dp, count + 2);
         Assert.Equal(new[] { 1f, 2f }, gotP[count..]);
@@ -77,7 +81,8 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         using var dg = backend.Put(g);
         using var d1 = backend.Put(new[] { b1p });
         using var d2 = backend.Put(new[] { b2p });
-        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, Lr, Beta1, Beta2, Eps, Wd);
+        using var dh = backend.Put(Hyperparameters);
+        backend.AdamUpdate(dp, dm, dv, dg, d1, d2, count, dh);
         var (ep, em, ev) = ReferenceMath.Adam(p, m, v, g, b1p, b2p, Lr, Beta1, Beta2, Eps, Wd);
         Close.All(em, backend.Floats(dm, count), i => ErrorBounds.AdamM(m[i], g[i], Beta1, Wd, p[i]), $"decayed adam m n={count}");
         Close.All(ev, backend.Floats(dv, count), i => ErrorBounds.AdamV(v[i], g[i], Beta2, Wd, p[i]), $"decayed adam v n={count}");
@@ -93,10 +98,11 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         var backend = backends.Get(backendName);
         using var d1 = backend.Put(new[] { 1f });
         using var d2 = backend.Put(new[] { 1f });
+        using var dh = backend.Put(Hyperparameters);
         float b1 = 1f, b2 = 1f;
         for (int t = 0; t < 5; t++)
         {
-            backend.AdamBetaPowers(d1, d2, Beta1, Beta2);
+            backend.AdamBetaPowers(d1, d2, dh);
             b1 *= Beta1;
             b2 *= Beta2;
         }
@@ -137,7 +143,8 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
         using var d1 = backend.Put(new[] { b1p });
         using var d2 = backend.Put(new[] { b2p });
         using var dsegments = backend.Put(segments.SelectMany(s => s).ToArray());
-        backend.AdamUpdateMulti(dblock, dstate, dstate, darena, dsegments, d1, d2, segments.Length, total, Lr, Beta1, Beta2, Eps, Wd);
+        using var dh = backend.Put(Hyperparameters);
+        backend.AdamUpdateMulti(dblock, dstate, dstate, darena, dsegments, d1, d2, segments.Length, total, dh);
         var multiP = backend.Floats(dblock, blockLength);
         var multiS = backend.Floats(dstate, stateLength);
 
@@ -150,7 +157,7 @@ public sealed class AdamUpdateTests(BackendFixture backends) : IClassFixture<Bac
             using var m = dstate2.Slice(s[1] * 4L, s[4] * 4L);
             using var v = dstate2.Slice(s[2] * 4L, s[4] * 4L);
             using var g = darena.Slice(s[3] * 4L, s[4] * 4L);
-            backend.AdamUpdate(p, m, v, g, d1, d2, s[4], Lr, Beta1, Beta2, Eps, Wd);
+            backend.AdamUpdate(p, m, v, g, d1, d2, s[4], dh);
         }
         Close.Bitwise(backend.Floats(dblock2, blockLength), multiP, "multi-tensor vs per-tensor Adam, parameters");
         Close.Bitwise(backend.Floats(dstate2, stateLength), multiS, "multi-tensor vs per-tensor Adam, moments");

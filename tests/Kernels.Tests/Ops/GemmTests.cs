@@ -217,7 +217,8 @@ public sealed class GemmTests(BackendFixture backends) : IClassFixture<BackendFi
         using var da = backend.Put(c.A);
         using var db = backend.Put(c.B);
         using var dp = backend.Put(p.Concat(Enumerable.Repeat(Sentinel, Guard)).ToArray());
-        backend.Gemm(da, db, dp, GemmShape.For(m, n, k, ta, tb), GemmEpilogue.Sgd(lr), null, null);
+        using var rate = backend.Put(new[] { lr }); // the optimizer's hyperparameter block: lr first
+        backend.Gemm(da, db, dp, GemmShape.For(m, n, k, ta, tb), GemmEpilogue.Sgd(), rate, null);
         var got = backend.Floats(dp, m * n + Guard);
         Close.Untouched(got, m * n, m * n + Guard, Sentinel, $"SGD GEMM {layout} {m}x{n}x{k} wrote past P");
         var g = ReferenceMath.MatMul(c.A, c.B, m, n, k, ta, tb, null, false, null, out var magnitude);

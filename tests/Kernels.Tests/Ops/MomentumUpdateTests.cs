@@ -27,7 +27,8 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var dp = backend.Put(p.Concat(new[] { 1f, 2f, 3f }).ToArray());
         using var da = backend.Put(a.Concat(new[] { 4f, 5f }).ToArray());
         using var dg = backend.Put(g);
-        backend.MomentumUpdate(dp, da, dg, count, lr, m, 0f);
+        using var dh = backend.Put(new[] { lr, m, 0f });
+        backend.MomentumUpdate(dp, da, dg, count, dh);
         var gotP = backend.Floats(dp, count + 3);
         var gotA = backend.Floats(da, count + 2);
         Assert.Equal(new[] { 1f, 2f, 3f }, gotP[count..]);
@@ -54,7 +55,8 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var dp = backend.Put(p);
         using var da = backend.Put(a);
         using var dg = backend.Put(g);
-        backend.MomentumUpdate(dp, da, dg, count, lr, m, wd);
+        using var dh = backend.Put(new[] { lr, m, wd });
+        backend.MomentumUpdate(dp, da, dg, count, dh);
         var (ep, ea) = ReferenceMath.Momentum(p, a, g, lr, m, wd);
         Close.All(ea, backend.Floats(da, count), i => ErrorBounds.MomentumAccumulation(a[i], g[i], m, wd, p[i]), $"decayed accumulation n={count}");
         Close.All(ep, backend.Floats(dp, count), i => ErrorBounds.MomentumParameter(p[i], a[i], g[i], lr, m, wd), $"decayed parameter n={count}");
@@ -74,8 +76,10 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var da = backend.Put(new float[65]);
         using var dg = backend.Put(g);
         using var dsgd = backend.Put(p);
-        backend.MomentumUpdate(dp, da, dg, 65, 0.125f, 0f, 0f);
-        backend.SgdUpdate(dsgd, dg, 65, 0.125f);
+        using var momentumBlock = backend.Put(new[] { 0.125f, 0f, 0f });
+        using var sgdBlock = backend.Put(new[] { 0.125f });
+        backend.MomentumUpdate(dp, da, dg, 65, momentumBlock);
+        backend.SgdUpdate(dsgd, dg, 65, sgdBlock);
         Close.Bitwise(backend.Floats(dsgd, 65), backend.Floats(dp, 65), "momentum 0 vs sgd");
         Close.Bitwise(g, backend.Floats(da, 65), "accumulation after one step from zero is the gradient");
     }
@@ -116,7 +120,8 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
         using var daccum = backend.Put(accum);
         using var darena = backend.Put(arena);
         using var dsegments = backend.Put(segments.SelectMany(s => s).ToArray());
-        backend.MomentumUpdateMulti(dblock, daccum, darena, dsegments, segments.Length, total, lr, m, wd);
+        using var dh = backend.Put(new[] { lr, m, wd });
+        backend.MomentumUpdateMulti(dblock, daccum, darena, dsegments, segments.Length, total, dh);
         var multiP = backend.Floats(dblock, blockLength);
         var multiA = backend.Floats(daccum, accumLength);
 
@@ -128,7 +133,7 @@ public sealed class MomentumUpdateTests(BackendFixture backends) : IClassFixture
             using var p = dblock2.Slice(s[0] * 4L, s[3] * 4L);
             using var a = daccum2.Slice(s[1] * 4L, s[3] * 4L);
             using var g = darena.Slice(s[2] * 4L, s[3] * 4L);
-            backend.MomentumUpdate(p, a, g, s[3], lr, m, wd);
+            backend.MomentumUpdate(p, a, g, s[3], dh);
         }
         Close.Bitwise(backend.Floats(dblock2, blockLength), multiP, "multi-tensor vs per-tensor momentum, parameters");
         Close.Bitwise(backend.Floats(daccum2, accumLength), multiA, "multi-tensor vs per-tensor momentum, accumulations");

@@ -31,7 +31,8 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
         const float lr = 0.05f;
         using var dp = backend.Put(p.Concat(new[] { 1f, 2f, 3f }).ToArray());
         using var dg = backend.Put(g);
-        backend.SgdUpdate(dp, dg, count, lr);
+        using var dh = backend.Put(new[] { lr });
+        backend.SgdUpdate(dp, dg, count, dh);
         var got = backend.Floats(dp, count + 3);
         Assert.Equal(new[] { 1f, 2f, 3f }, got[count..]);
         Close.All(ReferenceMath.Sgd(p, g, lr), got[..count], i => Tolerance(p[i], g[i], lr), $"sgd n={count}");
@@ -71,7 +72,8 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
         using var dblock = backend.Put(block);
         using var darena = backend.Put(arena);
         using var dsegments = backend.Put(segments.SelectMany(s => s).ToArray());
-        backend.SgdUpdateMulti(dblock, darena, dsegments, segments.Length, total, lr);
+        using var dh = backend.Put(new[] { lr });
+        backend.SgdUpdateMulti(dblock, darena, dsegments, segments.Length, total, dh);
         var multi = backend.Floats(dblock, blockLength);
 
         // The same update, one SgdUpdate launch per segment through slices.
@@ -81,7 +83,7 @@ public sealed class SgdUpdateTests(BackendFixture backends) : IClassFixture<Back
             if (s[2] == 0) continue;
             using var p = dblock2.Slice(s[0] * 4L, s[2] * 4L);
             using var g = darena.Slice(s[1] * 4L, s[2] * 4L);
-            backend.SgdUpdate(p, g, s[2], lr);
+            backend.SgdUpdate(p, g, s[2], dh);
         }
         Close.Bitwise(backend.Floats(dblock2, blockLength), multi, "multi-tensor vs per-tensor SGD");
 

@@ -108,7 +108,8 @@ public sealed class TiledGemmGpuPlanTests(BackendFixture backends) : IClassFixtu
         using var da = backend.Put(c.A);
         using var db = backend.Put(c.B);
         using var dp = backend.Put(p.Concat(Enumerable.Repeat(Sentinel, Guard)).ToArray());
-        backend.Gemm(da, db, dp, shape, GemmEpilogue.Sgd(lr), null, null);
+        using var rate = backend.Put(new[] { lr }); // the optimizer's hyperparameter block: lr first
+        backend.Gemm(da, db, dp, shape, GemmEpilogue.Sgd(), rate, null);
         var got = backend.Floats(dp, m * n + Guard);
         Close.Untouched(got, m * n, m * n + Guard, Sentinel, "split-K SGD wrote past P");
         var g = ReferenceMath.MatMul(c.A, c.B, m, n, k, true, false, null, false, null, out var magnitude);

@@ -77,22 +77,22 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
         inner.SoftmaxCrossEntropyFused(logits, labels, loss, dlogits, rows, classes, dloss);
     }
 
-    public virtual void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
+    public virtual void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         Called(nameof(SgdUpdate));
-        inner.SgdUpdate(parameter, gradient, count, learningRate);
+        inner.SgdUpdate(parameter, gradient, count, hyperparameters);
     }
 
-    public virtual void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
+    public virtual void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         Called(nameof(MomentumUpdate));
-        inner.MomentumUpdate(parameter, accumulation, gradient, count, learningRate, momentum, weightDecay);
+        inner.MomentumUpdate(parameter, accumulation, gradient, count, hyperparameters);
     }
 
-    public virtual void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
+    public virtual void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         Called(nameof(MomentumUpdateMulti));
-        inner.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, learningRate, momentum, weightDecay);
+        inner.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, hyperparameters);
     }
 
     public virtual void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int innerSize)
@@ -138,28 +138,28 @@ internal abstract class DelegatingBackend(IKernelBackend inner) : IKernelBackend
         Inner.MaxPool2dBackward(x, dy, dx, shape, reluMask);
     }
 
-    public virtual void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    public virtual void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int count, DeviceBuffer hyperparameters)
     {
         Called(nameof(AdamUpdate));
-        inner.AdamUpdate(parameter, m, v, gradient, beta1Power, beta2Power, count, learningRate, beta1, beta2, epsilon, weightDecay);
+        inner.AdamUpdate(parameter, m, v, gradient, beta1Power, beta2Power, count, hyperparameters);
     }
 
-    public virtual void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    public virtual void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments, DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         Called(nameof(AdamUpdateMulti));
-        inner.AdamUpdateMulti(parameterBlock, mBlock, vBlock, gradientArena, segments, beta1Power, beta2Power, segmentCount, totalElements, learningRate, beta1, beta2, epsilon, weightDecay);
+        inner.AdamUpdateMulti(parameterBlock, mBlock, vBlock, gradientArena, segments, beta1Power, beta2Power, segmentCount, totalElements, hyperparameters);
     }
 
-    public virtual void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+    public virtual void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         Called(nameof(AdamBetaPowers));
-        inner.AdamBetaPowers(beta1Power, beta2Power, beta1, beta2);
+        inner.AdamBetaPowers(beta1Power, beta2Power, hyperparameters);
     }
 
-    public virtual void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
+    public virtual void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         Called(nameof(SgdUpdateMulti));
-        inner.SgdUpdateMulti(parameterBlock, gradientArena, segments, segmentCount, totalElements, learningRate);
+        inner.SgdUpdateMulti(parameterBlock, gradientArena, segments, segmentCount, totalElements, hyperparameters);
     }
 
     public virtual void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)

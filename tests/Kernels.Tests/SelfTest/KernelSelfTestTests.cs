@@ -125,22 +125,22 @@ public sealed class KernelSelfTestTests(BackendFixture backends) : IClassFixture
             Perturb(sum, nameof(ChannelSum));
         }
 
-        public override void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
+        public override void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
         {
-            base.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, learningRate, momentum, weightDecay);
+            base.MomentumUpdateMulti(parameterBlock, accumulationBlock, gradientArena, segments, segmentCount, totalElements, hyperparameters);
             Perturb(accumulationBlock, nameof(MomentumUpdateMulti));
         }
 
         public override void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
-            DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+            DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
         {
-            base.AdamUpdateMulti(parameterBlock, mBlock, vBlock, gradientArena, segments, beta1Power, beta2Power, segmentCount, totalElements, learningRate, beta1, beta2, epsilon, weightDecay);
+            base.AdamUpdateMulti(parameterBlock, mBlock, vBlock, gradientArena, segments, beta1Power, beta2Power, segmentCount, totalElements, hyperparameters);
             Perturb(vBlock, nameof(AdamUpdateMulti));
         }
 
-        public override void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
+        public override void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
         {
-            base.AdamBetaPowers(beta1Power, beta2Power, beta1, beta2);
+            base.AdamBetaPowers(beta1Power, beta2Power, hyperparameters);
             Perturb(beta2Power, nameof(AdamBetaPowers));
         }
     }
