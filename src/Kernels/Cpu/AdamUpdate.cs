@@ -15,6 +15,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AdamOp> adam = new();
     private readonly RangeWork<AdamMultiOp> adamMulti = new();
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
@@ -23,6 +24,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(adam, new AdamOp(parameter.Float(), m.Float(), v.Float(), gradient.Float(), k), count);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
@@ -31,6 +33,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(adamMulti, new AdamMultiOp(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, k), totalElements);
     }
 
+    /// <inheritdoc/>
     public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
     {
         LaunchCount++;

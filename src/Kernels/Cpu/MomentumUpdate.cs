@@ -15,12 +15,14 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<MomentumOp> momentum = new();
     private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
 
+    /// <inheritdoc/>
     public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
     {
         if (Launch(count))
             RunRange(this.momentum, new MomentumOp(parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay), count);
     }
 
+    /// <inheritdoc/>
     public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
     {
         if (Launch(totalElements))

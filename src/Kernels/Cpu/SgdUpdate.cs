@@ -15,11 +15,13 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<SgdOp> sgd = new();
     private readonly RangeWork<SgdMultiOp> sgdMulti = new();
 
+    /// <inheritdoc/>
     public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
     {
         if (Launch(count)) RunRange(sgd, new SgdOp(parameter.Float(), gradient.Float(), learningRate), count);
     }
 
+    /// <inheritdoc/>
     public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
     {
         if (Launch(totalElements))

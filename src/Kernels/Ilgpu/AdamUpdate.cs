@@ -15,13 +15,13 @@ public sealed partial class IlgpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, float, float> adamPowers = null!;
 
     /// <summary>The buffers an Adam launch reads and writes.</summary>
-    public readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
+    internal readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
     {
         public readonly ArrayView<float> P = p, M = m, V = v, G = g, Beta1Power = beta1Power, Beta2Power = beta2Power;
     }
 
     /// <summary>Adam's hyperparameters.</summary>
-    public readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    internal readonly struct AdamScalars(float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
         public readonly float LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon, WeightDecay = weightDecay;
     }
@@ -33,6 +33,7 @@ public sealed partial class IlgpuBackend
         adamPowers = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(AdamPowersKernel);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
@@ -43,6 +44,7 @@ public sealed partial class IlgpuBackend
             new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), count, t);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
     {
@@ -53,6 +55,7 @@ public sealed partial class IlgpuBackend
             segments.Int(), new AdamScalars(learningRate, beta1, beta2, epsilon, weightDecay), segmentCount, t);
     }
 
+    /// <inheritdoc/>
     public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, float beta1, float beta2)
     {
         LaunchCount++;

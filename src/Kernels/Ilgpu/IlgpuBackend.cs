@@ -60,11 +60,13 @@ public sealed partial class IlgpuBackend : IKernelBackend
         }
     }
 
+    /// <inheritdoc/>
     public DeviceDescription Description { get; }
 
     /// <summary>Which GEMM kernel this backend launches.</summary>
     public GemmVariant GemmVariant { get; }
 
+    /// <inheritdoc/>
     public string GemmKernel => GemmVariant switch
     {
         GemmVariant.RegisterBlocked => "register-blocked 4x4 (ILGPU)",
@@ -72,12 +74,18 @@ public sealed partial class IlgpuBackend : IKernelBackend
         _ => "naive (ILGPU)",
     };
 
+    /// <inheritdoc/>
     public long LaunchCount { get; private set; }
+    /// <inheritdoc/>
     public long UploadCount { get; private set; }
+    /// <inheritdoc/>
     public long DownloadCount { get; private set; }
+    /// <inheritdoc/>
     public long SyncCount { get; private set; }
+    /// <inheritdoc/>
     public MemoryStats Memory { get; } = new();
 
+    /// <inheritdoc/>
     public DeviceBuffer Allocate(long bytes)
     {
         var buffer = DeviceBuffer.Own(new IlgpuMemory(accelerator.Allocate1D<byte>(Math.Max(bytes, 1))));
@@ -85,6 +93,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
         return buffer;
     }
 
+    /// <inheritdoc/>
     public void Free(DeviceBuffer buffer)
     {
         Memory.OnFree(buffer.ByteLength);
@@ -93,6 +102,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
 
     // The host memory is pinned for the copy: ILGPU turns the reference into a raw pointer, and
     // a garbage collection on another thread could otherwise move the array mid-copy.
+    /// <inheritdoc/>
     public unsafe void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
     {
         if (source.IsEmpty) return;
@@ -103,6 +113,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             view.CopyFromCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), source.Length);
     }
 
+    /// <inheritdoc/>
     public unsafe void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
@@ -113,12 +124,14 @@ public sealed partial class IlgpuBackend : IKernelBackend
             view.CopyToCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), destination.Length);
     }
 
+    /// <inheritdoc/>
     public void Synchronize()
     {
         SyncCount++;
         accelerator.Synchronize();
     }
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;
@@ -139,6 +152,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
 
     private KernelConfig OneGroup => new(1, reductionGroupSize);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         FreeGemmWorkspaces();

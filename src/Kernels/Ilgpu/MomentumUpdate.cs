@@ -20,6 +20,7 @@ public sealed partial class IlgpuBackend
         momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, float, float, int>(MomentumMultiTensorKernel);
     }
 
+    /// <inheritdoc/>
     public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, float learningRate, float momentum, float weightDecay)
     {
         if (Empty(count)) return;
@@ -28,6 +29,7 @@ public sealed partial class IlgpuBackend
         this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), learningRate, momentum, weightDecay, count, t);
     }
 
+    /// <inheritdoc/>
     public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate, float momentum, float weightDecay)
     {
         if (Empty(totalElements)) return;

@@ -20,6 +20,7 @@ public sealed partial class IlgpuBackend
         sgdMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, float, int, int>(SgdMultiTensorKernel);
     }
 
+    /// <inheritdoc/>
     public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, float learningRate)
     {
         if (Empty(count)) return;
@@ -28,6 +29,7 @@ public sealed partial class IlgpuBackend
         sgd(t, parameter.Float(), gradient.Float(), learningRate, count, t);
     }
 
+    /// <inheritdoc/>
     public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, float learningRate)
     {
         if (Empty(totalElements)) return;
