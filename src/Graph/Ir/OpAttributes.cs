@@ -13,8 +13,10 @@ public abstract record OpAttributes
     /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>lr=0.01,momentum=0.9</c>.</summary>
     public abstract string Print();
 
+    /// <summary>A float as the IR prints it: shortest round-trip form, invariant culture.</summary>
     protected static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>",weight_decay=w" when <paramref name="weightDecay"/> is not 0, else nothing.</summary>
     protected static string Decay(float weightDecay) => weightDecay == 0 ? "" : ",weight_decay=" + Number(weightDecay);
 }
 
@@ -24,6 +26,7 @@ public abstract record OpAttributes
 /// </summary>
 public sealed record AxisAttributes(int Axis) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"axis={Axis}";
 }
 
@@ -39,6 +42,7 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
     /// <summary>The fused epilogue's flags; 0 for none.</summary>
     public int Epilogue { get; init; }
 
+    /// <inheritdoc/>
     public override string Print() =>
         $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}") +
         (Epilogue == 0 ? "" : "," + new GemmEpilogue(Epilogue));
@@ -51,23 +55,24 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
 /// </remarks>
 public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW, bool ReluMask = false) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}{(ReluMask ? ",relu-mask" : "")}";
 }
 
 /// <summary>SGD with momentum: the learning rate, the momentum coefficient and the weight decay (printed when not 0).</summary>
-public sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
+internal sealed record MomentumAttributes(float LearningRate, float Momentum, float WeightDecay = 0) : OpAttributes
 {
     public override string Print() => $"lr={Number(LearningRate)},momentum={Number(Momentum)}{Decay(WeightDecay)}";
 }
 
 /// <summary>Adam (MindSpore's ApplyAdam): learning rate, the two decay rates, epsilon and the weight decay (printed when not 0).</summary>
-public sealed record AdamAttributes(float LearningRate, float Beta1, float Beta2, float Epsilon, float WeightDecay = 0) : OpAttributes
+internal sealed record AdamAttributes(float LearningRate, float Beta1, float Beta2, float Epsilon, float WeightDecay = 0) : OpAttributes
 {
     public override string Print() => $"lr={Number(LearningRate)},beta1={Number(Beta1)},beta2={Number(Beta2)},eps={Number(Epsilon)}{Decay(WeightDecay)}";
 }
 
 /// <summary>Adam's per-step decay of β₁ᵗ and β₂ᵗ.</summary>
-public sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttributes
+internal sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttributes
 {
     public override string Print() => $"beta1={Number(Beta1)},beta2={Number(Beta2)}";
 }
@@ -78,6 +83,7 @@ public sealed record BetaPowerAttributes(float Beta1, float Beta2) : OpAttribute
 /// </summary>
 public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, float Std) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"scale={Number(Scale)},shift={Number(Shift)},mean={Number(Mean)},std={Number(Std)}";
 }
 
@@ -86,7 +92,7 @@ public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, f
 /// all processes' values (each a mean over its local batch, so with equal local batches the mean
 /// over the global batch).
 /// </summary>
-public sealed record AllReduceAttributes(int WorldSize) : OpAttributes
+internal sealed record AllReduceAttributes(int WorldSize) : OpAttributes
 {
     public override string Print() => $"world={WorldSize}";
 }

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// and v in place and reading the two scalar powers (β₁ᵗ⁻¹, β₂ᵗ⁻¹), which AdamBetaPowers advances
 /// after every update of the step has read them (the write-after-read pass orders that).
 /// </summary>
-public sealed class AdamUpdateOp : OpDefinition
+internal sealed class AdamUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AdamUpdate;
 

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// (MindSpore's ApplyMomentum). A side effect with no outputs; the accumulation is optimizer state,
 /// a Parameter node like the weights.
 /// </summary>
-public sealed class MomentumUpdateOp : OpDefinition
+internal sealed class MomentumUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MomentumUpdate;
 

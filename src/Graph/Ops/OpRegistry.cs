@@ -17,6 +17,7 @@ public static class OpRegistry
         new DependOp(), new CountCorrectOp(), new ImageNormalizeOp(), new AllReduceOp(),
     }.ToDictionary(d => d.Kind);
 
+    /// <summary>The definition of <paramref name="kind"/>; throws when none is registered.</summary>
     public static OpDefinition Get(OpKind kind) =>
         Definitions.TryGetValue(kind, out var d) ? d : throw new InvalidOperationException($"no definition for op {kind}");
 }

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>SgdUpdate(param, grad): param ← param − lr·grad in place. A side effect with no outputs.</summary>
-public sealed class SgdUpdateOp : OpDefinition
+internal sealed class SgdUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SgdUpdate;
 

@@ -3,7 +3,7 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Passes;
 
 /// <summary>MomentumUpdate(param, accumulation, grad) nodes into one MomentumUpdateMulti.</summary>
-public sealed class MomentumUpdateBatching() : UpdateBatching(OpKind.MomentumUpdate, OpKind.MomentumUpdateMulti, arity: 3, written: 2)
+internal sealed class MomentumUpdateBatching() : UpdateBatching(OpKind.MomentumUpdate, OpKind.MomentumUpdateMulti, arity: 3, written: 2)
 {
     public override string Name => "momentum-update-batching";
 }
