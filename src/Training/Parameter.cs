@@ -9,6 +9,7 @@ namespace Trainer.Training;
 /// </summary>
 public sealed class Parameter : Tensor
 {
+    /// <summary>A parameter named <paramref name="name"/> of <paramref name="type"/>, holding <paramref name="initialValue"/> until it is placed on a device.</summary>
     public Parameter(string name, TensorType type, float[] initialValue)
         : base(type)
     {
@@ -29,5 +30,6 @@ public sealed class Parameter : Tensor
         Eager = owner;
     }
 
+    /// <c>Parameter(name, [shape] dtype)</c>.
     public override string ToString() => $"Parameter({Name}, {Type})";
 }

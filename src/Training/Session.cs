@@ -15,6 +15,7 @@ public sealed class Session : IDisposable
 {
     private readonly List<ParameterBlock> blocks = [];
 
+    /// <summary>A session on <paramref name="backend"/>, which it owns; <paramref name="deviceChoice"/> is the line saying how the device was chosen.</summary>
     public Session(IKernelBackend backend, string deviceChoice = "")
     {
         Backend = backend;
@@ -32,6 +33,7 @@ public sealed class Session : IDisposable
         return new Session(backend, choice);
     }
 
+    /// <summary>The device backend kernels run on.</summary>
     public IKernelBackend Backend { get; }
 
     /// <summary>Whether the device is the host's CPU (the native backend or ILGPU's CPU accelerator), where reading a value back costs no GPU round trip.</summary>
@@ -63,7 +65,7 @@ public sealed class Session : IDisposable
 
     /// <summary>
     /// How gradients are averaged over data-parallel processes: null for one process. Compiled steps bind it to
-    /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(System.Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>.
+    /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(Func{Tensor, Tensor, ValueTuple{Tensor, Tensor}}, int[], IReadOnlyList{Parameter}, bool)"/>.
     /// </summary>
     public Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
 
@@ -118,6 +120,7 @@ public sealed class Session : IDisposable
     /// <summary>Ends an eager step: every tensor made since the last call goes back to the memory pool.</summary>
     public void EndStep() => Eager.EndStep();
 
+    /// <summary>Frees the eager memory and the parameter blocks, and closes the backend.</summary>
     public void Dispose()
     {
         Eager.Dispose();

@@ -28,8 +28,11 @@ public class Tensor
 
     private protected Tensor(TensorType type) => Type = type;
 
+    /// <summary>Shape and element type.</summary>
     public TensorType Type { get; }
+    /// <summary>The dimensions, outermost first.</summary>
     public int[] Shape => Type.Shape;
+    /// <summary>The element type.</summary>
     public DType DType => Type.DType;
 
     internal DeviceBuffer? Buffer { get; private protected set; }
@@ -37,6 +40,7 @@ public class Tensor
     internal Node? Node { get; }
     internal Tracer? Tracer { get; }
 
+    /// <summary>Whether this is a symbolic value of a step being traced for compilation (it has no data).</summary>
     public bool IsTraced => Tracer is not null;
 
     internal IExecutor Executor =>
@@ -65,6 +69,7 @@ public class Tensor
         return data;
     }
 
+    /// <summary>The values as int32 (copied from the device); for int32 tensors such as a correct count.</summary>
     public int[] ToInt32Array()
     {
         if (Tracer is not null) throw DataDependent("value");
@@ -81,5 +86,6 @@ public class Tensor
         return ToFloatArray()[0];
     }
 
+    /// <c>Tensor([shape] dtype)</c>, with the node id when traced.
     public override string ToString() => IsTraced ? $"Tensor(%{Node!.Id}, {Type})" : $"Tensor({Type})";
 }

@@ -29,6 +29,14 @@ public sealed class PrefetchingBatchLoader
     private readonly bool normalize;
     private int active;
 
+    /// <summary>A loader of <paramref name="source"/> in batches of <paramref name="batchSize"/>, filled ahead on a background thread.</summary>
+    /// <param name="source">The images and labels.</param>
+    /// <param name="batchSize">Samples per batch (the last batch may be shorter).</param>
+    /// <param name="shuffleSeed">The seed of each epoch's order; null keeps the file's order.</param>
+    /// <param name="scale">Rescale's factor (the pixel value times it, plus <paramref name="shift"/>).</param>
+    /// <param name="shift">Rescale's offset.</param>
+    /// <param name="mean">Normalize's mean, subtracted after rescaling.</param>
+    /// <param name="std">Normalize's standard deviation, divided by last.</param>
     /// <param name="depth">Batches in the ring: one being trained on, the rest being filled ahead.</param>
     /// <param name="normalize">False to yield the images as uint8 bytes, left for the device to normalise.</param>
     /// <param name="rank">With <paramref name="ranks"/> above 1, yield only this data-parallel rank's share of each global batch (<see cref="Distributed.BatchShard"/>).</param>

@@ -26,6 +26,9 @@ internal sealed class BatchStaging : IDisposable
     private readonly StagingBuffer[] ring;
     private int next;
 
+    /// <summary>Staging buffers for <paramref name="graph"/>'s inputs on <paramref name="backend"/>.</summary>
+    /// <param name="backend">The device the graph runs on.</param>
+    /// <param name="graph">The compiled graph whose inputs the batches fill.</param>
     /// <param name="arguments">The graph's input names in the order <see cref="Upload"/> takes the host tensors.</param>
     public BatchStaging(IKernelBackend backend, CompiledGraph graph, IReadOnlyList<string> arguments)
     {

@@ -21,6 +21,11 @@ public sealed class GraphFunction : IDisposable
     private readonly Dictionary<(TensorType, TensorType), (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)> cache = [];
     private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)? last;
 
+    /// <summary>
+    /// A step compiled on first call for each pair of input types (MindSpore's <c>@jit</c>): <paramref name="function"/> is traced,
+    /// differentiated, optimised and compiled for <paramref name="session"/>'s device, its two inputs named <paramref name="inputNames"/>
+    /// and its outputs <paramref name="outputNames"/> in the printed graph.
+    /// </summary>
     public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
         string[] inputNames, string[] outputNames, CompileOptions options)
     {
@@ -32,7 +37,9 @@ public sealed class GraphFunction : IDisposable
         Options = options;
     }
 
+    /// <summary>The step's name, as the printed graph shows it.</summary>
     public string Name { get; }
+    /// <summary>How the step is compiled (passes, fusion).</summary>
     public CompileOptions Options { get; }
 
     /// <summary>Time spent tracing and compiling, all shapes together.</summary>
@@ -118,6 +125,7 @@ public sealed class GraphFunction : IDisposable
     private static bool Same(TensorType type, Data.HostTensor host) =>
         type.DType == host.DType && type.Shape.AsSpan().SequenceEqual(host.Shape);
 
+    /// <summary>Frees every compiled graph and its device memory.</summary>
     public void Dispose()
     {
         last = null;

@@ -14,6 +14,7 @@ public sealed class QuickstartJob : IDisposable
 {
     private readonly Session session;
 
+    /// <summary>Loads the data and builds the network, optimizer and steps of <paramref name="options"/> on <paramref name="session"/>.</summary>
     public QuickstartJob(Session session, TrainOptions options)
         : this(session, options, new MnistDataset(options.DataDirectory, "train"), new MnistDataset(options.DataDirectory, "test"))
     {
@@ -54,6 +55,7 @@ public sealed class QuickstartJob : IDisposable
             : new EagerStep(session, Steps.EvalStepFn);
     }
 
+    /// <summary>The network, optimizer and step functions.</summary>
     public QuickstartSteps Steps { get; }
 
     /// <summary>The data-parallel processes this one trains with; <see cref="DataParallelGroup.Single"/> when alone.</summary>
@@ -69,16 +71,21 @@ public sealed class QuickstartJob : IDisposable
         if (maxLabel >= classes)
             throw new DatasetException($"{train.Source}: labels go up to {maxLabel}, but the model has {classes} classes");
     }
+    /// <summary>The network being trained.</summary>
     public Nn.Cell Model => Steps.Model;
 
+    /// <summary>The settings of the run.</summary>
     public TrainOptions Options { get; }
+    /// <summary>The training images and labels.</summary>
     public MnistDataset TrainData { get; }
+    /// <summary>The test images and labels.</summary>
     public MnistDataset TestData { get; }
     /// <summary>Whether the steps take images as uint8 bytes, normalised on the device (graph mode), rather than normalised float32 (eager mode).</summary>
     public bool StepTakesBytes => Options.Mode == ExecutionMode.Graph;
 
     /// <summary>The training batches, uint8 images when <see cref="StepTakesBytes"/>, else normalised float32.</summary>
     public Dataset TrainBatches { get; }
+    /// <summary>The test set through the datapipe, batched.</summary>
     public Dataset TestBatches { get; }
 
     /// <summary>The training batches as the loops read them: <see cref="TrainBatches"/>' batches, prefetched.</summary>
@@ -86,8 +93,11 @@ public sealed class QuickstartJob : IDisposable
 
     /// <summary>The test batches as the loops read them: <see cref="TestBatches"/>' batches, prefetched.</summary>
     public PrefetchingBatchLoader TestLoader { get; }
+    /// <summary>One training step, eager or compiled as the options say.</summary>
     public IStep TrainStep { get; }
+    /// <summary>One evaluation step (loss and correct count), eager or compiled as the options say.</summary>
     public IStep EvalStep { get; }
+    /// <summary>The device session the job runs on.</summary>
     public Session Session => session;
 
     /// <summary>
@@ -189,6 +199,7 @@ public sealed class QuickstartJob : IDisposable
         return (accuracy, testLoss);
     }
 
+    /// <summary>Frees the compiled steps.</summary>
     public void Dispose()
     {
         (TrainStep as CompiledStep)?.Function.Dispose();

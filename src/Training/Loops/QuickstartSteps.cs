@@ -14,6 +14,7 @@ public sealed class QuickstartSteps
     private readonly CrossEntropyLoss lossFn = new();
     private readonly Func<Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> gradFn;
 
+    /// <summary>The network and optimizer of the quick-start, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
         GlobalSeed.Set(seed);
@@ -23,6 +24,7 @@ public sealed class QuickstartSteps
         gradFn = Autograd.ValueAndGrad(ForwardFn, null, Optimizer.Parameters, hasAux: true);
     }
 
+    /// <summary>The network.</summary>
     public Cell Model { get; }
 
     /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
@@ -30,6 +32,7 @@ public sealed class QuickstartSteps
 
     /// <summary>How many classes the model tells apart (both models: the ten digits).</summary>
     public int Classes => ((IClassifier)Model).Classes;
+    /// <summary>The optimizer over the network's parameters.</summary>
     public IOptimizer Optimizer { get; }
 
     private (Tensor, Tensor) ForwardFn(Tensor data, Tensor label)
@@ -56,9 +59,11 @@ public sealed class QuickstartSteps
         return [lossFn.Call(pred, label), Ops.CountCorrect(pred, label)];
     }
 
+    /// <summary>The training step, compiled on first call.</summary>
     public GraphFunction CompileTrainStep(Session? session, CompileOptions options) =>
         new(session, "train_step", TrainStepFn, ["data", "label"], ["loss"], options);
 
+    /// <summary>The evaluation step (loss and correct count), compiled on first call.</summary>
     public GraphFunction CompileEvalStep(Session? session, CompileOptions options) =>
         new(session, "eval_step", EvalStepFn, ["data", "label"], ["loss", "correct"], options);
 }

@@ -13,6 +13,7 @@ public abstract class Cell
     /// <summary>Whether the cell is in training mode (see <see cref="SetTrain"/>).</summary>
     public bool Training { get; private set; } = true;
 
+    /// <summary>The cell's computation (MindSpore's <c>construct</c>): what <see cref="Call"/> runs, eagerly or while tracing.</summary>
     public abstract Tensor Construct(Tensor x);
 
     /// <summary>Runs <see cref="Construct"/>, like calling a MindSpore cell.</summary>
@@ -52,6 +53,7 @@ public abstract class Cell
         return text.Append(inner.ToString().Replace("\n", "\n  ", StringComparison.Ordinal)).Append('>').ToString();
     }
 
+    /// <summary>Registers <paramref name="cell"/> as the child <paramref name="name"/> (the prefix of its parameters' names) and returns it; throws if the name is taken.</summary>
     protected T Register<T>(string name, T cell) where T : Cell
     {
         if (children.Any(c => c.Name == name) || parameters.Any(p => p.Name == name))
@@ -60,6 +62,7 @@ public abstract class Cell
         return cell;
     }
 
+    /// <summary>Registers <paramref name="parameter"/> under <paramref name="name"/> and returns it; throws if the name is taken.</summary>
     protected Parameter RegisterParameter(string name, Parameter parameter)
     {
         if (children.Any(c => c.Name == name) || parameters.Any(p => p.Name == name))

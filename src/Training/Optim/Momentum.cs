@@ -11,6 +11,7 @@ namespace Trainer.Training.Optim;
 /// </summary>
 public sealed class Momentum : IOptimizer
 {
+    /// <summary>SGD with momentum over <paramref name="parameters"/> (MindSpore's <c>nn.Momentum</c>); the accumulations start at zero.</summary>
     public Momentum(IReadOnlyList<Parameter> parameters, float learningRate, float momentum, float weightDecay = 0)
     {
         OptimizerChecks.LearningRate(learningRate);
@@ -24,11 +25,13 @@ public sealed class Momentum : IOptimizer
         State = parameters.Select(p => new Parameter("moments." + p.Name, p.Type, new float[p.Type.ElementCount])).ToList();
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The accumulations, one per parameter, in <see cref="Parameters"/> order.</summary>
     public IReadOnlyList<Parameter> State { get; }
 
+    /// <summary>The learning rate.</summary>
     public float LearningRate { get; }
 
     /// <summary>The momentum coefficient m.</summary>
@@ -37,11 +40,13 @@ public sealed class Momentum : IOptimizer
     /// <summary>The weight decay w (0: none).</summary>
     public float WeightDecay { get; }
 
+    /// <inheritdoc/>
     public string Description => Describe(Coefficient, WeightDecay);
 
     internal static string Describe(float momentum, float weightDecay) =>
         "momentum " + momentum.ToString(CultureInfo.InvariantCulture) + OptimizerChecks.DecaySuffix(weightDecay);
 
+    /// <inheritdoc/>
     public Effect Step(IReadOnlyList<Tensor> grads)
     {
         OptimizerChecks.GradientCount(this, grads);
