@@ -44,7 +44,8 @@ for lib in Kernels Graph Training; do
     [ -f "$feed/Trainer.$lib.$version.$ext" ] || { echo "error: dotnet pack src/$lib made no Trainer.$lib.$version.$ext" >&2; exit 1; }
   done
 done
-echo "packages ($version):"
+packed=$(date +%s)
+echo "packages ($version, packed in $(( packed - start )) s):"
 # ILGPU is a run-time dependency of Trainer.Kernels only: its compile assets must not reach consumers.
 unzip -p "$feed/Trainer.Kernels.$version.nupkg" Trainer.Kernels.nuspec > "$work/Trainer.Kernels.nuspec"
 for dep in ILGPU ILGPU.Algorithms; do
@@ -91,6 +92,7 @@ run_args=(--epochs 1 --device cpu --mode graph)
 (cd "$app" && XDG_DATA_HOME="$work/xdg" dotnet run -c Release quickstart.cs -- "${run_args[@]}") \
   > "$work/package-run.txt" 2> "$work/package-run.err" \
   || { cat "$work/package-run.txt" "$work/package-run.err" >&2; echo "error: the example failed against the packages" >&2; exit 1; }
+package_run=$(date +%s)
 if grep -rqs "$repo" "$work/xdg/dotnet/runfile"/*/obj/project.assets.json; then
   echo "error: the package build's assets name the repository ($repo)" >&2; exit 1
 fi
@@ -112,4 +114,5 @@ if ! diff -u "$work/repo-run.txt" "$out" > "$work/diff.txt"; then
   exit 1
 fi
 grep -E '^(loss|Test| Accuracy)' "$out" | sed 's/^/  /'
-echo "package check passed: Trainer.Training $version from a local feed, examples/quickstart.cs built outside the repository and run ($(( $(date +%s) - start )) s)"
+end=$(date +%s)
+echo "package check passed: Trainer.Training $version from a local feed, examples/quickstart.cs built outside the repository and run ($(( end - start )) s: packing $(( packed - start )) s, build and run against the packages $(( package_run - packed )) s, against the projects $(( end - package_run )) s)"

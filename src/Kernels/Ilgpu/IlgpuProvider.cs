@@ -21,7 +21,7 @@ public sealed class IlgpuProvider : IBackendProvider
     /// simulates 16 threads and pays about 0.4 ms per launch; two threads cost about 0.06 ms and
     /// still use both cores of a small machine.
     /// </summary>
-    public static CPUDevice FastCpuDevice { get; } = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
+    internal static CPUDevice FastCpuDevice { get; } = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
 
     private static readonly Lazy<IReadOnlyList<DeviceDescription>> Present = new(() =>
     {
@@ -152,7 +152,7 @@ public sealed class IlgpuProvider : IBackendProvider
     /// A CPU accelerator with a chosen group shape and GEMM variant, for tests: the tiled GEMM
     /// needs groups of 256 threads, which the fast CPU device does not have.
     /// </summary>
-    public static IlgpuBackend OpenCpu(CPUDevice device, GemmVariant gemmVariant)
+    internal static IlgpuBackend OpenCpu(CPUDevice device, GemmVariant gemmVariant)
     {
         var context = CreateContext(device, includeGpus: false);
         try
