@@ -22,9 +22,9 @@ public sealed class GraphFunction : IDisposable
     private (CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging)? last;
 
     /// <summary>
-    /// A step compiled on first call for each pair of input types (MindSpore's <c>@jit</c>): <paramref name="function"/> is traced,
-    /// differentiated, optimised and compiled for <paramref name="session"/>'s device, its two inputs named <paramref name="inputNames"/>
-    /// and its outputs <paramref name="outputNames"/> in the printed graph.
+    /// <paramref name="function"/> as a compiled step (MindSpore's <c>@jit</c>), traced and compiled on the first call with each
+    /// pair of input types for <paramref name="session"/>'s device (null: it can be traced but not run); its two inputs are named
+    /// <paramref name="inputNames"/> and its outputs <paramref name="outputNames"/> in the printed graph.
     /// </summary>
     public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
         string[] inputNames, string[] outputNames, CompileOptions options)
