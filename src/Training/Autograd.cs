@@ -115,7 +115,7 @@ public static class Autograd
         };
     }
 
-    /// <summary>The three-input form with an auxiliary output (see <see cref="ValueAndGrad(Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>).</summary>
+    /// <summary>The three-input form with an auxiliary output (see the two-input <c>ValueAndGrad</c> with <c>hasAux</c>).</summary>
     public static Func<Tensor, Tensor, Tensor, ((Tensor Loss, Tensor Aux) Values, Tensor[] Grads)> ValueAndGrad(
         Func<Tensor, Tensor, Tensor, (Tensor Loss, Tensor Aux)> forward, int[]? gradPosition, IReadOnlyList<Parameter> weights, bool hasAux)
     {

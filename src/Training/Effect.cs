@@ -20,6 +20,7 @@ public sealed class Effect
     /// <summary>The executor (eager, or the trace) the change was made by; null for an empty combination.</summary>
     internal Execution.IExecutor? Executor { get; }
 
+    /// <summary>One effect standing for all of <paramref name="effects"/> (what a step that updates several things depends on).</summary>
     public static Effect Combine(IEnumerable<Effect> effects)
     {
         var list = effects.ToList();

@@ -8,6 +8,7 @@ public static class GlobalSeed
 {
     private static SeededRandom generator = new(0);
 
+    /// <summary>Restarts the generator that initialises new cells' weights from <paramref name="seed"/> (MindSpore's <c>set_seed</c>).</summary>
     public static void Set(ulong seed) => generator = new SeededRandom(seed);
 
     internal static SeededRandom Generator => generator;

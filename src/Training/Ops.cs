@@ -48,6 +48,7 @@ public static partial class Ops
     public static Tensor MaxPool2d(Tensor x, int kernelH, int kernelW, int? strideH = null, int? strideW = null) =>
         Apply(new Graph.Ir.Op { Kind = OpKind.MaxPool2d, Attributes = new Graph.Ir.Pool2dAttributes(kernelH, kernelW, strideH ?? kernelH, strideW ?? kernelW) }, x);
 
+    /// <summary>max(<paramref name="x"/>, 0) elementwise.</summary>
     public static Tensor Relu(Tensor x) => Apply(Graph.Ir.Op.Of(OpKind.Relu), x);
 
     /// <summary>The same elements with another shape; one dimension may be -1. Never copies.</summary>

@@ -9,7 +9,7 @@ namespace Trainer.Training;
 /// shuffles and initialisations are reproducible across runtimes and machines.
 /// </summary>
 /// <remarks>Not thread-safe; not suitable for cryptography.</remarks>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _s0;
     private ulong _s1;

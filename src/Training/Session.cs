@@ -64,7 +64,7 @@ public sealed class Session : IDisposable
 
     /// <summary>
     /// How gradients are averaged over data-parallel processes: null for one process. Compiled steps bind it to
-    /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(System.Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>.
+    /// their AllReduce nodes; eager mode applies it at the end of <see cref="Autograd.ValueAndGrad(Func{Tensor, Tensor, ValueTuple{Tensor, Tensor}}, int[], IReadOnlyList{Parameter}, bool)"/>.
     /// </summary>
     internal Graph.Parallel.IGradientReducer? GradientReducer { get; private set; }
 
@@ -172,6 +172,7 @@ public sealed class Session : IDisposable
     /// <summary>Ends an eager step: every tensor made since the last call, in every open scope, goes back to the memory pool.</summary>
     public void EndStep() => Eager.EndStep();
 
+    /// <summary>Frees the eager memory and the parameter blocks, and closes the backend.</summary>
     public void Dispose()
     {
         Eager.Dispose();

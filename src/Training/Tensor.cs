@@ -78,6 +78,7 @@ public class Tensor
     internal Node? Node => Value.Node;
     internal Tracer? Tracer { get; }
 
+    /// <summary>Whether this is a symbolic value of a step being traced for compilation (it has no data).</summary>
     public bool IsTraced => Tracer is not null;
 
     internal IExecutor Executor =>
@@ -144,5 +145,6 @@ public class Tensor
         : typeof(T) == typeof(byte) ? DType.UInt8
         : throw new NotSupportedException($"tensors hold float, int or byte elements, not {typeof(T).Name}");
 
+    /// <summary><c>Tensor((64, 10) float32)</c>, or while tracing the node it stands for and its type.</summary>
     public override string ToString() => IsTraced ? $"Tensor({Value}, {Type})" : $"Tensor({Type})";
 }

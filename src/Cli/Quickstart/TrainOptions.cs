@@ -9,10 +9,15 @@ public sealed record TrainOptions
 {
     /// <summary>The device to open and, for the native cpu backend, its worker threads.</summary>
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
+    /// <summary>Eager or graph mode.</summary>
     public ExecutionMode Mode { get; init; } = ExecutionMode.Graph;
+    /// <summary>The MNIST-format data folder; null for the built-in digits.</summary>
     public string? DataDirectory { get; init; }
+    /// <summary>Epochs to train.</summary>
     public int Epochs { get; init; } = 2;
+    /// <summary>Samples per batch.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>The learning rate.</summary>
     public float LearningRate { get; init; } = 0.01f;
 
     /// <summary>The model: the tutorial's MLP unless asked otherwise.</summary>
@@ -23,7 +28,9 @@ public sealed record TrainOptions
 
     /// <summary>The optimizer: the tutorial's SGD unless asked otherwise.</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
+    /// <summary>Seed of the initial weights and the shuffling.</summary>
     public ulong Seed { get; init; }
+    /// <summary>Whether graph mode runs the fusion passes.</summary>
     public bool Fuse { get; init; } = true;
 
     /// <summary>`--cuda-graph on|off`: replay each compiled step as one CUDA graph; null means the default (off until verified on a GPU: Session.CudaGraphsByDefault).</summary>

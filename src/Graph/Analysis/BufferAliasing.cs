@@ -9,6 +9,7 @@ namespace Trainer.Graph.Analysis;
 /// </summary>
 public static class BufferAliasing
 {
+    /// <summary>The value whose memory <paramref name="value"/> shares: itself, or the end of its chain of alias ops.</summary>
     public static Value StorageOf(Value value)
     {
         while (value.Index == 0 && OpRegistry.Get(value.Node.Op).IsAlias)

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Analysis;
 /// with the op rules, there is no cycle, and every read of a buffer that is also written in place
 /// is ordered with respect to the write. Throws <see cref="GraphCompileException"/> naming the nodes.
 /// </summary>
-public static class GraphVerifier
+internal static class GraphVerifier
 {
     /// <param name="graph">The graph.</param>
     /// <param name="checkHazards">

@@ -3,7 +3,7 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Analysis;
 
 /// <summary>Ancestor sets over data and control edges.</summary>
-public sealed class Reachability
+internal sealed class Reachability
 {
     private readonly Dictionary<Node, HashSet<Node>> ancestors = [];
 

@@ -6,7 +6,7 @@ namespace Trainer.Graph.Analysis;
 /// A deterministic execution order: Kahn's algorithm over data and control edges, always taking
 /// the ready node with the smallest id, so the same graph always gives the same schedule.
 /// </summary>
-public static class TopologicalScheduler
+internal static class TopologicalScheduler
 {
     public static IReadOnlyList<Node> Schedule(Ir.Graph graph)
     {

@@ -6,6 +6,7 @@ namespace Trainer.Graph.Autodiff;
 /// <summary>Differentiates a traced graph by adding gradient nodes to it.</summary>
 public static class GraphAutodiff
 {
+    /// <summary>Adds to <paramref name="graph"/> the nodes computing d<paramref name="loss"/>/d<c>w</c> for each node in <paramref name="wrt"/>, and returns them in that order.</summary>
     public static Node[] Gradients(Ir.Graph graph, Node loss, IReadOnlyList<Node> wrt)
     {
         var tape = graph.Nodes

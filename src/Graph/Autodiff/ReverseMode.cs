@@ -5,7 +5,7 @@ namespace Trainer.Graph.Autodiff;
 
 /// <summary>
 /// Reverse-mode differentiation over a tape in execution order, for any value type: eager tensors
-/// or graph nodes. The same gradient rules (<see cref="OpDefinition.Gradient{T}"/>) serve both.
+/// or graph nodes. The same gradient rules (<see cref="OpDefinition.Gradient{T}(IOpBuilder{T}, Op, IReadOnlyList{T}, IReadOnlyList{T}, IReadOnlyList{T}, IReadOnlyList{bool})"/>) serve both.
 /// </summary>
 public static class ReverseMode
 {

@@ -10,7 +10,7 @@ namespace Trainer.Graph.Compilation;
 /// <summary>
 /// A program bound to a device: one arena for every intermediate and kernel workspace, one input
 /// block holding every step input (in graph order, each at an aligned offset, so a batch goes up
-/// in one copy), kernels bound to fixed buffers. <see cref="Run"/> replays the launch plan and does nothing else: no
+/// in one copy), kernels bound to fixed buffers. <see cref="Run()"/> replays the launch plan and does nothing else: no
 /// tracing, no graph work, no allocation.
 /// </summary>
 public sealed class CompiledGraph : IDisposable
@@ -38,11 +38,13 @@ public sealed class CompiledGraph : IDisposable
         InputBytes = inputBytes;
     }
 
+    /// <summary>The scheduled, memory-planned program this step replays.</summary>
     public GraphProgram Program { get; }
 
-    /// <summary>Kernel launches per <see cref="Run"/>.</summary>
+    /// <summary>Kernel launches per <see cref="Run()"/>.</summary>
     public int Launches => Program.Launches;
 
+    /// <summary>Bytes of the one device allocation every intermediate value of the step lives in.</summary>
     public long ArenaBytes => arena.ByteLength;
 
     /// <summary>
@@ -135,16 +137,18 @@ public sealed class CompiledGraph : IDisposable
         }
     }
 
-    /// <summary>The device memory of a step input; write the batch here before <see cref="Run"/>.</summary>
+    /// <summary>The device memory of a step input; write the batch here before <see cref="Run()"/>.</summary>
     public (DeviceBuffer Buffer, TensorType Type) Input(string name) =>
         inputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no input '{name}'");
 
-    /// <summary>Where a step output is after <see cref="Run"/>; valid until the next run.</summary>
+    /// <summary>Where a step output is after <see cref="Run()"/>; valid until the next run.</summary>
     public (DeviceBuffer Buffer, TensorType Type) Output(string name) =>
         outputs.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the graph has no output '{name}'");
 
+    /// <summary>The names of the step's inputs, as <see cref="Input"/> takes them.</summary>
     public IEnumerable<string> InputNames => inputs.Keys;
 
+    /// <summary>Replays the launch plan once: one step, with no tracing, no allocation and no graph work.</summary>
     public void Run()
     {
         if (captured is not null)
@@ -156,7 +160,7 @@ public sealed class CompiledGraph : IDisposable
     }
 
     /// <summary>
-    /// Replays the plan like <see cref="Run"/>, calling <paramref name="afterLaunch"/> with each launched
+    /// Replays the plan like <see cref="Run()"/>, calling <paramref name="afterLaunch"/> with each launched
     /// node right after its launch, while its outputs (which a later node may overwrite, since the
     /// arena reuses memory) are still there to read with <see cref="BufferOf"/>. For diagnosis
     /// (`trainer compare --locate`), not for training.
@@ -173,6 +177,7 @@ public sealed class CompiledGraph : IDisposable
     /// <summary>The device memory <paramref name="value"/> lives in (an arena slot, an input or a parameter), aliases followed.</summary>
     public DeviceBuffer BufferOf(Value value) => buffers[BufferAliasing.StorageOf(value)];
 
+    /// <summary>Frees the arena, the input block and every bound kernel's resources.</summary>
     public void Dispose()
     {
         captured?.Dispose();

@@ -22,9 +22,12 @@ public sealed class GraphProgram
         PassLog = passLog;
     }
 
+    /// <summary>The optimised graph.</summary>
     public Ir.Graph Graph { get; }
+    /// <summary>The nodes in the order they run (deterministic: Kahn's algorithm, ties broken by node id).</summary>
     public IReadOnlyList<Node> Schedule { get; }
-    public MemoryPlan Memory { get; }
+    internal MemoryPlan Memory { get; }
+    /// <summary>Each pass the pipeline ran, in order, and whether it changed the graph.</summary>
     public IReadOnlyList<(string Pass, bool Changed)> PassLog { get; }
 
     /// <summary>The device whose kernel workspaces the memory plan holds (<see cref="Kernels.Device.DeviceDescription.Summary"/>); null: planned with no device, for the most any backend needs.</summary>

@@ -11,17 +11,22 @@ public sealed class Graph
     private readonly List<Node> nodes = [];
     private int nextId;
 
+    /// <summary>Every node, in the order they were added.</summary>
     public IReadOnlyList<Node> Nodes => nodes;
 
     /// <summary>The values the step returns, in order, with the names the printer and users see.</summary>
     public List<(string Name, Value Value)> Outputs { get; } = [];
 
+    /// <summary>The step's input nodes (the batch), in order.</summary>
     public IEnumerable<Node> Inputs => nodes.Where(n => n.Op.Kind == OpKind.Input);
+    /// <summary>The parameter nodes (weights the step reads and updates), in order.</summary>
     public IEnumerable<Node> Parameters => nodes.Where(n => n.Op.Kind == OpKind.Parameter);
 
+    /// <summary>Adds a step input named <paramref name="name"/> of type <paramref name="type"/>.</summary>
     public Node AddInput(string name, TensorType type) =>
         Append(new Node(nextId++, new Op { Kind = OpKind.Input, Name = name, Shape = type.Shape }, [], [type]));
 
+    /// <summary>Adds a parameter named <paramref name="name"/> (its checkpoint name) of type <paramref name="type"/>.</summary>
     public Node AddParameter(string name, TensorType type) =>
         Append(new Node(nextId++, new Op { Kind = OpKind.Parameter, Name = name, Shape = type.Shape }, [], [type]));
 
@@ -85,5 +90,6 @@ public sealed class Graph
     /// <summary>Position of <paramref name="node"/> in the node list, or -1.</summary>
     public int IndexOf(Node node) => nodes.IndexOf(node);
 
+    /// <summary>The node with id <paramref name="id"/>, or null.</summary>
     public Node? FindById(int id) => nodes.FirstOrDefault(n => n.Id == id);
 }

@@ -10,10 +10,12 @@ namespace Trainer.Graph.Ir;
 /// </summary>
 public sealed record Op
 {
+    /// <summary>Which operation this is.</summary>
     public required OpKind Kind { get; init; }
 
     /// <summary>MatMul: use A transposed / B transposed.</summary>
     public bool TransposeA { get; init; }
+    /// <summary>MatMul: use B transposed.</summary>
     public bool TransposeB { get; init; }
 
     /// <summary>MatMul: what the kernel applies to each result (bias, ReLU, ReLU-backward mask).</summary>
@@ -43,12 +45,16 @@ public sealed record Op
             ? new() { Kind = OpKind.Extension, Definition = definition, Attributes = attributes }
             : throw new ArgumentException($"{definition.Name} is the built-in {definition.Kind}, not an extension op", nameof(definition));
 
+    /// <summary>An op of <paramref name="kind"/> with no attributes.</summary>
     public static Op Of(OpKind kind) => new() { Kind = kind };
 
+    /// <summary>A matrix product, with A and/or B transposed.</summary>
     public static Op MatMul(bool transposeA, bool transposeB) => new() { Kind = OpKind.MatMul, TransposeA = transposeA, TransposeB = transposeB };
 
+    /// <summary>A reshape to <paramref name="shape"/> (the element count must not change).</summary>
     public static Op Reshape(params int[] shape) => new() { Kind = OpKind.Reshape, Shape = shape };
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Op Fill(float value, params int[] shape) => new() { Kind = OpKind.Fill, Scalar = value, Shape = shape };
 
     /// <summary>SgdUpdate(param, grad, hyperparameters): the learning rate is the block's, read when the step runs.</summary>
@@ -63,14 +69,17 @@ public sealed record Op
     /// <summary>AdamBetaPowers(beta1Power, beta2Power, hyperparameters): the betas are the block's.</summary>
     public static Op BetaPowers() => new() { Kind = OpKind.AdamBetaPowers };
 
+    /// <summary>The mean of a gradient over <paramref name="worldSize"/> data-parallel processes.</summary>
     public static Op AllReduce(int worldSize) => new() { Kind = OpKind.AllReduce, Attributes = new AllReduceAttributes(worldSize) };
 
+    /// <summary>Equal when kind and every attribute are equal, the shape compared element by element (what CSE compares).</summary>
     public bool Equals(Op? other) =>
         other is not null && Kind == other.Kind && TransposeA == other.TransposeA && TransposeB == other.TransposeB &&
         Epilogue == other.Epilogue && Scalar.Equals(other.Scalar) && Equals(Attributes, other.Attributes) && Name == other.Name &&
         ReferenceEquals(Definition, other.Definition) &&
         (Shape ?? []).AsSpan().SequenceEqual(other.Shape ?? []);
 
+    /// <summary>A hash consistent with <see cref="Equals(Op?)"/>: the same for equal ops.</summary>
     public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Kind, TransposeA, TransposeB, Epilogue, Scalar, Attributes, Name, Shape?.Length ?? -1),
         Definition is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Definition));
 

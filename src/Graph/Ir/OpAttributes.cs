@@ -13,6 +13,7 @@ public abstract record OpAttributes
     /// <summary>The attributes as the printed IR shows them inside the brackets, e.g. <c>stride=1x1,pad=2x2</c>.</summary>
     public abstract string Print();
 
+    /// <summary>A float as the IR prints it: shortest round-trip form, invariant culture.</summary>
     protected static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
 
@@ -22,6 +23,7 @@ public abstract record OpAttributes
 /// </summary>
 public sealed record AxisAttributes(int Axis) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"axis={Axis}";
 }
 
@@ -37,6 +39,7 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
     /// <summary>The fused epilogue's flags; 0 for none.</summary>
     public int Epilogue { get; init; }
 
+    /// <inheritdoc/>
     public override string Print() =>
         $"stride={StrideH}x{StrideW},pad={PadH}x{PadW}" + (ExtentH == 0 ? "" : $",extent={ExtentH}x{ExtentW}") +
         (Epilogue == 0 ? "" : "," + new GemmEpilogue(Epilogue));
@@ -49,6 +52,7 @@ public sealed record Conv2dAttributes(int StrideH, int StrideW, int PadH, int Pa
 /// </remarks>
 public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int StrideW, bool ReluMask = false) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"kernel={KernelH}x{KernelW},stride={StrideH}x{StrideW}{(ReluMask ? ",relu-mask" : "")}";
 }
 
@@ -58,6 +62,7 @@ public sealed record Pool2dAttributes(int KernelH, int KernelW, int StrideH, int
 /// </summary>
 public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, float Std) : OpAttributes
 {
+    /// <inheritdoc/>
     public override string Print() => $"scale={Number(Scale)},shift={Number(Shift)},mean={Number(Mean)},std={Number(Std)}";
 }
 
@@ -66,7 +71,7 @@ public sealed record NormalizeAttributes(float Scale, float Shift, float Mean, f
 /// all processes' values (each a mean over its local batch, so with equal local batches the mean
 /// over the global batch).
 /// </summary>
-public sealed record AllReduceAttributes(int WorldSize) : OpAttributes
+internal sealed record AllReduceAttributes(int WorldSize) : OpAttributes
 {
     public override string Print() => $"world={WorldSize}";
 }

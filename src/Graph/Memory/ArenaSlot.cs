@@ -3,4 +3,4 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Memory;
 
 /// <summary>One intermediate's place in the arena.</summary>
-public sealed record ArenaSlot(Value Storage, long Offset, long Bytes, Lifetime Lifetime);
+internal sealed record ArenaSlot(Value Storage, long Offset, long Bytes, Lifetime Lifetime);

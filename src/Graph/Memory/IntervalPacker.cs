@@ -5,7 +5,7 @@ namespace Trainer.Graph.Memory;
 /// overlap: largest first, each at the lowest aligned offset that clears every already placed
 /// buffer whose lifetime overlaps. Deterministic for the same input.
 /// </summary>
-public static class IntervalPacker
+internal static class IntervalPacker
 {
     public static long Align(long bytes, int alignment) => (bytes + alignment - 1) / alignment * alignment;
 

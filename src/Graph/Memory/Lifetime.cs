@@ -1,7 +1,7 @@
 namespace Trainer.Graph.Memory;
 
 /// <summary>A buffer's size and the schedule steps it is live over, both ends included.</summary>
-public readonly record struct Lifetime(long Bytes, int First, int Last)
+internal readonly record struct Lifetime(long Bytes, int First, int Last)
 {
     public bool Overlaps(Lifetime other) => First <= other.Last && other.First <= Last;
 }

@@ -6,7 +6,7 @@ namespace Trainer.Graph.Memory;
 /// Where every intermediate and every kernel workspace lives. <see cref="ArenaBytes"/> is the planned
 /// peak; <see cref="TotalBytes"/> is what giving each buffer its own memory would cost.
 /// </summary>
-public sealed class MemoryPlan(IReadOnlyList<ArenaSlot> slots, IReadOnlyList<WorkspaceSlot> workspaces, long arenaBytes, int alignment)
+internal sealed class MemoryPlan(IReadOnlyList<ArenaSlot> slots, IReadOnlyList<WorkspaceSlot> workspaces, long arenaBytes, int alignment)
 {
     private readonly Dictionary<Value, ArenaSlot> byStorage = slots.ToDictionary(s => s.Storage);
     private readonly Dictionary<Node, WorkspaceSlot> byNode = workspaces.ToDictionary(w => w.Node);

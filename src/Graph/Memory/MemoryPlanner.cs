@@ -13,7 +13,7 @@ namespace Trainer.Graph.Memory;
 /// and parameters have their own memory and are not planned here. Workspaces are those of the
 /// backend the plan is for (none for ILGPU's direct convolutions), or the most any backend needs.
 /// </summary>
-public static class MemoryPlanner
+internal static class MemoryPlanner
 {
     public const int Alignment = 256;
 

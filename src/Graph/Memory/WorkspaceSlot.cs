@@ -3,4 +3,4 @@ using Trainer.Graph.Ir;
 namespace Trainer.Graph.Memory;
 
 /// <summary>A node's kernel workspace and its place in the arena; live for the node's own step.</summary>
-public sealed record WorkspaceSlot(Node Node, long Offset, long Bytes, Lifetime Lifetime);
+internal sealed record WorkspaceSlot(Node Node, long Offset, long Bytes, Lifetime Lifetime);

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>AdamBetaPowers(beta1Power, beta2Power, hyperparameters): β₁ᵗ ← β₁ᵗ·β₁, β₂ᵗ ← β₂ᵗ·β₂, in place, once per step, β₁ and β₂ read from Adam's hyperparameter block.</summary>
-public sealed class AdamBetaPowersOp : OpDefinition
+internal sealed class AdamBetaPowersOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AdamBetaPowers;
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// Every Adam update of a step in one launch: inputs are n parameters, n first moments, n second
 /// moments, n gradients, then the two beta powers and the hyperparameter block all of them read.
 /// </summary>
-public sealed class AdamUpdateMultiOp : OpDefinition
+internal sealed class AdamUpdateMultiOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AdamUpdateMulti;
 

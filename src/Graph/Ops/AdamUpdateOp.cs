@@ -9,7 +9,7 @@ namespace Trainer.Graph.Ops;
 /// AdamBetaPowers advances after every update of the step has read them (the write-after-read pass
 /// orders that), and lr, β₁, β₂, ε and the weight decay from the hyperparameter block (float32 [5]).
 /// </summary>
-public sealed class AdamUpdateOp : OpDefinition
+internal sealed class AdamUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AdamUpdate;
 

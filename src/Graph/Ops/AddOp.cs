@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>Elementwise a + b of equal shapes; autodiff uses it to sum the gradients of a value read twice.</summary>
-public sealed class AddOp : OpDefinition
+internal sealed class AddOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Add;
 

@@ -16,7 +16,7 @@ namespace Trainer.Graph.Ops;
 /// <see cref="Parallel.IGradientReducer"/> reads each gradient and writes its mean to the output: no extra copy.
 /// </para>
 /// </summary>
-public sealed class AllReduceOp : OpDefinition
+internal sealed class AllReduceOp : OpDefinition
 {
     public override OpKind Kind => OpKind.AllReduce;
 

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// effect with no outputs, like an optimizer update: how a cell's non-trainable buffers (running
 /// statistics, step counters) change inside a step. Never differentiated.
 /// </summary>
-public sealed class AssignOp : OpDefinition
+internal sealed class AssignOp : OpDefinition
 {
     /// <inheritdoc/>
     public override OpKind Kind => OpKind.Assign;

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// an N-D tensor (y[n,c,h,w] = x[n,c,h,w] + b[c] for axis 1 of NCHW). Gradient: dx = dy,
 /// db = ColumnSum(dy) over the same axis.
 /// </summary>
-public sealed class BiasAddOp : OpDefinition
+internal sealed class BiasAddOp : OpDefinition
 {
     public override OpKind Kind => OpKind.BiasAdd;
 

@@ -6,9 +6,12 @@ namespace Trainer.Graph.Ops;
 /// </summary>
 public sealed class BoundKernel(string name, Action launch, IDisposable? resources = null) : IDisposable
 {
+    /// <summary>The kernel's name, as the schedule printout shows it.</summary>
     public string Name { get; } = name;
 
+    /// <summary>Launches the kernel on its fixed buffers.</summary>
     public void Launch() => launch();
 
+    /// <summary>Releases what the binding holds (scratch, uploaded tables).</summary>
     public void Dispose() => resources?.Dispose();
 }

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// s[j] = Σ_i x[i,j]: the bias gradient; with <see cref="AxisAttributes"/>, the sum over every axis
 /// but that one (s[c] = Σ_n,h,w x[n,c,h,w] for axis 1 of NCHW). Not differentiable further.
 /// </summary>
-public sealed class ColumnSumOp : OpDefinition
+internal sealed class ColumnSumOp : OpDefinition
 {
     public override OpKind Kind => OpKind.ColumnSum;
 

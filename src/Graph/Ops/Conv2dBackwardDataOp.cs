@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>Conv2dBackwardData(dy [N,O,OH,OW], w [O,C,KH,KW]) → dx [N,C,H,W], H×W from the attributes' extent. Not differentiable further.</summary>
-public sealed class Conv2dBackwardDataOp : OpDefinition
+internal sealed class Conv2dBackwardDataOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Conv2dBackwardData;
 

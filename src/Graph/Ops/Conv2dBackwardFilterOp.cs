@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>Conv2dBackwardFilter(x [N,C,H,W], dy [N,O,OH,OW]) → dw [O,C,KH,KW], KH×KW from the attributes' extent. Not differentiable further.</summary>
-public sealed class Conv2dBackwardFilterOp : OpDefinition
+internal sealed class Conv2dBackwardFilterOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Conv2dBackwardFilter;
 

@@ -12,7 +12,7 @@ namespace Trainer.Graph.Ops;
 /// Gradient: dx = Conv2dBackwardData(dy, w), dw = Conv2dBackwardFilter(x, dy). The kernels declare
 /// an im2col workspace.
 /// </summary>
-public sealed class Conv2dOp : OpDefinition
+internal sealed class Conv2dOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Conv2d;
 

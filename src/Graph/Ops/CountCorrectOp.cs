@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>How many rows of logits [B,C] have their argmax equal to the int32 label: an int32 scalar.</summary>
-public sealed class CountCorrectOp : OpDefinition
+internal sealed class CountCorrectOp : OpDefinition
 {
     public override OpKind Kind => OpKind.CountCorrect;
 

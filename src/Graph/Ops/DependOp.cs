@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// Depend(value, effect): value, available only after the effect has run. The effect is a
 /// control input, not a data input, so it orders without moving data; the output aliases value.
 /// </summary>
-public sealed class DependOp : OpDefinition
+internal sealed class DependOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Depend;
 

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>A float32 tensor of the given shape filled with a constant: the seed gradient of the loss.</summary>
-public sealed class FillOp : OpDefinition
+internal sealed class FillOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Fill;
 

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>Input (a batch tensor) and Parameter (a weight): values that come from outside the graph.</summary>
-public sealed class GraphInputOp(OpKind kind) : OpDefinition
+internal sealed class GraphInputOp(OpKind kind) : OpDefinition
 {
     public override OpKind Kind { get; } = kind;
 

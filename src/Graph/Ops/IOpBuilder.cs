@@ -8,6 +8,8 @@ namespace Trainer.Graph.Ops;
 /// </summary>
 public interface IOpBuilder<T> where T : class
 {
+    /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>: runs it (eager) or adds its node (graph).</summary>
     T Apply(Op op, params T[] inputs);
+    /// <summary>The shape and element type of <paramref name="value"/>.</summary>
     TensorType TypeOf(T value);
 }

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// step can take its batch as bytes: a quarter of the float upload. The same float32 operations as
 /// the host pipeline, so the values are the ones the host would have uploaded. Data has no gradient.
 /// </summary>
-public sealed class ImageNormalizeOp : OpDefinition
+internal sealed class ImageNormalizeOp : OpDefinition
 {
     public override OpKind Kind => OpKind.ImageNormalize;
 

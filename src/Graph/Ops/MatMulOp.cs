@@ -11,7 +11,7 @@ namespace Trainer.Graph.Ops;
 /// P of the output's shape, the fourth the optimizer's hyperparameter block, and the node has no
 /// output: it updates P ← P − lr·op(A)·op(B) in place, lr read from the block when it runs.
 /// </summary>
-public sealed class MatMulOp : OpDefinition
+internal sealed class MatMulOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MatMul;
 

@@ -5,7 +5,7 @@ namespace Trainer.Graph.Ops;
 
 /// <summary>MaxPool2dBackward(x [N,C,H,W], dy [N,C,OH,OW]) → dx [N,C,H,W], each window's argmax recomputed from x
 /// (with <see cref="Pool2dAttributes.ReluMask"/>, also +0 where x is not positive: a ReLU's gradient fused in). Not differentiable further.</summary>
-public sealed class MaxPool2dBackwardOp : OpDefinition
+internal sealed class MaxPool2dBackwardOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MaxPool2dBackward;
 

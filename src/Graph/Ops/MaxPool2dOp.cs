@@ -9,7 +9,7 @@ namespace Trainer.Graph.Ops;
 /// <see cref="Pool2dAttributes"/>. Gradient: dx = MaxPool2dBackward(x, dy), which recomputes the
 /// argmax of each window from x (the documented recompute: no second output with indices).
 /// </summary>
-public sealed class MaxPool2dOp : OpDefinition
+internal sealed class MaxPool2dOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MaxPool2d;
 

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Ops;
 /// their n gradients, then the hyperparameter block they all read; each group shares one allocation
 /// (parameter block, optimizer state block, arena).
 /// </summary>
-public sealed class MomentumUpdateMultiOp : OpDefinition
+internal sealed class MomentumUpdateMultiOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MomentumUpdateMulti;
 

@@ -9,7 +9,7 @@ namespace Trainer.Graph.Ops;
 /// hyperparameter block (float32 [3]) when the kernel runs. A side effect with no outputs; the
 /// accumulation is optimizer state, a Parameter node like the weights.
 /// </summary>
-public sealed class MomentumUpdateOp : OpDefinition
+internal sealed class MomentumUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.MomentumUpdate;
 

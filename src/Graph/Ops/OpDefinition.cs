@@ -9,6 +9,7 @@ namespace Trainer.Graph.Ops;
 /// </summary>
 public abstract class OpDefinition
 {
+    /// <summary>The op this definition is for.</summary>
     public abstract OpKind Kind { get; }
 
     /// <summary>The op's name in printed IR and error messages: its kind's, or an extension op's own (<c>Exp</c>, a custom op's).</summary>
@@ -77,15 +78,18 @@ public abstract class OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace) =>
         Bind(context.Backend, op, inputTypes, inputs, outputs, workspace);
 
+    /// <summary>An <see cref="OpShapeException"/> naming the op, <paramref name="what"/> is wrong, and the input types.</summary>
     protected static OpShapeException Mismatch(Op op, IReadOnlyList<TensorType> inputs, string what) =>
         new($"{op}: {what} (inputs: {string.Join(", ", inputs)})");
 
+    /// <summary>Throws unless there are exactly <paramref name="count"/> inputs.</summary>
     protected static void ExpectInputs(Op op, IReadOnlyList<TensorType> inputs, int count)
     {
         if (inputs.Count != count)
             throw Mismatch(op, inputs, $"expected {count} inputs, got {inputs.Count}");
     }
 
+    /// <summary>Throws unless input <paramref name="index"/> is float32.</summary>
     protected static void ExpectFloat(Op op, IReadOnlyList<TensorType> inputs, int index)
     {
         if (inputs[index].DType != DType.Float32)

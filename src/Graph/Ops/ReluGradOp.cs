@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>dx = dy where y &gt; 0, else 0; y is the ReLU's output. Not differentiable further.</summary>
-public sealed class ReluGradOp : OpDefinition
+internal sealed class ReluGradOp : OpDefinition
 {
     public override OpKind Kind => OpKind.ReluGrad;
 

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>y = max(x, 0). Gradient: ReluGrad(dy, y).</summary>
-public sealed class ReluOp : OpDefinition
+internal sealed class ReluOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Relu;
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// The same elements seen with another shape (Flatten is a Reshape). Row-major data needs no copy,
 /// so this is an alias: no kernel, no buffer. One dimension may be -1 (inferred).
 /// </summary>
-public sealed class ReshapeOp : OpDefinition
+internal sealed class ReshapeOp : OpDefinition
 {
     public override OpKind Kind => OpKind.Reshape;
 

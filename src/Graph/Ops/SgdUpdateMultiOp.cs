@@ -9,7 +9,7 @@ namespace Trainer.Graph.Ops;
 /// The parameters must share one allocation and so must the gradients (the parameter block and
 /// the arena); binding uploads the table of offsets once.
 /// </summary>
-public sealed class SgdUpdateMultiOp : OpDefinition
+internal sealed class SgdUpdateMultiOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SgdUpdateMulti;
 

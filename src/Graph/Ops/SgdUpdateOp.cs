@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// SgdUpdate(param, grad, hyperparameters): param ← param − lr·grad in place, lr read from the
 /// optimizer's hyperparameter block (float32 [1]) when the kernel runs. A side effect with no outputs.
 /// </summary>
-public sealed class SgdUpdateOp : OpDefinition
+internal sealed class SgdUpdateOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SgdUpdate;
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// Loss and its logits gradient in one kernel: outputs (loss [], dlogits [B,C]). The upstream
 /// gradient is the constant <see cref="Op.Scalar"/>, which is what the loss seed of autodiff is.
 /// </summary>
-public sealed class SoftmaxCrossEntropyFusedOp : OpDefinition
+internal sealed class SoftmaxCrossEntropyFusedOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SoftmaxCrossEntropyFused;
 

@@ -4,7 +4,7 @@ using Trainer.Kernels.Device;
 namespace Trainer.Graph.Ops;
 
 /// <summary>dlogits = (softmax(logits) − onehot(labels)) · dloss / B, with dloss a scalar tensor.</summary>
-public sealed class SoftmaxCrossEntropyGradOp : OpDefinition
+internal sealed class SoftmaxCrossEntropyGradOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SoftmaxCrossEntropyGrad;
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Ops;
 /// Mean over rows of −log softmax(logits)[label]: logits [B,C] float32, labels [B] int32, loss [].
 /// Gradient for logits: SoftmaxCrossEntropyGrad(logits, labels, dloss); labels have none.
 /// </summary>
-public sealed class SoftmaxCrossEntropyOp : OpDefinition
+internal sealed class SoftmaxCrossEntropyOp : OpDefinition
 {
     public override OpKind Kind => OpKind.SoftmaxCrossEntropy;
 

@@ -17,8 +17,10 @@ public sealed class HostGradientReducer(IKernelBackend backend, int worldSize, H
 
     private float[] host = [];
 
+    /// <inheritdoc/>
     public int WorldSize { get; } = worldSize >= 1 ? worldSize : throw new ArgumentOutOfRangeException(nameof(worldSize), worldSize, "the world size must be at least 1");
 
+    /// <inheritdoc/>
     public void AllReduceMean(ReadOnlySpan<GradientBuffer> gradients)
     {
         long total = 0;

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// Merges nodes that compute the same op on the same inputs after the same control inputs, keeping
 /// the first. Nodes with side effects and graph inputs are never merged.
 /// </summary>
-public sealed class CommonSubexpressionElimination : IGraphPass
+internal sealed class CommonSubexpressionElimination : IGraphPass
 {
     public string Name => "common-subexpression-elimination";
 

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Passes;
 /// output is written once. The kernels use the unfused ops' arithmetic, so nothing changes by a
 /// bit. Only fuses when the intermediate results have no other reader.
 /// </summary>
-public sealed class ConvEpilogueFusion : IGraphPass
+internal sealed class ConvEpilogueFusion : IGraphPass
 {
     public string Name => "conv-epilogue-fusion";
 

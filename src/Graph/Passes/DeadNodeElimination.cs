@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// Removes nodes that neither produce a step output nor have a side effect, nor precede one that
 /// does (over data and control edges). Inputs and parameters stay: they are the step's signature.
 /// </summary>
-public sealed class DeadNodeElimination : IGraphPass
+internal sealed class DeadNodeElimination : IGraphPass
 {
     public string Name => "dead-node-elimination";
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// before storing: one launch instead of two or three, and no round trip through memory. Only
 /// fuses when the intermediate results have no other reader.
 /// </summary>
-public sealed class GemmEpilogueFusion : IGraphPass
+internal sealed class GemmEpilogueFusion : IGraphPass
 {
     public string Name => "gemm-epilogue-fusion";
 

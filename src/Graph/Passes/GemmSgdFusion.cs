@@ -15,7 +15,7 @@ namespace Trainer.Graph.Passes;
 /// In a data-parallel step the update reads an AllReduce of the gradient, not the MatMul, so the
 /// GEMM is never fused past the all-reduce (<see cref="GradientAllReduce"/>).
 /// </summary>
-public sealed class GemmSgdFusion : IGraphPass
+internal sealed class GemmSgdFusion : IGraphPass
 {
     public string Name => "gemm-sgd-fusion";
 

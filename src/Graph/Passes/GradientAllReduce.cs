@@ -19,7 +19,7 @@ namespace Trainer.Graph.Passes;
 /// weight-gradient GEMM is never folded into the update past the all-reduce.
 /// </para>
 /// </summary>
-public sealed class GradientAllReduce : IGraphPass
+internal sealed class GradientAllReduce : IGraphPass
 {
     private readonly int worldSize;
 

@@ -6,7 +6,7 @@ namespace Trainer.Graph.Passes;
 /// The optimisation passes in order, in one place. Ordering (write-after-read edges) runs before
 /// fusion so that fusion sees, and keeps, every hazard edge; the verifier can run between passes.
 /// </summary>
-public sealed class PassPipeline
+internal sealed class PassPipeline
 {
     private readonly IReadOnlyList<IGraphPass> passes;
 

@@ -8,7 +8,7 @@ namespace Trainer.Graph.Passes;
 /// pooling's backward zeroes its own output where x is not positive, one launch instead of two, the
 /// same bits (the mask selects, it does not compute).
 /// </summary>
-public sealed class PoolReluBackwardFusion : IGraphPass
+internal sealed class PoolReluBackwardFusion : IGraphPass
 {
     public string Name => "pool-relu-backward-fusion";
 

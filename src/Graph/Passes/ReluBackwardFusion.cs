@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// ReluGrad(MatMul(dY, W), y) becomes MatMul(dY, W) with a mask epilogue: the GEMM that produces a
 /// layer's input gradient zeroes it where the layer's ReLU output was not positive, in the same launch.
 /// </summary>
-public sealed class ReluBackwardFusion : IGraphPass
+internal sealed class ReluBackwardFusion : IGraphPass
 {
     public string Name => "relu-backward-fusion";
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// removes the ones that do nothing (same shape in and out) and folds a Reshape of a Reshape
 /// into one, so the printed graph and the alias chains stay short.
 /// </summary>
-public sealed class ReshapeCollapsing : IGraphPass
+internal sealed class ReshapeCollapsing : IGraphPass
 {
     public string Name => "reshape-collapsing";
 

@@ -7,7 +7,7 @@ namespace Trainer.Graph.Passes;
 /// one kernel that computes the softmax once and writes both the loss and the logits gradient.
 /// The upstream gradient must be a constant fill (the autodiff seed), which the kernel takes as an attribute.
 /// </summary>
-public sealed class SoftmaxCrossEntropyFusion : IGraphPass
+internal sealed class SoftmaxCrossEntropyFusion : IGraphPass
 {
     public string Name => "softmax-cross-entropy-fusion";
 

@@ -11,7 +11,7 @@ namespace Trainer.Graph.Passes;
 /// (a Depend between them) and no written tensor may appear twice, since one launch updates all its
 /// elements at once. The batched node waits for everything any of its updates waited for.
 /// </summary>
-public abstract class UpdateBatching(OpKind single, OpKind multi, int arity, int written, int shared = 0) : IGraphPass
+internal abstract class UpdateBatching(OpKind single, OpKind multi, int arity, int written, int shared = 0) : IGraphPass
 {
     public abstract string Name { get; }
 

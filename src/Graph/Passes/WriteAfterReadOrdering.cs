@@ -8,7 +8,7 @@ namespace Trainer.Graph.Passes;
 /// unless the reader already comes after the writer: every read of a weight in the step happens
 /// before the optimizer overwrites it (what MindSpore's auto-monad does with UpdateState).
 /// </summary>
-public sealed class WriteAfterReadOrdering : IGraphPass
+internal sealed class WriteAfterReadOrdering : IGraphPass
 {
     public string Name => "write-after-read-ordering";
 

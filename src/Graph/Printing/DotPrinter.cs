@@ -6,6 +6,7 @@ namespace Trainer.Graph.Printing;
 /// <summary>The IR as Graphviz DOT: data edges solid and labelled with their type, control edges dashed.</summary>
 public static class DotPrinter
 {
+    /// <summary>The graph as a DOT digraph named <paramref name="title"/>.</summary>
     public static string Print(Ir.Graph graph, string title = "step")
     {
         var sb = new StringBuilder();

@@ -9,6 +9,7 @@ namespace Trainer.Graph.Printing;
 /// </summary>
 public static class GraphPrinter
 {
+    /// <summary>Every node of <paramref name="graph"/> (in <paramref name="order"/> when given), one a line, then the <c>return</c> line.</summary>
     public static string Print(Ir.Graph graph, IReadOnlyList<Node>? order = null)
     {
         var sb = new StringBuilder();
@@ -17,6 +18,7 @@ public static class GraphPrinter
         return sb.ToString();
     }
 
+    /// <summary>One node as its line: <c>%id = Op[attrs](inputs) after(...) : types</c>.</summary>
     public static string Line(Node node)
     {
         var sb = new StringBuilder();
@@ -28,6 +30,7 @@ public static class GraphPrinter
         return sb.ToString();
     }
 
+    /// <summary>A node's output types: one type, <c>()</c> for none, or a parenthesised list.</summary>
     public static string Types(Node node) => node.Outputs.Length switch
     {
         0 => "()",

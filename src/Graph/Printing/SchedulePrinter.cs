@@ -14,6 +14,7 @@ namespace Trainer.Graph.Printing;
 /// </summary>
 public static class SchedulePrinter
 {
+    /// <summary>The schedule of <paramref name="program"/> as text: one kernel a line with its buffers, then the arena's peak.</summary>
     public static string Print(GraphProgram program)
     {
         var sb = new StringBuilder();

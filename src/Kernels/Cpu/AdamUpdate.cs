@@ -16,6 +16,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AdamOp> adam = new();
     private readonly RangeWork<AdamMultiOp> adamMulti = new();
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, DeviceBuffer hyperparameters)
     {
@@ -24,6 +25,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(adam, new AdamOp(parameter.Float(), m.Float(), v.Float(), gradient.Float(), k), count);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
@@ -32,6 +34,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(adamMulti, new AdamMultiOp(parameterBlock.Float(), mBlock.Float(), vBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount, k), totalElements);
     }
 
+    /// <inheritdoc />
     public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;

@@ -9,6 +9,7 @@ public sealed unsafe partial class CpuBackend
 {
     private readonly RangeWork<BiasAddOp> biasAdd = new();
 
+    /// <inheritdoc/>
     public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
     {
         if (!Launch((long)rows * columns)) return;

@@ -19,6 +19,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<ChannelBiasAddOp> channelBiasAdd = new();
     private readonly RangeWork<ChannelSumOp> channelSum = new();
 
+    /// <inheritdoc/>
     public void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
     {
         long planes = (long)outer * channels;
@@ -27,6 +28,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(channelBiasAdd, new ChannelBiasAddOp(x.Float(), bias.Float(), y.Float(), channels, inner), planes);
     }
 
+    /// <inheritdoc/>
     public void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
     {
         if (!Launch(channels)) return;

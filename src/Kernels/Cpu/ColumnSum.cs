@@ -12,6 +12,7 @@ public sealed unsafe partial class CpuBackend
 {
     private readonly RangeWork<ColumnSumOp> columnSum = new();
 
+    /// <inheritdoc/>
     public void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
     {
         if (!Launch(columns)) return;

@@ -33,6 +33,7 @@ public sealed unsafe partial class CpuBackend
     public long Conv2dWorkspaceBytes(Conv2dShape shape) =>
         UsesDirect(shape) ? DirectConvGeometry.WorkspaceFloats(shape, Threads) * sizeof(float) : shape.WorkspaceBytes;
 
+    /// <inheritdoc/>
     public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
@@ -49,6 +50,7 @@ public sealed unsafe partial class CpuBackend
         CopyPlanes(planes, y.Float(), shape, toNchw: true, epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu);
     }
 
+    /// <inheritdoc/>
     public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.InputCount)) return;
@@ -64,6 +66,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(col2im, new Col2imOp(dcol, dx.Float(), shape), (long)shape.N * shape.C);
     }
 
+    /// <inheritdoc/>
     public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.WeightCount)) return;

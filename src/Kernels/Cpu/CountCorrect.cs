@@ -5,6 +5,7 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>count[0] = the number of rows whose argmax (first maximum on ties) equals the label.</summary>
 public sealed unsafe partial class CpuBackend
 {
+    /// <inheritdoc/>
     public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
     {
         LaunchCount++;

@@ -37,17 +37,24 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
         WarpSize: 1, MaxGroupSize: 1, Multiprocessors: threads);
 
+    /// <inheritdoc/>
     public DeviceDescription Description { get; }
 
     /// <summary>Worker threads, the caller's included.</summary>
     public int Threads => pool.Threads;
 
+    /// <inheritdoc/>
     public long LaunchCount { get; private set; }
+    /// <inheritdoc/>
     public long UploadCount { get; private set; }
+    /// <inheritdoc/>
     public long DownloadCount { get; private set; }
+    /// <inheritdoc/>
     public long SyncCount { get; private set; }
+    /// <inheritdoc/>
     public MemoryStats Memory { get; } = new();
 
+    /// <inheritdoc/>
     public DeviceBuffer Allocate(long bytes)
     {
         var buffer = DeviceBuffer.Own(new CpuMemory(bytes));
@@ -55,12 +62,14 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
         return buffer;
     }
 
+    /// <inheritdoc/>
     public void Free(DeviceBuffer buffer)
     {
         Memory.OnFree(buffer.ByteLength);
         buffer.Dispose();
     }
 
+    /// <inheritdoc/>
     public void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
     {
         if (source.IsEmpty) return;
@@ -70,6 +79,7 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
         source.CopyTo(new Span<T>(destination.Bytes(), source.Length));
     }
 
+    /// <inheritdoc/>
     public void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
@@ -82,6 +92,7 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
     /// <summary>Nothing to wait for (launches finish before they return), but counted like a GPU's.</summary>
     public void Synchronize() => SyncCount++;
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;
@@ -114,6 +125,7 @@ public sealed unsafe partial class CpuBackend : IKernelBackend
         pool.Run(work, work.Tasks);
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         NativeMemory.AlignedFree(softmaxScratch);

@@ -20,7 +20,7 @@ namespace Trainer.Kernels.Cpu;
 /// are read in place; a ragged last panel is copied into zero-padded scratch. Scratch is allocated
 /// when a larger K first appears, never per call.</para>
 /// </summary>
-public sealed unsafe class CpuGemm : IDisposable
+internal sealed unsafe class CpuGemm : IDisposable
 {
     /// <summary>Below this many multiply-adds a GEMM runs on the calling thread: waking workers would cost more.</summary>
     internal const long InlineWork = 1 << 19;

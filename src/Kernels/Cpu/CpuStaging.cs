@@ -9,8 +9,10 @@ namespace Trainer.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
+    /// <inheritdoc/>
     public StagingBuffer AllocateStaging(long bytes) => new CpuStaging(bytes);
 
+    /// <inheritdoc/>
     public void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;

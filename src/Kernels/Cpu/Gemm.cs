@@ -8,8 +8,10 @@ public sealed unsafe partial class CpuBackend
 {
     private readonly CpuGemm gemm;
 
+    /// <inheritdoc/>
     public string GemmKernel => $"packed {CpuGemm.Isa} (native C#), {Threads} thread{(Threads == 1 ? "" : "s")}";
 
+    /// <inheritdoc/>
     public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
         if (!Launch((long)shape.M * shape.N)) return;

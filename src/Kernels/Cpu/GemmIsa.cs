@@ -20,7 +20,7 @@ public enum GemmIsa
 }
 
 /// <summary>Choosing and describing a <see cref="GemmIsa"/>.</summary>
-public static class GemmIsaInfo
+internal static class GemmIsaInfo
 {
     /// <summary>The widest path this processor runs well.</summary>
     public static GemmIsa Best { get; } =

@@ -12,7 +12,7 @@ namespace Trainer.Kernels.Cpu;
 /// block of p: a float32 partial sum stored and reloaded is exact, so blocking changes nothing. So the
 /// three paths and any split of the work give the same bits. Row r reads the broadcast operand at
 /// s + min(r, rows − 1)·sRow: rows past the edge repeat the last valid one and are not stored.
-/// The epilogue <typeparamref name="E"/> is applied in registers before each row is stored: the
+/// The epilogue <c>E</c> is applied in registers before each row is stored: the
 /// bias at <c>bias</c> (vector columns) or <c>bias[r]</c> (one per row, <see cref="IGemmEpilogue.RowBias"/>),
 /// the mask row r at <c>mask + r·maskStride</c>; rows past the edge read row rows − 1 again.
 /// No stackalloc and no calls in the loops, so the accumulators stay in registers.

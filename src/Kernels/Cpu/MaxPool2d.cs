@@ -24,6 +24,7 @@ public sealed unsafe partial class CpuBackend
 
     private static bool Tiles(Pool2dShape s) => s.StrideH == s.KH && s.StrideW == s.KW;
 
+    /// <inheritdoc/>
     public void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
     {
         if (!Launch(shape.OutputCount)) return;
@@ -37,6 +38,7 @@ public sealed unsafe partial class CpuBackend
         RunRange(maxPool, new MaxPoolOp(x.Float(), y.Float(), shape), shape.OutputCount);
     }
 
+    /// <inheritdoc/>
     public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
     {
         if (!Launch(shape.InputCount)) return;

@@ -16,6 +16,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<MomentumOp> momentum = new();
     private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
 
+    /// <inheritdoc />
     public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (!Launch(count)) return;
@@ -24,6 +25,7 @@ public sealed unsafe partial class CpuBackend
             h[Ops.HyperparameterLayout.LearningRate], h[Ops.HyperparameterLayout.Momentum], h[Ops.HyperparameterLayout.MomentumWeightDecay]), count);
     }
 
+    /// <inheritdoc />
     public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (!Launch(totalElements)) return;

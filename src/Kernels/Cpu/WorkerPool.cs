@@ -10,7 +10,7 @@ namespace Trainer.Kernels.Cpu;
 /// it by giving every output to exactly one task. Not reentrant: one <see cref="Run"/> at a time,
 /// from one thread at a time, like the backend that owns it.</para>
 /// </summary>
-public sealed class WorkerPool : IDisposable
+internal sealed class WorkerPool : IDisposable
 {
     /// <summary>How many times an idle worker checks for work (with a short pause each) before it sleeps: tens of microseconds.</summary>
     private const int SpinChecks = 2000;

@@ -21,10 +21,10 @@ public static class DeviceCatalog
     private static IBackendProvider ProviderOf(DeviceKind kind) =>
         Providers.First(p => p.Kinds.Contains(kind));
 
-    /// <summary>Every device present: GPUs first, then the native CPU backend, then ILGPU's CPU accelerator.</summary>
     /// <summary>The version of the ILGPU assembly the GPU backends are built on.</summary>
     public static string? IlgpuVersion => typeof(ILGPU.Context).Assembly.GetName().Version?.ToString();
 
+    /// <summary>Every device present: GPUs first, then the native CPU backend, then ILGPU's CPU accelerator.</summary>
     public static IReadOnlyList<DeviceDescription> List() =>
         Providers.SelectMany(p => p.Discover()).OrderBy(d => Array.IndexOf(ListOrder, d.Kind)).ToList();
 

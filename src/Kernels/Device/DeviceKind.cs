@@ -3,6 +3,7 @@ namespace Trainer.Kernels.Device;
 /// <summary>The device families the trainer can run on; <see cref="Auto"/> picks the best present.</summary>
 public enum DeviceKind
 {
+    /// <summary>The best device present: CUDA, else OpenCL, else the native CPU backend.</summary>
     Auto,
     /// <summary>An NVIDIA GPU through ILGPU's CUDA backend.</summary>
     Cuda,
@@ -17,8 +18,10 @@ public enum DeviceKind
 /// <summary>Parsing and printing of <see cref="DeviceKind"/> the way the command line spells it.</summary>
 public static class DeviceKindNames
 {
+    /// <summary>Every name <see cref="TryParse"/> accepts, separated by <c>|</c> (for help text).</summary>
     public const string Choices = "auto|cuda|opencl|cpu|ilgpu-cpu";
 
+    /// <summary>Reads a device name (<c>auto</c>, <c>cuda</c>, <c>opencl</c>, <c>cpu</c>, <c>ilgpu-cpu</c>, any case); false for anything else.</summary>
     public static bool TryParse(string text, out DeviceKind kind)
     {
         switch (text.ToLowerInvariant())
@@ -32,6 +35,7 @@ public static class DeviceKindNames
         }
     }
 
+    /// <summary>The command-line name of <paramref name="kind"/>.</summary>
     public static string Name(DeviceKind kind) => kind switch
     {
         DeviceKind.Auto => "auto",

@@ -12,5 +12,6 @@ public sealed record DeviceOptions
     /// </summary>
     public int Ordinal { get; init; }
 
+    /// <summary>One thread per core and the first device of the kind.</summary>
     public static DeviceOptions Default { get; } = new();
 }

@@ -11,6 +11,7 @@ namespace Trainer.Kernels.Device;
 /// </summary>
 public interface IKernelBackend : IDisposable
 {
+    /// <summary>The device this backend runs on.</summary>
     DeviceDescription Description { get; }
 
     /// <summary>Which GEMM kernel the backend runs, in a few words (for `trainer selftest` and benchmarks).</summary>
@@ -39,9 +40,12 @@ public interface IKernelBackend : IDisposable
     /// </summary>
     long SyncCount { get; }
 
+    /// <summary>Allocation counters of this backend's device memory.</summary>
     MemoryStats Memory { get; }
 
+    /// <summary>Allocates at least <paramref name="bytes"/> of device memory (not zeroed); release it with <see cref="Free"/>.</summary>
     DeviceBuffer Allocate(long bytes);
+    /// <summary>Releases a buffer from <see cref="Allocate"/>.</summary>
     void Free(DeviceBuffer buffer);
 
     /// <summary>Copies <paramref name="source"/> to the start of <paramref name="destination"/> and returns when the host memory may be reused: one upload and one synchronisation.</summary>
@@ -81,9 +85,13 @@ public interface IKernelBackend : IDisposable
     /// first launch of a shape).
     /// </summary>
     void PrepareGemm(GemmShape shape) { }
+    /// <summary>y[r,c] = x[r,c] + bias[c] over <paramref name="rows"/> × <paramref name="columns"/>.</summary>
     void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns);
+    /// <summary>y[i] = x[i] &gt; 0 ? x[i] : +0 for i &lt; <paramref name="count"/>.</summary>
     void Relu(DeviceBuffer x, DeviceBuffer y, int count);
+    /// <summary>ReLU's gradient from its output: dx[i] = y[i] &gt; 0 ? dy[i] : +0.</summary>
     void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count);
+    /// <summary>sum[c] = Σ_r x[r,c], each column summed over r in order (the bias gradient of a dense layer).</summary>
     void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns);
 
     /// <summary>
@@ -145,8 +153,11 @@ public interface IKernelBackend : IDisposable
     /// outer and i inner, in order, so the result equals that float32 loop bit for bit.
     /// </summary>
     void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner);
+    /// <summary>loss[0] = the mean over rows of −log softmax(logits[r])[labels[r]], with int32 labels; one float.</summary>
     void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes);
+    /// <summary>dlogits[r,j] = (softmax(logits[r])[j] − (j == labels[r] ? 1 : 0))·dloss[0]/rows: the gradient of the mean loss.</summary>
     void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes);
+    /// <summary>The loss of <see cref="SoftmaxCrossEntropy"/> and the gradient of <see cref="SoftmaxCrossEntropyBackward"/> (scaled by <paramref name="dloss"/>) in one launch, with the same bits.</summary>
     void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss);
     /// <summary>
     /// Plain SGD, p ← fl(p − fl(lr·g)) in place, with lr read from <paramref name="hyperparameters"/>
@@ -197,9 +208,13 @@ public interface IKernelBackend : IDisposable
     /// accumulation offset, gradient offset, length) quadruples in elements.
     /// </summary>
     void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters);
+    /// <summary>uint8 pixels to floats: output[i] = ((pixels[i]·scale + shift) − mean)/std in float32 steps, the host transforms' arithmetic.</summary>
     void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std);
+    /// <summary>count[0] (int32) = the number of rows whose first maximum logit is at the row's label.</summary>
     void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes);
+    /// <summary>y[i] = <paramref name="value"/> for i &lt; <paramref name="count"/>.</summary>
     void Fill(DeviceBuffer y, int count, float value);
+    /// <summary>y[i] = a[i] + b[i] for i &lt; <paramref name="count"/>.</summary>
     void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count);
 
     /// <summary>

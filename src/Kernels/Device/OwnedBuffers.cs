@@ -28,6 +28,7 @@ public sealed class OwnedBuffers(IKernelBackend backend) : IDisposable
         return data;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var buffer in owned) backend.Free(buffer);

@@ -21,5 +21,6 @@ public abstract class StagingBuffer : IDisposable
     /// </summary>
     public abstract Span<byte> Write();
 
+    /// <inheritdoc/>
     public abstract void Dispose();
 }

@@ -4,9 +4,9 @@ namespace Trainer.Kernels.Families;
 
 /// <summary>
 /// One elementwise map y = f(x), as a readonly struct that both backends' generic kernels are specialised by
-/// (the native backend's loop and the ILGPU kernel call the same <see cref="Apply"/>, with no virtual call).
+/// (the native backend's loop and the ILGPU kernel call the same <see cref="Apply(float)"/>, with no virtual call).
 /// A new elementwise op is one such struct in one small file, listed in <see cref="FamilyCatalog"/>.
-/// Only <see cref="Apply"/> runs on a device, so it uses float32 arithmetic and MathF alone; the other
+/// Only <see cref="Apply(float)"/> runs on a device, so it uses float32 arithmetic and MathF alone; the other
 /// members describe the op for the table and the self-test.
 /// </summary>
 public interface IUnaryFunctor
@@ -23,7 +23,7 @@ public interface IUnaryFunctor
     /// </summary>
     Vector<float> Apply(Vector<float> x);
 
-    /// <summary>f(x) in float64, written independently of <see cref="Apply"/>: what the self-test and the tests compare with.</summary>
+    /// <summary>f(x) in float64, written independently of <see cref="Apply(float)"/>: what the self-test and the tests compare with.</summary>
     double Reference(double x);
 
     /// <summary>How far a correct float32 result may be from <paramref name="exact"/> (= <see cref="Reference"/>(x)).</summary>

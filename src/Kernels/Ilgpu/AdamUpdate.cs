@@ -16,13 +16,13 @@ public sealed partial class IlgpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> adamPowers = null!;
 
     /// <summary>The buffers an Adam launch reads and writes.</summary>
-    public readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
+    internal readonly struct AdamViews(ArrayView<float> p, ArrayView<float> m, ArrayView<float> v, ArrayView<float> g, ArrayView<float> beta1Power, ArrayView<float> beta2Power)
     {
         public readonly ArrayView<float> P = p, M = m, V = v, G = g, Beta1Power = beta1Power, Beta2Power = beta2Power;
     }
 
     /// <summary>Adam's hyperparameters, as a thread reads them from the block (<see cref="Ops.HyperparameterLayout"/>).</summary>
-    public readonly struct AdamScalars(ArrayView<float> block)
+    internal readonly struct AdamScalars(ArrayView<float> block)
     {
         public readonly float LearningRate = block[Ops.HyperparameterLayout.LearningRate], Beta1 = block[Ops.HyperparameterLayout.Beta1],
             Beta2 = block[Ops.HyperparameterLayout.Beta2], Epsilon = block[Ops.HyperparameterLayout.Epsilon], WeightDecay = block[Ops.HyperparameterLayout.AdamWeightDecay];
@@ -35,6 +35,7 @@ public sealed partial class IlgpuBackend
         adamPowers = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamPowersKernel);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, DeviceBuffer hyperparameters)
     {
@@ -45,6 +46,7 @@ public sealed partial class IlgpuBackend
             hyperparameters.Float(), count, t);
     }
 
+    /// <inheritdoc/>
     public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
@@ -55,6 +57,7 @@ public sealed partial class IlgpuBackend
             segments.Int(), hyperparameters.Float(), segmentCount, t);
     }
 
+    /// <inheritdoc />
     public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;

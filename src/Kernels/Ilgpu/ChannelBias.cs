@@ -19,6 +19,7 @@ public sealed partial class IlgpuBackend
         channelSum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int>(ChannelSumKernel);
     }
 
+    /// <inheritdoc/>
     public void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
     {
         long count = (long)outer * channels * inner;
@@ -28,6 +29,7 @@ public sealed partial class IlgpuBackend
         channelBiasAdd(t, x.Float(), bias.Float(), y.Float(), channels, inner, count, t);
     }
 
+    /// <inheritdoc/>
     public void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
     {
         if (Empty(channels)) return;

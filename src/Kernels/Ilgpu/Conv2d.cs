@@ -62,6 +62,7 @@ public sealed partial class IlgpuBackend
         conv2d!(t, x.Float(), weight.Float(), (bias ?? y).Float(), y.Float(), shape, epilogue, count, t);
     }
 
+    /// <inheritdoc/>
     public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (shape.InputCount <= 0) return;

@@ -28,7 +28,7 @@ public sealed partial class IlgpuBackend
         convTiled = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape, ConvGemm, GemmEpilogue, int>(ConvTiledKernel);
 
     /// <summary>The tile shape and depth split the tiled kernel uses for one pass (a function of the shape alone).</summary>
-    public static ConvTiling ConvTilingFor(ConvGemm g) => ConvTiling.Choose(g);
+    internal static ConvTiling ConvTilingFor(ConvGemm g) => ConvTiling.Choose(g);
 
     /// <summary>
     /// Launches <paramref name="g"/>: one launch, or for a split weight gradient the chunks into

@@ -3,7 +3,7 @@ using Trainer.Kernels.Ops;
 namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>Which pass of a convolution an implicit GEMM computes (<see cref="ConvGemm"/>).</summary>
-public enum ConvPass
+internal enum ConvPass
 {
     /// <summary>y = W·im2col(x): rows are output channels, columns (n, oh, ow), depth (c, kh, kw).</summary>
     Forward = 0,
@@ -22,7 +22,7 @@ public enum ConvPass
 /// reads the input through that tap). Depth k runs in the order the backend's contract states:
 /// (c, kh, kw) forward, (o, kh, kw) for the input gradient, (n, oh, ow) for the weight gradient.
 /// </summary>
-public readonly struct ConvGemm
+internal readonly struct ConvGemm
 {
     public readonly ConvPass Pass;
     public readonly int M, N, K;

@@ -22,7 +22,7 @@ namespace Trainer.Kernels.Ilgpu;
 /// deterministic. The forward pass and the input gradient have a column per output pixel, enough
 /// groups at training batch sizes, and are not split.</para>
 /// </summary>
-public readonly record struct ConvTiling(int ThreadsX, int ThreadsY, int Splits, int KChunk)
+internal readonly record struct ConvTiling(int ThreadsX, int ThreadsY, int Splits, int KChunk)
 {
     /// <summary>Threads per group, in every tile shape.</summary>
     public const int GroupSize = 64;

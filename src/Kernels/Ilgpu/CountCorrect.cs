@@ -16,6 +16,7 @@ public sealed partial class IlgpuBackend
     private void LoadCountCorrect() =>
         countCorrect = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(CountCorrectKernel);
 
+    /// <inheritdoc/>
     public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
     {
         LaunchCount++;

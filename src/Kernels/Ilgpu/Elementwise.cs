@@ -16,6 +16,7 @@ public sealed partial class IlgpuBackend
         add = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(AddKernel);
     }
 
+    /// <inheritdoc/>
     public void Fill(DeviceBuffer y, int count, float value)
     {
         if (Empty(count)) return;
@@ -24,6 +25,7 @@ public sealed partial class IlgpuBackend
         fill(t, y.Float(), value, count, t);
     }
 
+    /// <inheritdoc/>
     public void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;

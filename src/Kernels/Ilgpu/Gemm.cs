@@ -73,7 +73,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>The tile shape and K-split the tiled GEMM uses for <paramref name="shape"/> on this backend.</summary>
-    public GemmTiling GemmTilingFor(GemmShape shape) => GemmTiling.Choose(shape, GemmMultiprocessors);
+    internal GemmTiling GemmTilingFor(GemmShape shape) => GemmTiling.Choose(shape, GemmMultiprocessors);
 
     /// <summary>Allocates the split-K workspace <paramref name="shape"/> needs, if any and not yet there: once per size, at bind time.</summary>
     public void PrepareGemm(GemmShape shape)
@@ -95,6 +95,7 @@ public sealed partial class IlgpuBackend
         gemmWorkspaces.Clear();
     }
 
+    /// <inheritdoc/>
     public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
         if (Empty((long)shape.M * shape.N)) return;
@@ -140,9 +141,9 @@ public sealed partial class IlgpuBackend
         gemmSplitKReduce!(t, partials, c.Float(), bias, mask, shape, epilogue, tiling.Splits, t);
     }
 
-    public const int Block = 4;
+    internal const int Block = 4;
 
-    public static int RegisterBlockedThreads(GemmShape s) =>
+    internal static int RegisterBlockedThreads(GemmShape s) =>
         ((s.M + Block - 1) / Block) * ((s.N + Block - 1) / Block);
 
     private static float Finish(float acc, int i, int j, int n, GemmEpilogue e, ArrayView<float> bias, ArrayView<float> mask, ArrayView<float> c)

@@ -18,7 +18,7 @@ namespace Trainer.Kernels.Ilgpu;
 /// chunk shorter than one slice. A batch-64 MLP on a 132-multiprocessor GPU gets 8 groups per
 /// layer from 64x64 tiles alone; this plan gives it 150 to 300.</para>
 /// </summary>
-public readonly record struct GemmTiling(int ThreadsX, int ThreadsY, int Splits, int KChunk)
+internal readonly record struct GemmTiling(int ThreadsX, int ThreadsY, int Splits, int KChunk)
 {
     /// <summary>Outputs per thread along each axis: every thread computes a Micro×Micro block.</summary>
     public const int Micro = 4;

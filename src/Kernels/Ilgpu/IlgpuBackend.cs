@@ -61,11 +61,13 @@ public sealed partial class IlgpuBackend : IKernelBackend
         }
     }
 
+    /// <inheritdoc/>
     public DeviceDescription Description { get; }
 
     /// <summary>Which GEMM kernel this backend launches.</summary>
     public GemmVariant GemmVariant { get; }
 
+    /// <inheritdoc/>
     public string GemmKernel => GemmVariant switch
     {
         GemmVariant.RegisterBlocked => "register-blocked 4x4 (ILGPU)",
@@ -73,12 +75,18 @@ public sealed partial class IlgpuBackend : IKernelBackend
         _ => "naive (ILGPU)",
     };
 
+    /// <inheritdoc/>
     public long LaunchCount { get; private set; }
+    /// <inheritdoc/>
     public long UploadCount { get; private set; }
+    /// <inheritdoc/>
     public long DownloadCount { get; private set; }
+    /// <inheritdoc/>
     public long SyncCount { get; private set; }
+    /// <inheritdoc/>
     public MemoryStats Memory { get; } = new();
 
+    /// <inheritdoc/>
     public DeviceBuffer Allocate(long bytes)
     {
         var buffer = DeviceBuffer.Own(new IlgpuMemory(accelerator.Allocate1D<byte>(Math.Max(bytes, 1))));
@@ -86,6 +94,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
         return buffer;
     }
 
+    /// <inheritdoc/>
     public void Free(DeviceBuffer buffer)
     {
         Memory.OnFree(buffer.ByteLength);
@@ -94,6 +103,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
 
     // The host memory is pinned for the copy: ILGPU turns the reference into a raw pointer, and
     // a garbage collection on another thread could otherwise move the array mid-copy.
+    /// <inheritdoc/>
     public unsafe void Upload<T>(DeviceBuffer destination, ReadOnlySpan<T> source) where T : unmanaged
     {
         if (source.IsEmpty) return;
@@ -104,6 +114,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
             view.CopyFromCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), source.Length);
     }
 
+    /// <inheritdoc/>
     public unsafe void Download<T>(DeviceBuffer source, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
@@ -114,12 +125,14 @@ public sealed partial class IlgpuBackend : IKernelBackend
             view.CopyToCPU<T, ArrayView<T>>(ref Unsafe.AsRef<T>(pointer), destination.Length);
     }
 
+    /// <inheritdoc/>
     public void Synchronize()
     {
         SyncCount++;
         accelerator.Synchronize();
     }
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;
@@ -140,6 +153,7 @@ public sealed partial class IlgpuBackend : IKernelBackend
 
     private KernelConfig OneGroup => new(1, reductionGroupSize);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         FreeGemmWorkspaces();

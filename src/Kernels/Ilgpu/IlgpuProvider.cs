@@ -21,7 +21,7 @@ public sealed class IlgpuProvider : IBackendProvider
     /// simulates 16 threads and pays about 0.4 ms per launch; two threads cost about 0.06 ms and
     /// still use both cores of a small machine.
     /// </summary>
-    public static CPUDevice FastCpuDevice { get; } = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
+    internal static CPUDevice FastCpuDevice { get; } = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
 
     private static readonly Lazy<IReadOnlyList<DeviceDescription>> Present = new(() =>
     {
@@ -29,10 +29,13 @@ public sealed class IlgpuProvider : IBackendProvider
         return context.Devices.Select(Describe).ToList();
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<DeviceKind> Kinds { get; } = [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.IlgpuCpu];
 
+    /// <inheritdoc/>
     public IReadOnlyList<DeviceDescription> Discover() => Present.Value;
 
+    /// <inheritdoc/>
     public IKernelBackend Open(DeviceKind kind, DeviceOptions options) => Open(kind, variant: null, options.Ordinal);
 
     /// <summary>OpenCL devices that ILGPU skips, each with why; nothing for the other kinds.</summary>
@@ -80,7 +83,7 @@ public sealed class IlgpuProvider : IBackendProvider
     /// <summary>
     /// How every context of this backend compiles kernels; the offline compile tests build their
     /// device-less context with the same settings, so the code they inspect is the code a GPU gets.
-    /// ILGPU's PTX backend has no code of its own for <see cref="MathF.Exp"/> and <see cref="MathF.Log"/>
+    /// ILGPU's PTX backend has no code of its own for <see cref="MathF.Exp"/> and <see cref="MathF.Log(float)"/>
     /// (the softmax cross-entropy kernels use both): ILGPU.Algorithms supplies them (ex2/lg2-based, as
     /// CUDA's fast <c>__expf</c>/<c>__logf</c>); without them those kernels fail to compile and a CUDA
     /// device cannot be opened. OpenCL C and the CPU accelerator, which runs the .NET methods, keep
@@ -149,7 +152,7 @@ public sealed class IlgpuProvider : IBackendProvider
     /// A CPU accelerator with a chosen group shape and GEMM variant, for tests: the tiled GEMM
     /// needs groups of 256 threads, which the fast CPU device does not have.
     /// </summary>
-    public static IlgpuBackend OpenCpu(CPUDevice device, GemmVariant gemmVariant)
+    internal static IlgpuBackend OpenCpu(CPUDevice device, GemmVariant gemmVariant)
     {
         var context = CreateContext(device, includeGpus: false);
         try

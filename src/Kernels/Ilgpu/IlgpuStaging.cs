@@ -20,6 +20,7 @@ namespace Trainer.Kernels.Ilgpu;
 /// </summary>
 public sealed partial class IlgpuBackend
 {
+    /// <inheritdoc/>
     public StagingBuffer AllocateStaging(long bytes) =>
         new IlgpuStaging(this, accelerator.AllocatePageLocked1D<byte>(Math.Max(bytes, 1)), CreateCopyFence());
 
@@ -41,6 +42,7 @@ public sealed partial class IlgpuBackend
     internal static ICopyFence FenceOf(StagingBuffer buffer) =>
         buffer is IlgpuStaging staging ? staging.Fence : throw new ArgumentException($"{buffer.GetType().Name} is not an ILGPU staging buffer", nameof(buffer));
 
+    /// <inheritdoc/>
     public void UploadStaged(StagingBuffer source, DeviceBuffer destination, long bytes)
     {
         if (bytes <= 0) return;

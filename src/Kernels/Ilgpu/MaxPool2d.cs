@@ -21,6 +21,7 @@ public sealed partial class IlgpuBackend
         maxPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2dShape, long, int, int>(MaxPoolBackwardKernel);
     }
 
+    /// <inheritdoc/>
     public void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
     {
         long count = shape.OutputCount;
@@ -30,6 +31,7 @@ public sealed partial class IlgpuBackend
         maxPool(t, x.Float(), y.Float(), shape, count, t);
     }
 
+    /// <inheritdoc/>
     public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
     {
         long count = shape.InputCount;

@@ -21,6 +21,7 @@ public sealed partial class IlgpuBackend
         momentumMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, ArrayView<float>, int>(MomentumMultiTensorKernel);
     }
 
+    /// <inheritdoc />
     public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
@@ -29,6 +30,7 @@ public sealed partial class IlgpuBackend
         this.momentum(t, parameter.Float(), accumulation.Float(), gradient.Float(), hyperparameters.Float(), count, t);
     }
 
+    /// <inheritdoc />
     public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;

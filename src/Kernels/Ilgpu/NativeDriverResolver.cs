@@ -10,7 +10,7 @@ namespace Trainer.Kernels.Ilgpu;
 /// driver packages always install. Machines without the CUDA toolkit have libcuda.so.1 but no
 /// libcuda.so symlink, and ILGPU would then report CUDA as absent.
 /// </summary>
-public static class NativeDriverResolver
+internal static class NativeDriverResolver
 {
     private static int installed;
 

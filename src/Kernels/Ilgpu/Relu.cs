@@ -16,6 +16,7 @@ public sealed partial class IlgpuBackend
         reluBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ReluBackwardKernel);
     }
 
+    /// <inheritdoc/>
     public void Relu(DeviceBuffer x, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;
@@ -24,6 +25,7 @@ public sealed partial class IlgpuBackend
         relu(t, x.Float(), y.Float(), count, t);
     }
 
+    /// <inheritdoc/>
     public void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
     {
         if (Empty(count)) return;

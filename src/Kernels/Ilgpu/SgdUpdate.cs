@@ -21,6 +21,7 @@ public sealed partial class IlgpuBackend
         sgdMulti = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, ArrayView<float>, int, int>(SgdMultiTensorKernel);
     }
 
+    /// <inheritdoc />
     public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
@@ -29,6 +30,7 @@ public sealed partial class IlgpuBackend
         sgd(t, parameter.Float(), gradient.Float(), hyperparameters.Float(), count, t);
     }
 
+    /// <inheritdoc />
     public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;

@@ -23,12 +23,14 @@ public sealed partial class IlgpuBackend
         sceFused = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(SceFusedKernel);
     }
 
+    /// <inheritdoc/>
     public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
     {
         LaunchCount++;
         sceForward(OneGroup, logits.Float(), labels.Int(), loss.Float(), rows, classes);
     }
 
+    /// <inheritdoc/>
     public void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
     {
         if (Empty(rows)) return;
@@ -37,6 +39,7 @@ public sealed partial class IlgpuBackend
         sceBackward(t, logits.Float(), labels.Int(), dloss.Float(), dlogits.Float(), rows, classes, t);
     }
 
+    /// <inheritdoc/>
     public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
     {
         LaunchCount++;

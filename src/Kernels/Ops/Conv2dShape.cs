@@ -7,8 +7,10 @@ namespace Trainer.Kernels.Ops;
 /// </summary>
 public readonly struct Conv2dShape
 {
+    /// <summary>Batch, input channels, input height and width, output channels, kernel height and width, strides, paddings, output height and width.</summary>
     public readonly int N, C, H, W, O, KH, KW, StrideH, StrideW, PadH, PadW, OH, OW;
 
+    /// <summary>A convolution of input [n,c,h,w] with weight [o,c,kh,kw]; throws <see cref="ArgumentException"/> when a size is not positive or the kernel does not fit the padded input.</summary>
     public Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int strideH, int strideW, int padH, int padW)
     {
         if (n < 0 || c <= 0 || h <= 0 || w <= 0 || o <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0)
@@ -21,8 +23,11 @@ public readonly struct Conv2dShape
         OW = (w + 2 * padW - kw) / strideW + 1;
     }
 
+    /// <summary>Elements of the input, N·C·H·W.</summary>
     public long InputCount => (long)N * C * H * W;
+    /// <summary>Elements of the weight, O·C·KH·KW.</summary>
     public long WeightCount => (long)O * C * KH * KW;
+    /// <summary>Elements of the output, N·O·OH·OW.</summary>
     public long OutputCount => (long)N * O * OH * OW;
 
     /// <summary>
@@ -35,11 +40,13 @@ public readonly struct Conv2dShape
     /// </summary>
     public long WorkspaceFloats => ((long)C * KH * KW + O) * N * OH * OW;
 
+    /// <see cref="WorkspaceFloats"/> in bytes.
     public long WorkspaceBytes => WorkspaceFloats * sizeof(float);
 
     /// <summary>Multiply-adds of the forward pass (each backward pass does as many).</summary>
     public long MultiplyAdds => OutputCount * C * KH * KW;
 
+    /// <summary>The shape as text, e.g. <c>8x1x28x28 * 6x1x5x5 stride 1,1 pad 2,2 -&gt; 8x6x28x28</c>.</summary>
     public override string ToString() =>
         $"{N}x{C}x{H}x{W} * {O}x{C}x{KH}x{KW} stride {StrideH},{StrideW} pad {PadH},{PadW} -> {N}x{O}x{OH}x{OW}";
 }

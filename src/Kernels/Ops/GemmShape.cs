@@ -6,9 +6,12 @@ namespace Trainer.Kernels.Ops;
 /// </summary>
 public readonly struct GemmShape
 {
+    /// <summary>Rows of C, columns of C, and the length of the sum.</summary>
     public readonly int M, N, K;
+    /// <summary>Element strides of A along i and p, and of B along p and j.</summary>
     public readonly int AStrideI, AStrideP, BStrideP, BStrideJ;
 
+    /// <summary>A product of the given sizes and element strides (see <see cref="For"/> for the row-major layouts).</summary>
     public GemmShape(int m, int n, int k, int aStrideI, int aStrideP, int bStrideP, int bStrideJ)
     {
         M = m; N = n; K = k;
@@ -24,5 +27,6 @@ public readonly struct GemmShape
         aStrideI: transposeA ? 1 : k, aStrideP: transposeA ? m : 1,
         bStrideP: transposeB ? 1 : n, bStrideJ: transposeB ? k : 1);
 
+    /// <summary>Floating-point operations of the product, 2·M·N·K.</summary>
     public long Flops => 2L * M * N * K;
 }

@@ -6,8 +6,10 @@ namespace Trainer.Kernels.Ops;
 /// </summary>
 public readonly struct Pool2dShape
 {
+    /// <summary>Batch, channels, input height and width, window height and width, strides, output height and width.</summary>
     public readonly int N, C, H, W, KH, KW, StrideH, StrideW, OH, OW;
 
+    /// <summary>A pooling of input [n,c,h,w] by a kh×kw window; throws <see cref="ArgumentException"/> when a size is not positive or the window does not fit.</summary>
     public Pool2dShape(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW)
     {
         if (n < 0 || c <= 0 || h <= 0 || w <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0)
@@ -19,8 +21,11 @@ public readonly struct Pool2dShape
         OW = (w - kw) / strideW + 1;
     }
 
+    /// <summary>Elements of the input, N·C·H·W.</summary>
     public long InputCount => (long)N * C * H * W;
+    /// <summary>Elements of the output, N·C·OH·OW.</summary>
     public long OutputCount => (long)N * C * OH * OW;
 
+    /// <summary>The shape as text, e.g. <c>8x6x28x28 window 2x2 stride 2,2 -&gt; 8x6x14x14</c>.</summary>
     public override string ToString() => $"{N}x{C}x{H}x{W} window {KH}x{KW} stride {StrideH},{StrideW} -> {N}x{C}x{OH}x{OW}";
 }

@@ -13,15 +13,21 @@ namespace Trainer.Training.Checkpoints;
 /// </summary>
 public sealed record CheckpointInfo
 {
+    /// <summary>The <c>format</c> this version of the trainer writes.</summary>
     public const string Format = FormatFamily + "1";
 
     /// <summary>What every version of the trainer's own format starts with.</summary>
     public const string FormatFamily = "trainer-checkpoint/";
 
+    /// <summary>The network the weights belong to.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
+    /// <summary>The optimizer and its settings (its state is in the file under <see cref="TrainingCheckpoint.OptimizerPrefix"/>).</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
+    /// <summary>The learning rate the run trained with.</summary>
     public float LearningRate { get; init; } = 0.01f;
+    /// <summary>The seed of the run (initial weights and shuffling).</summary>
     public ulong Seed { get; init; }
+    /// <summary>The batch size of the run.</summary>
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Epochs finished when it was written.</summary>
@@ -36,6 +42,7 @@ public sealed record CheckpointInfo
     /// <summary>Whether the file carries a trainer run's metadata (and so can be resumed).</summary>
     public bool FromTrainer { get; init; }
 
+    /// <summary>The metadata entries the file stores, every value as text.</summary>
     public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
     {
         ["format"] = Format,

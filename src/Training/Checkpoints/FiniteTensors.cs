@@ -7,7 +7,7 @@ namespace Trainer.Training.Checkpoints;
 /// alike: such a model evaluates to garbage that ReLU can hide (a NaN weight whose unit never fires still poisons
 /// nothing visible), and a resumed run would diverge at once. Checked on load, before any device is opened.
 /// </summary>
-public static class FiniteTensors
+internal static class FiniteTensors
 {
     /// <summary>
     /// Throws a <see cref="CheckpointException"/> naming the first tensor among <paramref name="names"/> (in the order

@@ -9,7 +9,7 @@ namespace Trainer.Training.Checkpoints;
 /// infinities, and an F64 value beyond float32's range becomes an infinity: <see cref="ToSingle"/> reports the first
 /// such element, because a weight that is not finite is never loaded.
 /// </summary>
-public static class FloatConversion
+internal static class FloatConversion
 {
     /// <summary>The size of one stored element in bytes.</summary>
     public static int BytesPerElement(FloatEncoding encoding) => encoding switch

@@ -7,8 +7,12 @@ namespace Trainer.Training.Checkpoints;
 /// </summary>
 public enum FloatEncoding
 {
+    /// <summary>IEEE half precision, 2 bytes.</summary>
     Float16,
+    /// <summary>bfloat16 (float32's exponent, 7 mantissa bits), 2 bytes.</summary>
     BFloat16,
+    /// <summary>IEEE single precision, 4 bytes.</summary>
     Float32,
+    /// <summary>IEEE double precision, 8 bytes.</summary>
     Float64,
 }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Trainer.Training.Checkpoints;
 
 /// <summary>
-/// A safetensors file read whole and fully validated by <see cref="SafeTensors.Read"/>: its metadata, its tensors'
+/// A safetensors file read whole and fully validated by <see cref="SafeTensors.Read(string)"/>: its metadata, its tensors'
 /// descriptions in header order, and their bytes. The lookups below throw <see cref="CheckpointException"/> with a
 /// one-line message naming the file and the tensor when the file does not hold what the caller expects.
 /// </summary>

@@ -15,6 +15,7 @@ namespace Trainer.Training.Checkpoints;
 /// </summary>
 public static class TrainingCheckpoint
 {
+    /// <summary>The prefix of the optimizer's state tensors in a checkpoint (<c>optimizer.moments.0.weight</c>, say).</summary>
     public const string OptimizerPrefix = "optimizer.";
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace Trainer.Training.Data;
 /// <summary>
 /// A lazily evaluated, host-side data pipeline modelled on MindSpore's <c>mindspore.dataset</c>: a source
 /// (such as <see cref="MnistDataset"/>) followed by stages built with <see cref="Map"/>,
-/// <see cref="Shuffle"/> and <see cref="Batch"/>. Every row is an array of tensors, one per column, in
+/// <see cref="Shuffle"/> and <see cref="Batch(int, bool)"/>. Every row is an array of tensors, one per column, in
 /// <see cref="ColumnNames"/> order. Nothing is computed until rows are enumerated, and each enumeration
 /// recomputes them, so an epoch costs one pass over the source.
 /// </summary>
@@ -26,7 +26,7 @@ public abstract class Dataset
     public abstract IReadOnlyList<string> ColumnNames { get; }
 
     /// <summary>
-    /// Number of rows an epoch yields: the source's row count, or after <see cref="Batch"/> the number of
+    /// Number of rows an epoch yields: the source's row count, or after <see cref="Batch(int, bool)"/> the number of
     /// batches (rounded up, or down when the last partial batch is dropped).
     /// </summary>
     public abstract int GetDatasetSize();
@@ -62,7 +62,7 @@ public abstract class Dataset
     public BatchDataset Batch(int batchSize, bool dropRemainder = false) => new(this, batchSize, dropRemainder);
 
     /// <summary>
-    /// Returns a stage that yields the batches <see cref="Batch"/> yields, reading each batch's rows on up to
+    /// Returns a stage that yields the batches <see cref="Batch(int, bool)"/> yields, reading each batch's rows on up to
     /// <paramref name="workers"/> threads (decoding and augmenting them there); see <see cref="ParallelBatchDataset"/>.
     /// </summary>
     /// <exception cref="DatasetException">This data set is not random access, or <paramref name="batchSize"/> or <paramref name="workers"/> is not positive.</exception>

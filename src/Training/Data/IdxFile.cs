@@ -8,4 +8,4 @@ namespace Trainer.Training.Data;
 /// <param name="Dimensions">The sizes from the header, outermost first; for MNIST images
 /// <c>[count, rows, cols]</c>, for labels <c>[count]</c>. All non-negative.</param>
 /// <param name="Data">The elements in row-major order; its length is exactly the product of <paramref name="Dimensions"/>.</param>
-public sealed record IdxFile(int Magic, int[] Dimensions, byte[] Data);
+internal sealed record IdxFile(int Magic, int[] Dimensions, byte[] Data);

@@ -13,7 +13,7 @@ namespace Trainer.Training.Data;
 /// the file extension, because downloaded MNIST files are often renamed or decompressed in place.
 /// Every failure is a <see cref="DatasetException"/> whose message begins with the file's display name.
 /// </remarks>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Magic number of an unsigned-byte 1-D IDX file (MNIST labels).</summary>
     public const int LabelMagic = 0x00000801;

@@ -19,7 +19,7 @@ namespace Trainer.Training.Data;
 /// before that). One epoch is enumerated at a time; leaving the loop early, or an exception in
 /// the producer (rethrown on the consumer's thread), stops the producer thread.</para>
 /// <para>Any other pipeline is prefetched too: built from a batched <see cref="Dataset"/> (one made by
-/// <see cref="Dataset.Batch"/>, with a data and a label column), the loader enumerates that pipeline's batches on
+/// <see cref="Dataset.Batch(int, bool)"/>, with a data and a label column), the loader enumerates that pipeline's batches on
 /// the background thread, a few ahead of training, and yields each (its rank's rows of it, with several
 /// data-parallel ranks) as the pipeline made it.</para>
 /// </summary>
@@ -38,6 +38,14 @@ public sealed class PrefetchingBatchLoader
     private readonly bool normalize;
     private int active;
 
+    /// <summary>A loader of <paramref name="source"/> in batches of <paramref name="batchSize"/>, filled ahead on a background thread.</summary>
+    /// <param name="source">The images and labels.</param>
+    /// <param name="batchSize">Samples per batch (the last batch may be shorter).</param>
+    /// <param name="shuffleSeed">The seed of each epoch's order; null keeps the file's order.</param>
+    /// <param name="scale">Rescale's factor (the pixel value times it, plus <paramref name="shift"/>).</param>
+    /// <param name="shift">Rescale's offset.</param>
+    /// <param name="mean">Normalize's mean, subtracted after rescaling.</param>
+    /// <param name="std">Normalize's standard deviation, divided by last.</param>
     /// <param name="depth">Batches in the ring: one being trained on, the rest being filled ahead.</param>
     /// <param name="normalize">False to yield the images as uint8 bytes, left for the device to normalise.</param>
     /// <param name="rank">With <paramref name="ranks"/> above 1, yield only this data-parallel rank's share of each global batch (<see cref="Distributed.BatchShard"/>).</param>
@@ -75,7 +83,7 @@ public sealed class PrefetchingBatchLoader
     }
 
     /// <summary>
-    /// Prefetches any batched pipeline: <paramref name="batches"/> must be made by <see cref="Dataset.Batch"/> and
+    /// Prefetches any batched pipeline: <paramref name="batches"/> must be made by <see cref="Dataset.Batch(int, bool)"/> and
     /// have two columns, the network's input and the label, in that order. Each epoch enumerates the pipeline's
     /// batches of that epoch on a background thread, up to <paramref name="depth"/> - 1 ahead of the consumer.
     /// </summary>

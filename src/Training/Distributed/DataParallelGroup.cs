@@ -20,6 +20,7 @@ public sealed class DataParallelGroup : IDisposable
     private readonly float[] scalars = new float[3];
     private CollectiveWatchdog? watchdog;
 
+    /// <summary>A group over <paramref name="communicator"/>'s processes.</summary>
     public DataParallelGroup(ICommunicator communicator)
     {
         this.communicator = communicator;
@@ -43,8 +44,10 @@ public sealed class DataParallelGroup : IDisposable
     /// <summary>The group of one process: no MPI, nothing reduced.</summary>
     public static DataParallelGroup Single { get; } = new(SingleProcessCommunicator.Instance);
 
+    /// <summary>This process's index in the group, 0 to <see cref="Size"/> − 1.</summary>
     public int Rank => communicator.Rank;
 
+    /// <summary>How many processes take part.</summary>
     public int Size => communicator.Size;
 
     /// <summary>Whether this process prints the log and writes metrics and checkpoints: rank 0.</summary>
@@ -98,6 +101,7 @@ public sealed class DataParallelGroup : IDisposable
     /// </summary>
     public void Abort(int exitCode) => communicator.Abort(exitCode);
 
+    /// <summary>Stops the watchdog and releases the communicator.</summary>
     public void Dispose()
     {
         watchdog?.Dispose();

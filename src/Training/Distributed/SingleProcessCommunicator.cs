@@ -5,7 +5,7 @@ namespace Trainer.Training.Distributed;
 /// <see cref="AllReduceSum"/> leaves it untouched and the barrier returns at once. Training code written against
 /// <see cref="ICommunicator"/> runs unchanged, and bit for bit as before, without MPI.
 /// </summary>
-public sealed class SingleProcessCommunicator : ICommunicator
+internal sealed class SingleProcessCommunicator : ICommunicator
 {
     /// <summary>The one instance; it holds no resources, so there is nothing to share or release.</summary>
     public static SingleProcessCommunicator Instance { get; } = new();

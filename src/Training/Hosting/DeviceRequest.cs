@@ -75,8 +75,12 @@ public sealed class DeviceRequest : IEquatable<DeviceRequest>
 
     internal DeviceOptions Options => new() { Threads = Threads, Ordinal = Ordinal };
 
+    /// <summary>Equal when kind, thread count and ordinal are equal.</summary>
     public bool Equals(DeviceRequest? other) => other is not null && other.Kind == Kind && other.Threads == Threads && other.Ordinal == Ordinal;
+    /// <summary>Equal when <paramref name="obj"/> is an equal <see cref="DeviceRequest"/>.</summary>
     public override bool Equals(object? obj) => Equals(obj as DeviceRequest);
+    /// <summary>A hash of kind, thread count and ordinal.</summary>
     public override int GetHashCode() => HashCode.Combine(Kind, Threads, Ordinal);
+    /// <summary>The device name, with the thread count when one was given.</summary>
     public override string ToString() => Threads == 0 ? Name : $"{Name} ({Threads} threads)";
 }

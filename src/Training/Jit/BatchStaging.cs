@@ -32,7 +32,7 @@ internal sealed class BatchStaging : IDisposable
 
     /// <param name="backend">The device the step runs on.</param>
     /// <param name="graph">The bound step.</param>
-    /// <param name="arguments">The graph's input names in the order <see cref="Upload"/> takes the host tensors.</param>
+    /// <param name="arguments">The graph's input names in the order <see cref="Upload(ReadOnlySpan{HostTensor})"/> takes the host tensors.</param>
     /// <param name="blocks">The hyperparameter blocks the step reads, each with the name of its input.</param>
     public BatchStaging(IKernelBackend backend, CompiledGraph graph, IReadOnlyList<string> arguments,
         IReadOnlyList<(Optim.HyperparameterBlock Block, string Input)> blocks)

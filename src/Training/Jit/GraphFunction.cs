@@ -12,7 +12,7 @@ namespace Trainer.Training.Jit;
 /// (<see cref="Cell.Training"/>), optimised, planned and bound; each call then copies the arguments
 /// into the step's input buffers and replays the launch plan. Host arguments go up packed, in one
 /// asynchronous copy (<see cref="BatchStaging"/>), so a step waits for the device only when a
-/// result is read. Results are valid until the next call. <see cref="StepCompiler.Compile(Session, string, Func{Tensor[], Tensor[]}, string[]?, Loops.ExecutionMode)"/>
+/// result is read. Results are valid until the next call. <c>StepCompiler.Compile</c>
 /// makes one without naming Graph types.
 /// </summary>
 public sealed class GraphFunction : IStepFunction

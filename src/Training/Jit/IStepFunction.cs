@@ -1,7 +1,7 @@
 namespace Trainer.Training.Jit;
 
 /// <summary>
-/// A step made by <see cref="StepCompiler.Compile(Session, string, Func{Tensor[], Tensor[]}, string[]?, Loops.ExecutionMode)"/>: compiled
+/// A step made by <c>StepCompiler.Compile</c>: compiled
 /// (<see cref="GraphFunction"/>) or run op by op (<see cref="EagerFunction"/>), called the same way.
 /// Its results are valid until the next call; memory for everything else it makes is handled by the step.
 /// </summary>

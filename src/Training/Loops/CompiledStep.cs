@@ -3,7 +3,7 @@ using Trainer.Training.Data;
 namespace Trainer.Training.Loops;
 
 /// <summary>Graph mode: the step compiled and replayed; host batches go straight into its input buffers.</summary>
-public sealed class CompiledStep(Jit.GraphFunction function) : IStep
+internal sealed class CompiledStep(Jit.GraphFunction function) : IStep
 {
     public Jit.GraphFunction Function { get; } = function;
 

@@ -11,7 +11,7 @@ namespace Trainer.Training.Loops;
 /// fell back to direct launches fails the check, naming why: otherwise it would compare direct
 /// launches with themselves. Only CUDA devices have CUDA graphs; elsewhere the check is skipped.
 /// </summary>
-public static class CudaGraphReplayCheck
+internal static class CudaGraphReplayCheck
 {
     public const string Name = "cuda graph replay vs direct launches";
 

@@ -6,6 +6,7 @@ namespace Trainer.Training.Loops;
 /// <summary>The tutorial's data pipeline: Rescale, Normalize and HWC2CHW on images, TypeCast on labels, then batches.</summary>
 public static class Datapipe
 {
+    /// <summary>MNIST's pixel mean and standard deviation after rescaling to [0, 1], the tutorial's Normalize.</summary>
     public const float Mean = 0.1307f, Std = 0.3081f;
 
     /// <summary>Rescale's scale: bytes 0..255 to 0..1.</summary>

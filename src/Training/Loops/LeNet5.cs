@@ -18,6 +18,7 @@ public sealed class LeNet5 : Cell, IClassifier
     private readonly MaxPool2d pool = new(2, 2);
     private readonly Flatten flatten = new();
 
+    /// <summary>LeNet-5 for 28x28 images of <paramref name="channels"/> channels and <paramref name="classes"/> classes, weights from the global seed.</summary>
     public LeNet5(int classes = MnistNetwork.DefaultClasses, int channels = 1)
     {
         conv1 = Register("conv1", new Conv2d(channels, 6, 5, padding: 2, hasBias: true));
@@ -31,8 +32,10 @@ public sealed class LeNet5 : Cell, IClassifier
         Classes = classes;
     }
 
+    /// <summary>The number of classes the network scores.</summary>
     public int Classes { get; }
 
+    /// <inheritdoc/>
     public override Tensor Construct(Tensor x)
     {
         x = pool.Call(relu.Call(conv1.Call(x)));

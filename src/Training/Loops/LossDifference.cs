@@ -6,7 +6,7 @@ namespace Trainer.Training.Loops;
 /// the difference NaN, which fails every tolerance: a diverged run agrees with nothing (a plain Max over the
 /// differences would skip NaN and report the finite steps only).
 /// </summary>
-public static class LossDifference
+internal static class LossDifference
 {
     /// <summary>The largest |a - b|.</summary>
     public static double MaxAbsolute(float[] a, float[] b) => Max(a, b, relative: false);

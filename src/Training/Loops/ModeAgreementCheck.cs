@@ -7,7 +7,7 @@ namespace Trainer.Training.Loops;
 /// mode without fusion must reproduce eager mode's losses exactly (same kernels, same order), and
 /// with fusion within 1e-4 relative.
 /// </summary>
-public static class ModeAgreementCheck
+internal static class ModeAgreementCheck
 {
     public const double FusedTolerance = 1e-4;
 

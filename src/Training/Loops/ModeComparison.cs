@@ -23,6 +23,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
     /// <summary>One line naming the device the last measurement ran on (model, kernels, threads); null before the first.</summary>
     public string? DeviceSummary => Device?.Summary;
 
+    /// <summary>Measures eager mode, then graph mode, each <paramref name="warmup"/> + <paramref name="steps"/> steps.</summary>
     public (ModeMeasurement Eager, ModeMeasurement Graph) Run(int warmup, int steps)
     {
         var eager = Measure(ExecutionMode.Eager, warmup, steps);
@@ -61,6 +62,10 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
 
     /// <summary>Trains <paramref name="warmup"/> + <paramref name="steps"/> steps in one mode and measures the last <paramref name="steps"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="warmup"/> is negative, <paramref name="steps"/> not positive, or together more than <see cref="MaxSteps"/>.</exception>
+    /// <param name="mode">Eager or graph.</param>
+    /// <param name="warmup">Steps trained before measuring.</param>
+    /// <param name="steps">Steps measured.</param>
+    /// <param name="fuse">Whether graph mode runs the fusion passes.</param>
     /// <param name="cudaGraph">Overrides the comparison's `--cuda-graph` for this measurement.</param>
     public ModeMeasurement Measure(ExecutionMode mode, int warmup, int steps, bool fuse = true, bool? cudaGraph = null)
     {

@@ -24,6 +24,7 @@ public static class ModelKinds
     /// <summary>Every kind's name, as `--model` and checkpoint metadata spell it, the default (the tutorial's MLP) first.</summary>
     public static IReadOnlyList<string> Names { get; } = [Name(ModelKind.Mlp), Name(ModelKind.LeNet)];
 
+    /// <summary>The command-line name of <paramref name="kind"/>: <c>mlp</c> or <c>lenet</c>.</summary>
     public static string Name(ModelKind kind) => kind == ModelKind.LeNet ? "lenet" : "mlp";
 
     /// <summary>The kind named <paramref name="name"/> (<see cref="Names"/>); false for any other name.</summary>

@@ -30,6 +30,7 @@ public sealed class ParityLocator
     private readonly OptimizerOptions optimizer;
     private readonly ModelKind model;
 
+    /// <summary>A locator for one run's configuration: device, data, batch size, seed, learning rate, optimizer and model.</summary>
     public ParityLocator(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate, OptimizerOptions optimizer, ModelKind model)
         : this(() => Session.Open(device), dataDirectory, batchSize, seed, learningRate, optimizer, model)
     {

@@ -11,6 +11,7 @@ public sealed record ParityReport(
     string ReferenceName, string CheckedName, double Tolerance, int NodesAgreeing, int NodesBitIdentical, int Unmatched,
     ParityDifference? FirstDifference)
 {
+    /// <summary>Whether every compared value agreed.</summary>
     public bool Agree => FirstDifference is null;
 
     /// <summary>

@@ -14,6 +14,7 @@ public sealed class QuickstartSteps
     private readonly CrossEntropyLoss lossFn = new();
     private readonly Train.Model steps;
 
+    /// <summary>The network and optimizer of the quick-start, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
     {
         GlobalSeed.Set(seed);
@@ -30,6 +31,7 @@ public sealed class QuickstartSteps
     public Train.Model CreateModel(Session session, ExecutionMode mode, bool fuse = true, Distributed.DataParallelGroup? group = null) =>
         new(session, Model, lossFn.Call, Optimizer, mode, new Train.ModelOptions { Fuse = fuse, Group = group, InputTransform = Datapipe.OnDevice });
 
+    /// <summary>The network: the tutorial's MLP or LeNet-5, as <see cref="Kind"/> says.</summary>
     public Cell Model { get; }
 
     /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
@@ -37,6 +39,7 @@ public sealed class QuickstartSteps
 
     /// <summary>How many classes the model tells apart (both models: the ten digits).</summary>
     public int Classes => ((IClassifier)Model).Classes;
+    /// <summary>The optimizer over the network's parameters.</summary>
     public IOptimizer Optimizer { get; }
 
     /// <summary>
@@ -48,9 +51,11 @@ public sealed class QuickstartSteps
     /// <summary>The tutorial's test_loop body: the batch loss and the number of correct predictions.</summary>
     public Tensor[] EvalStepFn(Tensor data, Tensor label) => steps.EvalStepFn(data, label);
 
+    /// <summary>The training step, compiled on first call.</summary>
     public GraphFunction CompileTrainStep(Session? session, CompileOptions options) =>
         new(session, "train_step", TrainStepFn, ["data", "label"], ["loss"], options);
 
+    /// <summary>The evaluation step (loss and correct count), compiled on first call.</summary>
     public GraphFunction CompileEvalStep(Session? session, CompileOptions options) =>
         new(session, "eval_step", EvalStepFn, ["data", "label"], ["loss", "correct"], options);
 }

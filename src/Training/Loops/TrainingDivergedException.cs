@@ -27,7 +27,10 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The same failure, with what the caller knows about it added (the last good checkpoint).</summary>
     public TrainingDivergedException With(string detail) => new(What, Epoch, Batch, detail);
 
+    /// <summary>What went non-finite (the loss, a weight).</summary>
     public string What { get; }
+    /// <summary>The epoch it happened in, 1-based.</summary>
     public int Epoch { get; }
+    /// <summary>The batch of that epoch, 0-based.</summary>
     public int Batch { get; }
 }

@@ -7,11 +7,13 @@ namespace Trainer.Training.Metrics;
 /// </summary>
 public sealed class MetricsFormatException : IOException
 {
+    /// <summary>A malformed metrics file, described by <paramref name="message"/>.</summary>
     public MetricsFormatException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A malformed metrics file, described by <paramref name="message"/>, found by <paramref name="innerException"/>.</summary>
     public MetricsFormatException(string message, Exception innerException)
         : base(message, innerException)
     {

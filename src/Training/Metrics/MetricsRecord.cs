@@ -21,9 +21,13 @@ public sealed record MetricsRecord(
     double? TestAccuracy,
     double? TestLoss)
 {
+    /// <summary>The <c>kind</c> of a record written every logged step.</summary>
     public const string StepKind = "step";
+    /// <summary>The <c>kind</c> of a record written at the end of each epoch.</summary>
     public const string EpochKind = "epoch";
 
+    /// <summary>Whether this is a step record.</summary>
     public bool IsStep => Kind == StepKind;
+    /// <summary>Whether this is an epoch record.</summary>
     public bool IsEpoch => Kind == EpochKind;
 }

@@ -47,6 +47,7 @@ public sealed class MetricsWriter : IDisposable
         return reader.ReadByte() != '\n';
     }
 
+    /// <summary>The file the records go to.</summary>
     public string Path { get; }
 
     /// <summary>Appends a "step" record.</summary>
@@ -71,6 +72,7 @@ public sealed class MetricsWriter : IDisposable
         Finish();
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => stream.Dispose();
 
     private void Start(string kind, int epoch, long step, double loss, double lr, double samplesPerSecond)

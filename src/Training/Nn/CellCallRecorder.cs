@@ -1,7 +1,7 @@
 namespace Trainer.Training.Nn;
 
 /// <summary>
-/// Records every <see cref="Cell.Call"/> made on this thread while it is installed: which cell, how
+/// Records every <see cref="Cell.Call(Tensor)"/> made on this thread while it is installed: which cell, how
 /// deep in the call tree, its output and the span of traced nodes the call added. What
 /// <see cref="CellSummary"/> builds its rows from.
 /// </summary>

@@ -11,6 +11,7 @@ namespace Trainer.Training.Nn;
 /// </summary>
 public sealed class Conv2d : Cell
 {
+    /// <summary>A convolution from <paramref name="inChannels"/> to <paramref name="outChannels"/> with a square <paramref name="kernelSize"/> kernel, weights from the global seed.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool hasBias = false)
     {
         if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0 || stride <= 0 || padding < 0)
@@ -28,12 +29,19 @@ public sealed class Conv2d : Cell
             Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), GlobalSeed.Uniform(outChannels, bound)));
     }
 
+    /// <summary>Channels of the input.</summary>
     public int InChannels { get; }
+    /// <summary>Channels of the output.</summary>
     public int OutChannels { get; }
+    /// <summary>Height and width of the kernel.</summary>
     public int KernelSize { get; }
+    /// <summary>Step of the kernel along height and width.</summary>
     public int Stride { get; }
+    /// <summary>Zeros added on each side of height and width.</summary>
     public int Padding { get; }
+    /// <summary>The kernel, [out, in, k, k] (OIHW).</summary>
     public Parameter Weight { get; }
+    /// <summary>The bias, [out]; null without one.</summary>
     public Parameter? Bias { get; }
 
 
@@ -47,6 +55,7 @@ public sealed class Conv2d : Cell
         $"pad_mode={(Padding == 0 ? "valid" : "pad")}, padding={Padding}, dilation=(1, 1), group=1, has_bias={(Bias is null ? "False" : "True")}, " +
         $"weight_init=HeUniform, bias_init={(Bias is null ? "None" : "Uniform")}, format=NCHW");
 
+    /// <inheritdoc/>
     public override Tensor Construct(Tensor x)
     {
         var y = Ops.Conv2d(x, Weight, Stride, Stride, Padding, Padding);

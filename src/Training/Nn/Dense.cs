@@ -8,6 +8,7 @@ namespace Trainer.Training.Nn;
 /// </summary>
 public sealed class Dense : Cell
 {
+    /// <summary>A fully connected layer from <paramref name="inChannels"/> to <paramref name="outChannels"/>, weights from the global seed.</summary>
     public Dense(int inChannels, int outChannels, bool hasBias = true)
     {
         if (inChannels <= 0 || outChannels <= 0)
@@ -20,9 +21,13 @@ public sealed class Dense : Cell
             Bias = RegisterParameter("bias", new Parameter("bias", TensorType.Float(outChannels), GlobalSeed.Uniform(outChannels, bound)));
     }
 
+    /// <summary>Features of the input.</summary>
     public int InChannels { get; }
+    /// <summary>Features of the output.</summary>
     public int OutChannels { get; }
+    /// <summary>The weight, [out, in].</summary>
     public Parameter Weight { get; }
+    /// <summary>The bias, [out]; null without one.</summary>
     public Parameter? Bias { get; }
 
 
@@ -31,6 +36,7 @@ public sealed class Dense : Cell
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"input_channels={InChannels}, output_channels={OutChannels}") +
         (Bias is null ? "" : ", has_bias=True");
 
+    /// <inheritdoc/>
     public override Tensor Construct(Tensor x)
     {
         var y = Ops.MatMul(x, Weight, transposeB: true);

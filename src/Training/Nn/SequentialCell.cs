@@ -5,12 +5,14 @@ public sealed class SequentialCell : Cell
 {
     private readonly Cell[] cells;
 
+    /// <summary>The cells run in order, registered as children <c>0</c>, <c>1</c>, ….</summary>
     public SequentialCell(params Cell[] cells)
     {
         this.cells = cells;
         for (int i = 0; i < cells.Length; i++) Register(i.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[i]);
     }
 
+    /// <inheritdoc/>
     public override Tensor Construct(Tensor x)
     {
         foreach (var cell in cells) x = cell.Call(x);

@@ -17,10 +17,12 @@ namespace Trainer.Training.Optim;
 /// </summary>
 public sealed class Adam : IOptimizer
 {
+    /// <summary>MindSpore's defaults: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8.</summary>
     public const float DefaultLearningRate = 1e-3f, DefaultBeta1 = 0.9f, DefaultBeta2 = 0.999f, DefaultEpsilon = 1e-8f;
 
     private readonly Parameter beta1Power, beta2Power;
 
+    /// <summary>Adam over <paramref name="parameters"/> (MindSpore's <c>nn.Adam</c>); its moments start at zero.</summary>
     public Adam(IReadOnlyList<Parameter> parameters, float learningRate = DefaultLearningRate,
         float beta1 = DefaultBeta1, float beta2 = DefaultBeta2, float epsilon = DefaultEpsilon, float weightDecay = 0)
     {
@@ -45,8 +47,11 @@ public sealed class Adam : IOptimizer
             throw new ArgumentOutOfRangeException(name, $"{name} must be at least 0 and below 1, got {beta.ToString(CultureInfo.InvariantCulture)}");
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
+    /// <summary>The first-moment estimates m, one per parameter.</summary>
     public IReadOnlyList<Parameter> FirstMoments { get; }
+    /// <summary>The second-moment estimates v, one per parameter.</summary>
     public IReadOnlyList<Parameter> SecondMoments { get; }
 
     /// <summary>First moments, second moments, then beta1_power and beta2_power.</summary>
@@ -82,11 +87,13 @@ public sealed class Adam : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public string Description => Describe(Beta1, Beta2, Epsilon, WeightDecay);
 
     internal static string Describe(float beta1, float beta2, float epsilon, float weightDecay) => string.Create(CultureInfo.InvariantCulture,
         $"adam (beta1 {beta1}, beta2 {beta2}, eps {epsilon}{OptimizerChecks.DecaySuffix(weightDecay)})");
 
+    /// <inheritdoc/>
     public Effect Step(IReadOnlyList<Tensor> grads)
     {
         OptimizerChecks.GradientCount(this, grads);

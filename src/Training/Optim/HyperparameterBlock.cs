@@ -79,6 +79,7 @@ public sealed class HyperparameterBlock : Tensor
     /// <summary>Writes the values into a compiled step's input of this block, for steps fed without the staging upload.</summary>
     internal void UploadTo(IKernelBackend backend, DeviceBuffer input) => backend.Upload<float>(input, values);
 
+    /// <summary>The block as a log shows it: its name and its current values, e.g. <c>sgd.hyperparameters(lr) = [0.01]</c>.</summary>
     public override string ToString() =>
         Name + " = [" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
 }

@@ -63,11 +63,13 @@ public sealed class Momentum : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public string Description => Describe(Coefficient, WeightDecay);
 
     internal static string Describe(float momentum, float weightDecay) =>
         "momentum " + momentum.ToString(CultureInfo.InvariantCulture) + OptimizerChecks.DecaySuffix(weightDecay);
 
+    /// <inheritdoc/>
     public Effect Step(IReadOnlyList<Tensor> grads)
     {
         OptimizerChecks.GradientCount(this, grads);

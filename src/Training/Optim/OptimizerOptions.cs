@@ -17,6 +17,7 @@ public static class OptimizerKinds
     /// <summary>Every kind's name, the default (the tutorial's SGD) first.</summary>
     public static IReadOnlyList<string> Names { get; } = [Name(OptimizerKind.Sgd), Name(OptimizerKind.Momentum), Name(OptimizerKind.Adam)];
 
+    /// <summary>The command-line name of <paramref name="kind"/>.</summary>
     public static string Name(OptimizerKind kind) => kind switch
     {
         OptimizerKind.Momentum => "momentum",
@@ -36,6 +37,7 @@ public static class OptimizerKinds
 /// <summary>Which optimizer a job uses, and its settings beyond the learning rate.</summary>
 public sealed record OptimizerOptions
 {
+    /// <summary>Which optimizer.</summary>
     public OptimizerKind Kind { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>Momentum's coefficient (ignored by SGD).</summary>
@@ -46,7 +48,9 @@ public sealed record OptimizerOptions
 
     /// <summary>Adam's decay rates and epsilon (ignored by the others).</summary>
     public float Beta1 { get; init; } = Optim.Adam.DefaultBeta1;
+    /// <summary>Adam's second-moment decay rate.</summary>
     public float Beta2 { get; init; } = Optim.Adam.DefaultBeta2;
+    /// <summary>Adam's epsilon.</summary>
     public float Epsilon { get; init; } = Optim.Adam.DefaultEpsilon;
 
     /// <summary>The learning rate when none is given: the tutorial's 0.01, or Adam's own default 0.001 (MindSpore's and PyTorch's).</summary>

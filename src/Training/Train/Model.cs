@@ -12,7 +12,7 @@ namespace Trainer.Training.Train;
 
 /// <summary>
 /// MindSpore's high-level <c>mindspore.train.Model(network, loss_fn, optimizer, metrics)</c>: the train step
-/// (forward, loss, <see cref="Autograd.ValueAndGrad(Func{Tensor, Tensor, (Tensor Loss, Tensor Aux)}, int[], IReadOnlyList{Parameter}, bool)"/>,
+/// (forward, loss, <c>Autograd.ValueAndGrad</c>,
 /// the optimizer's update, the loss ordered after it by <see cref="Ops.Depend"/>) and the eval step (loss and
 /// correct predictions), compiled (graph mode) or run op by op (eager mode), and the loops over a data set that call
 /// them: <see cref="Train(int, PrefetchingBatchLoader, IEnumerable{Callback}?, TrainRunOptions?)"/> with
@@ -157,7 +157,7 @@ public sealed class Model : IDisposable
         return compiled;
     }
 
-    /// <summary>Trains <paramref name="epochs"/> epochs of a batched pipeline (<see cref="Dataset.Batch"/>), prefetched; see the loader overload.</summary>
+    /// <summary>Trains <paramref name="epochs"/> epochs of a batched pipeline (<see cref="Dataset.Batch(int, bool)"/>), prefetched; see the loader overload.</summary>
     public void Train(int epochs, Dataset batches, IEnumerable<Callback>? callbacks = null, TrainRunOptions? options = null) =>
         Train(epochs, new PrefetchingBatchLoader(batches, rank: Group.Rank, ranks: Group.Size), callbacks, options);
 
@@ -228,7 +228,7 @@ public sealed class Model : IDisposable
         }
     }
 
-    /// <summary>Evaluates a batched pipeline (<see cref="Dataset.Batch"/>), prefetched; see the loader overload.</summary>
+    /// <summary>Evaluates a batched pipeline (<see cref="Dataset.Batch(int, bool)"/>), prefetched; see the loader overload.</summary>
     public EvalResult Eval(Dataset batches) => Eval(new PrefetchingBatchLoader(batches, rank: Group.Rank, ranks: Group.Size));
 
     /// <summary>

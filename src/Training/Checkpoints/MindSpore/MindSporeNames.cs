@@ -6,7 +6,7 @@ namespace Trainer.Training.Checkpoints.MindSpore;
 /// nn.Adam, <c>accum.*</c>/<c>stat.*</c> of nn.SGD), its hyperparameters and step counters, and the epoch and step
 /// numbers of <c>CheckpointConfig(append_info=...)</c>. Loading weights only skips these silently.
 /// </summary>
-public static class MindSporeNames
+internal static class MindSporeNames
 {
     private static readonly string[] StatePrefixes = ["moments.", "moment1.", "moment2.", "accum.", "stat."];
 

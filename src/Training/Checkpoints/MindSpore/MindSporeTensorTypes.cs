@@ -5,7 +5,7 @@ namespace Trainer.Training.Checkpoints.MindSpore;
 /// <c>Int64</c>, ...; <c>str</c> for a string saved through <c>append_dict</c>), with each one's element size and,
 /// for the float types the loader converts, its <see cref="FloatEncoding"/>.
 /// </summary>
-public static class MindSporeTensorTypes
+internal static class MindSporeTensorTypes
 {
     /// <summary>The type of a string value: its content is the string in UTF-32 little-endian (numpy's <c>U</c> dtype).</summary>
     public const string String = "str";

@@ -25,8 +25,10 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     private readonly bool _finalizeOnDispose;
     private bool _disposed;
 
+    /// <inheritdoc/>
     public int Rank { get; }
 
+    /// <inheritdoc/>
     public int Size { get; }
 
     private MpiCommunicator(OpenMpiLibrary mpi, bool finalizeOnDispose)
@@ -102,6 +104,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         }
     }
 
+    /// <inheritdoc/>
     public void Barrier()
     {
         ThrowIfDisposed();

@@ -12,8 +12,10 @@ public sealed class MpiException : Exception
     /// <summary>MPI's error code (an <c>MPI_ERR_*</c> value); 0 when MPI could not be loaded at all.</summary>
     public int ErrorCode { get; }
 
+    /// <summary>An MPI failure described by <paramref name="message"/>.</summary>
     public MpiException(string message) : base(message) { }
 
+    /// <summary>The failure of MPI call <paramref name="call"/> with its error code and MPI's text for it.</summary>
     public MpiException(string call, int errorCode, string errorText)
         : base($"{call} failed with MPI error {errorCode}: {OneLine(errorText)}")
     {

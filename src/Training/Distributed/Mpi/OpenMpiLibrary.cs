@@ -12,7 +12,7 @@ namespace Trainer.Training.Distributed.Mpi;
 /// <c>ompi_mpi_errors_return</c>; <c>MPI_Request</c> is a pointer; <c>MPI_IN_PLACE</c> is <c>(void*)1</c> and
 /// <c>MPI_STATUS_IGNORE</c> is null. MPICH (and Intel MPI, MVAPICH) make handles <c>int</c> constants compiled into
 /// the caller, so a <c>libmpi</c> without those exports is refused with an error rather than called with handles it
-/// would misread. The library is opened only by <see cref="Load"/>, never by merely referencing this type.
+/// would misread. The library is opened only by <see cref="Load()"/>, never by merely referencing this type.
 /// </remarks>
 internal sealed unsafe class OpenMpiLibrary
 {
@@ -48,7 +48,7 @@ internal sealed unsafe class OpenMpiLibrary
     private static OpenMpiLibrary? _loaded;
     private static readonly Lock LoadLock = new();
 
-    /// <summary>True once <see cref="Load"/> has opened libmpi in this process; tests use it to prove a plain run loads nothing.</summary>
+    /// <summary>True once <see cref="Load()"/> has opened libmpi in this process; tests use it to prove a plain run loads nothing.</summary>
     public static bool IsLoaded => _loaded is not null;
 
     /// <summary>Opens Open MPI's libmpi (once per process) and resolves every handle and call, or throws a one-line <see cref="MpiException"/> saying what is missing.</summary>
