@@ -62,7 +62,11 @@ public sealed class Model : IDisposable
         if (session is null || !place) return;
         session.UseDataParallel(Group);
         if (network.TrainableParams().Any(p => p.Eager is null)) session.Place(network);
-        if (optimizer is not null && optimizer.State.Any(p => p.Eager is null)) session.Place(optimizer);
+        if (optimizer is not null)
+        {
+            if (optimizer.State.Any(p => p.Eager is null)) session.Place(optimizer);
+            else optimizer.Hyperparameters.Refresh(session.Eager); // a stateless optimizer (SGD): its hyperparameters go up now, not in the first step
+        }
         TrainStep = mode == ExecutionMode.Graph ? new CompiledStep(TrainGraph) : new EagerStep(session, TrainStepFn);
         EvalStep = mode == ExecutionMode.Graph ? new CompiledStep(EvalGraph) : new EagerStep(session, EvalStepFn);
     }
