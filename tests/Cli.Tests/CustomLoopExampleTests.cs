@@ -26,22 +26,32 @@ public sealed class CustomLoopExampleTests
             return new StepLine(l, At("loss"), At("grad-norm"), At("clipped"));
         }).ToArray();
 
-    private static StepLine[] Run(params string[] args)
+    private static (StepLine[] Steps, long EagerBytes) Run(params string[] args)
     {
         var result = ExampleProgram.Run("custom-loop.cs", ["--device", "cpu", "--log-every", "1", .. args]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         Assert.Contains("(profile): Dense<input_channels=56, output_channels=64", result.Stdout);
-        return Steps(result.Stdout);
+        string last = CliResult.Lines(result.Stdout)[^1];
+        Assert.EndsWith(" bytes", last);
+        string[] words = last.Split(' ');
+        return (Steps(result.Stdout), long.Parse(words[^2], CultureInfo.InvariantCulture));
     }
 
+
+
     [Fact]
-    public void Clipped_steps_print_equal_numbers_in_graph_and_eager_mode_and_clip_to_the_threshold()
+    public void Clipped_steps_print_equal_numbers_in_graph_and_eager_mode_clip_to_the_threshold_and_free_their_memory()
     {
         const float maxNorm = 0.25f;
-        var graph = Run("--mode", "graph", "--steps", "4", "--max-norm", "0.25");
-        var eager = Run("--mode", "eager", "--steps", "4", "--max-norm", "0.25");
+        var (graph, _) = Run("--mode", "graph", "--steps", "4", "--max-norm", "0.25");
+        var (eager, eagerBytes) = Run("--mode", "eager", "--steps", "4", "--max-norm", "0.25");
         Assert.Equal(4, graph.Length);
         Assert.Equal(graph.Select(s => s.Text), eager.Select(s => s.Text)); // printed round-trip ("R"): equal text is equal bits
+
+        // No EndStep anywhere: each eager step frees what it made, so four steps take no more device memory than one.
+        var (_, oneStepBytes) = Run("--mode", "eager", "--steps", "1", "--max-norm", "0.25");
+        Assert.True(eagerBytes > 0, "the eager run should report the memory its steps took");
+        Assert.Equal(oneStepBytes, eagerBytes);
 
         foreach (var s in graph)
         {
@@ -57,8 +67,8 @@ public sealed class CustomLoopExampleTests
     [Fact]
     public void Below_the_threshold_the_gradients_pass_unchanged_and_the_first_norm_does_not_depend_on_it()
     {
-        var loose = Run("--mode", "graph", "--steps", "2", "--max-norm", "1000");
-        var tight = Run("--mode", "eager", "--steps", "2", "--max-norm", "0.25");
+        var (loose, _) = Run("--mode", "graph", "--steps", "2", "--max-norm", "1000");
+        var (tight, _) = Run("--mode", "eager", "--steps", "2", "--max-norm", "0.25");
         Assert.Equal(2, loose.Length);
         // scale = max_norm / max(norm + eps, max_norm) is exactly 1 here, so the recomputed norm is the same bits.
         Assert.All(loose, s => Assert.Equal(s.Norm, s.Clipped));
