@@ -10,19 +10,19 @@
 #:property Nullable=enable
 
 using System.Globalization;
-using Trainer.Graph.Compilation;
 using Trainer.Kernels.Device;
 using Trainer.Training;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
 using Trainer.Training.Jit;
+using Trainer.Training.Loops;
 using Trainer.Training.Nn;
 using Trainer.Training.Optim;
 
 var options = ExampleOptions.Parse(args);
 
 // set_context(mode=GRAPH_MODE) or PYNATIVE_MODE: the one line that chooses how the steps run.
-bool graphMode = options.Mode == "graph";
+var mode = options.Mode == "graph" ? ExecutionMode.Graph : ExecutionMode.Eager;
 
 // ---- Data: MnistDataset, then the datapipe --------------------------------------------------
 Dataset Datapipe(string usage, int batchSize, ulong? shuffleSeed)
@@ -72,11 +72,10 @@ Tensor[] EvalStep(Tensor data, Tensor label)
     return [lossFn.Call(pred, label), Ops.CountCorrect(pred, label)];
 }
 
-// Graph mode compiles each step once per batch shape (MindSpore's @jit); eager mode runs op by op.
-using var trainGraph = new GraphFunction(session, "train_step", TrainStep, ["data", "label"], ["loss"], new CompileOptions());
-using var evalGraph = new GraphFunction(session, "eval_step", EvalStep, ["data", "label"], ["loss", "correct"], new CompileOptions());
-Tensor[] Run(GraphFunction graph, Func<Tensor, Tensor, Tensor[]> eager, HostTensor[] batch) =>
-    graphMode ? graph.Call(batch[0], batch[1]) : eager(session.ToDevice(batch[0]), session.ToDevice(batch[1]));
+// MindSpore's @jit: graph mode compiles each step once per batch shape, eager mode runs it op by op. Either way
+// a step's results are valid until its next call, and the step frees the memory of everything else it made.
+using var trainStep = StepCompiler.Compile(session, "train_step", TrainStep, mode);
+using var evalStep = StepCompiler.Compile(session, "eval_step", EvalStep, mode);
 
 void TrainLoop(int epoch)
 {
@@ -85,10 +84,9 @@ void TrainLoop(int epoch)
     int batch = 0;
     foreach (var row in trainDataset.CreateTupleIterator(epoch))
     {
-        var loss = Run(trainGraph, TrainStep, row)[0];
+        var loss = trainStep.Call(row)[0];
         if (batch % 100 == 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss: {loss.Item(),7:F6}  [{batch,3}/{size,3}]"));
-        session.EndStep(); // frees this step's eager tensors
         batch++;
     }
 }
@@ -100,11 +98,10 @@ void TestLoop()
     double total = 0, testLoss = 0, correct = 0;
     foreach (var row in testDataset.CreateTupleIterator(0))
     {
-        var outputs = Run(evalGraph, EvalStep, row);
+        var outputs = evalStep.Call(row);
         total += row[1].Shape[0];
         testLoss += outputs[0].Item();
         correct += outputs[1].ToInt32Array()[0];
-        session.EndStep();
     }
     testLoss /= numBatches;
     correct /= total;
