@@ -13,9 +13,13 @@ internal static class ExampleProgram
     }
 
     /// <summary>Runs examples/<paramref name="file"/> with `dotnet run -c Release` (the configuration the tests were built in, so its projects are up to date).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string file, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string file, params string[] args) =>
+        RunPath($"examples/{file}", args);
+
+    /// <summary>Runs the file-based app at <paramref name="path"/> (relative to the repository root, or absolute) with `dotnet run -c Release`.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunPath(string path, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", $"examples/{file}", "--", .. args])
+        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", path, "--", .. args])
         {
             WorkingDirectory = RepositoryRoot(),
             RedirectStandardOutput = true,
@@ -29,7 +33,7 @@ internal static class ExampleProgram
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"examples/{file} ran for more than 5 minutes");
+            throw new TimeoutException($"{path} ran for more than 5 minutes");
         }
         return (process.ExitCode, stdout, stderr.Result);
     }
