@@ -6,6 +6,7 @@
 # are the same apart from their timing lines (they should be: same seed, data and kernels).
 #
 #   BASELINE=main RUNS=5 bench/mlp-against-baseline.sh [DATA_DIR]     default /usr/share/datasets/fashion-mnist
+#   BASELINE=main FLAGS="--optimizer momentum" bench/mlp-against-baseline.sh    extra `trainer train` flags, both sides
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/usr/share/datasets/fashion-mnist}
@@ -24,13 +25,14 @@ declare -A cmd=([this]="src/Cli/bin/Release/net10.0/trainer.dll" [baseline]="$lo
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "this: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)'); baseline: $(git rev-parse --short "$rev")"
-echo "command: trainer train --device cpu --data $data --epochs 1 --progress none"
+read -r -a flags <<<"${FLAGS:-}"
+echo "command: trainer train --device cpu --data $data --epochs 1 --progress none${FLAGS:+ $FLAGS}"
 declare -A times=([this]="" [baseline]="")
 for round in $(seq 1 "$runs"); do
   order=(this baseline); [ $((round % 2)) -eq 0 ] && order=(baseline this)
   for side in "${order[@]}"; do
     out="$log/$side.$round"
-    dotnet "${cmd[$side]}" train --device cpu --data "$data" --epochs 1 --progress none > "$out" 2>&1
+    dotnet "${cmd[$side]}" train --device cpu --data "$data" --epochs 1 --progress none "${flags[@]}" > "$out" 2>&1
     s=$(grep -E '^epoch 1: ' "$out" | sed -E 's/.*\(train ([0-9.]+) s.*/\1/')
     times[$side]="${times[$side]} $s"
     echo "round $round $side: train $s s"
