@@ -1,5 +1,6 @@
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Families;
+using static Trainer.Kernels.Reference.BroadcastIndex;
 
 namespace Trainer.Kernels.SelfTest;
 
@@ -182,25 +183,5 @@ public static partial class KernelSelfTest
             expected[i] = x[flat];
         }
         return CompareOutput(buffers, dy, n, expected, _ => 0, ms);
-    }
-
-    private static int Count(int[] shape) => shape.Aggregate(1, (p, d) => p * d);
-
-    private static void Unravel(int flat, int[] shape, int[] index)
-    {
-        for (int axis = shape.Length - 1; axis >= 0; axis--)
-        {
-            index[axis] = flat % shape[axis];
-            flat /= shape[axis];
-        }
-    }
-
-    /// <summary>The flat index in an operand of <paramref name="shape"/> (aligned at the last axis, size-1 axes broadcast) of an output index.</summary>
-    private static int Ravel(int[] outputIndex, int[] shape)
-    {
-        int flat = 0, skip = outputIndex.Length - shape.Length;
-        for (int axis = 0; axis < shape.Length; axis++)
-            flat = flat * shape[axis] + (shape[axis] == 1 ? 0 : outputIndex[skip + axis]);
-        return flat;
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Families;
+using static Trainer.Kernels.Reference.BroadcastIndex;
 
 namespace Trainer.Kernels.Tests.Families;
 
@@ -204,24 +205,5 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
             shape[i] = Math.Max(da, db);
         }
         return shape;
-    }
-
-    private static int Count(int[] shape) => shape.Aggregate(1, (p, d) => p * d);
-
-    private static void Unravel(int flat, int[] shape, int[] index)
-    {
-        for (int axis = shape.Length - 1; axis >= 0; axis--)
-        {
-            index[axis] = flat % shape[axis];
-            flat /= shape[axis];
-        }
-    }
-
-    private static int Ravel(int[] outputIndex, int[] shape)
-    {
-        int flat = 0, skip = outputIndex.Length - shape.Length;
-        for (int axis = 0; axis < shape.Length; axis++)
-            flat = flat * shape[axis] + (shape[axis] == 1 ? 0 : outputIndex[skip + axis]);
-        return flat;
     }
 }
