@@ -3,7 +3,7 @@ using Trainer.Graph.Ops.Primitives;
 
 namespace Trainer.Training;
 
-/// <summary>Ops that move elements without computing: permuting axes.</summary>
+/// <summary>Ops that move elements without computing: permuting axes, slicing.</summary>
 public static partial class Ops
 {
     /// <summary>
@@ -21,5 +21,18 @@ public static partial class Ops
         var axes = Enumerable.Range(0, rank).ToArray();
         (axes[^1], axes[^2]) = (axes[^2], axes[^1]);
         return Permute(x, axes);
+    }
+
+    /// <summary>
+    /// The window of x that starts at <paramref name="begin"/>[k] and holds <paramref name="size"/>[k] elements along each
+    /// axis k, copied (MindSpore's <c>ops.slice</c>); a size of -1 reaches to the end of its axis. Its gradient writes dy
+    /// into zeros of x's shape.
+    /// </summary>
+    /// <exception cref="Trainer.Graph.Ops.OpShapeException">begin or size do not have one entry per axis, or the window is not inside x.</exception>
+    public static Tensor Slice(Tensor x, int[] begin, int[] size)
+    {
+        var shape = x.Type.Shape;
+        var resolved = size.Select((s, k) => s == -1 && k < shape.Length && k < begin.Length ? shape[k] - begin[k] : s).ToArray();
+        return Apply(Graph.Ir.Op.Extension(SliceOp.Instance, new SliceAttributes(begin.ToArray(), resolved, shape.ToArray())), x);
     }
 }

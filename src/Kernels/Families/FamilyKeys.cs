@@ -18,8 +18,20 @@ public static class FamilyKeys
     /// <summary>A copy with the axes permuted (a transpose), in <see cref="Device.KernelCall.Axes"/>' order: output axis i is input axis Axes[i].</summary>
     public const string Permute = "permute";
 
+    /// <summary>
+    /// A window copied out (<see cref="WindowGeometry"/>): the output's shape is the window's, <see cref="Device.KernelCall.Axes"/>
+    /// holds where it begins along each input axis.
+    /// </summary>
+    public const string Slice = "slice";
+
+    /// <summary>
+    /// A window written into zeros, the gradient of <see cref="Slice"/>: the input's shape is the window's, the output's the
+    /// full tensor's, <see cref="Device.KernelCall.Axes"/> holds where the window begins along each output axis.
+    /// </summary>
+    public const string SliceGrad = "slice_grad";
+
     /// <summary>The keys registered beside the families, without a family prefix.</summary>
-    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute];
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad];
 
     /// <summary>The prefix of kernels a user's custom op registers.</summary>
     public const string CustomPrefix = "custom.";

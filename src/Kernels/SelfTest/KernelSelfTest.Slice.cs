@@ -1,0 +1,45 @@
+using Trainer.Kernels.Device;
+using Trainer.Kernels.Families;
+using static Trainer.Kernels.Reference.BroadcastIndex;
+
+namespace Trainer.Kernels.SelfTest;
+
+/// <summary>The checks of the window kernels (<c>slice</c>, <c>slice_grad</c>) against index loops written here.</summary>
+public static partial class KernelSelfTest
+{
+    private static void AddSliceChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
+    {
+        add($"{FamilyKeys.Slice} 7x65x63 at 2,1,0 size 3x63x62", (b, r) => CheckSlice(b, r, [7, 65, 63], [2, 1, 0], [3, 63, 62], grad: false));
+        add($"{FamilyKeys.SliceGrad} 7x65x63 at 2,1,0 size 3x63x62", (b, r) => CheckSlice(b, r, [7, 65, 63], [2, 1, 0], [3, 63, 62], grad: true));
+    }
+
+    /// <summary>Copies the window out of a full tensor, or (<paramref name="grad"/>) writes a window-shaped tensor into zeros.</summary>
+    private static SelfTestResult CheckSlice(IKernelBackend backend, Random rng, int[] full, int[] begin, int[] window, bool grad)
+    {
+        int[] inShape = grad ? window : full, outShape = grad ? full : window;
+        var x = Uniform(rng, Count(inShape));
+        int n = Count(outShape);
+        using var buffers = new Buffers(backend);
+        var dx = buffers.Put(x);
+        var dy = buffers.Output(n);
+        var launch = backend.Kernels.Bind(grad ? FamilyKeys.SliceGrad : FamilyKeys.Slice, Call([dx], [inShape], dy, outShape) with { Axes = begin });
+        double ms = Time(backend, launch);
+        var expected = new double[n];
+        var fullIndex = new int[full.Length];
+        for (int i = 0; i < Count(full); i++)
+        {
+            Unravel(i, full, fullIndex);
+            bool inside = true;
+            int w = 0;
+            for (int axis = 0; axis < full.Length; axis++)
+            {
+                int k = fullIndex[axis] - begin[axis];
+                inside &= k >= 0 && k < window[axis];
+                w = w * window[axis] + k;
+            }
+            if (grad) expected[i] = inside ? x[w] : 0;
+            else if (inside) expected[w] = x[i];
+        }
+        return CompareOutput(buffers, dy, n, expected, _ => 0, ms);
+    }
+}
