@@ -3,7 +3,7 @@ using Trainer.Graph.Ops.Primitives;
 
 namespace Trainer.Training;
 
-/// <summary>Ops that move elements without computing: permuting axes, slicing.</summary>
+/// <summary>Ops that move elements without computing: permuting axes, slicing, concatenating.</summary>
 public static partial class Ops
 {
     /// <summary>
@@ -34,5 +34,18 @@ public static partial class Ops
         var shape = x.Type.Shape;
         var resolved = size.Select((s, k) => s == -1 && k < shape.Length && k < begin.Length ? shape[k] - begin[k] : s).ToArray();
         return Apply(Graph.Ir.Op.Extension(SliceOp.Instance, new SliceAttributes(begin.ToArray(), resolved, shape.ToArray())), x);
+    }
+
+    /// <summary>
+    /// <paramref name="tensors"/> joined along <paramref name="axis"/> (negative counts from the end), in order (MindSpore's
+    /// <c>ops.concat</c>): each has the same rank and the same size along every other axis. Its gradient slices each
+    /// input's part out of dy.
+    /// </summary>
+    /// <exception cref="Trainer.Graph.Ops.OpShapeException">No tensors, the axis is outside the rank, or the shapes differ off the axis.</exception>
+    public static Tensor Concat(Tensor[] tensors, int axis)
+    {
+        if (tensors.Length == 0) throw new Trainer.Graph.Ops.OpShapeException("Concat: expected at least 1 input, got none");
+        int resolved = axis < 0 ? axis + tensors[0].Type.Rank : axis;
+        return Apply(Graph.Ir.Op.Extension(ConcatOp.Instance, new AxisAttributes(resolved)), tensors);
     }
 }

@@ -3,7 +3,10 @@ using Trainer.Kernels.Families;
 
 namespace Trainer.Kernels.Cpu;
 
-/// <summary>A window of a tensor copied out (<c>slice</c>) and written back into zeros (<c>slice_grad</c>): copies, no arithmetic.</summary>
+/// <summary>
+/// A window of a tensor copied out (<c>slice</c>), written back into zeros (<c>slice_grad</c>) or into the output as it is
+/// (<c>place</c>): copies, no arithmetic.
+/// </summary>
 public sealed unsafe partial class CpuBackend
 {
     private Action? BindSlice(KernelCall call)
@@ -22,6 +25,23 @@ public sealed unsafe partial class CpuBackend
         var work = new RangeWork<SliceGradRange>();
         var op = new SliceGradRange(call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
         return () => RunRange(work, op, geometry.FullCount);
+    }
+
+    private Action? BindPlace(KernelCall call)
+    {
+        var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
+        if (geometry.Count == 0) return null;
+        var work = new RangeWork<PlaceRange>();
+        var op = new PlaceRange(call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
+        return () => RunRange(work, op, geometry.Count);
+    }
+
+    private readonly struct PlaceRange(float* x, float* y, WindowGeometry g) : IRangeOp
+    {
+        public void Run(long start, long end)
+        {
+            for (long i = start; i < end; i++) y[g.FullOffset((int)i)] = x[i];
+        }
     }
 
     private readonly struct SliceRange(float* x, float* y, WindowGeometry g) : IRangeOp

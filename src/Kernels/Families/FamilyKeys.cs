@@ -30,8 +30,14 @@ public static class FamilyKeys
     /// </summary>
     public const string SliceGrad = "slice_grad";
 
+    /// <summary>
+    /// A tensor written into a window of the output, the rest of the output left as it is (one input of a concat): the
+    /// input's shape is the window's, <see cref="Device.KernelCall.Axes"/> holds where it begins along each output axis.
+    /// </summary>
+    public const string Place = "place";
+
     /// <summary>The keys registered beside the families, without a family prefix.</summary>
-    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad];
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place];
 
     /// <summary>The prefix of kernels a user's custom op registers.</summary>
     public const string CustomPrefix = "custom.";

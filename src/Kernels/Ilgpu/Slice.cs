@@ -5,7 +5,10 @@ using Trainer.Kernels.Families;
 
 namespace Trainer.Kernels.Ilgpu;
 
-/// <summary>A window of a tensor copied out (<c>slice</c>) and written back into zeros (<c>slice_grad</c>): copies, no arithmetic.</summary>
+/// <summary>
+/// A window of a tensor copied out (<c>slice</c>), written back into zeros (<c>slice_grad</c>) or into the output as it is
+/// (<c>place</c>): copies, no arithmetic.
+/// </summary>
 public sealed partial class IlgpuBackend
 {
     private void RegisterSlice(KernelTable table)
@@ -30,6 +33,21 @@ public sealed partial class IlgpuBackend
             int t = Threads(geometry.FullCount);
             return () => kernel(t, dy, dx, geometry, t);
         });
+        var place = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(PlaceKernel));
+        table.Register(FamilyKeys.Place, call =>
+        {
+            var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
+            if (Empty(geometry.Count)) return null;
+            var kernel = place.Value;
+            ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
+            int t = Threads(geometry.Count);
+            return () => kernel(t, x, y, geometry, t);
+        });
+    }
+
+    internal static void PlaceKernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, WindowGeometry g, int stride)
+    {
+        for (int i = thread; i < g.Count; i += stride) y[g.FullOffset(i)] = x[i];
     }
 
     internal static void SliceKernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, WindowGeometry g, int stride)

@@ -170,7 +170,7 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
 
     [Theory]
     [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
-    public void Slice_copies_its_window_and_slice_grad_writes_it_into_zeros(string backendName)
+    public void Slice_copies_its_window_slice_grad_writes_it_into_zeros_and_place_into_the_output(string backendName)
     {
         var backend = backends.Get(backendName);
         foreach (int n in Sizes)
@@ -181,6 +181,7 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
                 var dy = TestData.Uniform(TestData.Rng(n, 5), Count(window));
                 var y = Run(backend, FamilyKeys.Slice, [x], [full], window, begin);
                 var dx = Run(backend, FamilyKeys.SliceGrad, [dy], [window], full, begin);
+                var placed = Run(backend, FamilyKeys.Place, [dy], [window], full, begin);
                 var index = new int[full.Length];
                 for (int i = 0; i < x.Length; i++)
                 {
@@ -194,6 +195,7 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
                     }
                     if (inside) Assert.Equal(x[i], y[w]);
                     Assert.Equal(inside ? dy[w] : 0f, dx[i]);
+                    Assert.True(inside ? placed[i] == dy[w] : float.IsNaN(placed[i]), $"place wrote {placed[i]} at {i}");
                 }
             }
     }
