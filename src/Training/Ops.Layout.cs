@@ -3,7 +3,7 @@ using Trainer.Graph.Ops.Primitives;
 
 namespace Trainer.Training;
 
-/// <summary>Ops that move elements without computing: permuting axes, slicing, concatenating.</summary>
+/// <summary>Ops that move elements without computing: permuting axes, slicing, concatenating, one-hot rows.</summary>
 public static partial class Ops
 {
     /// <summary>
@@ -48,4 +48,13 @@ public static partial class Ops
         int resolved = axis < 0 ? axis + tensors[0].Type.Rank : axis;
         return Apply(Graph.Ir.Op.Extension(ConcatOp.Instance, new AxisAttributes(resolved)), tensors);
     }
+
+    /// <summary>
+    /// int32 <paramref name="indices"/> [N] as float32 [N, <paramref name="depth"/>] rows: <paramref name="on"/> at column
+    /// indices[r] of row r, <paramref name="off"/> elsewhere; an index outside 0..depth-1 gives a row of
+    /// <paramref name="off"/> (MindSpore's <c>ops.one_hot</c>). No gradient flows to the indices.
+    /// </summary>
+    /// <exception cref="Trainer.Graph.Ops.OpShapeException">The indices are not int32 [N], or depth is below 1.</exception>
+    public static Tensor OneHot(Tensor indices, int depth, float on = 1f, float off = 0f) =>
+        Apply(Graph.Ir.Op.Extension(OneHotOp.Instance, new OneHotAttributes(depth, on, off)), indices);
 }

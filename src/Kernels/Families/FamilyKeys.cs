@@ -36,8 +36,15 @@ public static class FamilyKeys
     /// </summary>
     public const string Place = "place";
 
+    /// <summary>
+    /// <see cref="Device.KernelCall.Scalar"/> (the on value) written at column indices[r] of each row r of a float32
+    /// [N, depth] output whose index lies in 0..depth-1; every other element is left as it is (the op fills it with the off
+    /// value first). The input is int32 [N].
+    /// </summary>
+    public const string OneHot = "one_hot";
+
     /// <summary>The keys registered beside the families, without a family prefix.</summary>
-    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place];
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place, OneHot];
 
     /// <summary>The prefix of kernels a user's custom op registers.</summary>
     public const string CustomPrefix = "custom.";

@@ -46,6 +46,7 @@ public sealed partial class IlgpuBackend
             return () => kernel(t, x, x, y, default, geometry, t);
         });
         RegisterSlice(table);
+        RegisterOneHot(table);
         Kernels = table;
     }
 
