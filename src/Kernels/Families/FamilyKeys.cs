@@ -43,8 +43,15 @@ public static class FamilyKeys
     /// </summary>
     public const string OneHot = "one_hot";
 
+    /// <summary>
+    /// Batched matrix products y[b] = op(a[b])·op(b[b]) of float32 [B,M,K]·[B,K,N] = [B,M,N], op a transpose where
+    /// <see cref="Device.KernelCall.Axes"/> = [transposeA, transposeB] holds 1 (a then [B,K,M], b then [B,N,K]). Each output
+    /// element sums its K products in order p = 0..K-1 from zero, so every backend and thread count gives the same bits.
+    /// </summary>
+    public const string BatchMatMul = "batch_matmul";
+
     /// <summary>The keys registered beside the families, without a family prefix.</summary>
-    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place, OneHot];
+    public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place, OneHot, BatchMatMul];
 
     /// <summary>The prefix of kernels a user's custom op registers.</summary>
     public const string CustomPrefix = "custom.";

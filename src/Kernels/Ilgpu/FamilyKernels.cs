@@ -47,6 +47,7 @@ public sealed partial class IlgpuBackend
         });
         RegisterSlice(table);
         RegisterOneHot(table);
+        RegisterBatchMatMul(table);
         Kernels = table;
     }
 
