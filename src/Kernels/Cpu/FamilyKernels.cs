@@ -22,6 +22,11 @@ public sealed unsafe partial class CpuBackend
         var table = new KernelTable(Description.Summary, () => LaunchCount++);
         FamilyCatalog.Register(new FamilyRegistrar(this, table));
         table.Register(FamilyKeys.ArgMax, BindArgMax);
+        table.Register(FamilyKeys.Slice, BindSlice);
+        table.Register(FamilyKeys.SliceGrad, BindSliceGrad);
+        table.Register(FamilyKeys.Place, BindPlace);
+        table.Register(FamilyKeys.OneHot, BindOneHot);
+        table.Register(FamilyKeys.BatchMatMul, BindBatchMatMul);
         table.Register(FamilyKeys.Permute, call =>
         {
             var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);

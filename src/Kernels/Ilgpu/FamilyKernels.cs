@@ -45,6 +45,9 @@ public sealed partial class IlgpuBackend
             int t = Threads(geometry.Count);
             return () => kernel(t, x, x, y, default, geometry, t);
         });
+        RegisterSlice(table);
+        RegisterOneHot(table);
+        RegisterBatchMatMul(table);
         Kernels = table;
     }
 

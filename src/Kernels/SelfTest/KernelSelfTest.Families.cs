@@ -48,6 +48,9 @@ public static partial class KernelSelfTest
         FamilyCatalog.Register(new CheckRegistrar(add));
         add($"{FamilyKeys.ArgMax} 7x65x63 axis 1", (b, r) => CheckArgMax(b, r, [7, 65, 63], 1));
         add($"{FamilyKeys.Permute} 7x65x3x63 by 2,0,3,1", (b, r) => CheckPermute(b, r, [7, 65, 3, 63], [2, 0, 3, 1]));
+        AddSliceChecks(add);
+        AddOneHotChecks(add);
+        AddBatchMatMulChecks(add);
     }
 
     /// <summary>The table key a check launches, read from its name (<c>unary.exp 32771</c>); null for the interface kernels' checks.</summary>

@@ -168,6 +168,38 @@ public sealed class FamilyKernelTests(BackendFixture backends) : IClassFixture<B
             }
     }
 
+    [Theory]
+    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    public void Slice_copies_its_window_slice_grad_writes_it_into_zeros_and_place_into_the_output(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        foreach (int n in Sizes)
+            foreach (var (full, begin, window) in new[] { (new[] { n }, new[] { n / 2 }, new[] { n - n / 2 }),
+                         (new[] { 2, n, 3 }, new[] { 1, n / 3, 1 }, new[] { 1, n - n / 3, 2 }), (new[] { n, 7 }, new[] { 0, 6 }, new[] { n, 1 }) })
+            {
+                var x = TestData.Uniform(TestData.Rng(n, begin[0]), Count(full));
+                var dy = TestData.Uniform(TestData.Rng(n, 5), Count(window));
+                var y = Run(backend, FamilyKeys.Slice, [x], [full], window, begin);
+                var dx = Run(backend, FamilyKeys.SliceGrad, [dy], [window], full, begin);
+                var placed = Run(backend, FamilyKeys.Place, [dy], [window], full, begin);
+                var index = new int[full.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    Unravel(i, full, index);
+                    bool inside = true;
+                    int w = 0;
+                    for (int a = 0; a < full.Length; a++)
+                    {
+                        inside &= index[a] >= begin[a] && index[a] < begin[a] + window[a];
+                        w = w * window[a] + index[a] - begin[a];
+                    }
+                    if (inside) Assert.Equal(x[i], y[w]);
+                    Assert.Equal(inside ? dy[w] : 0f, dx[i]);
+                    Assert.True(inside ? placed[i] == dy[w] : float.IsNaN(placed[i]), $"place wrote {placed[i]} at {i}");
+                }
+            }
+    }
+
     /// <summary>Above the task chunk, so the pool splits the work: the same bits on one and three threads.</summary>
     [Fact]
     public void Native_results_do_not_depend_on_the_thread_count()

@@ -18,6 +18,10 @@ public sealed class OpShapeErrorTests(PrimitiveSessions sessions) : IClassFixtur
         { "reduce", "ReduceSum[axes=(2)]: axes (2) must be distinct, sorted and within rank 2 (inputs: [3,4] float32)" },
         { "argmax", "ArgMax[axis=5]: axis 5 is outside rank 2 (inputs: [3,4] float32)" },
         { "broadcast", "BroadcastTo[[2,5]]: [3,4] does not broadcast to [2,5] (inputs: [3,4] float32)" },
+        { "concat", "Concat[axis=0]: shapes differ off axis 0 (inputs: [3,4] float32, [5] float32)" },
+        { "onehot", "OneHot[depth=4,on=1,off=0]: input must be int32 [N] (inputs: [3,4] float32)" },
+        { "batchmatmul", "BatchMatMul[transpose_a=False,transpose_b=False]: expected [B,M,K] and [B,K,N] (inputs: [3,4] float32, [5] float32)" },
+        { "slice", "Slice[begin=(1,2) size=(1,3) of=(3,4)]: axis 1: begin 2 size 3 is not inside 0..4 (inputs: [3,4] float32)" },
     };
 
     private static Tensor Apply(string name, Tensor a, Tensor b) => name switch
@@ -26,6 +30,10 @@ public sealed class OpShapeErrorTests(PrimitiveSessions sessions) : IClassFixtur
         "maximum" => Ops.Maximum(a, b),
         "reduce" => Ops.ReduceSum(a, [2]),
         "argmax" => Ops.ArgMax(a, 5),
+        "slice" => Ops.Slice(a, [1, 2], [1, 3]),
+        "concat" => Ops.Concat([a, b], 0),
+        "onehot" => Ops.OneHot(a, 4),
+        "batchmatmul" => Ops.BatchMatMul(a, b),
         _ => Ops.BroadcastTo(a, 2, 5),
     };
 
