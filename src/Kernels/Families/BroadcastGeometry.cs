@@ -9,33 +9,31 @@ namespace Trainer.Kernels.Families;
 public readonly struct BroadcastGeometry
 {
     /// <summary>The most axes left after merging.</summary>
-    public const int MaxRank = 6;
+    public const int MaxRank = AxisInts.Capacity;
 
     /// <summary>Axes after merging (0 for a one-element output).</summary>
     public readonly int Rank;
     /// <summary>Output elements.</summary>
     public readonly int Count;
-    private readonly int d0, d1, d2, d3, d4, d5;
-    private readonly int a0, a1, a2, a3, a4, a5;
-    private readonly int b0, b1, b2, b3, b4, b5;
+    private readonly AxisInts dims, aStrides, bStrides;
 
     private BroadcastGeometry(int rank, int count, int[] dims, int[] aStrides, int[] bStrides)
     {
         Rank = rank;
         Count = count;
-        d0 = dims[0]; d1 = dims[1]; d2 = dims[2]; d3 = dims[3]; d4 = dims[4]; d5 = dims[5];
-        a0 = aStrides[0]; a1 = aStrides[1]; a2 = aStrides[2]; a3 = aStrides[3]; a4 = aStrides[4]; a5 = aStrides[5];
-        b0 = bStrides[0]; b1 = bStrides[1]; b2 = bStrides[2]; b3 = bStrides[3]; b4 = bStrides[4]; b5 = bStrides[5];
+        this.dims = new AxisInts(dims);
+        this.aStrides = new AxisInts(aStrides);
+        this.bStrides = new AxisInts(bStrides);
     }
 
     /// <summary>The size of merged axis <paramref name="axis"/>.</summary>
-    public int Dim(int axis) => axis switch { 0 => d0, 1 => d1, 2 => d2, 3 => d3, 4 => d4, _ => d5 };
+    public int Dim(int axis) => dims[axis];
 
     /// <summary>Operand a's stride along merged axis <paramref name="axis"/>, in elements.</summary>
-    public int StrideA(int axis) => axis switch { 0 => a0, 1 => a1, 2 => a2, 3 => a3, 4 => a4, _ => a5 };
+    public int StrideA(int axis) => aStrides[axis];
 
     /// <summary>Operand b's stride along merged axis <paramref name="axis"/>, in elements.</summary>
-    public int StrideB(int axis) => axis switch { 0 => b0, 1 => b1, 2 => b2, 3 => b3, 4 => b4, _ => b5 };
+    public int StrideB(int axis) => bStrides[axis];
 
     /// <summary>The elements of a and b that output element <paramref name="index"/> reads.</summary>
     public void Offsets(int index, out int a, out int b)

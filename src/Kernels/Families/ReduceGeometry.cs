@@ -9,7 +9,7 @@ namespace Trainer.Kernels.Families;
 public readonly struct ReduceGeometry
 {
     /// <summary>The most kept or reduced axes left after merging.</summary>
-    public const int MaxRank = 6;
+    public const int MaxRank = AxisInts.Capacity;
 
     /// <summary>Kept axes after merging.</summary>
     public readonly int KeptRank;
@@ -19,8 +19,7 @@ public readonly struct ReduceGeometry
     public readonly int OutputCount;
     /// <summary>Elements each output folds.</summary>
     public readonly int ReducedCount;
-    private readonly int k0, k1, k2, k3, k4, k5, ks0, ks1, ks2, ks3, ks4, ks5;
-    private readonly int r0, r1, r2, r3, r4, r5, rs0, rs1, rs2, rs3, rs4, rs5;
+    private readonly AxisInts keptDims, keptStrides, reducedDims, reducedStrides;
 
     private ReduceGeometry(List<(int Dim, int Stride)> kept, List<(int Dim, int Stride)> reduced, int outputs, int folded)
     {
@@ -28,16 +27,19 @@ public readonly struct ReduceGeometry
         ReducedRank = reduced.Count;
         OutputCount = outputs;
         ReducedCount = folded;
-        (int, int) K(int i) => i < kept.Count ? kept[i] : (1, 0);
-        (int, int) R(int i) => i < reduced.Count ? reduced[i] : (1, 0);
-        (k0, ks0) = K(0); (k1, ks1) = K(1); (k2, ks2) = K(2); (k3, ks3) = K(3); (k4, ks4) = K(4); (k5, ks5) = K(5);
-        (r0, rs0) = R(0); (r1, rs1) = R(1); (r2, rs2) = R(2); (r3, rs3) = R(3); (r4, rs4) = R(4); (r5, rs5) = R(5);
+        // Axes past the rank are size 1, stride 0.
+        static AxisInts Of(List<(int Dim, int Stride)> axes, bool dims) =>
+            new(Enumerable.Range(0, AxisInts.Capacity).Select(i => i < axes.Count ? (dims ? axes[i].Dim : axes[i].Stride) : (dims ? 1 : 0)).ToArray());
+        keptDims = Of(kept, dims: true);
+        keptStrides = Of(kept, dims: false);
+        reducedDims = Of(reduced, dims: true);
+        reducedStrides = Of(reduced, dims: false);
     }
 
-    private int KeptDim(int axis) => axis switch { 0 => k0, 1 => k1, 2 => k2, 3 => k3, 4 => k4, _ => k5 };
-    private int KeptStride(int axis) => axis switch { 0 => ks0, 1 => ks1, 2 => ks2, 3 => ks3, 4 => ks4, _ => ks5 };
-    private int ReducedDim(int axis) => axis switch { 0 => r0, 1 => r1, 2 => r2, 3 => r3, 4 => r4, _ => r5 };
-    private int ReducedStride(int axis) => axis switch { 0 => rs0, 1 => rs1, 2 => rs2, 3 => rs3, 4 => rs4, _ => rs5 };
+    private int KeptDim(int axis) => keptDims[axis];
+    private int KeptStride(int axis) => keptStrides[axis];
+    private int ReducedDim(int axis) => reducedDims[axis];
+    private int ReducedStride(int axis) => reducedStrides[axis];
 
     /// <summary>The input element where output <paramref name="output"/>'s fold starts.</summary>
     public int Base(int output)
@@ -55,7 +57,7 @@ public readonly struct ReduceGeometry
     /// <summary>The offset, from <see cref="Base"/>, of the <paramref name="step"/>-th element folded (row-major over the reduced axes).</summary>
     public int Step(int step)
     {
-        if (ReducedRank == 1) return step * rs0;
+        if (ReducedRank == 1) return step * reducedStrides[0];
         int offset = 0;
         for (int axis = ReducedRank - 1; axis >= 0; axis--)
         {

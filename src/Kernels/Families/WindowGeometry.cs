@@ -9,28 +9,26 @@ namespace Trainer.Kernels.Families;
 public readonly struct WindowGeometry
 {
     /// <summary>The most axes a window has.</summary>
-    public const int MaxRank = 6;
+    public const int MaxRank = AxisInts.Capacity;
 
     /// <summary>Elements in the window.</summary>
     public readonly int Count;
     /// <summary>Elements in the full tensor.</summary>
     public readonly int FullCount;
-    private readonly int f0, f1, f2, f3, f4, f5;
-    private readonly int b0, b1, b2, b3, b4, b5;
-    private readonly int w0, w1, w2, w3, w4, w5;
+    private readonly AxisInts full, begin, window;
 
     private WindowGeometry(int count, int fullCount, int[] full, int[] begin, int[] window)
     {
         Count = count;
         FullCount = fullCount;
-        f0 = full[0]; f1 = full[1]; f2 = full[2]; f3 = full[3]; f4 = full[4]; f5 = full[5];
-        b0 = begin[0]; b1 = begin[1]; b2 = begin[2]; b3 = begin[3]; b4 = begin[4]; b5 = begin[5];
-        w0 = window[0]; w1 = window[1]; w2 = window[2]; w3 = window[3]; w4 = window[4]; w5 = window[5];
+        this.full = new AxisInts(full);
+        this.begin = new AxisInts(begin);
+        this.window = new AxisInts(window);
     }
 
-    private int Full(int axis) => axis switch { 0 => f0, 1 => f1, 2 => f2, 3 => f3, 4 => f4, _ => f5 };
-    private int Begin(int axis) => axis switch { 0 => b0, 1 => b1, 2 => b2, 3 => b3, 4 => b4, _ => b5 };
-    private int Window(int axis) => axis switch { 0 => w0, 1 => w1, 2 => w2, 3 => w3, 4 => w4, _ => w5 };
+    private int Full(int axis) => full[axis];
+    private int Begin(int axis) => begin[axis];
+    private int Window(int axis) => window[axis];
 
     /// <summary>The full tensor's element that window element <paramref name="index"/> (row-major in the window) is.</summary>
     public int FullOffset(int index)
