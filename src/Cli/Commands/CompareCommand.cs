@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Commands;
 

@@ -9,6 +9,7 @@ using Trainer.Training.IO;
 using Trainer.Training.Loops;
 using Trainer.Training.Train;
 using Trainer.Training;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Commands;
 
