@@ -10,6 +10,7 @@ using Trainer.Training.Loops;
 using Trainer.Training.Train;
 using Trainer.Training;
 using Trainer.Cli.Diagnostics;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 
