@@ -53,6 +53,16 @@ for dep in ILGPU ILGPU.Algorithms; do
     && ! grep -E "<dependency id=\"$dep\" " "$work/Trainer.Kernels.nuspec" | grep -q Compile \
     || { cat "$work/Trainer.Kernels.nuspec" >&2; echo "error: Trainer.Kernels must bring $dep at run time without its compile assets" >&2; exit 1; }
 done
+# Every package declares the repository's licence (MIT) and carries its text.
+for lib in Kernels Graph Training; do
+  nupkg="$feed/Trainer.$lib.$version.nupkg"
+  unzip -p "$nupkg" "Trainer.$lib.nuspec" > "$work/license-check.nuspec"
+  grep -qF '<license type="expression">MIT</license>' "$work/license-check.nuspec" \
+    || { cat "$work/license-check.nuspec" >&2; echo "error: Trainer.$lib's .nuspec declares no MIT licence" >&2; exit 1; }
+  unzip -p "$nupkg" LICENSE > "$work/license-check.txt" 2>/dev/null || true
+  cmp -s "$work/license-check.txt" "$repo/LICENSE" \
+    || { echo "error: Trainer.$lib.$version.nupkg does not carry the repository's LICENSE" >&2; exit 1; }
+done
 for f in "$feed"/*.nupkg "$feed"/*.snupkg; do printf '  %-36s %6d KiB\n' "$(basename "$f")" $(( $(stat -c %s "$f") / 1024 )); done
 
 # 2. A fresh program outside the repository: the example, referencing the package instead of the project.

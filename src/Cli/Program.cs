@@ -2,6 +2,7 @@ using Trainer.Cli.Commands;
 using Trainer.Training.Hosting;
 using Trainer.Training.Distributed;
 using Trainer.Training.IO;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli;
 

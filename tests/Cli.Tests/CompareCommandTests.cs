@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Trainer.Cli.Commands;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Tests;
 

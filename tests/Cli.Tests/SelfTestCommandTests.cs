@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Trainer.Cli.Commands;
 using Trainer.Kernels.SelfTest;
 using Trainer.Training.Hosting;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Tests;
 

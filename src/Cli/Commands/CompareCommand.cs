@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 

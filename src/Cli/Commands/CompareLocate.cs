@@ -1,5 +1,6 @@
 using System.Globalization;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using Trainer.Training.IO;
 using Trainer.Training.Hosting;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Trainer.Cli.Plotting;
 using Trainer.Training.IO;
 using Trainer.Training.Metrics;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 

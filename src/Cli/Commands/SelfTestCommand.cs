@@ -1,4 +1,5 @@
 using Trainer.Training.Hosting;
+using Trainer.Cli.Diagnostics;
 
 namespace Trainer.Cli.Commands;
 

@@ -9,6 +9,8 @@ using Trainer.Training.IO;
 using Trainer.Training.Loops;
 using Trainer.Training.Train;
 using Trainer.Training;
+using Trainer.Cli.Diagnostics;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 

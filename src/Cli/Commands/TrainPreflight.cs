@@ -2,6 +2,7 @@ using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Distributed;
 using Trainer.Training.IO;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 

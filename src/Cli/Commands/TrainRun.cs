@@ -5,6 +5,7 @@ using Trainer.Training.Data;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
 using Trainer.Training.Train;
+using Trainer.Cli.IO;
 
 namespace Trainer.Cli.Commands;
 

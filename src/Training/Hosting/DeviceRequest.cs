@@ -5,9 +5,9 @@ namespace Trainer.Training.Hosting;
 /// <summary>
 /// The device a user asked for, as the command line spells it (<c>auto|cuda|opencl|cpu|ilgpu-cpu</c>),
 /// and the native CPU backend's worker threads. This is the Training layer's face of the Kernels
-/// layer's <see cref="DeviceKind"/> and <see cref="DeviceOptions"/>: the command line builds its
-/// requests from names and never references the Kernels assembly (the Cli project disables
-/// transitive project references, so the compiler enforces it).
+/// layer's <see cref="DeviceKind"/> and <see cref="DeviceOptions"/>: a program (the <c>trainer</c>
+/// command among them) builds its requests from names and opens a device with
+/// <see cref="Session.Open(DeviceRequest)"/> without naming a Kernels type.
 /// </summary>
 public sealed class DeviceRequest : IEquatable<DeviceRequest>
 {

@@ -1,6 +1,5 @@
 using System.Text;
 using Trainer.Training.Checkpoints;
-using Trainer.Training.Hosting;
 using Trainer.Training.Tests.Data;
 
 namespace Trainer.Training.Tests.Checkpoints;
@@ -141,11 +140,5 @@ public sealed class SafeTensorsRoundTripTests
         string path = Path.Combine(missing, "last.safetensors");
         var e = Assert.Throws<IOException>(() => SafeTensors.Write(path, [Tensor("a", 1)], NoMetadata));
         Assert.Equal($"'{path}': directory '{missing}' does not exist", e.Message);
-    }
-
-    [Fact]
-    public void Checkpoint_errors_are_user_errors_with_exit_code_1()
-    {
-        Assert.Equal(1, UserErrors.ExitCode(new CheckpointException("x.safetensors", "missing tensor 'a'")));
     }
 }

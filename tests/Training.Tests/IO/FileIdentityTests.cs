@@ -34,4 +34,16 @@ public sealed class FileIdentityTests : IDisposable
         }
         Assert.True(FileIdentity.Same(hard, a), "a hard link is the same file under another name");
     }
+
+    [Fact]
+    public void Identity_tells_files_apart_and_follows_links()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string a = dir.Write("a", [1]), b = dir.Write("b", [1]);
+        string link = Path.Combine(dir.Path, "l");
+        File.CreateSymbolicLink(link, a);
+        Assert.NotEqual(FileIdentity.Of(a), FileIdentity.Of(b));
+        Assert.Equal(FileIdentity.Of(a), FileIdentity.Of(link));
+        Assert.Null(FileIdentity.Of(Path.Combine(dir.Path, "none")));
+    }
 }

@@ -1,9 +1,12 @@
+using Trainer.Training;
+using Trainer.Training.Tests;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
 using Trainer.Training.Tests.Data;
 
-namespace Trainer.Training.Tests.Loops;
+namespace Trainer.Cli.Tests.Diagnostics;
 
 /// <summary>The comparison's batch stream and loss-difference arithmetic, without a device.</summary>
 public sealed class ModeComparisonTests

@@ -1,4 +1,7 @@
-namespace Trainer.Training.Loops;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// How far two runs' per-step losses are apart, step by step over the shorter run: what `trainer compare`, the

@@ -4,8 +4,10 @@ using Trainer.Graph.Passes;
 using Trainer.Graph.Printing;
 using Trainer.Training.Loops;
 using Trainer.Training.Optim;
+using Trainer.Training;
+using Trainer.Training.Hosting;
 
-namespace Trainer.Training.Hosting;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>A compiler stage of the reference model's step graph, as <c>trainer graph</c> prints it.</summary>
 public enum GraphStage
@@ -32,7 +34,7 @@ public static class StepGraphText
         if (dot && stage == GraphStage.Scheduled)
             throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
         var options = new CompileOptions(Fuse: fuse, WorldSize: ranks);
-        batchSize = Distributed.BatchShard.Of(batchSize, 0, ranks).Rows;
+        batchSize = Trainer.Training.Distributed.BatchShard.Of(batchSize, 0, ranks).Rows;
         var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model);
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));

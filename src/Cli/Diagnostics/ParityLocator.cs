@@ -6,8 +6,10 @@ using Trainer.Kernels.Device;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
 using Trainer.Training.Optim;
+using Trainer.Training;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// `trainer compare --locate`: replays the first training step twice from the same weights on the

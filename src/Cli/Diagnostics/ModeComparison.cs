@@ -3,8 +3,10 @@ using Trainer.Kernels.Device;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
 using Trainer.Training.Optim;
+using Trainer.Training;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// Trains the reference model eagerly and compiled, from the same initial weights on the same

@@ -1,6 +1,9 @@
 using System.Globalization;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// How far one tensor of the checked run is from the reference's: the largest absolute error, that

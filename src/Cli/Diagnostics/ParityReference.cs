@@ -1,4 +1,7 @@
-namespace Trainer.Training.Loops;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>What `trainer compare --locate` checks the fused graph against.</summary>
 public enum ParityReference

@@ -1,6 +1,8 @@
 using Trainer.Training.Hosting;
+using Trainer.Training;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// The graph compiler's correctness bar on a given device: from the same seed and batches, graph

@@ -1,4 +1,7 @@
-namespace Trainer.Training.Loops;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>What one execution mode cost over the measured steps of a comparison.</summary>
 public sealed record ModeMeasurement

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// What a parity check found: how many launched nodes of the checked (fused) graph agreed with the

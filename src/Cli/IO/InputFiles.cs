@@ -1,4 +1,6 @@
-namespace Trainer.Training.IO;
+using Trainer.Training.IO;
+
+namespace Trainer.Cli.IO;
 
 /// <summary>
 /// The files a command reads (a checkpoint to resume, the data set, a metrics log to plot), so that none of its

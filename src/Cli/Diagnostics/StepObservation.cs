@@ -1,6 +1,9 @@
 using Trainer.Graph.Ir;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// One tensor read back right after the launch that made it: a node's output, or a parameter an

@@ -1,7 +1,9 @@
 using Trainer.Kernels.Device;
 using Trainer.Training.Hosting;
+using Trainer.Training;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// `trainer selftest`'s check of whole-step replay on CUDA: the fused train step trained a few steps

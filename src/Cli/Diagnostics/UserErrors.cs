@@ -2,8 +2,11 @@ using Trainer.Graph;
 using Trainer.Graph.Ops;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
+using Trainer.Training;
+using Trainer.Training.Hosting;
+using Trainer.Training.Loops;
 
-namespace Trainer.Training.Hosting;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// Which exceptions from the layers below are the user's to fix (a missing device, bad data, a shape
@@ -16,9 +19,9 @@ public static class UserErrors
     public static int? ExitCode(Exception e) => e switch
     {
         DeviceNotAvailableException => 2,
-        Loops.TrainingDivergedException => 3,
-        Distributed.Mpi.MpiException => 1,
-        DatasetException or Export.OnnxExportException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException => 1,
+        TrainingDivergedException => 3,
+        Trainer.Training.Distributed.Mpi.MpiException => 1,
+        DatasetException or Trainer.Training.Export.OnnxExportException or GraphCompileException or OpShapeException or IOException or UnauthorizedAccessException => 1,
         _ => null,
     };
 }

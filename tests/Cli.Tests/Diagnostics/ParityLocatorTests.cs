@@ -1,9 +1,12 @@
+using Trainer.Training;
+using Trainer.Training.Tests;
 using Trainer.Kernels.Tests.SelfTest;
 using Trainer.Kernels.Device;
 using Trainer.Training.Loops;
+using Trainer.Cli.Diagnostics;
 using Trainer.Training.Optim;
 
-namespace Trainer.Training.Tests.Loops;
+namespace Trainer.Cli.Tests.Diagnostics;
 
 /// <summary>
 /// `trainer compare --locate`: on the CPU backends every node of the fused graph equals eager mode's

@@ -1,7 +1,6 @@
-using Trainer.Training.IO;
-using Trainer.Training.Tests.Data;
+using Trainer.Cli.IO;
 
-namespace Trainer.Training.Tests.IO;
+namespace Trainer.Cli.Tests.IO;
 
 /// <summary>An output that is an input is caught by device and inode, however the two names are spelled.</summary>
 public sealed class InputFilesTests
@@ -46,18 +45,5 @@ public sealed class InputFilesTests
         var inputs = new InputFiles().Add("--resume", input).Add("--data", Path.Combine(dir.Path, "missing"));
         inputs.CheckOutput("--metrics", copy);
         inputs.CheckOutput("--metrics", Path.Combine(dir.Path, "new.jsonl"));
-    }
-
-    [Fact]
-    public void Identity_tells_files_apart_and_follows_links()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        using var dir = new TempDirectory();
-        string a = dir.Write("a", [1]), b = dir.Write("b", [1]);
-        string link = Path.Combine(dir.Path, "l");
-        File.CreateSymbolicLink(link, a);
-        Assert.NotEqual(FileIdentity.Of(a), FileIdentity.Of(b));
-        Assert.Equal(FileIdentity.Of(a), FileIdentity.Of(link));
-        Assert.Null(FileIdentity.Of(Path.Combine(dir.Path, "none")));
     }
 }

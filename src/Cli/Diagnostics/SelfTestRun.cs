@@ -2,8 +2,10 @@ using System.Globalization;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.SelfTest;
 using Trainer.Training.Loops;
+using Trainer.Training;
+using Trainer.Training.Hosting;
 
-namespace Trainer.Training.Hosting;
+namespace Trainer.Cli.Diagnostics;
 
 /// <summary>
 /// <c>trainer selftest</c>'s work: every kernel of the device against its float64 reference, then the
