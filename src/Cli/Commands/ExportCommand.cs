@@ -37,7 +37,7 @@ public static class ExportCommand
             throw r.Error($"--opset must be {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}, got {opset}");
         CheckOut(r, outPath, checkpoint);
 
-        var (weights, options) = CheckpointJob.Read(r);
+        var (weights, options, _) = CheckpointJob.Read(r, withData: false);
         WeightOptions.Report(weights, error);
         var steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
         string name = ModelKinds.Name(options.Model);
