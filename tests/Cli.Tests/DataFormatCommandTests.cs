@@ -173,4 +173,14 @@ public class DataFormatCommandTests
         AssertDataError(Train(csv, "--label-column", "kind", "--model", "lenet"),
             $"error: {csv}: --model lenet takes images, and the data holds rows of 3 features, 2 classes; use --model mlp for tables");
     }
+
+    [Fact]
+    public void Compare_names_data_of_another_format_and_refuses_it()
+    {
+        using var dir = new TempDirectory();
+        string csv = Path.GetFullPath(dir.File("table.csv"));
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,4,1\n");
+        AssertDataError(Cli.Run("compare", "--data", csv, "--device", "cpu"),
+            $"error: compare runs on MNIST IDX data (a directory of the four IDX files); --data {csv}: found CSV: 2 rows, 3 columns; use 'trainer train' for it");
+    }
 }
