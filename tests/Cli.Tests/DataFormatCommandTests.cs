@@ -183,4 +183,26 @@ public class DataFormatCommandTests
         AssertDataError(Cli.Run("compare", "--data", csv, "--device", "cpu"),
             $"error: compare runs on MNIST IDX data (a directory of the four IDX files); --data {csv}: found CSV: 2 rows, 3 columns; use 'trainer train' for it");
     }
+
+    /// <summary>`--augment` (RandomCrop and RandomHorizontalFlip on the worker threads) changes what is trained on, the same way every run; IDX data refuses it.</summary>
+    [Fact]
+    public void Augment_changes_the_training_images_reproducibly()
+    {
+        using var dir = new TempDirectory();
+        WriteCifar(dir.Path, records: 4);
+        string[] Losses(CliResult r)
+        {
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return r.StdoutLines.Where(l => l.StartsWith(" Accuracy:", StringComparison.Ordinal)).ToArray();
+        }
+        var plain = Losses(Train(dir.Path, "--model", "lenet", "--epochs", "2", "--optimizer", "momentum"));
+        var augmented = Losses(Train(dir.Path, "--model", "lenet", "--epochs", "2", "--optimizer", "momentum", "--augment"));
+        var again = Losses(Train(dir.Path, "--model", "lenet", "--epochs", "2", "--optimizer", "momentum", "--augment"));
+        Assert.NotEqual(plain, augmented);
+        Assert.Equal(augmented, again);
+
+        var idx = Cli.Run("train", "--augment", "--device", "cpu");
+        Assert.Equal(2, idx.ExitCode);
+        Assert.Equal("error: --augment applies to images other than MNIST IDX data (CIFAR, image folders); built-in mnist-10k holds IDX files", idx.SingleErrorLine());
+    }
 }

@@ -195,7 +195,7 @@ public sealed class TrainingData : IDisposable
     {
         if (IdxTrain is not null)
             return Datapipe.CreateLoader(trainSplit ? IdxTrain : IdxTest!, batchSize, shuffleSeed, bytes, rank, ranks);
-        return new PrefetchingBatchLoader(CreateBatches(trainSplit, batchSize, shuffleSeed, augment), rank: rank, ranks: ranks);
+        return new PrefetchingBatchLoader(CreateBatches(trainSplit, batchSize, shuffleSeed, augment: augment), rank: rank, ranks: ranks);
     }
 
     /// <summary>The batches of a split as a pipeline (not prefetched): for IDX the tutorial's <see cref="Datapipe.Create"/>.</summary>
