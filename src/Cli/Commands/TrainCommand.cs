@@ -46,7 +46,9 @@ public static class TrainCommand
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
-        "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
+        "  prints MindSpore's quick-start log. --data also takes CIFAR-10/100 binary files, train/ and test/\n" +
+        "  image folders or a CSV table (the first line says which it found), and the model is sized from it\n" +
+        "  (channels, height, width, classes; recorded in checkpoints). --optimizer momentum is MindSpore's nn.Momentum\n" +
         "  (a = a*m + g, p = p - lr*a), adam its nn.Adam (betas 0.9 and 0.999, eps 1e-8).\n" +
         "  --lr-schedule changes the rate every step as MindSpore's nn.learning_rate_schedule and PyTorch's\n" +
         "  lr_scheduler do (steps counted over the whole run); the rate is a device value of the compiled step,\n" +
