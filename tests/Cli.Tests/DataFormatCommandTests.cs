@@ -125,6 +125,10 @@ public class DataFormatCommandTests
         var mismatched = Cli.Run("eval", "--checkpoint", Path.Combine(run, "last.safetensors"), "--device", "cpu");
         Assert.Equal(1, mismatched.ExitCode);
         Assert.EndsWith("its model was sized for 3x32x32 images, 10 classes, and --data holds 1x28x28 images, 10 classes", mismatched.SingleErrorLine());
+
+        var exported = Cli.Run("export", "--checkpoint", Path.Combine(run, "last.safetensors"), "--out", dir.File("lenet.onnx"));
+        Assert.Equal(1, exported.ExitCode);
+        Assert.EndsWith("export writes models of MNIST's shape (1x28x28 images, 10 classes); this one takes 3x32x32 images, 10 classes", exported.SingleErrorLine());
     }
 
     [Fact]
