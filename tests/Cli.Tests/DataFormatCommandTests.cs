@@ -209,4 +209,21 @@ public class DataFormatCommandTests
         Assert.Equal(2, idx.ExitCode);
         Assert.Equal("error: --augment applies to images other than MNIST IDX data (CIFAR, image folders); built-in mnist-10k holds IDX files", idx.SingleErrorLine());
     }
+
+    /// <summary>train.csv with test.csv beside it is a train/test pair; a test.csv with other feature columns is refused in one line.</summary>
+    [Fact]
+    public void Train_csv_with_test_csv_beside_it_is_a_pair()
+    {
+        using var dir = new TempDirectory();
+        string train = Path.GetFullPath(dir.File("train.csv")), test = Path.GetFullPath(dir.File("test.csv"));
+        File.WriteAllText(train, "a,b,label\n0.1,0.9,0\n0.8,0.2,1\n0.3,0.7,0\n0.6,0.1,1\n0.2,0.4,0\n0.9,0.3,1\n0.0,0.5,2\n");
+        File.WriteAllText(test, "a,b,label\n0.2,0.8,0\n0.7,0.1,1\n");
+        var result = Train(train);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"found CSV: 7 rows, 3 columns; test split {test} (2 rows), label column 'label', 2 features, 3 classes", result.StdoutLines[0]);
+        Assert.Contains($"data: {train} (7 train, 2 test)", result.Stdout);
+
+        File.WriteAllText(test, "b,a,label\n0.2,0.8,0\n");
+        AssertDataError(Train(train), $"error: {test}: its feature columns (b, a) differ from {train}'s (a, b)");
+    }
 }
