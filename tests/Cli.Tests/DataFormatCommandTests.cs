@@ -65,7 +65,7 @@ public class DataFormatCommandTests
         var refused = Train(dir.Path, "--model", "mlp");
         Assert.Equal(1, refused.ExitCode);
         string line = refused.SingleErrorLine();
-        Assert.StartsWith($"error: {bad}: not an image SkiaSharp can decode", line);
+        Assert.Equal($"error: {bad}: not an image SkiaSharp can decode (expected PNG, JPEG, BMP...) (one of 7 images in '{Path.GetDirectoryName(Path.GetDirectoryName(bad))}'; --skip-bad-images leaves such files out)", line);
         Assert.Equal("", refused.Stdout);
 
         var skipped = Train(dir.Path, "--model", "mlp", "--skip-bad-images");

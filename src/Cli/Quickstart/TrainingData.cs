@@ -131,12 +131,27 @@ public sealed class TrainingData : IDisposable
         return new TrainingData(format, trainSet, testSet, input, [.. trainSet.Files, .. testSet.Files], 0, [trainSet, testSet]);
     }
 
+    /// <summary>How <see cref="ImageFolderDataset"/>'s message for an undecodable image ends.</summary>
+    private const string LibraryHint = "skipBadImages leaves such files out)";
+
     private static TrainingData OpenImageFolders(DataFormat format, bool skipBadImages)
     {
         string trainDirectory = Path.Combine(format.Path, "train"), testDirectory = Path.Combine(format.Path, "test");
         int channels = ImageFolderDataset.DetectChannels(trainDirectory);
-        var trainSet = new ImageFolderDataset(trainDirectory, channels, skipBadImages: skipBadImages);
-        var testSet = new ImageFolderDataset(testDirectory, channels, skipBadImages: skipBadImages);
+        ImageFolderDataset Folder(string directory)
+        {
+            try
+            {
+                return new ImageFolderDataset(directory, channels, skipBadImages: skipBadImages);
+            }
+            catch (DatasetException e) when (e.Message.EndsWith(LibraryHint, StringComparison.Ordinal))
+            {
+                // The library names its parameter; the command's user knows the flag.
+                throw new DatasetException(e.Message[..^LibraryHint.Length] + "--skip-bad-images leaves such files out)", e);
+            }
+        }
+        var trainSet = Folder(trainDirectory);
+        var testSet = Folder(testDirectory);
         // Every image becomes the training set's size: the common one, or else the first image's (bilinear Resize).
         int height = trainSet.ImageHeight ?? trainSet.GetRow(0, 0)[0].Shape[0];
         int width = trainSet.ImageWidth ?? trainSet.GetRow(0, 0)[0].Shape[1];
