@@ -7,7 +7,9 @@ public static class CommonOptions
 {
     public static readonly CommandOption Device = new("--device", "NAME", $"{DeviceRequest.Choices}, see Devices below (default auto)");
     public static readonly CommandOption Threads = new("--threads", "N", "worker threads of --device cpu, at most 1024 (default one per core)");
-    public static readonly CommandOption Data = new("--data", "DIR", "directory with the four MNIST IDX files, raw or .gz (default the built-in 10,000-digit set)");
+    public static readonly CommandOption Data = new("--data", "PATH", "MNIST IDX files (raw or .gz), CIFAR-10/100 binary files or train/ and test/ image folders in a directory, or a .csv file; the format is detected (default the built-in 10,000-digit set)");
+    public static readonly CommandOption LabelColumn = new("--label-column", "NAME", "the class label column of a --data .csv file (default label)");
+    public static readonly CommandOption SkipBadImages = new("--skip-bad-images", null, "leave out and count image files that cannot be decoded, instead of stopping (default stop)");
     public static readonly CommandOption BatchSize = new("--batch-size", "N", "images per batch (default 64)");
     public static readonly CommandOption Seed = new("--seed", "N", "random seed (default 0)");
     public static readonly CommandOption Optimizer = new("--optimizer", "NAME", "sgd, momentum or adam (default sgd)");

@@ -19,15 +19,21 @@ internal static class CheckpointJob
     public static readonly CommandOption[] Options =
     [
         new("--checkpoint", "FILE", "a checkpoint from 'trainer train --save' (.safetensors or .ckpt), or weights from PyTorch, Hugging Face or MindSpore (required)"),
-        CommonOptions.Data,
+        CommonOptions.Data, CommonOptions.LabelColumn, CommonOptions.SkipBadImages,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
         new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
         .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
     ];
 
-    /// <summary>The checkpoint matched to the model, and the options to rebuild the model; no device opened yet.</summary>
-    public static (WeightMatch Weights, TrainOptions Options) Read(ArgumentReader r)
+    /// <summary>
+    /// The checkpoint matched to the model, the options to rebuild the model, and the data (opened and checked: a model
+    /// sized for other data is refused); no device opened yet. A trainer checkpoint's model is sized as its metadata says
+    /// (MNIST's 1x28x28 and 10 classes when it predates that record); a weights-only file is sized from the data.
+    /// </summary>
+    /// <param name="r">The command line.</param>
+    /// <param name="withData">False for a command that reads no data (export): the model is then sized as the checkpoint says and Data is null.</param>
+    public static (WeightMatch Weights, TrainOptions Options, TrainingData Data) Read(ArgumentReader r, bool withData = true)
     {
         string path = r.String("--checkpoint") ?? throw r.Error("--checkpoint FILE is required");
         var load = WeightOptions.Read(r);
@@ -46,14 +52,30 @@ internal static class CheckpointJob
             Device = r.Device(),
             Mode = r.Mode(),
             DataDirectory = r.String("--data"),
+            LabelColumn = r.String("--label-column") ?? TrainingData.DefaultLabelColumn,
+            SkipBadImages = r.Has("--skip-bad-images"),
             BatchSize = r.PositiveInt("--batch-size", info.BatchSize),
             LearningRate = info.LearningRate,
             Seed = info.Seed,
             Optimizer = info.Optimizer,
             Model = model,
         };
-        var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: false, load);
-        return (match, options);
+        if (!withData)
+            return (TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, info.Input), withOptimizer: false, load), options, null!);
+        var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
+        try
+        {
+            if (info.FromTrainer && info.Input != data.Input)
+                throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
+            TrainCommand.CheckDataFits(options, data);
+            var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input), withOptimizer: false, load);
+            return (match, options, data);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -61,22 +83,19 @@ internal static class CheckpointJob
     /// an evaluation-only <see cref="Model"/> (no optimizer) whose network holds the checkpoint's weights, with the test
     /// batches as the options' mode takes them.
     /// </summary>
-    public static EvalJob Open(WeightMatch weights, TrainOptions options)
+    public static EvalJob Open(WeightMatch weights, TrainOptions options, TrainingData data)
     {
-        var train = new MnistDataset(options.DataDirectory, "train");
-        var test = new MnistDataset(options.DataDirectory, "test");
-        Datapipe.CheckData(train, test, MnistNetwork.DefaultClasses);
         var session = Session.Open(options.Device);
         try
         {
             GlobalSeed.Set(options.Seed);
-            var network = ModelKinds.Create(options.Model);
+            var network = data.Input == ModelInput.Mnist ? ModelKinds.Create(options.Model) : ModelKinds.Create(options.Model, data.Input);
             var model = new Model(session, network, new CrossEntropyLoss(), optimizer: null, options.Mode,
                 new ModelOptions { InputTransform = Datapipe.OnDevice });
             TrainingCheckpoint.Load(weights, session, network, optimizer: null);
             // Graph mode takes the images as bytes and normalises them in the step; eager mode takes normalised floats.
-            var loader = Datapipe.CreateLoader(test, options.BatchSize, shuffleSeed: null, bytes: options.Mode == ExecutionMode.Graph);
-            return new EvalJob(session, model, test, loader);
+            var loader = data.CreateLoader(trainSplit: false, options.BatchSize, shuffleSeed: null, bytes: options.Mode == ExecutionMode.Graph);
+            return new EvalJob(session, model, data, loader);
         }
         catch
         {
@@ -86,12 +105,13 @@ internal static class CheckpointJob
     }
 }
 
-/// <summary>What eval and predict run on: the session, the checkpoint's model, the test set and its batches.</summary>
-internal sealed record EvalJob(Session Session, Model Model, MnistDataset TestData, PrefetchingBatchLoader TestLoader) : IDisposable
+/// <summary>What eval and predict run on: the session, the checkpoint's model, the data and its test batches.</summary>
+internal sealed record EvalJob(Session Session, Model Model, TrainingData Data, PrefetchingBatchLoader TestLoader) : IDisposable
 {
     public void Dispose()
     {
         Model.Dispose();
         Session.Dispose();
+        Data.Dispose();
     }
 }

@@ -52,6 +52,9 @@ public static class CompareCommand
         var optimizer = r.Optimizer();
         var model = r.Model();
         bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
+        // compare measures the zoo's MNIST-shaped steps: data of another format is named and refused before any work.
+        if (r.String("--data") is { } given && (File.Exists(given) || (Directory.Exists(given) && Training.Data.MnistDataset.FilesIn(given).Count == 0)))
+            throw new Training.Data.DatasetException($"compare runs on MNIST IDX data (a directory of the four IDX files); --data {given}: {Training.Data.DataFormat.Detect(given).Description}; use 'trainer train' for it");
         if (CompareLocate.Read(r) is { } locate)
             return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model),
                 locate.Reference, locate.Tolerance, batch, output);

@@ -11,7 +11,7 @@ public static class EvalCommand
         [.. CheckpointJob.Options, new("--mode", "MODE", "graph (compile the step) or eager (default graph)")]);
 
     public static readonly string Usage =
-        "usage: trainer eval --checkpoint FILE [--data DIR] [--batch-size N] [--model mlp|lenet]\n" +
+        "usage: trainer eval --checkpoint FILE [--data PATH] [--label-column label] [--skip-bad-images] [--batch-size N] [--model mlp|lenet]\n" +
         "                    [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                    [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "  Loads a checkpoint (a .safetensors or MindSpore .ckpt file from 'trainer train --save', or weights\n" +
@@ -31,13 +31,14 @@ public static class EvalCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var r = Options.Read("eval", args);
-        var (weights, options) = CheckpointJob.Read(r);
+        var (weights, options, data) = CheckpointJob.Read(r);
         WeightOptions.Report(weights, error);
         var file = weights.File;
-        using (var job = CheckpointJob.Open(weights, options))
+        if (data.Found is { } found) output.WriteLine(found);
+        using (var job = CheckpointJob.Open(weights, options, data))
         {
             output.WriteLine(job.Session.DeviceChoice);
-            output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {job.TestData.Source} ({job.TestData.Count} test)");
+            output.WriteLine($"checkpoint: {file.Path}, model {ModelKinds.Name(options.Model)}, data: {data.Source} ({data.TestCount} test)");
             LossMonitor.WriteTest(output, job.Model.Eval(job.TestLoader));
         }
         return 0;

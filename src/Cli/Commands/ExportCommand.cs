@@ -37,7 +37,10 @@ public static class ExportCommand
             throw r.Error($"--opset must be {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}, got {opset}");
         CheckOut(r, outPath, checkpoint);
 
-        var (weights, options) = CheckpointJob.Read(r);
+        var (weights, options, _) = CheckpointJob.Read(r, withData: false);
+        var sizedFor = Training.Checkpoints.CheckpointInfo.FromMetadata(checkpoint, weights.File.Metadata).Input;
+        if (sizedFor != ModelInput.Mnist)
+            throw new Training.Checkpoints.CheckpointException(checkpoint, $"export writes models of MNIST's shape (1x28x28 images, 10 classes); this one takes {sizedFor}");
         WeightOptions.Report(weights, error);
         var steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
         string name = ModelKinds.Name(options.Model);

@@ -14,7 +14,7 @@ public static class PredictCommand
             new("--image", "FILE", "classify this picture instead of test images (default none)")]);
 
     public static readonly string Usage =
-        "usage: trainer predict --checkpoint FILE [--data DIR] [--count 10] [--model mlp|lenet]\n" +
+        "usage: trainer predict --checkpoint FILE [--data PATH] [--count 10] [--model mlp|lenet]\n" +
         "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
         "                       [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
@@ -35,12 +35,18 @@ public static class PredictCommand
         string? image = r.String("--image");
         if (image is not null && r.Has("--count")) throw r.Error("--count applies to test batches, not to --image");
         int count = r.PositiveInt("--count", 10);
-        var (weights, options) = CheckpointJob.Read(r);
+        var (weights, options, data) = CheckpointJob.Read(r);
         options = options with { Mode = ExecutionMode.Eager };
+        if (image is not null && data.Input != ModelInput.Mnist)
+        {
+            data.Dispose();
+            throw new UsageException($"--image classifies 28x28 gray digits for a model of MNIST's shape; this one takes {data.Input} (use --data to predict its test images)");
+        }
+        if (data.Found is { } found && image is null) output.WriteLine(found);
         // The image (or the data) is read before the device is opened: a bad file costs nothing.
         byte[]? pixels = image is null ? null : GrayscaleImage.Load(image, MnistDataset.ImageSize, MnistDataset.ImageSize);
         WeightOptions.Report(weights, error);
-        using (var job = CheckpointJob.Open(weights, options))
+        using (var job = CheckpointJob.Open(weights, options, data))
         {
             if (pixels is not null)
             {
@@ -48,12 +54,12 @@ public static class PredictCommand
                 PrintImage(output, image!, logits);
                 return 0;
             }
-            foreach (var (data, label) in job.TestLoader.Batches(0))
+            foreach (var (images, label) in job.TestLoader.Batches(0))
             {
-                int rows = data.Shape[0];
+                int rows = images.Shape[0];
                 if (count > rows)
                     throw r.Error($"--count {count} is more than the first test batch holds ({rows}); raise --batch-size or lower --count");
-                var logits = job.Model.Predict(data).ToFloatArray();
+                var logits = job.Model.Predict(images).ToFloatArray();
                 int classes = logits.Length / rows;
                 var predicted = Enumerable.Range(0, count).Select(i => ArgMax(logits.AsSpan(i * classes, classes)));
                 var actual = label.AsInt32().Take(count);

@@ -20,7 +20,8 @@ public static class TrainCommand
     public static readonly OptionTable Options = new([
         CommonOptions.Device, CommonOptions.Threads,
         new("--mode", "MODE", "graph (compile the step) or eager (default graph)"),
-        CommonOptions.Data,
+        CommonOptions.Data, CommonOptions.LabelColumn, CommonOptions.SkipBadImages,
+        new("--augment", null, "RandomCrop (padding 1/8 of the side) and RandomHorizontalFlip on training images; not for IDX data (default off)"),
         new("--epochs", "N", "epochs to train in all, counting those a resumed checkpoint has done (default 2)"),
         CommonOptions.BatchSize,
         new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
@@ -39,7 +40,7 @@ public static class TrainCommand
 
     public static readonly string Usage =
         "usage: trainer train [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
-        "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
+        "                     [--data PATH] [--label-column label] [--skip-bad-images] [--augment] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--lr-schedule constant|step|exponential|cosine] [--lr-step-size STEPS] [--lr-gamma G] [--lr-min 0]\n" +
         "                     [--warmup-steps 0]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
@@ -47,7 +48,9 @@ public static class TrainCommand
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
         "  with --model lenet LeNet-5 (two 5x5 convolutions with 2x2 max pooling, then 400-120-84-10), and\n" +
-        "  prints MindSpore's quick-start log. --optimizer momentum is MindSpore's nn.Momentum\n" +
+        "  prints MindSpore's quick-start log. --data also takes CIFAR-10/100 binary files, train/ and test/\n" +
+        "  image folders or a CSV table (the first line says which it found), and the model is sized from it\n" +
+        "  (channels, height, width, classes; recorded in checkpoints). --optimizer momentum is MindSpore's nn.Momentum\n" +
         "  (a = a*m + g, p = p - lr*a), adam its nn.Adam (betas 0.9 and 0.999, eps 1e-8).\n" +
         "  --lr-schedule changes the rate every step as MindSpore's nn.learning_rate_schedule and PyTorch's\n" +
         "  lr_scheduler do (steps counted over the whole run); the rate is a device value of the compiled step,\n" +
@@ -93,6 +96,9 @@ public static class TrainCommand
             Device = r.Device(),
             Mode = r.Mode(),
             DataDirectory = r.String("--data"),
+            LabelColumn = r.String("--label-column") ?? Quickstart.TrainingData.DefaultLabelColumn,
+            SkipBadImages = r.Has("--skip-bad-images"),
+            Augment = r.Has("--augment"),
             Epochs = r.PositiveInt("--epochs", 2),
             BatchSize = r.PositiveInt("--batch-size", 64),
             LearningRate = r.PositiveFloat("--lr", optimizer.DefaultLearningRate),
@@ -180,18 +186,19 @@ public static class TrainCommand
         var request = ParseRequest(args);
         var options = request.Options;
         // Data first: a bad data directory is reported before any device is opened or announced.
-        var train = new MnistDataset(options.DataDirectory, "train");
-        var test = new MnistDataset(options.DataDirectory, "test");
-        QuickstartJob.CheckData(train, test, MnistNetwork.DefaultClasses);
+        using var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
+        CheckDataFits(options, data);
         WeightMatch? resumed = null;
         if (request.Resume is { } resumeFile)
         {
-            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model),
+            if (request.ResumeInfo is { } saved && saved.Input != data.Input)
+                throw new CheckpointException(request.ResumePath!, $"its model was sized for {saved.Input}, and --data holds {data.Input}");
+            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input),
                 withOptimizer: true, request.ResumeLoad);
             if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);
         }
-        TrainPreflight.CheckResumePosition(request, train);
-        var protectedFiles = MpiJob.Rank == 0 ? TrainPreflight.CheckInputs(request, train, test) : null;
+        TrainPreflight.CheckResumePosition(request, data.TrainCount);
+        var protectedFiles = MpiJob.Rank == 0 ? TrainPreflight.CheckInputs(request, data.Files) : null;
         // Everything the ranks would each reject has been checked: start them, or (as one of them) join the job.
         if (request.Ranks > 1 && !MpiJob.IsRank)
         {
@@ -200,7 +207,7 @@ public static class TrainCommand
         }
         using var saveLock = TrainPreflight.ClaimSaveDirectory(request, error);
         using var group = MpiJob.Join();
-        if (group.Size == 1) return Train(request, resumed, train, test, group, output, error, protectedFiles);
+        if (group.Size == 1) return Train(request, resumed, data, group, output, error, protectedFiles);
         group.WatchCollectives(TimeSpan.FromSeconds(request.CollectiveTimeout), (what, waited) =>
         {
             // The main thread is blocked inside MPI: say why here, and exit; mpirun then stops the other ranks.
@@ -213,7 +220,7 @@ public static class TrainCommand
         try
         {
             // Rank 0 alone speaks; the others keep only their own errors.
-            return group.IsLeader ? Train(request, resumed, train, test, group, output, error, protectedFiles) : Train(request, resumed, train, test, group, TextWriter.Null, TextWriter.Null, null);
+            return group.IsLeader ? Train(request, resumed, data, group, output, error, protectedFiles) : Train(request, resumed, data, group, TextWriter.Null, TextWriter.Null, null);
         }
         catch (TrainingDivergedException e) when (!group.IsLeader)
         {
@@ -243,22 +250,31 @@ public static class TrainCommand
         return rest;
     }
 
-    private static int Train(Request request, WeightMatch? resumed, MnistDataset train, MnistDataset test, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error,
+    /// <summary>Refuses a model that cannot take the data (LeNet on a table, or on images under 12x12) and --augment on IDX data, before any device opens.</summary>
+    internal static void CheckDataFits(TrainOptions options, TrainingData data)
+    {
+        if (ModelKinds.Unfit(options.Model, data.Input) is { } why) throw new DatasetException($"{data.Source}: {why}");
+        if (options.Augment && (data.IdxTrain is not null || data.Input.IsTabular))
+            throw new UsageException($"--augment applies to images other than MNIST IDX data (CIFAR, image folders); {data.Source} holds {(data.Input.IsTabular ? "a table" : "IDX files")}");
+    }
+
+    private static int Train(Request request, WeightMatch? resumed, TrainingData data, Training.Distributed.DataParallelGroup group, TextWriter output, TextWriter error,
         InputFiles? protectedFiles)
     {
         var options = request.Options;
         var device = group.Size > 1 ? options.Device.ForLocalRank(MpiJob.LocalRank, MpiJob.LocalSize) : options.Device;
+        if (data.Found is { } found) output.WriteLine(found);
         using var session = Session.Open(device);
         session.UseCudaGraphs(options.CudaGraph, error);
         output.WriteLine(session.DeviceChoice);
-        using var job = new QuickstartJob(session, options, train, test, group);
+        using var job = new QuickstartJob(session, options, data, group);
         if (group.Size > 1)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ranks: {group.Size} (Open MPI), each trains on its share of every batch of {options.BatchSize} " +
                 $"({job.TrainLoader.Shard(0).Rows} rows on rank 0); gradients are averaged over all ranks every step"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
-            $"data: {job.TrainData.Source} ({job.TrainData.Count} train, {job.TestData.Count} test), " +
+            $"data: {data.Source} ({data.TrainCount} train, {data.TestCount} test), " +
             $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
         if (job.Schedule is { } schedule) output.WriteLine("lr schedule: " + schedule.Description);
         int startEpoch = 0, startBatch = 0;

@@ -38,12 +38,12 @@ internal static class TrainPreflight
     /// log); returns the latter set, for checking each checkpoint again as it is written. A checkpoint may replace the
     /// one it resumed from: <c>--resume run/last.safetensors --save run</c> is how a run goes on.
     /// </summary>
-    public static InputFiles CheckInputs(TrainCommand.Request request, MnistDataset train, MnistDataset test)
+    public static InputFiles CheckInputs(TrainCommand.Request request, IReadOnlyList<string> dataFiles)
     {
         var forMetrics = new InputFiles();
         var forCheckpoints = new InputFiles();
         if (request.ResumePath is { } resume) forMetrics.Add("--resume", resume);
-        foreach (string file in train.Files.Concat(test.Files))
+        foreach (string file in dataFiles)
         {
             forMetrics.Add("--data", file);
             forCheckpoints.Add("--data", file);
@@ -76,12 +76,12 @@ internal static class TrainPreflight
     }
 
     /// <summary>A resumed checkpoint's position must lie inside the epoch this data set makes, checked before any device opens.</summary>
-    public static void CheckResumePosition(TrainCommand.Request request, MnistDataset train)
+    public static void CheckResumePosition(TrainCommand.Request request, int trainCount)
     {
         if (request.ResumeInfo is not { } info || request.ResumePath is not { } path) return;
-        long batches = ((long)train.Count + info.BatchSize - 1) / info.BatchSize;
+        long batches = ((long)trainCount + info.BatchSize - 1) / info.BatchSize;
         if (info.Batch >= batches)
-            throw new CheckpointException(path, $"metadata 'batch' is {info.Batch}, but an epoch of {train.Count} rows in batches of {info.BatchSize} has {batches} batches (0 to {batches - 1})");
+            throw new CheckpointException(path, $"metadata 'batch' is {info.Batch}, but an epoch of {trainCount} rows in batches of {info.BatchSize} has {batches} batches (0 to {batches - 1})");
         // Each finished epoch took at least one step (whatever data set it ran on), each batch of this one one step.
         if (info.Step < (long)info.Epoch + info.Batch)
             throw new CheckpointException(path, $"metadata 'step' is {info.Step}, fewer than the {info.Epoch} epoch(s) and {info.Batch} batch(es) it says were trained");

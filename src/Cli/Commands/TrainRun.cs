@@ -138,7 +138,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         var info = new CheckpointInfo
         {
             Model = o.Model, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
-            Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true,
+            Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true, Input = job.Steps.Input,
         };
         if (!writesCheckpoints)
         {

@@ -14,7 +14,7 @@ public sealed class QuickstartJob : IDisposable
     private readonly Session session;
 
     public QuickstartJob(Session session, TrainOptions options)
-        : this(session, options, new MnistDataset(options.DataDirectory, "train"), new MnistDataset(options.DataDirectory, "test"))
+        : this(session, options, TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages))
     {
     }
 
@@ -24,22 +24,32 @@ public sealed class QuickstartJob : IDisposable
     /// gradients, logged losses and test figures are combined over the group.
     /// </summary>
     public QuickstartJob(Session session, TrainOptions options, MnistDataset train, MnistDataset test, DataParallelGroup? group = null)
+        : this(session, options, TrainingData.FromIdx(train, test), group)
+    {
+    }
+
+    /// <summary>
+    /// The job on data of any format <see cref="TrainingData"/> reads, already opened and checked; the model is sized from
+    /// it (<see cref="TrainingData.Input"/>).
+    /// </summary>
+    public QuickstartJob(Session session, TrainOptions options, TrainingData data, DataParallelGroup? group = null)
     {
         this.session = session;
         Group = group ?? DataParallelGroup.Single;
         Options = options;
-        TrainData = train;
-        TestData = test;
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
-        CheckData(train, test, Steps.Classes);
+        Data = data;
+        TrainData = data.IdxTrain;
+        TestData = data.IdxTest;
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input);
+        if (TrainData is not null && TestData is not null) CheckData(TrainData, TestData, Steps.Classes);
 
-        // Graph mode takes the images as bytes and normalises them inside the compiled step: one
-        // upload of uint8 images and int32 labels together. Eager mode uploads normalised floats.
+        // Graph mode takes IDX images as bytes and normalises them inside the compiled step: one
+        // upload of uint8 images and int32 labels together. Eager mode, and other formats, upload normalised floats.
         bool bytes = StepTakesBytes;
-        TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed, bytes);
-        TestBatches = Datapipe.Create(TestData, options.BatchSize, shuffleSeed: null, bytes);
-        TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size);
-        TestLoader = Datapipe.CreateLoader(TestData, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
+        TrainBatches = data.CreateBatches(trainSplit: true, options.BatchSize, options.Seed, bytes, options.Augment);
+        TestBatches = data.CreateBatches(trainSplit: false, options.BatchSize, shuffleSeed: null, bytes);
+        TrainLoader = data.CreateLoader(trainSplit: true, options.BatchSize, options.Seed, bytes, Group.Rank, Group.Size, options.Augment);
+        TestLoader = data.CreateLoader(trainSplit: false, options.BatchSize, shuffleSeed: null, bytes, Group.Rank, Group.Size);
 
         Schedule = options.Schedule.Build(double.Parse(options.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture), (long)options.Epochs * TrainLoader.BatchCount, TrainLoader.BatchCount);
 
@@ -62,8 +72,15 @@ public sealed class QuickstartJob : IDisposable
     public Trainer.Training.Nn.Cell Model => Steps.Model;
 
     public TrainOptions Options { get; }
-    public MnistDataset TrainData { get; }
-    public MnistDataset TestData { get; }
+
+    /// <summary>The data, any format.</summary>
+    public TrainingData Data { get; }
+
+    /// <summary>The IDX training split; null for data of another format.</summary>
+    public MnistDataset? TrainData { get; }
+
+    /// <summary>The IDX test split; null for data of another format.</summary>
+    public MnistDataset? TestData { get; }
     /// <summary>Whether the steps take images as uint8 bytes, normalised on the device (graph mode), rather than normalised float32 (eager mode).</summary>
     public bool StepTakesBytes => Options.Mode == ExecutionMode.Graph;
 

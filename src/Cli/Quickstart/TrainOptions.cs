@@ -11,8 +11,17 @@ public sealed record TrainOptions
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
     /// <summary>Eager or graph mode.</summary>
     public ExecutionMode Mode { get; init; } = ExecutionMode.Graph;
-    /// <summary>The MNIST-format data folder; null for the built-in digits.</summary>
+    /// <summary>The data (`--data`): a folder of MNIST IDX files, CIFAR-10/100 binary files or train/test image folders, or a CSV file (<see cref="TrainingData"/>); null for the built-in digits.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>The label column of a CSV file (`--label-column`).</summary>
+    public string LabelColumn { get; init; } = TrainingData.DefaultLabelColumn;
+
+    /// <summary>RandomCrop and RandomHorizontalFlip on training images of formats other than IDX (`--augment`).</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>Leave out (and count) image files that cannot be decoded (`--skip-bad-images`) rather than stop.</summary>
+    public bool SkipBadImages { get; init; }
     /// <summary>Epochs to train.</summary>
     public int Epochs { get; init; } = 2;
     /// <summary>Samples per batch.</summary>

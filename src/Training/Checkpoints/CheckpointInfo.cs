@@ -21,6 +21,8 @@ public sealed record CheckpointInfo
 
     /// <summary>The network the weights belong to.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
+    /// <summary>The example shape and class count the model was sized for (metadata <c>input</c> and <c>classes</c>); a file without them is <see cref="ModelInput.Mnist"/>.</summary>
+    public ModelInput Input { get; init; } = ModelInput.Mnist;
     /// <summary>The optimizer and its settings (its state is in the file under <see cref="TrainingCheckpoint.OptimizerPrefix"/>).</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     /// <summary>The learning rate the run trained with.</summary>
@@ -59,6 +61,8 @@ public sealed record CheckpointInfo
         ["epoch"] = Epoch.ToString(CultureInfo.InvariantCulture),
         ["batch"] = Batch.ToString(CultureInfo.InvariantCulture),
         ["step"] = Step.ToString(CultureInfo.InvariantCulture),
+        ["input"] = Input.ShapeText,
+        ["classes"] = Input.Classes.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Reads the metadata of <paramref name="path"/>; each bad field is a one-line <see cref="CheckpointException"/> naming the file and the key.</summary>
@@ -118,9 +122,26 @@ public sealed record CheckpointInfo
             Epoch = (int)Long("epoch", int.MaxValue),
             Batch = (int)Long("batch", int.MaxValue),
             Step = Long("step", long.MaxValue),
+            Input = ParseInput(path, metadata),
             FromTrainer = true,
         };
     }
+
+    /// <summary>The metadata's <c>input</c> and <c>classes</c>, both or neither (a file written before they were recorded: MNIST's).</summary>
+    private static ModelInput ParseInput(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        bool hasInput = metadata.TryGetValue("input", out var shape), hasClasses = metadata.TryGetValue("classes", out var classes);
+        if (!hasInput && !hasClasses) return ModelInput.Mnist;
+        if (!hasInput || !hasClasses)
+            throw new CheckpointException(path, $"metadata has '{(hasInput ? "input" : "classes")}' but no '{(hasInput ? "classes" : "input")}'; a model is sized from both");
+        if (!int.TryParse(classes, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1 || count > MaxClasses)
+            throw new CheckpointException(path, $"metadata 'classes' is '{classes}', expected a whole number from 1 to {MaxClasses}");
+        return ModelInput.TryParse(shape!, count, out var input) ? input
+            : throw new CheckpointException(path, $"metadata 'input' is '{shape}', expected CxHxW (e.g. 3x32x32) or a feature count, each positive");
+    }
+
+    /// <summary>The most classes a checkpoint's metadata may name.</summary>
+    public const int MaxClasses = 1 << 20;
 
     private static ModelKind ParseModel(string path, string name) =>
         ModelKinds.TryParse(name, out var kind) ? kind

@@ -189,6 +189,32 @@ public sealed class ImageFolderDataset : Dataset
         return [image, new HostTensor([], [labels[index]])];
     }
 
+    /// <summary>
+    /// The channels to decode a folder's images to: 1 when the first image of every class folder under <paramref name="directory"/>
+    /// is stored as gray (its decoder reports 8-bit gray), else 3. Reads one header per class; files that cannot be read are
+    /// left for the data set to report.
+    /// </summary>
+    public static int DetectChannels(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string full = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(full)) return 3;
+        bool sawImage = false;
+        foreach (var classDirectory in new DirectoryInfo(full).EnumerateDirectories().Where(d => !d.Name.StartsWith('.')).OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            foreach (string file in ListImages(classDirectory.FullName))
+            {
+                SKImageInfo info;
+                try { info = ImageFileDecoder.ProbeFile(file); }
+                catch (DatasetException) { continue; }
+                if (info.ColorType != SKColorType.Gray8) return 3;
+                sawImage = true;
+                break;
+            }
+        }
+        return sawImage ? 1 : 3;
+    }
+
     /// <summary>The image files under <paramref name="classDirectory"/> at any depth, skipping dot folders, in ordinal order of their relative paths.</summary>
     internal static string[] ListImages(string classDirectory)
     {

@@ -26,7 +26,7 @@ namespace Trainer.Training.Data;
 public sealed class PrefetchingBatchLoader
 {
     private readonly MnistDataset? source;
-    private readonly BatchDataset? pipeline;
+    private readonly Dataset? pipeline;
     private readonly int rowCount;
     private readonly string description;
     private (int[] Data, DType DataType, int[] Label, DType LabelType)? itemTypes;
@@ -83,7 +83,8 @@ public sealed class PrefetchingBatchLoader
     }
 
     /// <summary>
-    /// Prefetches any batched pipeline: <paramref name="batches"/> must be made by <see cref="Dataset.Batch(int, bool)"/> and
+    /// Prefetches any batched pipeline: <paramref name="batches"/> must be made by <see cref="Dataset.Batch(int, bool)"/>
+    /// (or <see cref="Dataset.Batch(int, bool, int)"/>, whose rows are then read on its worker threads) and
     /// have two columns, the network's input and the label, in that order. Each epoch enumerates the pipeline's
     /// batches of that epoch on a background thread, up to <paramref name="depth"/> - 1 ahead of the consumer.
     /// </summary>
@@ -98,17 +99,21 @@ public sealed class PrefetchingBatchLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(ranks, 1);
         if (rank < 0 || rank >= ranks) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"a rank of {ranks} is 0 to {ranks - 1}");
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
-        if (batches is not BatchDataset batched)
-            throw new DatasetException($"PrefetchingBatchLoader: expected a batched data set (made by Dataset.Batch), got a {batches.GetType().Name}");
-        if (batched.ColumnNames.Count != 2)
-            throw new DatasetException($"PrefetchingBatchLoader: expected two columns (data, label), got {batched.ColumnNames.Count}: {string.Join(", ", batched.ColumnNames)}");
+        (Dataset source, int batchSize, bool dropRemainder) = batches switch
+        {
+            BatchDataset b => (b.Source, b.BatchSize, b.DropRemainder),
+            ParallelBatchDataset p => (p.Source, p.BatchSize, p.DropRemainder),
+            _ => throw new DatasetException($"PrefetchingBatchLoader: expected a batched data set (made by Dataset.Batch), got a {batches.GetType().Name}"),
+        };
+        if (batches.ColumnNames.Count != 2)
+            throw new DatasetException($"PrefetchingBatchLoader: expected two columns (data, label), got {batches.ColumnNames.Count}: {string.Join(", ", batches.ColumnNames)}");
         Rank = rank;
         Ranks = ranks;
-        pipeline = batched;
-        BatchSize = batched.BatchSize;
-        int rows = batched.Source.GetDatasetSize();
-        rowCount = batched.DropRemainder ? rows - rows % BatchSize : rows;
-        description = $"the {string.Join("/", batched.ColumnNames)} pipeline";
+        pipeline = batches;
+        BatchSize = batchSize;
+        int rows = source.GetDatasetSize();
+        rowCount = dropRemainder ? rows - rows % BatchSize : rows;
+        description = $"the {string.Join("/", batches.ColumnNames)} pipeline";
         order = [];
         slots = new Slot[depth];
         for (int i = 0; i < depth; i++) slots[i] = new Slot();

@@ -44,6 +44,9 @@ public static class Datapipe
         return dataset.Batch(batchSize);
     }
 
+    /// <summary><paramref name="source"/> with its <c>"label"</c> column cast to int32, as the steps take labels (MindSpore's <c>TypeCast(mstype.int32)</c>).</summary>
+    public static Dataset Int32Labels(Dataset source) => source.Map([new TypeCast(DType.Int32)], "label");
+
     /// <summary>Rejects data a classifier of <paramref name="classes"/> classes cannot train on: an empty set, or labels it has no class for.</summary>
     /// <exception cref="DatasetException">Either set is empty, or a label is <paramref name="classes"/> or more.</exception>
     public static void CheckData(MnistDataset train, MnistDataset test, int classes)

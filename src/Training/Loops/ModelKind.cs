@@ -21,6 +21,28 @@ public static class ModelKinds
         _ => new MnistNetwork(),
     };
 
+    /// <summary>A new model of <paramref name="kind"/> sized for <paramref name="input"/> (channels, height, width, classes from the data set); <see cref="ModelInput.Mnist"/> gives <see cref="Create(ModelKind)"/>'s model.</summary>
+    /// <exception cref="ArgumentException">The model cannot take that input (<see cref="Unfit"/> says why).</exception>
+    public static Cell Create(ModelKind kind, ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Unfit(kind, input) is { } why) throw new ArgumentException(why, nameof(input));
+        return kind switch
+        {
+            ModelKind.LeNet => new LeNet5(input.Classes, input.Channels, input.Height, input.Width),
+            _ => new MnistNetwork(input.Features, classes: input.Classes),
+        };
+    }
+
+    /// <summary>Why a model of <paramref name="kind"/> cannot take <paramref name="input"/>, in words; null when it can.</summary>
+    public static string? Unfit(ModelKind kind, ModelInput input) => kind switch
+    {
+        ModelKind.LeNet when input.IsTabular => $"--model lenet takes images, and the data holds {input}; use --model mlp for tables",
+        ModelKind.LeNet when input.Height < LeNet5.MinImageSize || input.Width < LeNet5.MinImageSize =>
+            $"--model lenet takes images of at least {LeNet5.MinImageSize}x{LeNet5.MinImageSize}, and the data holds {input}",
+        _ => null,
+    };
+
     /// <summary>Every kind's name, as `--model` and checkpoint metadata spell it, the default (the tutorial's MLP) first.</summary>
     public static IReadOnlyList<string> Names { get; } = [Name(ModelKind.Mlp), Name(ModelKind.LeNet)];
 

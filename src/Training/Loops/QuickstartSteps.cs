@@ -16,10 +16,18 @@ public sealed class QuickstartSteps
 
     /// <summary>The network and optimizer of the quick-start, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
+        : this(seed, learningRate, optimizer, model, ModelInput.Mnist)
     {
+    }
+
+    /// <summary>The network (sized for <paramref name="input"/>, the data set's example shape and classes) and optimizer, weights from <paramref name="seed"/>.</summary>
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer, ModelKind model, ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         GlobalSeed.Set(seed);
         Kind = model;
-        Model = ModelKinds.Create(model);
+        Input = input;
+        Model = input == ModelInput.Mnist ? ModelKinds.Create(model) : ModelKinds.Create(model, input);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         steps = new Train.Model(Model, lossFn.Call, Optimizer, new Train.ModelOptions { InputTransform = Datapipe.OnDevice });
     }
@@ -33,6 +41,9 @@ public sealed class QuickstartSteps
 
     /// <summary>The network: the tutorial's MLP or LeNet-5, as <see cref="Kind"/> says.</summary>
     public Cell Model { get; }
+
+    /// <summary>The example shape and class count the model is sized for.</summary>
+    public ModelInput Input { get; }
 
     /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
     public ModelKind Kind { get; }

@@ -160,4 +160,21 @@ public sealed class ImageFolderDatasetTests
         var e = Assert.Throws<DatasetException>(() => data.GetRow(0, 0));
         Assert.StartsWith($"{path}: image data is truncated", e.Message);
     }
+
+    /// <summary>Gray when the first image of every class is stored gray; one colour class first image makes it RGB; an unreadable first image is passed over.</summary>
+    [Fact]
+    public void DetectChannels_is_gray_only_when_every_class_starts_with_a_gray_image()
+    {
+        using var dir = new TempDirectory();
+        string gray = Path.Combine(dir.Path, "gray");
+        ImageFolderTree.WriteGray(Path.Combine(gray, "a"), "0.png", 0, 4, 4);
+        ImageFolderTree.WriteGray(Path.Combine(gray, "b"), "0.png", 1, 4, 4);
+        File.WriteAllBytes(Path.Combine(gray, "b", "-broken.png"), [1, 2, 3]);
+        Assert.Equal(1, ImageFolderDataset.DetectChannels(gray));
+
+        ImageFolderTree.WriteRgb(Path.Combine(gray, "c"), "0.png", 2, 4, 4);
+        ImageFolderTree.WriteGray(Path.Combine(gray, "c"), "1.png", 3, 4, 4);
+        Assert.Equal(3, ImageFolderDataset.DetectChannels(gray));
+        Assert.Equal(3, ImageFolderDataset.DetectChannels(MakeTree(dir)));
+    }
 }

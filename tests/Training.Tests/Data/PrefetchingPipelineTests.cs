@@ -31,6 +31,24 @@ public sealed class PrefetchingPipelineTests
         }
     }
 
+    /// <summary>Over <c>Batch(n, drop, workers)</c>, whose rows are read on worker threads, the loader yields exactly <c>Batch(n, drop)</c>'s batches.</summary>
+    [Theory]
+    [InlineData(1, 1, false, 2)]
+    [InlineData(65, 7, false, 3)]
+    [InlineData(63, 8, true, 2)]
+    public void Over_worker_thread_batches_yields_the_same_batches(int rows, int batch, bool drop, int workers)
+    {
+        var loader = new PrefetchingBatchLoader(InMemoryDataset.Numbered(rows).Shuffle(5).Batch(batch, drop, workers));
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            var expected = Pipeline(rows, batch, drop).CreateTupleIterator(epoch).ToList();
+            var got = loader.Batches(epoch).Select(b => (Ids: b.Data.AsInt32().ToArray(), Values: b.Label.AsFloat().ToArray())).ToList();
+            Assert.Equal(expected.Count, loader.BatchCount);
+            Assert.Equal(expected.Select(e => e[0].AsInt32()), got.Select(g => g.Ids));
+            Assert.Equal(expected.Select(e => e[1].AsFloat()), got.Select(g => g.Values));
+        }
+    }
+
     [Theory]
     [InlineData(7, 3, 2)]
     [InlineData(65, 7, 3)]
