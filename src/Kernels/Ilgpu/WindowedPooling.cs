@@ -14,10 +14,10 @@ public sealed partial class IlgpuBackend
 {
     private void RegisterWindowedKernels(KernelTable table)
     {
-        RegisterPool(table, WindowedKeys.AvgPool, AvgPoolKernel, false);
-        RegisterPool(table, WindowedKeys.AvgPoolGrad, AvgPoolGradKernel, true);
-        RegisterPool(table, WindowedKeys.MaxPool, MaxPoolKernel, false);
-        RegisterPool(table, WindowedKeys.MaxPoolGrad, MaxPoolGradKernel, true);
+        RegisterPool(table, WindowedKeys.AvgPool, WindowAvgPoolKernel, false);
+        RegisterPool(table, WindowedKeys.AvgPoolGrad, WindowAvgPoolGradKernel, true);
+        RegisterPool(table, WindowedKeys.MaxPool, WindowMaxPoolKernel, false);
+        RegisterPool(table, WindowedKeys.MaxPoolGrad, WindowMaxPoolGradKernel, true);
         RegisterGroupedConv(table);
     }
 
@@ -40,7 +40,7 @@ public sealed partial class IlgpuBackend
         });
     }
 
-    internal static void AvgPoolKernel(Index1D thread, ArrayView<float> x, ArrayView<float> unused, ArrayView<float> y, PoolWindowGeometry g, int stride)
+    internal static void WindowAvgPoolKernel(Index1D thread, ArrayView<float> x, ArrayView<float> unused, ArrayView<float> y, PoolWindowGeometry g, int stride)
     {
         for (int i = thread; i < g.OutputCount; i += stride)
         {
@@ -54,7 +54,7 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    internal static void AvgPoolGradKernel(Index1D thread, ArrayView<float> dy, ArrayView<float> unused, ArrayView<float> dx, PoolWindowGeometry g, int stride)
+    internal static void WindowAvgPoolGradKernel(Index1D thread, ArrayView<float> dy, ArrayView<float> unused, ArrayView<float> dx, PoolWindowGeometry g, int stride)
     {
         for (int i = thread; i < g.InputCount; i += stride)
         {
@@ -95,7 +95,7 @@ public sealed partial class IlgpuBackend
         return best;
     }
 
-    internal static void MaxPoolKernel(Index1D thread, ArrayView<float> x, ArrayView<float> unused, ArrayView<float> y, PoolWindowGeometry g, int stride)
+    internal static void WindowMaxPoolKernel(Index1D thread, ArrayView<float> x, ArrayView<float> unused, ArrayView<float> y, PoolWindowGeometry g, int stride)
     {
         for (int i = thread; i < g.OutputCount; i += stride)
         {
@@ -105,7 +105,7 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    internal static void MaxPoolGradKernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, PoolWindowGeometry g, int stride)
+    internal static void WindowMaxPoolGradKernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, PoolWindowGeometry g, int stride)
     {
         for (int i = thread; i < g.InputCount; i += stride)
         {
