@@ -35,6 +35,7 @@ internal static class OnnxOpTable
     /// <summary>Appends <paramref name="node"/>'s ONNX form, or throws <see cref="OnnxExportException"/> naming it when it has none.</summary>
     public static void Write(OnnxGraphWriter writer, Node node)
     {
+        if (node.Op.Kind == OpKind.Extension && OnnxWindowOps.TryWrite(writer, node)) return;
         if (!Writers.TryGetValue(node.Op.Kind, out var write))
             throw Unsupported(node, $"{node.Op.Kind} has no ONNX equivalent (the exporter writes {Supported})");
         write(writer, node);
