@@ -33,6 +33,18 @@ public sealed class GroupedConvTests(PrimitiveSessions sessions) : IClassFixture
         }
     }
 
+    [Fact]
+    public void Channels_that_do_not_split_into_the_groups_are_one_line()
+    {
+        var session = sessions.Get(DeviceKind.Cpu);
+        var x = session.ToDevice(new Trainer.Training.Data.HostTensor([1, 6, 5, 5], new float[150]));
+        var w = session.ToDevice(new Trainer.Training.Data.HostTensor([4, 3, 3, 3], new float[108]));
+        var e = Assert.Throws<Trainer.Graph.Ops.OpShapeException>(() => Ops.Conv2d(x, w, 1, 1, 0, 0, 1, 1, 4));
+        Assert.Equal("GroupedConv2d[stride=1x1,pad=0x0,dilation=1x1,groups=4]: 6 input and 4 output channels are not both divisible by 4 groups " +
+            "(inputs: [1,6,5,5] float32, [4,3,3,3] float32)", e.Message);
+        session.EndStep();
+    }
+
     private static double[] Convolve(double[] x, double[] w, int[] xs, int[] ws, int oh, int ow, int s, int p, int dh, int dw, int g)
     {
         int n = xs[0], c = xs[1], h = xs[2], wd = xs[3], o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];

@@ -76,6 +76,16 @@ public sealed class PoolingTests(PrimitiveSessions sessions) : IClassFixture<Pri
         session.EndStep();
     }
 
+    [Fact]
+    public void Padding_over_half_the_window_is_one_line()
+    {
+        var session = sessions.Get(DeviceKind.Cpu);
+        var x = session.ToDevice(new Trainer.Training.Data.HostTensor([1, 1, 5, 5], new float[25]));
+        var e = Assert.Throws<Trainer.Graph.Ops.OpShapeException>(() => Ops.AvgPool2d(x, 2, 2, 1, 1, 2, 2));
+        Assert.Equal("AvgPool2d[kernel=2x2,stride=1x1,pad=2x2]: padding must be non-negative and at most half the window (inputs: [1,1,5,5] float32)", e.Message);
+        session.EndStep();
+    }
+
     /// <summary>PyTorch's output size, written out: floor or ceil, and the last window must start inside the input or left padding.</summary>
     private static int Out(int size, int k, int s, int p, bool ceil)
     {
