@@ -10,8 +10,8 @@ namespace Trainer.Training.Export;
 /// a few lines that append ONNX nodes through the <see cref="OnnxGraphWriter"/>. Fused ops are
 /// written as their parts (a GEMM with a bias+ReLU epilogue is Gemm then Relu). An op without an
 /// entry has no ONNX form here (gradients, optimizer updates, losses) and is a one-line error naming
-/// it. To export a new op (AveragePool, GlobalAveragePool, BatchNormalization, Dropout as Identity,
-/// Softmax, once the IR has them), add its entry here.
+/// it. The extension ops of the general pooling and convolution are written by <see cref="OnnxWindowOps"/>. To export
+/// a new op (BatchNormalization, Dropout as Identity, Softmax, once the IR has them), add its entry here.
 /// </summary>
 internal static class OnnxOpTable
 {
