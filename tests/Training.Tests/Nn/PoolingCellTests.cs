@@ -1,3 +1,6 @@
+using Trainer.Graph.Ir;
+using Trainer.Graph.Ops.Primitives;
+using Trainer.Training.Jit;
 using Trainer.Training.Nn;
 
 namespace Trainer.Training.Tests.Nn;
@@ -42,6 +45,27 @@ public sealed class PoolingCellTests
         Assert.Equal(5L * 6 * 4 * 33 * 9, rows[1].Flops);
         Assert.Equal(5L * 6 * 2 * 17 * 9, rows[2].Flops);
         Assert.Equal(5L * 6 * 2 * 17 + 5 * 6, rows[3].Flops);
+    }
+
+    /// <summary>The ops a network's forward pass traces to, by name: the tuned Conv2d and MaxPool2d print as their kinds.</summary>
+    private static string[] TracedOps(Cell network, params int[] input)
+    {
+        using var function = new GraphFunction(null, "route", xs => [network.Call(xs[0])], ["x"]);
+        var (graph, _, _, _) = function.Trace([TensorType.Float(input)]);
+        return graph.Nodes.Where(n => n.Op.Kind is OpKind.Conv2d or OpKind.MaxPool2d or OpKind.Extension)
+            .Select(n => n.Op.Kind == OpKind.Extension ? n.Op.Definition!.Name : n.Op.Kind.ToString()).ToArray();
+    }
+
+    [Fact]
+    public void Layers_keep_the_tuned_ops_where_they_apply_and_take_the_general_ones_elsewhere()
+    {
+        GlobalSeed.Set(0);
+        // groups 1 and dilation 1, and a max pooling without padding whose ceil mode adds no window (8 = 2·4): the tuned ops.
+        Assert.Equal(["Conv2d", "MaxPool2d", "MaxPool2d"],
+            TracedOps(new SequentialCell(new Conv2d(3, 4, 3, 1, 1, 1, 1), new MaxPool2d(2, 2, 0, ceilMode: true), new MaxPool2d(2)), 1, 3, 16, 16));
+        Assert.Equal(["GroupedConv2d", "GroupedConv2d", "PaddedMaxPool2d", "PaddedMaxPool2d", "AvgPool2d", "AvgPool2d"],
+            TracedOps(new SequentialCell(new Conv2d(4, 4, 3, 1, 1, 1, group: 4), new Conv2d(4, 4, 3, 1, 2, dilation: 2, group: 1),
+                new MaxPool2d(3, 2, 0, ceilMode: true), new MaxPool2d(3, 1, 1), new AvgPool2d(2), new AdaptiveAvgPool2d(1)), 1, 4, 16, 16));
     }
 
     [Fact]

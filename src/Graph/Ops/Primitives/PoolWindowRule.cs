@@ -28,6 +28,9 @@ public static class PoolWindowRule
             if (a.AdaptiveW <= 0) throw error("the output size must be positive");
             if (x[2] == 0 || x[3] == 0) throw error("an adaptive pooling needs a non-empty input");
             if ((long)x[0] * x[1] * a.AdaptiveH * a.AdaptiveW > int.MaxValue) throw error($"more than {int.MaxValue} output elements");
+            // The kernels compute window bounds as (o + 1)·H in 32 bits.
+            if ((long)(x[2] + 1) * a.AdaptiveH > int.MaxValue || (long)(x[3] + 1) * a.AdaptiveW > int.MaxValue)
+                throw error($"input size times output size above {int.MaxValue}");
             return [x[0], x[1], a.AdaptiveH, a.AdaptiveW];
         }
         if (a.KernelH <= 0 || a.KernelW <= 0 || a.StrideH <= 0 || a.StrideW <= 0) throw error("window and stride must be positive");
