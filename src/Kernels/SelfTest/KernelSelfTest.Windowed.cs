@@ -38,8 +38,9 @@ public static partial class KernelSelfTest
             add($"{WindowedKeys.AvgPool} {Shape(x)} {c}", (b, r) => CheckPool(b, r, x, c, max: false, gradient: false));
             add($"{WindowedKeys.AvgPoolGrad} {Shape(x)} {c}", (b, r) => CheckPool(b, r, x, c, max: false, gradient: true));
         }
-        add($"{WindowedKeys.MaxPool} {Shape(x)} {fixedCase}", (b, r) => CheckPool(b, r, x, fixedCase, max: true, gradient: false));
-        add($"{WindowedKeys.MaxPoolGrad} {Shape(x)} {fixedCase}", (b, r) => CheckPool(b, r, x, fixedCase, max: true, gradient: true));
+        var maxCase = fixedCase with { IncludePad = true }; // no divisor: printed without the flag
+        add($"{WindowedKeys.MaxPool} {Shape(x)} {maxCase}", (b, r) => CheckPool(b, r, x, maxCase, max: true, gradient: false));
+        add($"{WindowedKeys.MaxPoolGrad} {Shape(x)} {maxCase}", (b, r) => CheckPool(b, r, x, maxCase, max: true, gradient: true));
         // groups 3 with stride 2, padding 2, dilation 2; and depthwise (groups = channels, two outputs each).
         int[] gx = [2, 6, 17, 19], gw = [9, 2, 3, 3], dx = [2, 4, 17, 19], dw = [8, 1, 3, 3];
         int[] ga = [2, 2, 2, 2, 2, 2, 3], da = [1, 1, 1, 1, 1, 1, 4];
