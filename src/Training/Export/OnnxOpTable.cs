@@ -10,8 +10,8 @@ namespace Trainer.Training.Export;
 /// a few lines that append ONNX nodes through the <see cref="OnnxGraphWriter"/>. Fused ops are
 /// written as their parts (a GEMM with a bias+ReLU epilogue is Gemm then Relu). An op without an
 /// entry has no ONNX form here (gradients, optimizer updates, losses) and is a one-line error naming
-/// it. To export a new op (AveragePool, GlobalAveragePool, BatchNormalization, Dropout as Identity,
-/// Softmax, once the IR has them), add its entry here.
+/// it. The extension ops of the general pooling and convolution are written by <see cref="OnnxWindowOps"/>. To export
+/// a new op (BatchNormalization, Dropout as Identity, Softmax, once the IR has them), add its entry here.
 /// </summary>
 internal static class OnnxOpTable
 {
@@ -35,6 +35,7 @@ internal static class OnnxOpTable
     /// <summary>Appends <paramref name="node"/>'s ONNX form, or throws <see cref="OnnxExportException"/> naming it when it has none.</summary>
     public static void Write(OnnxGraphWriter writer, Node node)
     {
+        if (node.Op.Kind == OpKind.Extension && OnnxWindowOps.TryWrite(writer, node)) return;
         if (!Writers.TryGetValue(node.Op.Kind, out var write))
             throw Unsupported(node, $"{node.Op.Kind} has no ONNX equivalent (the exporter writes {Supported})");
         write(writer, node);

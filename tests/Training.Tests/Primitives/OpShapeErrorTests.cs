@@ -21,6 +21,10 @@ public sealed class OpShapeErrorTests(PrimitiveSessions sessions) : IClassFixtur
         { "concat", "Concat[axis=0]: shapes differ off axis 0 (inputs: [3,4] float32, [5] float32)" },
         { "onehot", "OneHot[depth=4,on=1,off=0]: input must be int32 [N] (inputs: [3,4] float32)" },
         { "batchmatmul", "BatchMatMul[transpose_a=False,transpose_b=False]: expected [B,M,K] and [B,K,N] (inputs: [3,4] float32, [5] float32)" },
+        { "avgpool", "AvgPool2d[kernel=2x2,stride=2x2,pad=0x0]: expected x [N,C,H,W] (inputs: [3,4] float32)" },
+        { "adaptive", "AvgPool2d[output=2x2]: expected x [N,C,H,W] (inputs: [3,4] float32)" },
+        { "paddedmaxpool", "PaddedMaxPool2d[kernel=3x3,stride=1x1,pad=1x1]: expected x [N,C,H,W] (inputs: [3,4] float32)" },
+        { "groupedconv", "GroupedConv2d[stride=1x1,pad=0x0,dilation=2x2,groups=1]: expected x [N,C,H,W] and w [O,C/groups,KH,KW] (inputs: [3,4] float32, [5] float32)" },
         { "slice", "Slice[begin=(1,2) size=(1,3) of=(3,4)]: axis 1: begin 2 size 3 is not inside 0..4 (inputs: [3,4] float32)" },
     };
 
@@ -34,6 +38,10 @@ public sealed class OpShapeErrorTests(PrimitiveSessions sessions) : IClassFixtur
         "concat" => Ops.Concat([a, b], 0),
         "onehot" => Ops.OneHot(a, 4),
         "batchmatmul" => Ops.BatchMatMul(a, b),
+        "avgpool" => Ops.AvgPool2d(a, 2, 2),
+        "adaptive" => Ops.AdaptiveAvgPool2d(a, 2, 2),
+        "paddedmaxpool" => Ops.MaxPool2d(a, 3, 3, 1, 1, 1, 1),
+        "groupedconv" => Ops.Conv2d(a, b, 1, 1, 0, 0, 2, 2, 1),
         _ => Ops.BroadcastTo(a, 2, 5),
     };
 
