@@ -27,6 +27,7 @@ public sealed unsafe partial class CpuBackend
         table.Register(FamilyKeys.Place, BindPlace);
         table.Register(FamilyKeys.OneHot, BindOneHot);
         table.Register(FamilyKeys.BatchMatMul, BindBatchMatMul);
+        RegisterDropout(table);
         table.Register(FamilyKeys.Permute, call =>
         {
             var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);

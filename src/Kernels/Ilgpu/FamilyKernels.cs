@@ -48,6 +48,7 @@ public sealed partial class IlgpuBackend
         RegisterSlice(table);
         RegisterOneHot(table);
         RegisterBatchMatMul(table);
+        RegisterDropout(table);
         Kernels = table;
     }
 

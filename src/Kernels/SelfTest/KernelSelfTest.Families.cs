@@ -51,6 +51,7 @@ public static partial class KernelSelfTest
         AddSliceChecks(add);
         AddOneHotChecks(add);
         AddBatchMatMulChecks(add);
+        AddDropoutChecks(add);
     }
 
     /// <summary>The table key a check launches, read from its name (<c>unary.exp 32771</c>); null for the interface kernels' checks.</summary>
