@@ -15,6 +15,9 @@ namespace Trainer.Cli.Commands;
 /// </summary>
 internal static class CheckpointJob
 {
+    /// <summary>`--dropout P` where a checkpoint is read: which layout a weights-only file has (a trainer checkpoint says it itself).</summary>
+    public static readonly CommandOption DropoutOption = new("--dropout", "P", "the model's Dropout probability, for its parameter names (default the checkpoint's; a weights-only file is taken as 0)");
+
     /// <summary>The options eval and predict share.</summary>
     public static readonly CommandOption[] Options =
     [
@@ -22,6 +25,7 @@ internal static class CheckpointJob
         CommonOptions.Data,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
         new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        DropoutOption,
         .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
     ];
@@ -41,6 +45,14 @@ internal static class CheckpointJob
                 throw r.Error($"--model {ModelKinds.Name(given)} contradicts '{path}', which holds a {ModelKinds.Name(info.Model)}");
             model = given;
         }
+        float dropout = info.Dropout;
+        if (r.Has("--dropout"))
+        {
+            float given = r.Dropout();
+            if (info.FromTrainer && given != info.Dropout)
+                throw r.Error($"--dropout {given.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradicts '{path}', which was trained with dropout {info.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            dropout = given;
+        }
         var options = new TrainOptions
         {
             Device = r.Device(),
@@ -51,8 +63,9 @@ internal static class CheckpointJob
             Seed = info.Seed,
             Optimizer = info.Optimizer,
             Model = model,
+            Dropout = dropout,
         };
-        var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model), withOptimizer: false, load);
+        var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, options.Dropout), withOptimizer: false, load);
         return (match, options);
     }
 
@@ -70,7 +83,7 @@ internal static class CheckpointJob
         try
         {
             GlobalSeed.Set(options.Seed);
-            var network = ModelKinds.Create(options.Model);
+            var network = ModelKinds.Create(options.Model, options.Dropout);
             var model = new Model(session, network, new CrossEntropyLoss(), optimizer: null, options.Mode,
                 new ModelOptions { InputTransform = Datapipe.OnDevice });
             TrainingCheckpoint.Load(weights, session, network, optimizer: null);

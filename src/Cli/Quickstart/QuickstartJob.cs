@@ -30,7 +30,7 @@ public sealed class QuickstartJob : IDisposable
         Options = options;
         TrainData = train;
         TestData = test;
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, options.Dropout);
         CheckData(train, test, Steps.Classes);
 
         // Graph mode takes the images as bytes and normalises them inside the compiled step: one

@@ -21,6 +21,8 @@ public sealed record CheckpointInfo
 
     /// <summary>The network the weights belong to.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
+    /// <summary>The probability of the model's Dropout before each hidden Dense; 0 for none (then the metadata has no <c>dropout</c>).</summary>
+    public float Dropout { get; init; }
     /// <summary>The optimizer and its settings (its state is in the file under <see cref="TrainingCheckpoint.OptimizerPrefix"/>).</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     /// <summary>The learning rate the run trained with.</summary>
@@ -43,7 +45,14 @@ public sealed record CheckpointInfo
     public bool FromTrainer { get; init; }
 
     /// <summary>The metadata entries the file stores, every value as text.</summary>
-    public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ToMetadata()
+    {
+        var metadata = Entries();
+        if (Dropout > 0f) metadata["dropout"] = F(Dropout);
+        return metadata;
+    }
+
+    private Dictionary<string, string> Entries() => new()
     {
         ["format"] = Format,
         ["model"] = ModelKinds.Name(Model),
@@ -107,6 +116,7 @@ public sealed record CheckpointInfo
         return new CheckpointInfo
         {
             Model = ParseModel(path, Get("model")),
+            Dropout = metadata.ContainsKey("dropout") ? Fraction("dropout") : 0f,
             Optimizer = new OptimizerOptions
             {
                 Kind = kind, Momentum = Fraction("momentum"), WeightDecay = NonNegative("weight_decay"),

@@ -15,10 +15,17 @@ public enum ModelKind
 public static class ModelKinds
 {
     /// <summary>A new model of <paramref name="kind"/>, initialised from <see cref="GlobalSeed"/>; every kind is an <see cref="IClassifier"/>.</summary>
-    public static Cell Create(ModelKind kind) => kind switch
+    public static Cell Create(ModelKind kind) => Create(kind, 0f);
+
+    /// <summary>
+    /// A new model of <paramref name="kind"/> with a <see cref="Dropout"/> of probability <paramref name="dropout"/> before
+    /// each hidden Dense (none for 0: the same model as <see cref="Create(ModelKind)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not in [0, 1).</exception>
+    public static Cell Create(ModelKind kind, float dropout) => kind switch
     {
-        ModelKind.LeNet => new LeNet5(),
-        _ => new MnistNetwork(),
+        ModelKind.LeNet => new LeNet5(MnistNetwork.DefaultClasses, 1, dropout),
+        _ => new MnistNetwork(28 * 28, 512, MnistNetwork.DefaultClasses, dropout),
     };
 
     /// <summary>Every kind's name, as `--model` and checkpoint metadata spell it, the default (the tutorial's MLP) first.</summary>

@@ -16,10 +16,15 @@ public sealed class QuickstartSteps
 
     /// <summary>The network and optimizer of the quick-start, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
+        : this(seed, learningRate, optimizer, model, 0f) { }
+
+    /// <summary>The same, with a Dropout of probability <paramref name="dropout"/> before each hidden Dense (<see cref="ModelKinds.Create(ModelKind, float)"/>).</summary>
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer, ModelKind model, float dropout)
     {
         GlobalSeed.Set(seed);
         Kind = model;
-        Model = ModelKinds.Create(model);
+        Dropout = dropout;
+        Model = ModelKinds.Create(model, dropout);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         steps = new Train.Model(Model, lossFn.Call, Optimizer, new Train.ModelOptions { InputTransform = Datapipe.OnDevice });
     }
@@ -33,6 +38,9 @@ public sealed class QuickstartSteps
 
     /// <summary>The network: the tutorial's MLP or LeNet-5, as <see cref="Kind"/> says.</summary>
     public Cell Model { get; }
+
+    /// <summary>The probability of the Dropout before each hidden Dense; 0 for none.</summary>
+    public float Dropout { get; }
 
     /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
     public ModelKind Kind { get; }

@@ -22,11 +22,17 @@ public sealed class Dropout : Cell
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is not in [0, 1).</exception>
     public Dropout(float p, ulong seed)
     {
+        CheckProbability(p);
+        P = p;
+        State = RegisterBuffer("rng_state", new Shape(DropoutMask.StateLength), DropoutMask.State(seed));
+    }
+
+    /// <summary>Throws the constructor's one-line error unless <paramref name="p"/> is in [0, 1).</summary>
+    internal static void CheckProbability(float p)
+    {
         if (!(p >= 0f && p < 1f))
             throw new ArgumentOutOfRangeException(nameof(p), string.Create(CultureInfo.InvariantCulture,
                 $"Dropout: p = {p} is not a probability in [0, 1) (the probability of zeroing an element)"));
-        P = p;
-        State = RegisterBuffer("rng_state", new Shape(DropoutMask.StateLength), DropoutMask.State(seed));
     }
 
     /// <summary>The probability of zeroing an element in training.</summary>
