@@ -62,7 +62,7 @@ public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<
     {
         var backend = backends.Get(backendName);
         foreach (int n in Sizes)
-            foreach (float p in new[] { 0f, 0.3f, 0.5f, 0.9f })
+            foreach (float p in backendName == BackendFixture.OpenClPocl ? [0.3f] : new[] { 0f, 0.3f, 0.5f, 0.9f }) // PoCL: each launch costs much
             {
                 var x = TestData.Uniform(TestData.Rng(n, (int)(p * 10)), n, -2f, 2f);
                 ulong seed = 0x9E3779B97F4A7C15UL * (ulong)(n + 1), step = (1UL << 24) - 1 + (ulong)n; // the step's low piece carries
