@@ -159,6 +159,15 @@ public sealed class ArgumentReader
         return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum, WeightDecay = decay };
     }
 
+    /// <summary>--dropout P: the probability of the Dropout before each hidden Dense, at least 0 and below 1 (default 0, none).</summary>
+    public float Dropout(string flag = "--dropout")
+    {
+        if (String(flag) is not { } text) return 0f;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float p) || !(p >= 0f && p < 1f))
+            throw Error($"{flag} must be a probability at least 0 and below 1, got '{text}'");
+        return p;
+    }
+
     /// <summary>--model mlp|lenet (default mlp, the tutorial's).</summary>
     public ModelKind Model(string flag = "--model") =>
         ModelKinds.TryParse(Choice(flag, ModelKinds.Names[0], [.. ModelKinds.Names]), out var kind) ? kind : ModelKind.Mlp;

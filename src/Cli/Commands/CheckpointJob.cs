@@ -15,6 +15,9 @@ namespace Trainer.Cli.Commands;
 /// </summary>
 internal static class CheckpointJob
 {
+    /// <summary>`--dropout P` where a checkpoint is read: which layout a weights-only file has (a trainer checkpoint says it itself).</summary>
+    public static readonly CommandOption DropoutOption = new("--dropout", "P", "the model's Dropout probability, for its parameter names (default the checkpoint's; a weights-only file is taken as 0)");
+
     /// <summary>The options eval and predict share.</summary>
     public static readonly CommandOption[] Options =
     [
@@ -22,6 +25,7 @@ internal static class CheckpointJob
         CommonOptions.Data, CommonOptions.LabelColumn, CommonOptions.SkipBadImages,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
         new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        DropoutOption,
         .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
     ];
@@ -47,6 +51,14 @@ internal static class CheckpointJob
                 throw r.Error($"--model {ModelKinds.Name(given)} contradicts '{path}', which holds a {ModelKinds.Name(info.Model)}");
             model = given;
         }
+        float dropout = info.Dropout;
+        if (r.Has("--dropout"))
+        {
+            float given = r.Dropout();
+            if (info.FromTrainer && given != info.Dropout)
+                throw r.Error($"--dropout {given.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradicts '{path}', which was trained with dropout {info.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            dropout = given;
+        }
         var options = new TrainOptions
         {
             Device = r.Device(),
@@ -59,16 +71,17 @@ internal static class CheckpointJob
             Seed = info.Seed,
             Optimizer = info.Optimizer,
             Model = model,
+            Dropout = dropout,
         };
         if (!withData)
-            return (TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, info.Input), withOptimizer: false, load), options, null!);
+            return (TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, info.Input, options.Dropout), withOptimizer: false, load), options, null!);
         var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
         try
         {
             if (info.FromTrainer && info.Input != data.Input)
                 throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
             TrainCommand.CheckDataFits(options, data);
-            var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input), withOptimizer: false, load);
+            var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
             return (match, options, data);
         }
         catch
@@ -89,7 +102,7 @@ internal static class CheckpointJob
         try
         {
             GlobalSeed.Set(options.Seed);
-            var network = data.Input == ModelInput.Mnist ? ModelKinds.Create(options.Model) : ModelKinds.Create(options.Model, data.Input);
+            var network = ModelKinds.Create(options.Model, data.Input, options.Dropout);
             var model = new Model(session, network, new CrossEntropyLoss(), optimizer: null, options.Mode,
                 new ModelOptions { InputTransform = Datapipe.OnDevice });
             TrainingCheckpoint.Load(weights, session, network, optimizer: null);

@@ -18,14 +18,16 @@ public static class CompareCommand
         new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
         CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
         new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
-        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.CudaGraph,
+        CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.Dropout, CommonOptions.CudaGraph,
+        new("--no-fuse", null, "measure graph mode without the fusion passes (default fused)"),
         CompareLocate.Locate, CompareLocate.Tolerance);
 
     public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "                       [--model mlp|lenet] [--cuda-graph on|off] [--locate eager|unfused [--tolerance 1e-6]]\n" +
+        "                       [--model mlp|lenet] [--dropout 0] [--no-fuse] [--cuda-graph on|off]\n" +
+        "                       [--locate eager|unfused [--tolerance 1e-6]]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
         "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy.\n" +
@@ -51,12 +53,13 @@ public static class CompareCommand
             throw r.Error($"--warmup {warmup} + --steps {steps} is more than {ModeComparison.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} steps");
         var optimizer = r.Optimizer();
         var model = r.Model();
+        float dropout = r.Dropout();
         bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
         // compare measures the zoo's MNIST-shaped steps: data of another format is named and refused before any work.
         if (r.String("--data") is { } given && (File.Exists(given) || (Directory.Exists(given) && Training.Data.MnistDataset.FilesIn(given).Count == 0)))
             throw new Training.Data.DatasetException($"compare runs on MNIST IDX data (a directory of the four IDX files); --data {given}: {Training.Data.DataFormat.Detect(given).Description}; use 'trainer train' for it");
         if (CompareLocate.Read(r) is { } locate)
-            return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model),
+            return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model) { Dropout = dropout },
                 locate.Reference, locate.Tolerance, batch, output);
         var inputs = new InputFiles();
         if (r.String("--data") is { } data)
@@ -66,7 +69,10 @@ public static class CompareCommand
             OutputPath.Check("--json", json);
             inputs.CheckOutput("--json", json);
         }
-        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error);
+        var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error)
+        {
+            Dropout = dropout, Fuse = !r.Has("--no-fuse"),
+        };
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);
         string deviceSummary = comparison.DeviceSummary!;

@@ -12,13 +12,13 @@ public static class GraphCommand
         new("--format", "FORMAT", "text or dot; dot needs --stage traced or optimized (default text)"),
         new("--out", "FILE", "write the graph to FILE instead of stdout (default stdout)"),
         new("--step", "STEP", "train or eval (default train)"),
-        CommonOptions.BatchSize, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
+        CommonOptions.BatchSize, CommonOptions.NoFuse, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.Dropout,
         new("--ranks", "N", "the step of one of N data-parallel processes: rank 0's share of the batch, the gradients' AllReduce (default 1)"));
 
     public static readonly string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
         "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
-        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet] [--ranks N]\n" +
+        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet] [--dropout 0] [--ranks N]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
         "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.\n" +
         Options.Text.TrimEnd('\n');
@@ -36,10 +36,11 @@ public static class GraphCommand
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
         var optimizer = r.Optimizer();
         var model = r.Model();
+        float dropout = r.Dropout();
         if (r.String("--out") is { } outPath) OutputPath.Check("--out", outPath);
         string text = StepGraphText.Render(
             stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },
-            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), optimizer, model, ranks);
+            dot: format == "dot", trainStep: step == "train", batch, fuse: !r.Has("--no-fuse"), optimizer, model, ranks, dropout);
 
         if (r.String("--out") is { } path)
         {

@@ -14,7 +14,7 @@ public static class PredictCommand
             new("--image", "FILE", "classify this picture instead of test images (default none)")]);
 
     public static readonly string Usage =
-        "usage: trainer predict --checkpoint FILE [--data PATH] [--count 10] [--model mlp|lenet]\n" +
+        "usage: trainer predict --checkpoint FILE [--data PATH] [--count 10] [--model mlp|lenet] [--dropout P]\n" +
         "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
         "                       [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +

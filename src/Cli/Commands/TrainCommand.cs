@@ -26,7 +26,7 @@ public static class TrainCommand
         CommonOptions.BatchSize,
         new("--lr", "RATE", "learning rate (default 0.01, or 0.001 with --optimizer adam)"),
         .. ScheduleOptions.All,
-        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.CudaGraph, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model,
+        CommonOptions.Seed, CommonOptions.NoFuse, CommonOptions.CudaGraph, CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.Dropout,
         new("--save", "DIR", "write DIR/epoch-N.safetensors after each epoch and DIR/last.safetensors (default none)"),
         new("--save-format", "FORMAT", "safetensors or ckpt (MindSpore's .ckpt, MindSpore's names and tensor types) for the --save files (default safetensors)"),
         new("--save-every", "STEPS", "also write DIR/step-N.safetensors every STEPS steps; needs --save (default off)"),
@@ -44,6 +44,7 @@ public static class TrainCommand
         "                     [--lr-schedule constant|step|exponential|cosine] [--lr-step-size STEPS] [--lr-gamma G] [--lr-min 0]\n" +
         "                     [--warmup-steps 0]\n" +
         "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
+        "                     [--dropout 0]\n" +
         "                     [--save DIR] [--save-every STEPS] [--save-format safetensors|ckpt] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +
@@ -107,6 +108,7 @@ public static class TrainCommand
             CudaGraph = CommonOptions.ReadCudaGraph(r),
             Optimizer = optimizer,
             Model = r.Model(),
+            Dropout = r.Dropout(),
         };
         options = options with { Schedule = ScheduleOptions.Read(r, options.LearningRate) };
         string? save = r.String("--save");
@@ -169,6 +171,7 @@ public static class TrainCommand
         }
         string F(float f) => f.ToString(CultureInfo.InvariantCulture);
         Same("--model", given.Model, info.Model, ModelKinds.Name);
+        Same("--dropout", given.Dropout, info.Dropout, F);
         Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, Training.Optim.OptimizerKinds.Name);
         Same("--momentum", given.Optimizer.Momentum, info.Optimizer.Momentum, F);
         Same("--weight-decay", given.Optimizer.WeightDecay, info.Optimizer.WeightDecay, F);
@@ -177,7 +180,7 @@ public static class TrainCommand
         Same("--batch-size", given.BatchSize, info.BatchSize, b => b.ToString(CultureInfo.InvariantCulture));
         return given with
         {
-            Model = info.Model, Optimizer = info.Optimizer, LearningRate = info.LearningRate, Seed = info.Seed, BatchSize = info.BatchSize,
+            Model = info.Model, Dropout = info.Dropout, Optimizer = info.Optimizer, LearningRate = info.LearningRate, Seed = info.Seed, BatchSize = info.BatchSize,
         };
     }
 
@@ -193,7 +196,7 @@ public static class TrainCommand
         {
             if (request.ResumeInfo is { } saved && saved.Input != data.Input)
                 throw new CheckpointException(request.ResumePath!, $"its model was sized for {saved.Input}, and --data holds {data.Input}");
-            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input),
+            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout),
                 withOptimizer: true, request.ResumeLoad);
             if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);
         }
@@ -275,7 +278,7 @@ public static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode: {(options.Mode == ExecutionMode.Graph ? "graph" : "eager")}{(options.Mode == ExecutionMode.Graph && !options.Fuse ? " (no fusion)" : "")}, " +
             $"data: {data.Source} ({data.TrainCount} train, {data.TestCount} test), " +
-            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}"));
+            $"batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, optimizer {job.Steps.Optimizer.Description}, model {ModelKinds.Name(options.Model)}{(options.Dropout > 0f ? $", dropout {options.Dropout}" : "")}"));
         if (job.Schedule is { } schedule) output.WriteLine("lr schedule: " + schedule.Description);
         int startEpoch = 0, startBatch = 0;
         long step = 0;

@@ -137,7 +137,7 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         var o = job.Options;
         var info = new CheckpointInfo
         {
-            Model = o.Model, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
+            Model = o.Model, Dropout = o.Dropout, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
             Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true, Input = job.Steps.Input,
         };
         if (!writesCheckpoints)

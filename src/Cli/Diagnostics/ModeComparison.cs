@@ -22,6 +22,12 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
 {
     internal DeviceDescription? Device { get; private set; }
 
+    /// <summary>The probability of the model's Dropout before each hidden Dense (`--dropout`); 0 for none. Both modes draw the same masks.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Whether <see cref="Run"/> measures graph mode with the fusion passes (`compare --no-fuse` turns them off); true by default.</summary>
+    public bool Fuse { get; init; } = true;
+
     /// <summary>One line naming the device the last measurement ran on (model, kernels, threads); null before the first.</summary>
     public string? DeviceSummary => Device?.Summary;
 
@@ -29,7 +35,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
     public (ModeMeasurement Eager, ModeMeasurement Graph) Run(int warmup, int steps)
     {
         var eager = Measure(ExecutionMode.Eager, warmup, steps);
-        var graph = Measure(ExecutionMode.Graph, warmup, steps);
+        var graph = Measure(ExecutionMode.Graph, warmup, steps, Fuse);
         return (eager, graph);
     }
 
@@ -79,7 +85,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         Device = session.Backend.Description;
         var train = new MnistDataset(dataDirectory, "train");
         var test = new MnistDataset(dataDirectory, "test");
-        var recipe = new QuickstartSteps(seed, learningRate, optimizer ?? OptimizerOptions.Default, model);
+        var recipe = new QuickstartSteps(seed, learningRate, optimizer ?? OptimizerOptions.Default, model, Dropout);
         Datapipe.CheckData(train, test, recipe.Classes);
         using var runner = recipe.CreateModel(session, mode, fuse);
         // Graph mode takes the images as bytes and normalises them in the step, as trainer train does.

@@ -32,6 +32,9 @@ public sealed class ParityLocator
     private readonly OptimizerOptions optimizer;
     private readonly ModelKind model;
 
+    /// <summary>The probability of the model's Dropout before each hidden Dense; 0 for none. Both replays draw the same masks.</summary>
+    public float Dropout { get; init; }
+
     /// <summary>A locator for one run's configuration: device, data, batch size, seed, learning rate, optimizer and model.</summary>
     public ParityLocator(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate, OptimizerOptions optimizer, ModelKind model)
         : this(() => Session.Open(device), dataDirectory, batchSize, seed, learningRate, optimizer, model)
@@ -96,7 +99,7 @@ public sealed class ParityLocator
         using var session = openSession();
         DeviceSummary = session.Backend.Description.Summary;
         var train = new MnistDataset(dataDirectory, "train");
-        var steps = new QuickstartSteps(seed, learningRate, optimizer, model);
+        var steps = new QuickstartSteps(seed, learningRate, optimizer, model, Dropout);
         Datapipe.CheckData(train, new MnistDataset(dataDirectory, "test"), steps.Classes);
         session.Place(steps.Model);
         session.Place(steps.Optimizer);

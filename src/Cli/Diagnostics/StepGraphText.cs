@@ -29,13 +29,17 @@ public static class StepGraphText
     /// With <paramref name="ranks"/> above 1, the step one of that many data-parallel processes compiles: rank 0's
     /// share of the batch, and the gradients' AllReduce before the update.
     /// </summary>
-    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp, int ranks = 1)
+    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp, int ranks = 1) =>
+        Render(stage, dot, trainStep, batchSize, fuse, optimizer, model, ranks, dropout: 0f);
+
+    /// <summary>The same, for the model with a Dropout of probability <paramref name="dropout"/> before each hidden Dense (`graph --dropout`).</summary>
+    public static string Render(GraphStage stage, bool dot, bool trainStep, int batchSize, bool fuse, OptimizerOptions? optimizer, ModelKind model, int ranks, float dropout)
     {
         if (dot && stage == GraphStage.Scheduled)
             throw new ArgumentException("DOT shows a graph; the scheduled stage is a launch list", nameof(dot));
         var options = new CompileOptions(Fuse: fuse, WorldSize: ranks);
         batchSize = Trainer.Training.Distributed.BatchShard.Of(batchSize, 0, ranks).Rows;
-        var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model);
+        var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model, dropout);
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));
 

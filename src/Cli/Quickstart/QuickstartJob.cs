@@ -40,7 +40,7 @@ public sealed class QuickstartJob : IDisposable
         Data = data;
         TrainData = data.IdxTrain;
         TestData = data.IdxTest;
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input);
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout);
         if (TrainData is not null && TestData is not null) CheckData(TrainData, TestData, Steps.Classes);
 
         // Graph mode takes IDX images as bytes and normalises them inside the compiled step: one

@@ -32,6 +32,9 @@ public sealed record TrainOptions
     /// <summary>The model: the tutorial's MLP unless asked otherwise.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
 
+    /// <summary>`--dropout P`: the probability of a Dropout before each hidden Dense; 0 (the default) for none.</summary>
+    public float Dropout { get; init; }
+
     /// <summary>The learning-rate schedule (`--lr-schedule`): constant unless asked otherwise.</summary>
     public ScheduleChoice Schedule { get; init; } = ScheduleChoice.Constant;
 

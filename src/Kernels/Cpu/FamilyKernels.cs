@@ -28,6 +28,7 @@ public sealed unsafe partial class CpuBackend
         table.Register(FamilyKeys.OneHot, BindOneHot);
         table.Register(FamilyKeys.BatchMatMul, BindBatchMatMul);
         RegisterWindowedKernels(table);
+        RegisterDropout(table);
         table.Register(FamilyKeys.Permute, call =>
         {
             var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);

@@ -49,6 +49,7 @@ public sealed partial class IlgpuBackend
         RegisterOneHot(table);
         RegisterBatchMatMul(table);
         RegisterWindowedKernels(table);
+        RegisterDropout(table);
         Kernels = table;
     }
 

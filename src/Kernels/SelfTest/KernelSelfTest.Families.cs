@@ -52,6 +52,7 @@ public static partial class KernelSelfTest
         AddOneHotChecks(add);
         AddBatchMatMulChecks(add);
         AddWindowedChecks(add);
+        AddDropoutChecks(add);
     }
 
     /// <summary>The table key a check launches, read from its name (<c>unary.exp 32771</c>); null for the interface kernels' checks.</summary>

@@ -23,6 +23,9 @@ public sealed record CheckpointInfo
     public ModelKind Model { get; init; } = ModelKind.Mlp;
     /// <summary>The example shape and class count the model was sized for (metadata <c>input</c> and <c>classes</c>); a file without them is <see cref="ModelInput.Mnist"/>.</summary>
     public ModelInput Input { get; init; } = ModelInput.Mnist;
+
+    /// <summary>The probability of the model's Dropout before each hidden Dense; 0 for none (then the metadata has no <c>dropout</c>).</summary>
+    public float Dropout { get; init; }
     /// <summary>The optimizer and its settings (its state is in the file under <see cref="TrainingCheckpoint.OptimizerPrefix"/>).</summary>
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     /// <summary>The learning rate the run trained with.</summary>
@@ -45,7 +48,14 @@ public sealed record CheckpointInfo
     public bool FromTrainer { get; init; }
 
     /// <summary>The metadata entries the file stores, every value as text.</summary>
-    public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ToMetadata()
+    {
+        var metadata = Entries();
+        if (Dropout > 0f) metadata["dropout"] = F(Dropout);
+        return metadata;
+    }
+
+    private Dictionary<string, string> Entries() => new()
     {
         ["format"] = Format,
         ["model"] = ModelKinds.Name(Model),
@@ -111,6 +121,7 @@ public sealed record CheckpointInfo
         return new CheckpointInfo
         {
             Model = ParseModel(path, Get("model")),
+            Dropout = metadata.ContainsKey("dropout") ? Fraction("dropout") : 0f,
             Optimizer = new OptimizerOptions
             {
                 Kind = kind, Momentum = Fraction("momentum"), WeightDecay = NonNegative("weight_decay"),

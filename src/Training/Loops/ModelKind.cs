@@ -15,22 +15,33 @@ public enum ModelKind
 public static class ModelKinds
 {
     /// <summary>A new model of <paramref name="kind"/>, initialised from <see cref="GlobalSeed"/>; every kind is an <see cref="IClassifier"/>.</summary>
-    public static Cell Create(ModelKind kind) => kind switch
-    {
-        ModelKind.LeNet => new LeNet5(),
-        _ => new MnistNetwork(),
-    };
+    public static Cell Create(ModelKind kind) => Create(kind, ModelInput.Mnist, 0f);
+
+    /// <summary>
+    /// A new model of <paramref name="kind"/> with a <see cref="Dropout"/> of probability <paramref name="dropout"/> before
+    /// each hidden Dense (none for 0: the same model as <see cref="Create(ModelKind)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not in [0, 1).</exception>
+    public static Cell Create(ModelKind kind, float dropout) => Create(kind, ModelInput.Mnist, dropout);
 
     /// <summary>A new model of <paramref name="kind"/> sized for <paramref name="input"/> (channels, height, width, classes from the data set); <see cref="ModelInput.Mnist"/> gives <see cref="Create(ModelKind)"/>'s model.</summary>
     /// <exception cref="ArgumentException">The model cannot take that input (<see cref="Unfit"/> says why).</exception>
-    public static Cell Create(ModelKind kind, ModelInput input)
+    public static Cell Create(ModelKind kind, ModelInput input) => Create(kind, input, 0f);
+
+    /// <summary>
+    /// A new model of <paramref name="kind"/> sized for <paramref name="input"/>, with a <see cref="Dropout"/> of probability
+    /// <paramref name="dropout"/> before each hidden Dense (none for 0).
+    /// </summary>
+    /// <exception cref="ArgumentException">The model cannot take that input (<see cref="Unfit"/> says why).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not in [0, 1).</exception>
+    public static Cell Create(ModelKind kind, ModelInput input, float dropout)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (Unfit(kind, input) is { } why) throw new ArgumentException(why, nameof(input));
         return kind switch
         {
-            ModelKind.LeNet => new LeNet5(input.Classes, input.Channels, input.Height, input.Width),
-            _ => new MnistNetwork(input.Features, classes: input.Classes),
+            ModelKind.LeNet => new LeNet5(input.Classes, input.Channels, input.Height, input.Width, dropout),
+            _ => new MnistNetwork(input.Features, 512, input.Classes, dropout),
         };
     }
 

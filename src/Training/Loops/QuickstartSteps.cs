@@ -16,18 +16,34 @@ public sealed class QuickstartSteps
 
     /// <summary>The network and optimizer of the quick-start, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer = null, ModelKind model = ModelKind.Mlp)
-        : this(seed, learningRate, optimizer, model, ModelInput.Mnist)
+        : this(seed, learningRate, optimizer, model, ModelInput.Mnist, 0f)
+    {
+    }
+
+    /// <summary>The same, with a Dropout of probability <paramref name="dropout"/> before each hidden Dense (<see cref="ModelKinds.Create(ModelKind, float)"/>).</summary>
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer, ModelKind model, float dropout)
+        : this(seed, learningRate, optimizer, model, ModelInput.Mnist, dropout)
     {
     }
 
     /// <summary>The network (sized for <paramref name="input"/>, the data set's example shape and classes) and optimizer, weights from <paramref name="seed"/>.</summary>
     public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer, ModelKind model, ModelInput input)
+        : this(seed, learningRate, optimizer, model, input, 0f)
+    {
+    }
+
+    /// <summary>
+    /// The network (sized for <paramref name="input"/>, with a Dropout of probability <paramref name="dropout"/> before each
+    /// hidden Dense) and optimizer, weights from <paramref name="seed"/>.
+    /// </summary>
+    public QuickstartSteps(ulong seed, float learningRate, OptimizerOptions? optimizer, ModelKind model, ModelInput input, float dropout)
     {
         ArgumentNullException.ThrowIfNull(input);
         GlobalSeed.Set(seed);
         Kind = model;
         Input = input;
-        Model = input == ModelInput.Mnist ? ModelKinds.Create(model) : ModelKinds.Create(model, input);
+        Dropout = dropout;
+        Model = ModelKinds.Create(model, input, dropout);
         Optimizer = (optimizer ?? OptimizerOptions.Default).Create(Model.TrainableParams(), learningRate);
         steps = new Train.Model(Model, lossFn.Call, Optimizer, new Train.ModelOptions { InputTransform = Datapipe.OnDevice });
     }
@@ -44,6 +60,9 @@ public sealed class QuickstartSteps
 
     /// <summary>The example shape and class count the model is sized for.</summary>
     public ModelInput Input { get; }
+
+    /// <summary>The probability of the Dropout before each hidden Dense; 0 for none.</summary>
+    public float Dropout { get; }
 
     /// <summary>Which of the zoo's models <see cref="Model"/> is.</summary>
     public ModelKind Kind { get; }

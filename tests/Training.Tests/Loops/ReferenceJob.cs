@@ -15,6 +15,7 @@ public sealed record ReferenceOptions
     public int BatchSize { get; init; } = 64;
     public float LearningRate { get; init; } = 0.01f;
     public ModelKind Model { get; init; } = ModelKind.Mlp;
+    public float Dropout { get; init; }
     public OptimizerOptions Optimizer { get; init; } = OptimizerOptions.Default;
     public ulong Seed { get; init; }
     public bool Fuse { get; init; } = true;
@@ -32,7 +33,7 @@ public sealed class ReferenceJob : IDisposable
         Session = session;
         TrainData = new MnistDataset(options.DataDirectory, "train");
         TestData = new MnistDataset(options.DataDirectory, "test");
-        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model);
+        Steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, options.Dropout);
         bool bytes = options.Mode == ExecutionMode.Graph;
         TrainBatches = Datapipe.Create(TrainData, options.BatchSize, options.Seed, bytes);
         TrainLoader = Datapipe.CreateLoader(TrainData, options.BatchSize, options.Seed, bytes);
