@@ -159,7 +159,7 @@ public sealed class ArgumentReader
         return new OptimizerOptions { Kind = OptimizerKind.Momentum, Momentum = momentum, WeightDecay = decay };
     }
 
-    /// <summary>--model mlp|lenet (default mlp, the tutorial's).</summary>
+    /// <summary>--model mlp|lenet|resnet8 (default mlp, the tutorial's).</summary>
     public ModelKind Model(string flag = "--model") =>
         ModelKinds.TryParse(Choice(flag, ModelKinds.Names[0], [.. ModelKinds.Names]), out var kind) ? kind : ModelKind.Mlp;
 

@@ -21,7 +21,7 @@ internal static class CheckpointJob
         new("--checkpoint", "FILE", "a checkpoint from 'trainer train --save' (.safetensors or .ckpt), or weights from PyTorch, Hugging Face or MindSpore (required)"),
         CommonOptions.Data,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
-        new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        new("--model", "NAME", "mlp, lenet or resnet8 (default the checkpoint's; a weights-only file is taken as mlp)"),
         .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
     ];

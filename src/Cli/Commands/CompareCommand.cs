@@ -23,7 +23,7 @@ public static class CompareCommand
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "                       [--model mlp|lenet] [--cuda-graph on|off] [--locate eager|unfused [--tolerance 1e-6]]\n" +
+        "                       [--model mlp|lenet|resnet8] [--cuda-graph on|off] [--locate eager|unfused [--tolerance 1e-6]]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
         "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy.\n" +

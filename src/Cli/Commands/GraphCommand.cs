@@ -17,7 +17,7 @@ public static class GraphCommand
     public static readonly string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
         "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
-        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet] [--ranks N]\n" +
+        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet|resnet8] [--ranks N]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
         "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.\n" +
         Options.Text.TrimEnd('\n');

@@ -40,7 +40,7 @@ public static class TrainCommand
         "                     [--data DIR] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--lr-schedule constant|step|exponential|cosine] [--lr-step-size STEPS] [--lr-gamma G] [--lr-min 0]\n" +
         "                     [--warmup-steps 0]\n" +
-        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
+        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet|resnet8]\n" +
         "                     [--save DIR] [--save-every STEPS] [--save-format safetensors|ckpt] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
         "  Trains the quick-start MLP, Flatten-Dense(784,512)-ReLU-Dense(512,512)-ReLU-Dense(512,10), or\n" +

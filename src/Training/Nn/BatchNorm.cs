@@ -65,7 +65,7 @@ public abstract class BatchNorm : Cell
 
     /// <summary>MindSpore's fields: <c>num_features=16, eps=1e-05, momentum=0.9</c>.</summary>
     public override string ExtendRepr() => string.Create(CultureInfo.InvariantCulture,
-        $"num_features={NumFeatures}, eps={Eps:G6}, momentum={Momentum:G6}");
+        $"num_features={NumFeatures}, eps={Eps.ToString("G6", CultureInfo.InvariantCulture).ToLowerInvariant()}, momentum={Momentum:G6}");
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The input is not of the layer's shape with <see cref="NumFeatures"/> channels, or in training holds one value per channel.</exception>
