@@ -168,7 +168,16 @@ public sealed class ArgumentReader
         return p;
     }
 
-    /// <summary>--model mlp|lenet (default mlp, the tutorial's).</summary>
+    /// <summary>--dropout P for a model of <paramref name="model"/>: refused above 0 for resnet8, which has no hidden Dense.</summary>
+    public float Dropout(ModelKind model, string flag = "--dropout")
+    {
+        float p = Dropout(flag);
+        if (p > 0f && model == ModelKind.ResNet8)
+            throw Error($"{flag} applies to --model mlp and lenet (a Dropout before each hidden Dense); resnet8 has no hidden Dense");
+        return p;
+    }
+
+    /// <summary>--model mlp|lenet|resnet8 (default mlp, the tutorial's).</summary>
     public ModelKind Model(string flag = "--model") =>
         ModelKinds.TryParse(Choice(flag, ModelKinds.Names[0], [.. ModelKinds.Names]), out var kind) ? kind : ModelKind.Mlp;
 

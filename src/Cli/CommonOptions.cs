@@ -15,7 +15,7 @@ public static class CommonOptions
     public static readonly CommandOption Optimizer = new("--optimizer", "NAME", "sgd, momentum or adam (default sgd)");
     public static readonly CommandOption Momentum = new("--momentum", "M", "momentum's m, at least 0 and below 1; --optimizer momentum only (default 0.9)");
     public static readonly CommandOption WeightDecay = new("--weight-decay", "W", "adds w*p to every gradient; --optimizer momentum or adam only (default 0)");
-    public static readonly CommandOption Model = new("--model", "NAME", "mlp or lenet (default mlp)");
+    public static readonly CommandOption Model = new("--model", "NAME", "mlp, lenet or resnet8 (default mlp)");
     public static readonly CommandOption Dropout = new("--dropout", "P", "a Dropout before each hidden Dense, zeroing with probability P in training, at least 0 and below 1 (default 0: none)");
     public static readonly CommandOption NoFuse = new("--no-fuse", null, "compile the graph without fusion (default fused)");
     public static readonly CommandOption CudaGraph = new("--cuda-graph", "MODE", "on: replay each compiled step as one CUDA graph, falling back to direct launches with a warning; off: launch directly (default off until a GPU run has verified replay)");

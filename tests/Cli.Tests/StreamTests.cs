@@ -122,7 +122,7 @@ public sealed class StreamTests(TrainedCheckpoint checkpoint) : IClassFixture<Tr
     }
 
     [Theory]
-    [InlineData("model", "\u001b[5mlenet", "metadata 'model' is '\\x1b[5mlenet', expected mlp or lenet")]
+    [InlineData("model", "\u001b[5mlenet", "metadata 'model' is '\\x1b[5mlenet', expected mlp, lenet, resnet8")]
     [InlineData("optimizer", "sgd\u009b2J", "metadata 'optimizer' is 'sgd\\x9b2J', expected sgd, momentum or adam")]
     [InlineData("learning_rate", "0.1\u001b[Ay", "metadata 'learning_rate' is '0.1\\x1b[Ay', expected a finite number")]
     public void Metadata_from_a_file_is_printed_escaped(string key, string value, string expected)

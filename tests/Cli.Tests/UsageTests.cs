@@ -41,7 +41,7 @@ public class UsageTests
         { ["train", "--weight-decay", "0.1"], "error: --weight-decay applies to --optimizer momentum or adam, not --optimizer sgd (see 'trainer train --help')" },
         { ["train", "--optimizer", "adam", "--weight-decay", "-1"], "error: --weight-decay must be a non-negative number, got '-1' (see 'trainer train --help')" },
         { ["train", "--optimizer", "momentum", "--weight-decay", "Infinity"], "error: --weight-decay must be a non-negative number, got 'Infinity' (see 'trainer train --help')" },
-        { ["train", "--model", "resnet"], "error: --model must be one of mlp|lenet, got 'resnet' (see 'trainer train --help')" },
+        { ["train", "--model", "resnet"], "error: --model must be one of mlp|lenet|resnet8, got 'resnet' (see 'trainer train --help')" },
         { ["train", "--lr-schedule", "linear"], "error: --lr-schedule must be one of constant|step|exponential|cosine, got 'linear' (see 'trainer train --help')" },
         { ["train", "--lr-schedule", "exponential"], "error: --lr-schedule exponential needs --lr-gamma G, the factor per step (for example 0.999) (see 'trainer train --help')" },
         { ["train", "--lr-gamma", "0.5"], "error: --lr-gamma applies to --lr-schedule step or exponential, not --lr-schedule constant (see 'trainer train --help')" },

@@ -24,7 +24,7 @@ internal static class CheckpointJob
         new("--checkpoint", "FILE", "a checkpoint from 'trainer train --save' (.safetensors or .ckpt), or weights from PyTorch, Hugging Face or MindSpore (required)"),
         CommonOptions.Data, CommonOptions.LabelColumn, CommonOptions.SkipBadImages,
         new("--batch-size", "N", "images per batch (default the checkpoint's, else 64)"),
-        new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        new("--model", "NAME", "mlp, lenet or resnet8 (default the checkpoint's; a weights-only file is taken as mlp)"),
         DropoutOption,
         .. WeightOptions.All,
         CommonOptions.Device, CommonOptions.Threads,
@@ -54,7 +54,7 @@ internal static class CheckpointJob
         float dropout = info.Dropout;
         if (r.Has("--dropout"))
         {
-            float given = r.Dropout();
+            float given = r.Dropout(model);
             if (info.FromTrainer && given != info.Dropout)
                 throw r.Error($"--dropout {given.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradicts '{path}', which was trained with dropout {info.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             dropout = given;

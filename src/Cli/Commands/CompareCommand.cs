@@ -26,7 +26,7 @@ public static class CompareCommand
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
         "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
-        "                       [--model mlp|lenet] [--dropout 0] [--no-fuse] [--cuda-graph on|off]\n" +
+        "                       [--model mlp|lenet|resnet8] [--dropout 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                       [--locate eager|unfused [--tolerance 1e-6]]\n" +
         "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
@@ -53,7 +53,7 @@ public static class CompareCommand
             throw r.Error($"--warmup {warmup} + --steps {steps} is more than {ModeComparison.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} steps");
         var optimizer = r.Optimizer();
         var model = r.Model();
-        float dropout = r.Dropout();
+        float dropout = r.Dropout(model);
         bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
         // compare measures the zoo's MNIST-shaped steps: data of another format is named and refused before any work.
         if (r.String("--data") is { } given && (File.Exists(given) || (Directory.Exists(given) && Training.Data.MnistDataset.FilesIn(given).Count == 0)))

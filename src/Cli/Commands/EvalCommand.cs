@@ -11,7 +11,7 @@ public static class EvalCommand
         [.. CheckpointJob.Options, new("--mode", "MODE", "graph (compile the step) or eager (default graph)")]);
 
     public static readonly string Usage =
-        "usage: trainer eval --checkpoint FILE [--data PATH] [--label-column label] [--skip-bad-images] [--batch-size N] [--model mlp|lenet] [--dropout P]\n" +
+        "usage: trainer eval --checkpoint FILE [--data PATH] [--label-column label] [--skip-bad-images] [--batch-size N] [--model mlp|lenet|resnet8] [--dropout P]\n" +
         "                    [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                    [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--mode graph|eager]\n" +
         "  Loads a checkpoint (a .safetensors or MindSpore .ckpt file from 'trainer train --save', or weights\n" +

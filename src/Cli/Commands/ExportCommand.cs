@@ -11,7 +11,7 @@ public static class ExportCommand
     [
         new("--checkpoint", "FILE", "a checkpoint from 'trainer train --save' (.safetensors or .ckpt), or weights from PyTorch, Hugging Face or MindSpore (required)"),
         new("--out", "FILE", "the ONNX file to write, a name ending in .onnx (required)"),
-        new("--model", "NAME", "mlp or lenet (default the checkpoint's; a weights-only file is taken as mlp)"),
+        new("--model", "NAME", "mlp, lenet or resnet8 (default the checkpoint's; a weights-only file is taken as mlp)"),
         CheckpointJob.DropoutOption,
         new("--opset", "N", $"the ONNX opset, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset} (default {OnnxExportOptions.DefaultOpset})"),
         new("--with-preprocessing", null, "take raw uint8 pixels: Rescale and Normalize go into the graph (default: normalised float32 input)"),
@@ -19,7 +19,7 @@ public static class ExportCommand
     ]);
 
     public static readonly string Usage =
-        "usage: trainer export --checkpoint FILE --out MODEL.onnx [--model mlp|lenet] [--dropout P] [--opset 17] [--with-preprocessing]\n" +
+        "usage: trainer export --checkpoint FILE --out MODEL.onnx [--model mlp|lenet|resnet8] [--dropout P] [--opset 17] [--with-preprocessing]\n" +
         "                      [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "  Writes the checkpoint's model as ONNX, for ONNX Runtime, ML.NET and other ONNX readers: the\n" +
         "  inference graph (the eval step's forward pass, no loss or optimizer), input 'input' [N,1,28,28]\n" +

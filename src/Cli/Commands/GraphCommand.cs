@@ -18,7 +18,7 @@ public static class GraphCommand
     public static readonly string Usage =
         "usage: trainer graph [--stage traced|optimized|scheduled] [--format text|dot] [--out FILE]\n" +
         "                     [--step train|eval] [--batch-size 64] [--no-fuse] [--optimizer sgd|momentum|adam]\n" +
-        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet] [--dropout 0] [--ranks N]\n" +
+        "                     [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet|resnet8] [--dropout 0] [--ranks N]\n" +
         "  traced: the step as traced and differentiated; optimized: after the passes; scheduled: the\n" +
         "  launch order, what each kernel fuses, and each buffer's arena offset and size. Needs no device.\n" +
         Options.Text.TrimEnd('\n');
@@ -36,7 +36,7 @@ public static class GraphCommand
             throw r.Error("--format dot shows the graph; use --stage traced or optimized with it");
         var optimizer = r.Optimizer();
         var model = r.Model();
-        float dropout = r.Dropout();
+        float dropout = r.Dropout(model);
         if (r.String("--out") is { } outPath) OutputPath.Check("--out", outPath);
         string text = StepGraphText.Render(
             stage switch { "traced" => GraphStage.Traced, "scheduled" => GraphStage.Scheduled, _ => GraphStage.Optimized },

@@ -14,8 +14,8 @@ public static class PredictCommand
             new("--image", "FILE", "classify this picture instead of test images (default none)")]);
 
     public static readonly string Usage =
-        "usage: trainer predict --checkpoint FILE [--data PATH] [--count 10] [--model mlp|lenet] [--dropout P]\n" +
-        "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet]\n" +
+        "usage: trainer predict --checkpoint FILE [--data PATH] [--count 10] [--model mlp|lenet|resnet8] [--dropout P]\n" +
+        "       trainer predict --checkpoint FILE --image FILE.png [--model mlp|lenet|resnet8]\n" +
         "                       [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "                       [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N]\n" +
         "  Without --image, prints the tutorial's 'Predicted: \"[...]\", Actual: \"[...]\"' line for the first\n" +

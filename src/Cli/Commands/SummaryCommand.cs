@@ -18,7 +18,7 @@ public static class SummaryCommand
         new("--batch-size", "N", "the batch of the traced input [N, 1, 28, 28] (default 1)"));
 
     public static readonly string Usage =
-        "usage: trainer summary [--model mlp|lenet] [--dropout 0] [--batch-size 1]\n" +
+        "usage: trainer summary [--model mlp|lenet|resnet8] [--dropout 0] [--batch-size 1]\n" +
         "  Prints the model as MindSpore's print(model) does, then one row per layer call with its output\n" +
         "  shape, parameter count and forward FLOPs (a multiply-add counts two). Needs no device or data.\n" +
         Options.Text.TrimEnd('\n');
@@ -27,7 +27,7 @@ public static class SummaryCommand
     {
         var r = Options.Read("summary", args);
         var model = r.Model();
-        float dropout = r.Dropout();
+        float dropout = r.Dropout(model);
         int batch = r.PositiveInt("--batch-size", 1);
         if (batch > MaxBatch) throw r.Error($"--batch-size {batch} is more than {MaxBatch}, the largest batch a summary traces");
         GlobalSeed.Set(0);

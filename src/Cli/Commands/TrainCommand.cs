@@ -43,7 +43,7 @@ public static class TrainCommand
         "                     [--data PATH] [--label-column label] [--skip-bad-images] [--augment] [--epochs 2] [--batch-size 64] [--lr 0.01] [--seed 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                     [--lr-schedule constant|step|exponential|cosine] [--lr-step-size STEPS] [--lr-gamma G] [--lr-min 0]\n" +
         "                     [--warmup-steps 0]\n" +
-        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet]\n" +
+        "                     [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0] [--model mlp|lenet|resnet8]\n" +
         "                     [--dropout 0]\n" +
         "                     [--save DIR] [--save-every STEPS] [--save-format safetensors|ckpt] [--resume FILE] [--metrics FILE.jsonl]\n" +
         "                     [--progress auto|bar|plain|none] [--check-loss-every N] [--ranks N] [--rank-timeout 120]\n" +
@@ -108,8 +108,8 @@ public static class TrainCommand
             CudaGraph = CommonOptions.ReadCudaGraph(r),
             Optimizer = optimizer,
             Model = r.Model(),
-            Dropout = r.Dropout(),
         };
+        options = options with { Dropout = r.Dropout(options.Model) };
         options = options with { Schedule = ScheduleOptions.Read(r, options.LearningRate) };
         string? save = r.String("--save");
         CheckpointFormats.TryParse(r.Choice("--save-format", "safetensors", CheckpointFormats.Names), out var saveFormat);

@@ -40,6 +40,7 @@ public static class StepGraphText
         var options = new CompileOptions(Fuse: fuse, WorldSize: ranks);
         batchSize = Trainer.Training.Distributed.BatchShard.Of(batchSize, 0, ranks).Rows;
         var steps = new QuickstartSteps(seed: 0, (optimizer ?? OptimizerOptions.Default).DefaultLearningRate, optimizer, model, dropout);
+        steps.Model.SetTrain(trainStep); // the eval graph normalises with BatchNorm's moving statistics and writes none
         var function = trainStep ? steps.CompileTrainStep(null, options) : steps.CompileEvalStep(null, options);
         var (graph, _) = function.Trace(TensorType.Float(batchSize, 1, 28, 28), TensorType.Int(batchSize));
 

@@ -34,6 +34,7 @@ internal sealed class PassPipeline
         if (fuse)
         {
             list.Add(new GemmEpilogueFusion());
+            list.Add(new ConvBatchNormFolding());
             list.Add(new ConvEpilogueFusion());
             list.Add(new ReluBackwardFusion());
             list.Add(new PoolReluBackwardFusion());

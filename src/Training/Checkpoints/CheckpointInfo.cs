@@ -156,7 +156,7 @@ public sealed record CheckpointInfo
 
     private static ModelKind ParseModel(string path, string name) =>
         ModelKinds.TryParse(name, out var kind) ? kind
-            : throw new CheckpointException(path, $"metadata 'model' is '{name}', expected mlp or lenet");
+            : throw new CheckpointException(path, $"metadata 'model' is '{name}', expected {string.Join(", ", ModelKinds.Names)}");
 
     private static string F(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

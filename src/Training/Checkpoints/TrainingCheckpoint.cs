@@ -110,7 +110,9 @@ public static class TrainingCheckpoint
         Func<string, bool> skip = withOptimizer ? _ => false
             : file.Format == CheckpointFormat.MindSporeCkpt ? MindSporeNames.IsOptimizerState
             : name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
-        var match = WeightMatch.Match(file, expected, options, skip, what ?? $"the {network.GetType().Name}");
+        var batchNorms = new BatchNormNames(network);
+        Func<string, bool> skipWithCounters = name => batchNorms.IsIgnored(name) || skip(name);
+        var match = WeightMatch.MatchWithAliases(file, expected, options, skipWithCounters, what ?? $"the {network.GetType().Name}", batchNorms.Alias);
         FiniteTensors.Check(match, expected.Select(e => e.Name));
         return match;
     }

@@ -39,7 +39,16 @@ public sealed class WeightMatch
     /// (<c>the mlp</c>).
     /// </summary>
     public static WeightMatch Match(WeightFile file, IReadOnlyList<(string Name, int[] Shape)> expected, WeightLoadOptions options,
-        Func<string, bool> skip, string model)
+        Func<string, bool> skip, string model) =>
+        MatchWithAliases(file, expected, options, skip, model, name => name);
+
+    /// <summary>
+    /// <see cref="Match"/> with
+    /// <paramref name="alias"/> applied to each name after <see cref="WeightLoadOptions.Rename"/> (a model's own
+    /// aliases, such as BatchNorm's PyTorch names).
+    /// </summary>
+    internal static WeightMatch MatchWithAliases(WeightFile file, IReadOnlyList<(string Name, int[] Shape)> expected, WeightLoadOptions options,
+        Func<string, bool> skip, string model, Func<string, string> alias)
     {
         var wanted = expected.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal);
         var byName = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
@@ -47,7 +56,7 @@ public sealed class WeightMatch
         var unused = new List<string>();
         foreach (var tensor in file.Tensors)
         {
-            string name = options.Rename.Apply(tensor.Name);
+            string name = alias(options.Rename.Apply(tensor.Name));
             if (byName.TryGetValue(name, out var other))
             {
                 problems.Add($"'{other.Name}' and '{tensor.Name}' both map to '{name}'");
@@ -75,7 +84,7 @@ public sealed class WeightMatch
         }
         foreach (var tensor in file.Tensors) // in file order
         {
-            string name = options.Rename.Apply(tensor.Name);
+            string name = alias(options.Rename.Apply(tensor.Name));
             if (byName[name] == tensor && !wanted.ContainsKey(name) && !skip(name)) unused.Add(Label(name, tensor));
         }
 

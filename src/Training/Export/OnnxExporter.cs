@@ -45,7 +45,7 @@ public static class OnnxExporter
     internal static ModelProto ToModel(Cell model, OnnxExportOptions options, Func<Parameter, float[]>? weights)
     {
         Check(options);
-        var parameters = model.TrainableParams().ToDictionary(p => p.Name);
+        var parameters = model.TrainableParams().Concat(model.Buffers()).ToDictionary(p => p.Name); // buffers: a BatchNorm's moving statistics
         var graph = TraceInference(model, options);
         var program = GraphProgram.Build(graph, new CompileOptions(Fuse: options.Fuse));
         Func<string, TensorType, float[]> values = (name, _) =>
@@ -103,7 +103,8 @@ public static class OnnxExporter
             var type = new TensorType([OnnxGraphWriter.TraceBatch, .. options.ImageShape], options.WithPreprocessing ? DType.UInt8 : DType.Float32);
             var x = tracer.AddInput(options.InputName, type);
             if (options.WithPreprocessing) x = Ops.ImageNormalize(x, options.Scale, options.Shift, options.Mean, options.Std);
-            var y = model.Call(x);
+            Tensor y;
+            using (tracer.Activate()) y = model.Call(x); // ops on parameters alone (a BatchNorm's scale) join the trace
             tracer.Graph.Outputs.Add((options.OutputName, tracer.Lift(y).Node!));
             return tracer.Graph;
         }

@@ -36,6 +36,7 @@ internal static class OnnxOpTable
     public static void Write(OnnxGraphWriter writer, Node node)
     {
         if (node.Op.Kind == OpKind.Extension && OnnxWindowOps.TryWrite(writer, node)) return;
+        if (node.Op.Kind == OpKind.Extension && OnnxPrimitiveOps.TryWrite(writer, node)) return;
         if (!Writers.TryGetValue(node.Op.Kind, out var write))
             throw Unsupported(node, $"{node.Op.Kind} has no ONNX equivalent (the exporter writes {Supported})");
         write(writer, node);
@@ -79,6 +80,13 @@ internal static class OnnxOpTable
     private static void Reshape(OnnxGraphWriter w, Node n)
     {
         var output = n.Type;
+        var input = n.Inputs[0].Type;
+        if (input.Rank == 0 || input[0] != TraceBatch)
+        {
+            // A value with no batch axis (a BatchNorm's per-channel scale, [C] to [1, C, 1, 1]): its exact shape.
+            w.Node("Reshape", [w.Name(n.Inputs[0]), w.Int64Constant($"shape_{n.Id}", [.. output.Shape.Select(d => (long)d)])], [w.OutputOf(n)]);
+            return;
+        }
         if (output.Rank == 2)
         {
             w.Node("Flatten", [w.Name(n.Inputs[0])], [w.OutputOf(n, "flatten")], Int("axis", 1));

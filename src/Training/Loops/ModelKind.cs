@@ -9,6 +9,8 @@ public enum ModelKind
     Mlp,
     /// <summary>LeNet-5 (<see cref="LeNet5"/>).</summary>
     LeNet,
+    /// <summary>ResNet-8 (<see cref="ResNet8"/>).</summary>
+    ResNet8,
 }
 
 /// <summary>Building a model by kind, and its command-line name.</summary>
@@ -38,9 +40,12 @@ public static class ModelKinds
     {
         ArgumentNullException.ThrowIfNull(input);
         if (Unfit(kind, input) is { } why) throw new ArgumentException(why, nameof(input));
+        if (kind == ModelKind.ResNet8 && dropout > 0f)
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "--dropout applies to mlp and lenet (a Dropout before each hidden Dense); resnet8 has no hidden Dense");
         return kind switch
         {
             ModelKind.LeNet => new LeNet5(input.Classes, input.Channels, input.Height, input.Width, dropout),
+            ModelKind.ResNet8 => new ResNet8(input.Channels, input.Classes),
             _ => new MnistNetwork(input.Features, 512, input.Classes, dropout),
         };
     }
@@ -51,19 +56,20 @@ public static class ModelKinds
         ModelKind.LeNet when input.IsTabular => $"--model lenet takes images, and the data holds {input}; use --model mlp for tables",
         ModelKind.LeNet when input.Height < LeNet5.MinImageSize || input.Width < LeNet5.MinImageSize =>
             $"--model lenet takes images of at least {LeNet5.MinImageSize}x{LeNet5.MinImageSize}, and the data holds {input}",
+        ModelKind.ResNet8 when input.IsTabular => $"--model resnet8 takes images, and the data holds {input}; use --model mlp for tables",
         _ => null,
     };
 
     /// <summary>Every kind's name, as `--model` and checkpoint metadata spell it, the default (the tutorial's MLP) first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Name(ModelKind.Mlp), Name(ModelKind.LeNet)];
+    public static IReadOnlyList<string> Names { get; } = [Name(ModelKind.Mlp), Name(ModelKind.LeNet), Name(ModelKind.ResNet8)];
 
-    /// <summary>The command-line name of <paramref name="kind"/>: <c>mlp</c> or <c>lenet</c>.</summary>
-    public static string Name(ModelKind kind) => kind == ModelKind.LeNet ? "lenet" : "mlp";
+    /// <summary>The command-line name of <paramref name="kind"/>: <c>mlp</c>, <c>lenet</c> or <c>resnet8</c>.</summary>
+    public static string Name(ModelKind kind) => kind switch { ModelKind.LeNet => "lenet", ModelKind.ResNet8 => "resnet8", _ => "mlp" };
 
     /// <summary>The kind named <paramref name="name"/> (<see cref="Names"/>); false for any other name.</summary>
     public static bool TryParse(string name, out ModelKind kind)
     {
-        kind = name == Name(ModelKind.LeNet) ? ModelKind.LeNet : ModelKind.Mlp;
+        kind = name == Name(ModelKind.LeNet) ? ModelKind.LeNet : name == Name(ModelKind.ResNet8) ? ModelKind.ResNet8 : ModelKind.Mlp;
         return Names.Contains(name);
     }
 }

@@ -45,6 +45,7 @@ public sealed class CellSummary
         var x = tracer.AddInput("x", TensorType.Float(inputShape));
         List<CellCall> calls;
         using (var recorder = new CellCallRecorder(() => tracer.Graph.Nodes.Count))
+        using (tracer.Activate()) // ops on parameters alone (a BatchNorm's scale from gamma) join the trace
         {
             network.Call(x);
             calls = recorder.Calls;

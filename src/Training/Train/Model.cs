@@ -50,6 +50,7 @@ public sealed class Model : IDisposable
         ArgumentNullException.ThrowIfNull(lossFn);
         Session = session;
         Network = network;
+        _ = network.Buffers(); // gives each buffer its dotted name (layer1.bn1.moving_mean), as the traced graph prints it
         this.lossFn = lossFn;
         Optimizer = optimizer;
         Mode = mode;

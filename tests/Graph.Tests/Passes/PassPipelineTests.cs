@@ -59,7 +59,7 @@ public class PassPipelineTests
     {
         Assert.Equal(
             ["dead-node-elimination", "common-subexpression-elimination", "reshape-collapsing", "write-after-read-ordering",
-             "gemm-epilogue-fusion", "conv-epilogue-fusion", "relu-backward-fusion", "pool-relu-backward-fusion", "softmax-cross-entropy-fusion", "gemm-sgd-fusion", "sgd-update-batching", "momentum-update-batching", "adam-update-batching", "dead-node-elimination"],
+             "gemm-epilogue-fusion", "conv-batchnorm-folding", "conv-epilogue-fusion", "relu-backward-fusion", "pool-relu-backward-fusion", "softmax-cross-entropy-fusion", "gemm-sgd-fusion", "sgd-update-batching", "momentum-update-batching", "adam-update-batching", "dead-node-elimination"],
             PassPipeline.Standard(fuse: true).Passes.Select(p => p.Name));
         Assert.Equal(
             ["dead-node-elimination", "common-subexpression-elimination", "reshape-collapsing", "write-after-read-ordering", "dead-node-elimination"],

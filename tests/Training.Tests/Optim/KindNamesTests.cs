@@ -22,7 +22,7 @@ public class KindNamesTests
     [Fact]
     public void Every_model_name_reads_back_as_its_kind()
     {
-        Assert.Equal(["mlp", "lenet"], ModelKinds.Names);
+        Assert.Equal(["mlp", "lenet", "resnet8"], ModelKinds.Names);
         foreach (var kind in Enum.GetValues<ModelKind>())
         {
             Assert.True(ModelKinds.TryParse(ModelKinds.Name(kind), out var parsed));
