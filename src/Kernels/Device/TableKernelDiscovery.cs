@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Trainer.Kernels.Device;
+
+/// <summary>
+/// Finds a backend type's <see cref="TableKernelAttribute"/> methods by reflection, once per type (cached), and
+/// registers them in a table as delegates bound to the backend instance. Only construction pays: a launch calls
+/// the delegate the bind method returned, as with an explicitly registered kernel.
+/// </summary>
+internal static class TableKernelDiscovery
+{
+    private static readonly ConcurrentDictionary<Type, (string Key, MethodInfo Bind)[]> Marked = new();
+
+    /// <summary>The keys and bind methods marked on <paramref name="backendType"/> (inherited ones excluded), in key order.</summary>
+    public static IReadOnlyList<(string Key, MethodInfo Bind)> Of(Type backendType) => Marked.GetOrAdd(backendType, Find);
+
+    /// <summary>Registers every marked kernel of <paramref name="backend"/>'s type in <paramref name="table"/>.</summary>
+    public static void Register(object backend, KernelTable table)
+    {
+        foreach (var (key, bind) in Of(backend.GetType()))
+            table.Register(key, bind.CreateDelegate<Func<KernelCall, Action?>>(backend));
+    }
+
+    private static (string, MethodInfo)[] Find(Type type)
+    {
+        var found = new List<(string, MethodInfo)>();
+        foreach (var method in type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+        {
+            var mark = method.GetCustomAttribute<TableKernelAttribute>();
+            if (mark is null) continue;
+            var parameters = method.GetParameters();
+            if (method.ReturnType != typeof(Action) || parameters.Length != 1 || parameters[0].ParameterType != typeof(KernelCall))
+                throw new InvalidOperationException(
+                    $"{type.Name}.{method.Name} is marked [TableKernel(\"{mark.Key}\")] but is not 'Action? {method.Name}(KernelCall call)'");
+            found.Add((mark.Key, method));
+        }
+        return [.. found.OrderBy(f => f.Item1, StringComparer.Ordinal)];
+    }
+}
