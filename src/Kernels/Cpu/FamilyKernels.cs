@@ -24,6 +24,7 @@ public sealed unsafe partial class CpuBackend
         // Kernels outside the families register themselves ([TableKernel] on their bind method, one file per kernel);
         // a kernel may still be registered here explicitly with table.Register(key, bind).
         TableKernelDiscovery.Register(this, table);
+        LayerKernelEntries.Register(table, this);
         return table;
     }
 

@@ -11,4 +11,7 @@ internal sealed class TableKernelAttribute(string key) : Attribute
 {
     /// <summary>The table key the method's kernel is registered under (<c>slice</c>, <c>argmax</c>).</summary>
     public string Key { get; } = key;
+
+    /// <summary>Whether the kernel's launch counts itself in the backend's launch count (see <see cref="KernelTable.RegisterCountingItself"/>).</summary>
+    public bool CountsItself { get; init; }
 }

@@ -10,21 +10,25 @@ namespace Trainer.Kernels.Device;
 /// </summary>
 internal static class TableKernelDiscovery
 {
-    private static readonly ConcurrentDictionary<Type, (string Key, MethodInfo Bind)[]> Marked = new();
+    private static readonly ConcurrentDictionary<Type, (string Key, MethodInfo Bind, bool CountsItself)[]> Marked = new();
 
     /// <summary>The keys and bind methods marked on <paramref name="backendType"/> (inherited ones excluded), in key order.</summary>
-    public static IReadOnlyList<(string Key, MethodInfo Bind)> Of(Type backendType) => Marked.GetOrAdd(backendType, Find);
+    public static IReadOnlyList<(string Key, MethodInfo Bind, bool CountsItself)> Of(Type backendType) => Marked.GetOrAdd(backendType, Find);
 
     /// <summary>Registers every marked kernel of <paramref name="backend"/>'s type in <paramref name="table"/>.</summary>
     public static void Register(object backend, KernelTable table)
     {
-        foreach (var (key, bind) in Of(backend.GetType()))
-            table.Register(key, bind.CreateDelegate<Func<KernelCall, Action?>>(backend));
+        foreach (var (key, bind, countsItself) in Of(backend.GetType()))
+        {
+            var entry = bind.CreateDelegate<Func<KernelCall, Action?>>(backend);
+            if (countsItself) table.RegisterCountingItself(key, entry);
+            else table.Register(key, entry);
+        }
     }
 
-    private static (string, MethodInfo)[] Find(Type type)
+    private static (string, MethodInfo, bool)[] Find(Type type)
     {
-        var found = new List<(string, MethodInfo)>();
+        var found = new List<(string, MethodInfo, bool)>();
         foreach (var method in type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
         {
             var mark = method.GetCustomAttribute<TableKernelAttribute>();
@@ -33,7 +37,7 @@ internal static class TableKernelDiscovery
             if (method.ReturnType != typeof(Action) || parameters.Length != 1 || parameters[0].ParameterType != typeof(KernelCall))
                 throw new InvalidOperationException(
                     $"{type.Name}.{method.Name} is marked [TableKernel(\"{mark.Key}\")] but is not 'Action? {method.Name}(KernelCall call)'");
-            found.Add((mark.Key, method));
+            found.Add((mark.Key, method, mark.CountsItself));
         }
         return [.. found.OrderBy(f => f.Item1, StringComparer.Ordinal)];
     }

@@ -25,6 +25,7 @@ public sealed partial class IlgpuBackend
         // Kernels outside the families register themselves ([TableKernel] on their bind method, one file per kernel);
         // a kernel may still be registered here explicitly with table.Register(key, bind).
         TableKernelDiscovery.Register(this, table);
+        LayerKernelEntries.Register(table, this);
         Kernels = table;
     }
 

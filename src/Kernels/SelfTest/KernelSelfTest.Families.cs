@@ -93,7 +93,7 @@ public static partial class KernelSelfTest
     /// <summary>Failed results for the built-in kernels of <paramref name="backend"/>'s table that no check launches (users' custom kernels are theirs to test).</summary>
     public static IEnumerable<SelfTestResult> UncheckedTableKernels(IKernelBackend backend, IEnumerable<SelfTestCheck> checks)
     {
-        var checkedKeys = checks.Select(c => TableKeyOf(c.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var checkedKeys = checks.SelectMany(c => c.TableKeys).ToHashSet(StringComparer.Ordinal);
         return backend.Kernels.Keys
             .Where(k => !k.StartsWith(FamilyKeys.CustomPrefix, StringComparison.Ordinal) && !checkedKeys.Contains(k))
             .Select(k => new SelfTestResult($"{k} (table)", double.NaN, double.NaN, false, 0, $"the backend's table has kernel '{k}' but no self-test check launches it"));

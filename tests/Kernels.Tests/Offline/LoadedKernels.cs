@@ -55,7 +55,7 @@ internal static class LoadedKernels
         var visited = new HashSet<MethodBase>();
         var pending = new Stack<MethodBase>(backend.GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public));
         // Kernels that register themselves: the constructor reaches their bind methods by reflection, not by a call.
-        foreach (var (_, bind) in Trainer.Kernels.Device.TableKernelDiscovery.Of(backend)) pending.Push(bind);
+        foreach (var (_, bind, _) in Trainer.Kernels.Device.TableKernelDiscovery.Of(backend)) pending.Push(bind);
         while (pending.Count > 0)
         {
             var method = pending.Pop();
