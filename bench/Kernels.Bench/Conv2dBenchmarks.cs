@@ -67,21 +67,21 @@ public class Conv2dBenchmarks
     public void Forward()
     {
         backend!.Conv2d(x, w, null, y, shape, GemmEpilogue.None, workspace);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [Benchmark]
     public void BackwardData()
     {
         backend!.Conv2dBackwardData(dy, w, dx, shape, workspace);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [Benchmark]
     public void BackwardFilter()
     {
         backend!.Conv2dBackwardFilter(x, dy, dw, shape, workspace);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [GlobalCleanup]

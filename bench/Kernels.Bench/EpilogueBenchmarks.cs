@@ -35,9 +35,9 @@ public class EpilogueBenchmarks
     public void Unfused()
     {
         backend!.Gemm(x, w, y, shape, GemmEpilogue.None, null, null);
-        backend.BiasAdd(y, bias, y, M, N);
-        backend.Relu(y, y, M * N);
-        backend.Synchronize();
+        backend!.BiasAdd(y, bias, y, M, N);
+        backend!.Relu(y, y, M * N);
+        backend!.Synchronize();
     }
 
     [Benchmark(Description = "gemm with bias+relu epilogue (1 launch)")]
@@ -45,7 +45,7 @@ public class EpilogueBenchmarks
     public void Fused()
     {
         backend!.Gemm(x, w, y, shape, new GemmEpilogue(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag), bias, null);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [GlobalCleanup]

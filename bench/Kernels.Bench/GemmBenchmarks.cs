@@ -49,7 +49,7 @@ public class GemmBenchmarks
     public void Run()
     {
         backend!.Gemm(a, b, c, shape, GemmEpilogue.None, null, null);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [Benchmark(Baseline = true)]

@@ -56,7 +56,7 @@ public class SgdBenchmarks
     public void MultiTensor()
     {
         backend!.SgdUpdateMulti(block, arena, segments, Lengths.Length, total, hyperparameters);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [GlobalCleanup]

@@ -32,15 +32,15 @@ public class SoftmaxCrossEntropyBenchmarks
     public void ForwardBackward()
     {
         backend!.SoftmaxCrossEntropy(logits, labels, loss, Rows, Classes);
-        backend.SoftmaxCrossEntropyBackward(logits, labels, dloss, dlogits, Rows, Classes);
-        backend.Synchronize();
+        backend!.SoftmaxCrossEntropyBackward(logits, labels, dloss, dlogits, Rows, Classes);
+        backend!.Synchronize();
     }
 
     [Benchmark(Description = "fused (1 launch)")]
     public void Fused()
     {
         backend!.SoftmaxCrossEntropyFused(logits, labels, loss, dlogits, Rows, Classes, 1f);
-        backend.Synchronize();
+        backend!.Synchronize();
     }
 
     [GlobalCleanup]

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -26,6 +27,6 @@ internal sealed class AdamBetaPowersOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         DeviceBuffer b1 = inputs[0], b2 = inputs[1], h = inputs[2];
-        return new BoundKernel("adam-beta-powers", () => backend.AdamBetaPowers(b1, b2, h));
+        return new BoundKernel("adam-beta-powers", backend.Kernels.Bind(KernelKeys.AdamBetaPowers, new KernelCall([h], [], [b1, b2], [[], []])));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -34,6 +35,7 @@ internal sealed class AdamUpdateMultiOp : OpDefinition
         DeviceBuffer b1 = inputs[^3], b2 = inputs[^2], h = inputs[^1];
         int n = table.Count, total = table.TotalElements;
         return new BoundKernel("adam-update-multi",
-            () => backend.AdamUpdateMulti(p, m, v, g, segments, b1, b2, n, total, h), table);
+            backend.Kernels.Bind(KernelKeys.AdamUpdateMulti,
+                new KernelCall([g, segments, b1, b2, h], [], [p, m, v], []) { Attributes = new SegmentAttributes(n, total) }), table);
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -31,6 +32,6 @@ internal sealed class AdamUpdateOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer p = inputs[0], m = inputs[1], v = inputs[2], g = inputs[3], b1 = inputs[4], b2 = inputs[5], h = inputs[6];
-        return new BoundKernel("adam-update", () => backend.AdamUpdate(p, m, v, g, b1, b2, count, h));
+        return new BoundKernel("adam-update", backend.Kernels.Bind(KernelKeys.AdamUpdate, new KernelCall([g, b1, b2, h], [], [p, m, v], [[count], [count], [count]])));
     }
 }

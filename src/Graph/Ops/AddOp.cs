@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -27,6 +28,6 @@ internal sealed class AddOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer a = inputs[0], bb = inputs[1], y = outputs[0];
-        return new BoundKernel("add", () => backend.Add(a, bb, y, count));
+        return new BoundKernel("add", backend.Kernels.Bind(KernelKeys.Add, new KernelCall([a, bb], [[count], [count]], [y], [[count]])));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -44,9 +45,10 @@ internal sealed class BiasAddOp : OpDefinition
         if (op.Attributes is AxisAttributes { Axis: var axis })
         {
             var (outer, channels, inner) = AxisView.Of(inputTypes[0], axis);
-            return new BoundKernel("channel-bias-add", () => backend.ChannelBiasAdd(x, bias, y, outer, channels, inner));
+            return new BoundKernel("channel-bias-add", backend.Kernels.Bind(KernelKeys.ChannelBiasAdd,
+                new KernelCall([x, bias], [[outer, channels, inner], [channels]], [y], [[outer, channels, inner]])));
         }
         int rows = inputTypes[0][0], columns = inputTypes[0][1];
-        return new BoundKernel("bias-add", () => backend.BiasAdd(x, bias, y, rows, columns));
+        return new BoundKernel("bias-add", backend.Kernels.Bind(KernelKeys.BiasAdd, new KernelCall([x, bias], [[rows, columns], [columns]], [y], [[rows, columns]])));
     }
 }

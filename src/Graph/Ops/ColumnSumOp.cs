@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -31,9 +32,9 @@ internal sealed class ColumnSumOp : OpDefinition
         if (op.Attributes is AxisAttributes { Axis: var axis })
         {
             var (outer, channels, inner) = AxisView.Of(inputTypes[0], axis);
-            return new BoundKernel("channel-sum", () => backend.ChannelSum(x, s, outer, channels, inner));
+            return new BoundKernel("channel-sum", backend.Kernels.Bind(KernelKeys.ChannelSum, new KernelCall([x], [[outer, channels, inner]], [s], [[channels]])));
         }
         int rows = inputTypes[0][0], columns = inputTypes[0][1];
-        return new BoundKernel("column-sum", () => backend.ColumnSum(x, s, rows, columns));
+        return new BoundKernel("column-sum", backend.Kernels.Bind(KernelKeys.ColumnSum, new KernelCall([x], [[rows, columns]], [s], [[columns]])));
     }
 }

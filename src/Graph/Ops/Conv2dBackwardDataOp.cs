@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -39,6 +40,7 @@ internal sealed class Conv2dBackwardDataOp : OpDefinition
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, InputType(op, inputTypes), inputTypes[1]);
         DeviceBuffer dy = inputs[0], w = inputs[1], dx = outputs[0];
-        return new BoundKernel("conv2d-backward-data", () => backend.Conv2dBackwardData(dy, w, dx, s, workspace));
+        return new BoundKernel("conv2d-backward-data", 
+            backend.Kernels.Bind(KernelKeys.Conv2dBackwardData, new KernelCall([dy, w], [], [dx], []) { Attributes = new ConvolutionAttributes(s, GemmEpilogue.None, null, workspace) }));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -38,6 +39,7 @@ internal sealed class Conv2dBackwardFilterOp : OpDefinition
     {
         var s = Conv2dOp.ShapeOf(op, inputTypes, inputTypes[0], WeightType(op, inputTypes));
         DeviceBuffer x = inputs[0], dy = inputs[1], dw = outputs[0];
-        return new BoundKernel("conv2d-backward-filter", () => backend.Conv2dBackwardFilter(x, dy, dw, s, workspace));
+        return new BoundKernel("conv2d-backward-filter", 
+            backend.Kernels.Bind(KernelKeys.Conv2dBackwardFilter, new KernelCall([x, dy], [], [dw], []) { Attributes = new ConvolutionAttributes(s, GemmEpilogue.None, null, workspace) }));
     }
 }

@@ -51,7 +51,8 @@ internal sealed class Conv2dOp : OpDefinition
         var epilogue = EpilogueOf(op);
         DeviceBuffer x = inputs[0], w = inputs[1], y = outputs[0];
         DeviceBuffer? bias = epilogue.HasBias ? inputs[2] : null;
-        return new BoundKernel("conv2d", () => backend.Conv2d(x, w, bias, y, s, epilogue, workspace));
+        return new BoundKernel("conv2d", 
+            backend.Kernels.Bind(KernelKeys.Conv2d, new KernelCall([x, w], [], [y], []) { Attributes = new ConvolutionAttributes(s, epilogue, bias, workspace) }));
     }
 
     /// <summary>2·C·KH·KW per output element, plus one per output element for a fused bias and for a fused ReLU.</summary>

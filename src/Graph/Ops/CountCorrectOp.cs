@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -20,6 +21,6 @@ internal sealed class CountCorrectOp : OpDefinition
     {
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         DeviceBuffer logits = inputs[0], labels = inputs[1], count = outputs[0];
-        return new BoundKernel("count-correct", () => backend.CountCorrect(logits, labels, count, rows, classes));
+        return new BoundKernel("count-correct", backend.Kernels.Bind(KernelKeys.CountCorrect, new KernelCall([logits, labels], [[rows, classes], [rows]], [count], [[]])));
     }
 }

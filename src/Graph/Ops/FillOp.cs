@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -23,6 +24,6 @@ internal sealed class FillOp : OpDefinition
         int count = checked((int)new TensorType(op.Shape ?? [], DType.Float32).ElementCount);
         float value = op.Scalar;
         DeviceBuffer y = outputs[0];
-        return new BoundKernel("fill", () => backend.Fill(y, count, value));
+        return new BoundKernel("fill", backend.Kernels.Bind(KernelKeys.Fill, new KernelCall([], [], [y], [[count]]) { Scalar = value }));
     }
 }

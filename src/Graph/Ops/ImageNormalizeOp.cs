@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -26,6 +27,7 @@ internal sealed class ImageNormalizeOp : OpDefinition
         var a = (NormalizeAttributes)op.Attributes!;
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer x = inputs[0], y = outputs[0];
-        return new BoundKernel("image_normalize", () => backend.ImageNormalize(x, y, count, a.Scale, a.Shift, a.Mean, a.Std));
+        return new BoundKernel("image_normalize", backend.Kernels.Bind(KernelKeys.ImageNormalize,
+            new KernelCall([x], [[count]], [y], [[count]]) { Attributes = new ImageNormalizeAttributes(a.Scale, a.Shift, a.Mean, a.Std) }));
     }
 }

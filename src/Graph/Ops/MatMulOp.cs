@@ -101,7 +101,7 @@ internal sealed class MatMulOp : OpDefinition
         DeviceBuffer? bias = epilogue.HasBias ? inputs[next++] : epilogue.HasSgd ? inputs[3] : null; // SGD: the hyperparameter block
         DeviceBuffer? mask = epilogue.HasMask ? inputs[next] : null;
         DeviceBuffer a = inputs[0], bm = inputs[1], c = epilogue.HasSgd ? inputs[2] : outputs[0];
-        backend.PrepareGemm(shape);
-        return new BoundKernel($"gemm {op}", () => backend.Gemm(a, bm, c, shape, epilogue, bias, mask));
+        return new BoundKernel($"gemm {op}", 
+            backend.Kernels.Bind(KernelKeys.Gemm, new KernelCall([a, bm], [], [c], []) { Attributes = new GemmAttributes(shape, epilogue, bias, mask) }));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -26,6 +27,7 @@ internal sealed class MaxPool2dBackwardOp : OpDefinition
         var s = MaxPool2dOp.ShapeOf(op, inputTypes, inputTypes[0]);
         DeviceBuffer x = inputs[0], dy = inputs[1], dx = outputs[0];
         bool reluMask = op.Attributes is Pool2dAttributes { ReluMask: true };
-        return new BoundKernel(reluMask ? "max-pool2d-backward+relu-mask" : "max-pool2d-backward", () => backend.MaxPool2dBackward(x, dy, dx, s, reluMask));
+        return new BoundKernel(reluMask ? "max-pool2d-backward+relu-mask" : "max-pool2d-backward", 
+            backend.Kernels.Bind(KernelKeys.MaxPool2dBackward, new KernelCall([x, dy], [], [dx], []) { Attributes = new PoolingAttributes(s, reluMask) }));
     }
 }

@@ -37,7 +37,7 @@ internal sealed class MaxPool2dOp : OpDefinition
     {
         var s = ShapeOf(op, inputTypes, inputTypes[0]);
         DeviceBuffer x = inputs[0], y = outputs[0];
-        return new BoundKernel("max-pool2d", () => backend.MaxPool2d(x, y, s));
+        return new BoundKernel("max-pool2d", backend.Kernels.Bind(KernelKeys.MaxPool2d, new KernelCall([x], [], [y], []) { Attributes = new PoolingAttributes(s) }));
     }
 
     /// <summary>The kernel shape for input <paramref name="x"/>, or an error naming the op and the inputs.</summary>

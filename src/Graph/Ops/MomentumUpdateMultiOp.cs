@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -35,6 +36,7 @@ internal sealed class MomentumUpdateMultiOp : OpDefinition
         DeviceBuffer parameters = table.Roots[0], accumulations = table.Roots[1], gradients = table.Roots[2], segments = table.Segments, h = inputs[^1];
         int n = table.Count, total = table.TotalElements;
         return new BoundKernel("momentum-update-multi",
-            () => backend.MomentumUpdateMulti(parameters, accumulations, gradients, segments, n, total, h), table);
+            backend.Kernels.Bind(KernelKeys.MomentumUpdateMulti,
+                new KernelCall([gradients, segments, h], [], [parameters, accumulations], []) { Attributes = new SegmentAttributes(n, total) }), table);
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -30,6 +31,6 @@ internal sealed class MomentumUpdateOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer p = inputs[0], a = inputs[1], g = inputs[2], h = inputs[3];
-        return new BoundKernel("momentum-update", () => backend.MomentumUpdate(p, a, g, count, h));
+        return new BoundKernel("momentum-update", backend.Kernels.Bind(KernelKeys.MomentumUpdate, new KernelCall([g, h], [], [p, a], [[count], [count]])));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -22,6 +23,6 @@ internal sealed class ReluGradOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer dy = inputs[0], y = inputs[1], dx = outputs[0];
-        return new BoundKernel("relu-backward", () => backend.ReluBackward(dy, y, dx, count));
+        return new BoundKernel("relu-backward", backend.Kernels.Bind(KernelKeys.ReluBackward, new KernelCall([dy, y], [[count], [count]], [dx], [[count]])));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -27,6 +28,6 @@ internal sealed class ReluOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer x = inputs[0], y = outputs[0];
-        return new BoundKernel("relu", () => backend.Relu(x, y, count));
+        return new BoundKernel("relu", backend.Kernels.Bind(KernelKeys.Relu, new KernelCall([x], [[count]], [y], [[count]])));
     }
 }

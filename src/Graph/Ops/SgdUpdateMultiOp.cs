@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -34,6 +35,7 @@ internal sealed class SgdUpdateMultiOp : OpDefinition
         var table = new MultiTensorTable(backend, op, inputTypes, inputs.Take(inputs.Count - 1).ToList(), groups: 2);
         DeviceBuffer parameters = table.Roots[0], gradients = table.Roots[1], segments = table.Segments, h = inputs[^1];
         int n = table.Count, total = table.TotalElements;
-        return new BoundKernel("sgd-update-multi", () => backend.SgdUpdateMulti(parameters, gradients, segments, n, total, h), table);
+        return new BoundKernel("sgd-update-multi", backend.Kernels.Bind(KernelKeys.SgdUpdateMulti,
+            new KernelCall([gradients, segments, h], [], [parameters], []) { Attributes = new SegmentAttributes(n, total) }), table);
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -27,6 +28,6 @@ internal sealed class SgdUpdateOp : OpDefinition
     {
         int count = checked((int)inputTypes[0].ElementCount);
         DeviceBuffer p = inputs[0], g = inputs[1], h = inputs[2];
-        return new BoundKernel("sgd-update", () => backend.SgdUpdate(p, g, count, h));
+        return new BoundKernel("sgd-update", backend.Kernels.Bind(KernelKeys.SgdUpdate, new KernelCall([g, h], [], [p], [[count]])));
     }
 }

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -25,6 +26,7 @@ internal sealed class SoftmaxCrossEntropyFusedOp : OpDefinition
         float dloss = op.Scalar;
         DeviceBuffer logits = inputs[0], labels = inputs[1], loss = outputs[0], dlogits = outputs[1];
         return new BoundKernel("softmax-cross-entropy-fused",
-            () => backend.SoftmaxCrossEntropyFused(logits, labels, loss, dlogits, rows, classes, dloss));
+            backend.Kernels.Bind(KernelKeys.SoftmaxCrossEntropyFused,
+                new KernelCall([logits, labels], [[rows, classes], [rows]], [loss, dlogits], [[], [rows, classes]]) { Scalar = dloss }));
     }
 }

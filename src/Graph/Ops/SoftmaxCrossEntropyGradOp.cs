@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -23,6 +24,7 @@ internal sealed class SoftmaxCrossEntropyGradOp : OpDefinition
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         DeviceBuffer logits = inputs[0], labels = inputs[1], dloss = inputs[2], dlogits = outputs[0];
         return new BoundKernel("softmax-cross-entropy-backward",
-            () => backend.SoftmaxCrossEntropyBackward(logits, labels, dloss, dlogits, rows, classes));
+            backend.Kernels.Bind(KernelKeys.SoftmaxCrossEntropyBackward,
+                new KernelCall([logits, labels, dloss], [[rows, classes], [rows], []], [dlogits], [[rows, classes]])));
     }
 }

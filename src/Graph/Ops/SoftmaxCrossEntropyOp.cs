@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 
 namespace Trainer.Graph.Ops;
 
@@ -36,6 +37,6 @@ internal sealed class SoftmaxCrossEntropyOp : OpDefinition
     {
         int rows = inputTypes[0][0], classes = inputTypes[0][1];
         DeviceBuffer logits = inputs[0], labels = inputs[1], loss = outputs[0];
-        return new BoundKernel("softmax-cross-entropy", () => backend.SoftmaxCrossEntropy(logits, labels, loss, rows, classes));
+        return new BoundKernel("softmax-cross-entropy", backend.Kernels.Bind(KernelKeys.SoftmaxCrossEntropy, new KernelCall([logits, labels], [[rows, classes], [rows]], [loss], [[]])));
     }
 }

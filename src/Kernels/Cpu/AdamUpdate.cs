@@ -17,7 +17,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AdamMultiOp> adamMulti = new();
 
     /// <inheritdoc/>
-    public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
+    void ILayerKernels.AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, DeviceBuffer hyperparameters)
     {
         if (!Launch(count)) return;
@@ -26,7 +26,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
+    void ILayerKernels.AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (!Launch(totalElements)) return;
@@ -35,7 +35,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc />
-    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
+    void ILayerKernels.AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;
         float* b1 = beta1Power.Float(), b2 = beta2Power.Float(), h = hyperparameters.Float();

@@ -6,6 +6,7 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>ArgMax along one axis: the index (int32) of the first largest element of each line.</summary>
 public sealed unsafe partial class CpuBackend
 {
+    [TableKernel(FamilyKeys.ArgMax)]
     private Action? BindArgMax(KernelCall call)
     {
         var (outer, n, inner) = ArgMaxShape.Of(call.InputShapes[0], call.Axes[0]);

@@ -9,6 +9,7 @@ namespace Trainer.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
+    [TableKernel(FamilyKeys.BatchMatMul)]
     private Action? BindBatchMatMul(KernelCall call)
     {
         var shape = BatchMatMulShape.For(call.InputShapes[0], call.InputShapes[1], call.Axes[0] != 0, call.Axes[1] != 0);

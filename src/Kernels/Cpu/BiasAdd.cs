@@ -10,7 +10,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<BiasAddOp> biasAdd = new();
 
     /// <inheritdoc/>
-    public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
+    void ILayerKernels.BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
     {
         if (!Launch((long)rows * columns)) return;
         // Tasks cover whole rows, about ElementwiseChunk elements each.

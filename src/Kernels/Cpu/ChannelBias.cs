@@ -20,7 +20,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<ChannelSumOp> channelSum = new();
 
     /// <inheritdoc/>
-    public void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
+    void ILayerKernels.ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
     {
         long planes = (long)outer * channels;
         if (!Launch(planes * inner)) return;
@@ -29,7 +29,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
+    void ILayerKernels.ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
     {
         if (!Launch(channels)) return;
         channelSum.Chunk = Math.Max(1, ElementwiseChunk / Math.Max(1, outer * inner));

@@ -13,7 +13,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<ColumnSumOp> columnSum = new();
 
     /// <inheritdoc/>
-    public void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
+    void ILayerKernels.ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
     {
         if (!Launch(columns)) return;
         // Tasks cover blocks of columns with about ElementwiseChunk elements each.

@@ -34,7 +34,7 @@ public sealed unsafe partial class CpuBackend
         UsesDirect(shape) ? DirectConvGeometry.WorkspaceFloats(shape, Threads) * sizeof(float) : shape.WorkspaceBytes;
 
     /// <inheritdoc/>
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
@@ -51,7 +51,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.InputCount)) return;
         if (UsesDirect(shape))
@@ -67,7 +67,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (!Launch(shape.WeightCount)) return;
         if (UsesDirect(shape))
@@ -116,8 +116,8 @@ public sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// NCHW [N, O, P] ⇄ [O, N·P]: the same planes of P = OH·OW floats, reordered. Towards NCHW it
-    /// may add bias[o] and then apply ReLU on the way, with <see cref="ChannelBiasAdd"/>'s and
-    /// <see cref="Relu"/>'s arithmetic.
+    /// may add bias[o] and then apply ReLU on the way, with <see cref="Ops.KernelKeys.ChannelBiasAdd"/>'s and
+    /// <see cref="Ops.KernelKeys.Relu"/>'s arithmetic.
     /// </summary>
     private void CopyPlanes(float* from, float* to, Conv2dShape s, bool toNchw, float* bias, bool relu)
     {

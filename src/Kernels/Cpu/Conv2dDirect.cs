@@ -8,8 +8,8 @@ namespace Trainer.Kernels.Cpu;
 /// <item>forward: one task per (image, block of up to 8 output channels) copies the image's planes
 /// zero-padded into its worker's scratch, correlates them with the filter on the wide grid there
 /// and copies the real columns out to NCHW, adding the
-/// bias and applying ReLU on the way (the same operations as <see cref="ChannelBiasAdd"/> and
-/// <see cref="Relu"/>);</item>
+/// bias and applying ReLU on the way (the same operations as <see cref="Ops.KernelKeys.ChannelBiasAdd"/> and
+/// <see cref="Ops.KernelKeys.Relu"/>);</item>
 /// <item>data gradient: the same correlation of dy padded by (KH−1−PadH, KW−1−PadW) with the
 /// filter flipped and transposed to [C, O, KH, KW];</item>
 /// <item>filter gradient: x padded and dy laid out on the wide grid (zero in the discarded columns) for

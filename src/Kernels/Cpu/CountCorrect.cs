@@ -6,7 +6,7 @@ namespace Trainer.Kernels.Cpu;
 public sealed unsafe partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
+    void ILayerKernels.CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
     {
         LaunchCount++;
         float* x = logits.Float();

@@ -13,7 +13,7 @@ namespace Trainer.Kernels.Cpu;
 /// Launches run synchronously on the calling thread (with the pool's help): when a call returns,
 /// its results are in memory, so <see cref="Synchronize"/> has nothing to wait for.</para>
 /// </summary>
-public sealed unsafe partial class CpuBackend : IKernelBackend
+public sealed unsafe partial class CpuBackend : IKernelBackend, ILayerKernels
 {
     /// <summary>Elements an elementwise task covers: big enough that a task costs more than waking a worker.</summary>
     internal const int ElementwiseChunk = 1 << 15;

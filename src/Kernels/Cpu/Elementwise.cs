@@ -11,13 +11,13 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<AddOp> add = new();
 
     /// <inheritdoc/>
-    public void Fill(DeviceBuffer y, int count, float value)
+    void ILayerKernels.Fill(DeviceBuffer y, int count, float value)
     {
         if (Launch(count)) RunRange(fill, new FillOp(y.Float(), value), count);
     }
 
     /// <inheritdoc/>
-    public void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
+    void ILayerKernels.Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
     {
         if (Launch(count)) RunRange(add, new AddOp(a.Float(), b.Float(), y.Float()), count);
     }

@@ -21,22 +21,12 @@ public sealed unsafe partial class CpuBackend
     {
         var table = new KernelTable(Description.Summary, () => LaunchCount++);
         FamilyCatalog.Register(new FamilyRegistrar(this, table));
-        table.Register(FamilyKeys.ArgMax, BindArgMax);
-        table.Register(FamilyKeys.Slice, BindSlice);
-        table.Register(FamilyKeys.SliceGrad, BindSliceGrad);
-        table.Register(FamilyKeys.Place, BindPlace);
-        table.Register(FamilyKeys.OneHot, BindOneHot);
-        table.Register(FamilyKeys.BatchMatMul, BindBatchMatMul);
+        // Kernels outside the families register themselves ([TableKernel] on their bind method, one file per kernel);
+        // a kernel may still be registered here explicitly with table.Register(key, bind).
+        TableKernelDiscovery.Register(this, table);
+        LayerKernelEntries.Register(table, this);
         RegisterWindowedKernels(table);
         RegisterDropout(table);
-        table.Register(FamilyKeys.Permute, call =>
-        {
-            var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);
-            if (geometry.Count == 0) return null;
-            var work = new RangeWork<BinaryRange<Families.Binary.First>>();
-            var op = new BinaryRange<Families.Binary.First>(call.Inputs[0].Float(), call.Inputs[0].Float(), call.Outputs[0].Float(), geometry);
-            return () => RunRange(work, op, geometry.Count);
-        });
         return table;
     }
 

@@ -12,7 +12,7 @@ public sealed unsafe partial class CpuBackend
     public string GemmKernel => $"packed {CpuGemm.Isa} (native C#), {Threads} thread{(Threads == 1 ? "" : "s")}";
 
     /// <inheritdoc/>
-    public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
+    void ILayerKernels.Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
         if (!Launch((long)shape.M * shape.N)) return;
         // The SGD epilogue's learning rate is a device value; here device memory is host memory, so it is read now, at launch.

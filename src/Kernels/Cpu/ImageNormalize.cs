@@ -14,7 +14,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<ImageNormalizeOp> imageNormalize = new();
 
     /// <inheritdoc/>
-    public void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
+    void ILayerKernels.ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
     {
         if (Launch(count)) RunRange(imageNormalize, new ImageNormalizeOp(pixels.Bytes(), output.Float(), scale, shift, mean, std), count);
     }

@@ -25,7 +25,7 @@ public sealed unsafe partial class CpuBackend
     private static bool Tiles(Pool2dShape s) => s.StrideH == s.KH && s.StrideW == s.KW;
 
     /// <inheritdoc/>
-    public void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
+    void ILayerKernels.MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
     {
         if (!Launch(shape.OutputCount)) return;
         if (Tiles(shape))
@@ -39,7 +39,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
+    void ILayerKernels.MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask)
     {
         if (!Launch(shape.InputCount)) return;
         if (Tiles(shape))

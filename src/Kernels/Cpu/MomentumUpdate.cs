@@ -17,7 +17,7 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<MomentumMultiOp> momentumMulti = new();
 
     /// <inheritdoc />
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
+    void ILayerKernels.MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (!Launch(count)) return;
         float* h = hyperparameters.Float();
@@ -26,7 +26,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc />
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
+    void ILayerKernels.MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (!Launch(totalElements)) return;
         float* h = hyperparameters.Float();

@@ -6,6 +6,7 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>One-hot rows: the on value written at each row's index, where the index lies inside the row.</summary>
 public sealed unsafe partial class CpuBackend
 {
+    [TableKernel(FamilyKeys.OneHot)]
     private Action? BindOneHot(KernelCall call)
     {
         int rows = call.OutputShapes[0][0], depth = call.OutputShapes[0][1];

@@ -11,13 +11,13 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<ReluBackwardOp> reluBackward = new();
 
     /// <inheritdoc/>
-    public void Relu(DeviceBuffer x, DeviceBuffer y, int count)
+    void ILayerKernels.Relu(DeviceBuffer x, DeviceBuffer y, int count)
     {
         if (Launch(count)) RunRange(relu, new ReluOp(x.Float(), y.Float()), count);
     }
 
     /// <inheritdoc/>
-    public void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
+    void ILayerKernels.ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
     {
         if (Launch(count)) RunRange(reluBackward, new ReluBackwardOp(dy.Float(), y.Float(), dx.Float()), count);
     }

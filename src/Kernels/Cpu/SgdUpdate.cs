@@ -17,13 +17,13 @@ public sealed unsafe partial class CpuBackend
     private readonly RangeWork<SgdMultiOp> sgdMulti = new();
 
     /// <inheritdoc />
-    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
+    void ILayerKernels.SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Launch(count)) RunRange(sgd, new SgdOp(parameter.Float(), gradient.Float(), hyperparameters.Float()[Ops.HyperparameterLayout.LearningRate]), count);
     }
 
     /// <inheritdoc />
-    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
+    void ILayerKernels.SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Launch(totalElements))
             RunRange(sgdMulti, new SgdMultiOp(parameterBlock.Float(), gradientArena.Float(), segments.Int(), segmentCount,

@@ -9,6 +9,7 @@ namespace Trainer.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
+    [TableKernel(FamilyKeys.Slice)]
     private Action? BindSlice(KernelCall call)
     {
         var geometry = WindowGeometry.For(call.InputShapes[0], call.Axes, call.OutputShapes[0]);
@@ -18,6 +19,7 @@ public sealed unsafe partial class CpuBackend
         return () => RunRange(work, op, geometry.Count);
     }
 
+    [TableKernel(FamilyKeys.SliceGrad)]
     private Action? BindSliceGrad(KernelCall call)
     {
         var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
@@ -27,6 +29,7 @@ public sealed unsafe partial class CpuBackend
         return () => RunRange(work, op, geometry.FullCount);
     }
 
+    [TableKernel(FamilyKeys.Place)]
     private Action? BindPlace(KernelCall call)
     {
         var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);

@@ -21,21 +21,21 @@ public sealed unsafe partial class CpuBackend
     private int softmaxScratchClasses;
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
+    void ILayerKernels.SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
     {
         LaunchCount++;
         loss.Float()[0] = SoftmaxCrossEntropyRows(logits.Float(), labels.Int(), null, rows, classes, 0f);
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
+    void ILayerKernels.SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
     {
         if (!Launch(rows)) return;
         SoftmaxCrossEntropyRows(logits.Float(), labels.Int(), dlogits.Float(), rows, classes, dloss.Float()[0]);
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
+    void ILayerKernels.SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
     {
         LaunchCount++;
         loss.Float()[0] = SoftmaxCrossEntropyRows(logits.Float(), labels.Int(), dlogits.Float(), rows, classes, dloss);

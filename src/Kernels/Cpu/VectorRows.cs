@@ -32,7 +32,7 @@ internal static unsafe class VectorRows
 
     /// <summary>
     /// to[i] = from[i] (+ bias) (then ReLU: v &gt; 0 ? v : +0) for i &lt; count, the operations of
-    /// <see cref="CpuBackend.ChannelBiasAdd"/> and <see cref="CpuBackend.Relu"/>, so the same bits.
+    /// <see cref="Ops.KernelKeys.ChannelBiasAdd"/> and <see cref="Ops.KernelKeys.Relu"/>, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Epilogue(float* from, float* to, int count, float bias, bool addBias, bool relu)

@@ -19,6 +19,18 @@ public sealed record KernelCall(IReadOnlyList<DeviceBuffer> Inputs, IReadOnlyLis
     /// <summary>A scalar parameter (the s of x·s or x + s); 0 when the kernel takes none.</summary>
     public float Scalar { get; init; }
 
+    /// <summary>
+    /// The op's typed parameters where a shape, axes and a scalar do not say enough (ONNX calls them attributes):
+    /// a GEMM's <see cref="Ops.GemmAttributes"/>, a convolution's <see cref="Ops.ConvolutionAttributes"/>, a multi-tensor
+    /// update's <see cref="Ops.SegmentAttributes"/>. The kernel casts it once, when it is bound; null when it takes none.
+    /// </summary>
+    public object? Attributes { get; init; }
+
+    /// <summary>The <see cref="Attributes"/> as <typeparamref name="T"/>, or an <see cref="ArgumentException"/> naming the kernel and what it expected.</summary>
+    public T AttributesAs<T>(string key) where T : class =>
+        Attributes as T ?? throw new ArgumentException(
+            $"kernel '{key}' takes {typeof(T).Name} attributes, got {(Attributes is null ? "none" : Attributes.GetType().Name)}");
+
     /// <summary>Elements in a shape (1 for a scalar's []).</summary>
     public static long ElementCount(int[] shape)
     {

@@ -12,6 +12,7 @@ public sealed class KernelTable
 {
     private static readonly Action Nothing = () => { };
     private readonly Dictionary<string, Func<KernelCall, Action?>> kernels = new(StringComparer.Ordinal);
+    private readonly HashSet<string> countingThemselves = new(StringComparer.Ordinal);
     private readonly Action countLaunch;
     private readonly string device;
 
@@ -39,6 +40,17 @@ public sealed class KernelTable
             throw new ArgumentException($"{device}: a kernel is already registered as '{key}'", nameof(key));
     }
 
+    /// <summary>
+    /// Adds a kernel whose launch counts itself in the backend's <see cref="IKernelBackend.LaunchCount"/> (the kernels that
+    /// were interface methods before the table: a split GEMM counts its two launches, an empty one none), so the table
+    /// hands out its launch as it is, without counting it again.
+    /// </summary>
+    internal void RegisterCountingItself(string key, Func<KernelCall, Action?> bind)
+    {
+        Register(key, bind);
+        countingThemselves.Add(key);
+    }
+
     /// <summary>The launch of the kernel registered as <paramref name="key"/> with <paramref name="call"/>'s buffers fixed.</summary>
     /// <exception cref="KeyNotFoundException">No kernel has that key on this device.</exception>
     public Action Bind(string key, KernelCall call)
@@ -47,6 +59,7 @@ public sealed class KernelTable
             throw new KeyNotFoundException($"{device} has no kernel '{key}'");
         var launch = bind(call);
         if (launch is null) return Nothing;
+        if (countingThemselves.Contains(key)) return launch;
         return () =>
         {
             countLaunch();

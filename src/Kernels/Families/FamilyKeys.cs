@@ -50,7 +50,11 @@ public static class FamilyKeys
     /// </summary>
     public const string BatchMatMul = "batch_matmul";
 
-    /// <summary>The keys registered beside the families, without a family prefix.</summary>
+    /// <summary>
+    /// Keys registered beside the families without a family prefix. A kernel that registers itself (a
+    /// <c>[TableKernel]</c> bind method, its checks marked <c>[SelfTestChecks]</c>) need not be listed here; this list is for
+    /// kernels registered explicitly with <see cref="Device.KernelTable.Register"/>, so the self-test knows their checks.
+    /// </summary>
     public static IReadOnlyList<string> Standalone { get; } = [ArgMax, Permute, Slice, SliceGrad, Place, OneHot, BatchMatMul];
 
     /// <summary>The prefix of kernels a user's custom op registers.</summary>

@@ -36,7 +36,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
+    void ILayerKernels.AdamUpdate(DeviceBuffer parameter, DeviceBuffer m, DeviceBuffer v, DeviceBuffer gradient, DeviceBuffer beta1Power, DeviceBuffer beta2Power,
         int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
@@ -47,7 +47,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
+    void ILayerKernels.AdamUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer mBlock, DeviceBuffer vBlock, DeviceBuffer gradientArena, DeviceBuffer segments,
         DeviceBuffer beta1Power, DeviceBuffer beta2Power, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;
@@ -58,7 +58,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
-    public void AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
+    void ILayerKernels.AdamBetaPowers(DeviceBuffer beta1Power, DeviceBuffer beta2Power, DeviceBuffer hyperparameters)
     {
         LaunchCount++;
         adamPowers(1, beta1Power.Float(), beta2Power.Float(), hyperparameters.Float());

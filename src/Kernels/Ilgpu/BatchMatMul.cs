@@ -11,19 +11,16 @@ namespace Trainer.Kernels.Ilgpu;
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private void RegisterBatchMatMul(KernelTable table)
+    [TableKernel(FamilyKeys.BatchMatMul)]
+    private Action? BindBatchMatMul(KernelCall call)
     {
-        var batchMatMul = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        var shape = BatchMatMulShape.For(call.InputShapes[0], call.InputShapes[1], call.Axes[0] != 0, call.Axes[1] != 0);
+        if (Empty(shape.Count)) return null;
+        var kernel = Loaded(nameof(BatchMatMulKernel), () => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             BatchMatMulShape, int>(BatchMatMulKernel));
-        table.Register(FamilyKeys.BatchMatMul, call =>
-        {
-            var shape = BatchMatMulShape.For(call.InputShapes[0], call.InputShapes[1], call.Axes[0] != 0, call.Axes[1] != 0);
-            if (Empty(shape.Count)) return null;
-            var kernel = batchMatMul.Value;
-            ArrayView<float> a = call.Inputs[0].Float(), b = call.Inputs[1].Float(), y = call.Outputs[0].Float();
-            int t = Threads(shape.Count);
-            return () => kernel(t, a, b, y, shape, t);
-        });
+        ArrayView<float> a = call.Inputs[0].Float(), b = call.Inputs[1].Float(), y = call.Outputs[0].Float();
+        int t = Threads(shape.Count);
+        return () => kernel(t, a, b, y, shape, t);
     }
 
     internal static void BatchMatMulKernel(Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, BatchMatMulShape s, int stride)

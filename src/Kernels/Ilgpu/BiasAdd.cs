@@ -13,7 +13,7 @@ public sealed partial class IlgpuBackend
         biasAdd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(BiasAddKernel);
 
     /// <inheritdoc/>
-    public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
+    void ILayerKernels.BiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int rows, int columns)
     {
         if (Empty((long)rows * columns)) return;
         LaunchCount++;

@@ -20,7 +20,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
+    void ILayerKernels.ChannelBiasAdd(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer y, int outer, int channels, int inner)
     {
         long count = (long)outer * channels * inner;
         if (count == 0) return;
@@ -30,7 +30,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
+    void ILayerKernels.ChannelSum(DeviceBuffer x, DeviceBuffer sum, int outer, int channels, int inner)
     {
         if (Empty(channels)) return;
         LaunchCount++;

@@ -16,7 +16,7 @@ public sealed partial class IlgpuBackend
         columnSum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumKernel);
 
     /// <inheritdoc/>
-    public void ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
+    void ILayerKernels.ColumnSum(DeviceBuffer x, DeviceBuffer sum, int rows, int columns)
     {
         if (Empty(columns)) return;
         LaunchCount++;

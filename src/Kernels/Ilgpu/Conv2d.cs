@@ -46,7 +46,7 @@ public sealed partial class IlgpuBackend
         ConvolutionsTiled ? ConvTilingFor(ConvGemm.Filter(shape)).WorkspaceFloats(ConvGemm.Filter(shape)) * sizeof(float) : 0;
 
     /// <summary>The tiled implicit GEMM or the direct loop; either adds the bias and applies ReLU to each sum before the store. Uses no <paramref name="workspace"/>.</summary>
-    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, Conv2dShape shape, GemmEpilogue epilogue, DeviceBuffer? workspace)
     {
         if (epilogue.HasMask || epilogue.HasSgd || (epilogue.HasBias && bias is null))
             throw new ArgumentException($"conv2d takes a bias and/or ReLU epilogue (with a bias buffer for the bias), not {epilogue}", nameof(epilogue));
@@ -63,7 +63,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer weight, DeviceBuffer dx, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (shape.InputCount <= 0) return;
         if (ConvolutionsTiled) LaunchConvTiled(ConvGemm.Data(shape), shape, weight, dy, dx, dx.Float(), GemmEpilogue.None, workspace);
@@ -71,7 +71,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>The tiled form splits over batch and pixels into <paramref name="workspace"/> when <see cref="Conv2dWorkspaceBytes"/> asks for one, and refuses a smaller one.</summary>
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
+    void ILayerKernels.Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, Conv2dShape shape, DeviceBuffer? workspace)
     {
         if (ConvolutionsTiled) LaunchConvTiled(ConvGemm.Filter(shape), shape, dy, x, dw, dw.Float(), GemmEpilogue.None, workspace);
         else LaunchConv(conv2dFilter!, x, dy, dw, shape, shape.WeightCount);

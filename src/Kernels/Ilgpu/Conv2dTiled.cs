@@ -60,7 +60,7 @@ public sealed partial class IlgpuBackend
     /// summed over k in [IdxZ·kChunk, (IdxZ+1)·kChunk) ∩ [0, K), in order. A and B are the pass's
     /// two tensors (forward: weight and x; input gradient: weight and dy; weight gradient: dy and x).
     /// With one chunk it stores into the pass's output (the forward pass applying the bias and ReLU
-    /// epilogue, as <see cref="ChannelBiasAdd"/> and <see cref="Relu"/> would); with more,
+    /// epilogue, as <see cref="Ops.KernelKeys.ChannelBiasAdd"/> and <see cref="Ops.KernelKeys.Relu"/> would); with more,
     /// <paramref name="c"/> is the workspace and chunk z stores its raw sums at z·M·N.
     /// <para>The index arithmetic (divisions by the plane, row and kernel sizes) is done once per
     /// column of the tile (at the start) and once per row of each slice (by 16 threads, for the next

@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
         countCorrect = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int>(CountCorrectKernel);
 
     /// <inheritdoc/>
-    public void CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
+    void ILayerKernels.CountCorrect(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer count, int rows, int classes)
     {
         LaunchCount++;
         countCorrect(OneGroup, logits.Float(), labels.Int(), count.Int(), rows, classes);

@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Fill(DeviceBuffer y, int count, float value)
+    void ILayerKernels.Fill(DeviceBuffer y, int count, float value)
     {
         if (Empty(count)) return;
         LaunchCount++;
@@ -26,7 +26,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
+    void ILayerKernels.Add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;

@@ -22,32 +22,10 @@ public sealed partial class IlgpuBackend
     {
         var table = new KernelTable(Description.Summary, () => LaunchCount++);
         FamilyCatalog.Register(new FamilyRegistrar(this, table));
-        var argMax = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, int, int, int, int>(ArgMaxKernel));
-        table.Register(FamilyKeys.ArgMax, call =>
-        {
-            var (outer, n, inner) = ArgMaxShape.Of(call.InputShapes[0], call.Axes[0]);
-            int count = checked(outer * inner);
-            if (Empty(count)) return null;
-            var kernel = argMax.Value;
-            ArrayView<float> x = call.Inputs[0].Float();
-            ArrayView<int> y = call.Outputs[0].Int();
-            int t = Threads(count);
-            return () => kernel(t, x, y, n, inner, count, t);
-        });
-        var permute = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            Families.Binary.First, BroadcastGeometry, int>(BinaryKernel<Families.Binary.First>));
-        table.Register(FamilyKeys.Permute, call =>
-        {
-            var geometry = BroadcastGeometry.Permuted(call.InputShapes[0], call.Axes);
-            if (Empty(geometry.Count)) return null;
-            var kernel = permute.Value;
-            ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
-            int t = Threads(geometry.Count);
-            return () => kernel(t, x, x, y, default, geometry, t);
-        });
-        RegisterSlice(table);
-        RegisterOneHot(table);
-        RegisterBatchMatMul(table);
+        // Kernels outside the families register themselves ([TableKernel] on their bind method, one file per kernel);
+        // a kernel may still be registered here explicitly with table.Register(key, bind).
+        TableKernelDiscovery.Register(this, table);
+        LayerKernelEntries.Register(table, this);
         RegisterWindowedKernels(table);
         RegisterDropout(table);
         Kernels = table;
@@ -68,6 +46,20 @@ public sealed partial class IlgpuBackend
                 (heard.Length > 0 ? $" (ILGPU trace: {heard.ReplaceLineEndings(" ")})" : ""));
         }
     });
+
+    private readonly Dictionary<string, object> loadedKernels = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The kernel named <paramref name="name"/>, compiled by <paramref name="load"/> the first time a bind asks for it (as
+    /// <see cref="Compiled{T}"/> does) and kept for the backend's life: how a <see cref="TableKernelAttribute"/> bind method loads its kernel.
+    /// </summary>
+    private T Loaded<T>(string name, Func<T> load) where T : class
+    {
+        if (loadedKernels.TryGetValue(name, out var kernel)) return (T)kernel;
+        var loaded = Compiled(load).Value;
+        loadedKernels.Add(name, loaded);
+        return loaded;
+    }
 
     private sealed class FamilyRegistrar(IlgpuBackend backend, KernelTable table) : IFamilyRegistrar
     {
@@ -145,26 +137,6 @@ public sealed partial class IlgpuBackend
             float acc = f.Identity;
             for (int r = 0; r < count; r++) acc = f.Combine(acc, x[start + g.Step(r)]);
             y[o] = f.Finish(acc, count);
-        }
-    }
-
-    internal static void ArgMaxKernel(Index1D thread, ArrayView<float> x, ArrayView<int> y, int n, int inner, int count, int stride)
-    {
-        for (int o = thread; o < count; o += stride)
-        {
-            int start = o / inner * n * inner + o % inner;
-            float best = x[start];
-            int index = 0;
-            for (int j = 1; j < n; j++)
-            {
-                float v = x[start + j * inner];
-                if (v > best)
-                {
-                    best = v;
-                    index = j;
-                }
-            }
-            y[o] = index;
         }
     }
 

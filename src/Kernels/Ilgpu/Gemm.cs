@@ -76,7 +76,7 @@ public sealed partial class IlgpuBackend
     internal GemmTiling GemmTilingFor(GemmShape shape) => GemmTiling.Choose(shape, GemmMultiprocessors);
 
     /// <summary>Allocates the split-K workspace <paramref name="shape"/> needs, if any and not yet there: once per size, at bind time.</summary>
-    public void PrepareGemm(GemmShape shape)
+    void ILayerKernels.PrepareGemm(GemmShape shape)
     {
         if (GemmVariant == GemmVariant.Tiled) GemmWorkspace(GemmTilingFor(shape).WorkspaceFloats(shape));
     }
@@ -96,7 +96,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
+    void ILayerKernels.Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, GemmShape shape, GemmEpilogue epilogue, DeviceBuffer? bias, DeviceBuffer? mask)
     {
         if (Empty((long)shape.M * shape.N)) return;
         var biasView = (bias ?? c).Float();

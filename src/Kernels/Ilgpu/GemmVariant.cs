@@ -1,7 +1,7 @@
 namespace Trainer.Kernels.Ilgpu;
 
 /// <summary>
-/// Which GEMM kernel a backend launches (see <see cref="IlgpuBackend.Gemm"/>). All variants sum the K
+/// Which GEMM kernel a backend launches (see <see cref="Ops.KernelKeys.Gemm"/>). All variants sum the K
 /// products of an output in order p = 0..K-1 and apply the same epilogue, so they give
 /// bit-identical results on the CPU accelerator.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Trainer.Kernels.Ilgpu;
 /// once, in the constructor, and launched through a cached delegate, so a launch costs only the
 /// driver call.
 /// </summary>
-public sealed partial class IlgpuBackend : IKernelBackend
+public sealed partial class IlgpuBackend : IKernelBackend, ILayerKernels
 {
     private readonly Context context;
     private readonly Accelerator accelerator;

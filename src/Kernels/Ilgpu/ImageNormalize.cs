@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
         imageNormalize = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, float, float, float, float, int, int>(ImageNormalizeKernel);
 
     /// <inheritdoc/>
-    public void ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
+    void ILayerKernels.ImageNormalize(DeviceBuffer pixels, DeviceBuffer output, int count, float scale, float shift, float mean, float std)
     {
         if (Empty(count)) return;
         LaunchCount++;

@@ -22,7 +22,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
+    void ILayerKernels.MaxPool2d(DeviceBuffer x, DeviceBuffer y, Pool2dShape shape)
     {
         long count = shape.OutputCount;
         if (count <= 0) return;
@@ -32,7 +32,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask = false)
+    void ILayerKernels.MaxPool2dBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, Pool2dShape shape, bool reluMask)
     {
         long count = shape.InputCount;
         if (count <= 0) return;

@@ -22,7 +22,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
-    public void MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
+    void ILayerKernels.MomentumUpdate(DeviceBuffer parameter, DeviceBuffer accumulation, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
         LaunchCount++;
@@ -31,7 +31,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
-    public void MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
+    void ILayerKernels.MomentumUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer accumulationBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;

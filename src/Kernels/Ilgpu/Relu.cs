@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Relu(DeviceBuffer x, DeviceBuffer y, int count)
+    void ILayerKernels.Relu(DeviceBuffer x, DeviceBuffer y, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;
@@ -26,7 +26,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
+    void ILayerKernels.ReluBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dx, int count)
     {
         if (Empty(count)) return;
         LaunchCount++;

@@ -22,7 +22,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
-    public void SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
+    void ILayerKernels.SgdUpdate(DeviceBuffer parameter, DeviceBuffer gradient, int count, DeviceBuffer hyperparameters)
     {
         if (Empty(count)) return;
         LaunchCount++;
@@ -31,7 +31,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
-    public void SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
+    void ILayerKernels.SgdUpdateMulti(DeviceBuffer parameterBlock, DeviceBuffer gradientArena, DeviceBuffer segments, int segmentCount, int totalElements, DeviceBuffer hyperparameters)
     {
         if (Empty(totalElements)) return;
         LaunchCount++;

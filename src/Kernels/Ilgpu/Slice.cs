@@ -11,38 +11,40 @@ namespace Trainer.Kernels.Ilgpu;
 /// </summary>
 public sealed partial class IlgpuBackend
 {
-    private void RegisterSlice(KernelTable table)
+    [TableKernel(FamilyKeys.Slice)]
+    private Action? BindSlice(KernelCall call)
     {
-        var slice = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(SliceKernel));
-        table.Register(FamilyKeys.Slice, call =>
-        {
-            var geometry = WindowGeometry.For(call.InputShapes[0], call.Axes, call.OutputShapes[0]);
-            if (Empty(geometry.Count)) return null;
-            var kernel = slice.Value;
-            ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
-            int t = Threads(geometry.Count);
-            return () => kernel(t, x, y, geometry, t);
-        });
-        var sliceGrad = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(SliceGradKernel));
-        table.Register(FamilyKeys.SliceGrad, call =>
-        {
-            var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
-            if (Empty(geometry.FullCount)) return null;
-            var kernel = sliceGrad.Value;
-            ArrayView<float> dy = call.Inputs[0].Float(), dx = call.Outputs[0].Float();
-            int t = Threads(geometry.FullCount);
-            return () => kernel(t, dy, dx, geometry, t);
-        });
-        var place = Compiled(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(PlaceKernel));
-        table.Register(FamilyKeys.Place, call =>
-        {
-            var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
-            if (Empty(geometry.Count)) return null;
-            var kernel = place.Value;
-            ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
-            int t = Threads(geometry.Count);
-            return () => kernel(t, x, y, geometry, t);
-        });
+        var geometry = WindowGeometry.For(call.InputShapes[0], call.Axes, call.OutputShapes[0]);
+        if (Empty(geometry.Count)) return null;
+        var kernel = Loaded(nameof(SliceKernel),
+            () => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(SliceKernel));
+        ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
+        int t = Threads(geometry.Count);
+        return () => kernel(t, x, y, geometry, t);
+    }
+
+    [TableKernel(FamilyKeys.SliceGrad)]
+    private Action? BindSliceGrad(KernelCall call)
+    {
+        var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
+        if (Empty(geometry.FullCount)) return null;
+        var kernel = Loaded(nameof(SliceGradKernel),
+            () => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(SliceGradKernel));
+        ArrayView<float> dy = call.Inputs[0].Float(), dx = call.Outputs[0].Float();
+        int t = Threads(geometry.FullCount);
+        return () => kernel(t, dy, dx, geometry, t);
+    }
+
+    [TableKernel(FamilyKeys.Place)]
+    private Action? BindPlace(KernelCall call)
+    {
+        var geometry = WindowGeometry.For(call.OutputShapes[0], call.Axes, call.InputShapes[0]);
+        if (Empty(geometry.Count)) return null;
+        var kernel = Loaded(nameof(PlaceKernel),
+            () => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, WindowGeometry, int>(PlaceKernel));
+        ArrayView<float> x = call.Inputs[0].Float(), y = call.Outputs[0].Float();
+        int t = Threads(geometry.Count);
+        return () => kernel(t, x, y, geometry, t);
     }
 
     internal static void PlaceKernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, WindowGeometry g, int stride)

@@ -24,14 +24,14 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
+    void ILayerKernels.SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, int rows, int classes)
     {
         LaunchCount++;
         sceForward(OneGroup, logits.Float(), labels.Int(), loss.Float(), rows, classes);
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
+    void ILayerKernels.SoftmaxCrossEntropyBackward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int classes)
     {
         if (Empty(rows)) return;
         LaunchCount++;
@@ -40,7 +40,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
+    void ILayerKernels.SoftmaxCrossEntropyFused(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer dlogits, int rows, int classes, float dloss)
     {
         LaunchCount++;
         sceFused(OneGroup, logits.Float(), labels.Int(), loss.Float(), dlogits.Float(), rows, classes, dloss);

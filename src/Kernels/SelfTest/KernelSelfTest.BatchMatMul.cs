@@ -6,6 +6,7 @@ namespace Trainer.Kernels.SelfTest;
 /// <summary>The checks of the <c>batch_matmul</c> kernel against float64 loops written here.</summary>
 public static partial class KernelSelfTest
 {
+    [SelfTestChecks]
     private static void AddBatchMatMulChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
     {
         foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })

@@ -10,6 +10,7 @@ namespace Trainer.Kernels.SelfTest;
 /// </summary>
 public static partial class KernelSelfTest
 {
+    [SelfTestChecks]
     private static void AddDropoutChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
     {
         add($"{DropoutKeys.Dropout} 257 p=0.3", (b, r) => CheckDropout(b, r, 257, 0.3f, grad: false));

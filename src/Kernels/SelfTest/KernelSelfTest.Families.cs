@@ -1,3 +1,4 @@
+using System.Reflection;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Families;
 using static Trainer.Kernels.Reference.BroadcastIndex;
@@ -43,30 +44,56 @@ public static partial class KernelSelfTest
 
     private static string Shape(int[] shape) => string.Join("x", shape);
 
+    /// <summary>The check-adding methods marked <see cref="SelfTestChecksAttribute"/>, found once, in name order.</summary>
+    private static readonly Lazy<Action<Action<string, Func<IKernelBackend, Random, SelfTestResult>>>[]> MarkedChecks = new(() =>
+        [.. typeof(KernelSelfTest).GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(m => m.IsDefined(typeof(SelfTestChecksAttribute)))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => m.CreateDelegate<Action<Action<string, Func<IKernelBackend, Random, SelfTestResult>>>>())]);
+
+    /// <summary>The table keys the marked checks launch: the first word of each of their names.</summary>
+    private static readonly Lazy<HashSet<string>> MarkedKeys = new(() =>
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var addChecks in MarkedChecks.Value) addChecks((name, _) => keys.Add(FirstWord(name)));
+        return keys;
+    });
+
     private static void AddTableChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
     {
         FamilyCatalog.Register(new CheckRegistrar(add));
-        add($"{FamilyKeys.ArgMax} 7x65x63 axis 1", (b, r) => CheckArgMax(b, r, [7, 65, 63], 1));
-        add($"{FamilyKeys.Permute} 7x65x3x63 by 2,0,3,1", (b, r) => CheckPermute(b, r, [7, 65, 3, 63], [2, 0, 3, 1]));
-        AddSliceChecks(add);
-        AddOneHotChecks(add);
-        AddBatchMatMulChecks(add);
-        AddWindowedChecks(add);
-        AddDropoutChecks(add);
+        foreach (var addChecks in MarkedChecks.Value) addChecks(add);
     }
 
-    /// <summary>The table key a check launches, read from its name (<c>unary.exp 32771</c>); null for the interface kernels' checks.</summary>
-    public static string? TableKeyOf(string checkName)
+    [SelfTestChecks]
+    private static void AddArgMaxChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add) =>
+        add($"{FamilyKeys.ArgMax} 7x65x63 axis 1", (b, r) => CheckArgMax(b, r, [7, 65, 63], 1));
+
+    [SelfTestChecks]
+    private static void AddPermuteChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add) =>
+        add($"{FamilyKeys.Permute} 7x65x3x63 by 2,0,3,1", (b, r) => CheckPermute(b, r, [7, 65, 3, 63], [2, 0, 3, 1]));
+
+    private static string FirstWord(string checkName)
     {
         int space = checkName.IndexOf(' ');
-        string first = space < 0 ? checkName : checkName[..space];
-        return first.Contains('.') || FamilyKeys.Standalone.Contains(first) ? first : null;
+        return space < 0 ? checkName : checkName[..space];
+    }
+
+    /// <summary>
+    /// The table key a check launches, read from its name (<c>unary.exp 32771</c>): a family key, a key of
+    /// <see cref="FamilyKeys.Standalone"/>, or one a <see cref="SelfTestChecksAttribute"/> method's checks start with;
+    /// null for the interface kernels' checks.
+    /// </summary>
+    public static string? TableKeyOf(string checkName)
+    {
+        string first = FirstWord(checkName);
+        return first.Contains('.') || FamilyKeys.Standalone.Contains(first) || MarkedKeys.Value.Contains(first) ? first : null;
     }
 
     /// <summary>Failed results for the built-in kernels of <paramref name="backend"/>'s table that no check launches (users' custom kernels are theirs to test).</summary>
     public static IEnumerable<SelfTestResult> UncheckedTableKernels(IKernelBackend backend, IEnumerable<SelfTestCheck> checks)
     {
-        var checkedKeys = checks.Select(c => TableKeyOf(c.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var checkedKeys = checks.SelectMany(c => c.TableKeys).ToHashSet(StringComparer.Ordinal);
         return backend.Kernels.Keys
             .Where(k => !k.StartsWith(FamilyKeys.CustomPrefix, StringComparison.Ordinal) && !checkedKeys.Contains(k))
             .Select(k => new SelfTestResult($"{k} (table)", double.NaN, double.NaN, false, 0, $"the backend's table has kernel '{k}' but no self-test check launches it"));

@@ -6,6 +6,7 @@ namespace Trainer.Kernels.SelfTest;
 /// <summary>The check of the <c>one_hot</c> kernel against a loop written here.</summary>
 public static partial class KernelSelfTest
 {
+    [SelfTestChecks]
     private static void AddOneHotChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add) =>
         add($"{FamilyKeys.OneHot} 257 rows depth 65", (b, r) => CheckOneHot(b, r, 257, 65));
 

@@ -7,6 +7,7 @@ namespace Trainer.Kernels.SelfTest;
 /// <summary>The checks of the window kernels (<c>slice</c>, <c>slice_grad</c>, <c>place</c>) against index loops written here.</summary>
 public static partial class KernelSelfTest
 {
+    [SelfTestChecks]
     private static void AddSliceChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
     {
         add($"{FamilyKeys.Slice} 7x65x63 at 2,1,0 size 3x63x62", (b, r) => CheckSlice(b, r, [7, 65, 63], [2, 1, 0], [3, 63, 62], grad: false));

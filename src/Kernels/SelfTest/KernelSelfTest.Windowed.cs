@@ -28,6 +28,7 @@ public static partial class KernelSelfTest
         return o;
     }
 
+    [SelfTestChecks]
     private static void AddWindowedChecks(Action<string, Func<IKernelBackend, Random, SelfTestResult>> add)
     {
         int[] x = [2, 3, 65, 63];

@@ -41,50 +41,54 @@ public static partial class KernelSelfTest
                     int f = flags;
                     bool ta = layout.TransposeA, tb = layout.TransposeB;
                     string name = $"gemm {layout.Name} {m}x{n}x{k} {epilogue}";
-                    checks.Add(new SelfTestCheck(name, b => CheckGemm(b, Rng(name, seed), m, n, k, ta, tb, f)));
+                    checks.Add(new SelfTestCheck(name, b => CheckGemm(b, Rng(name, seed), m, n, k, ta, tb, f), [KernelKeys.Gemm]));
                 }
 
         void Add(string name, Func<IKernelBackend, Random, SelfTestResult> run) =>
             checks.Add(new SelfTestCheck(name, b => run(b, Rng(name, seed))));
 
-        Add("bias add 257x65", (b, r) => CheckBiasAdd(b, r, 257, 65));
+        // A check of kernels whose keys its name does not start with says which it launches.
+        void AddOf(string[] keys, string name, Func<IKernelBackend, Random, SelfTestResult> run) =>
+            checks.Add(new SelfTestCheck(name, b => run(b, Rng(name, seed)), keys));
+
+        AddOf([KernelKeys.BiasAdd], "bias add 257x65", (b, r) => CheckBiasAdd(b, r, 257, 65));
         var lenetConv2 = new Conv2dShape(8, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0);
-        Add("conv2d fwd+bwd 8x6x14x14 k5x16", (b, r) => CheckConv2d(b, r, lenetConv2));
+        AddOf([KernelKeys.Conv2d, KernelKeys.Conv2dBackwardData, KernelKeys.Conv2dBackwardFilter], "conv2d fwd+bwd 8x6x14x14 k5x16", (b, r) => CheckConv2d(b, r, lenetConv2));
         var strided = new Conv2dShape(3, 3, 9, 8, 4, 3, 3, 2, 2, 1, 1);
-        Add("conv2d fwd+bwd 3x3x9x8 k3x4 s2 p1", (b, r) => CheckConv2d(b, r, strided));
+        AddOf([KernelKeys.Conv2d, KernelKeys.Conv2dBackwardData, KernelKeys.Conv2dBackwardFilter], "conv2d fwd+bwd 3x3x9x8 k3x4 s2 p1", (b, r) => CheckConv2d(b, r, strided));
         // LeNet's first layer (one input channel, 8-row tiles and a weight gradient split 196 ways on
         // GPUs) and ResNet-8's stride-2 3x3 and 1x1 shortcut at odd batch and ragged channels.
         var lenetConv1 = new Conv2dShape(8, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2);
-        Add("conv2d fwd+bwd 8x1x28x28 k5x6 p2", (b, r) => CheckConv2d(b, r, lenetConv1));
+        AddOf([KernelKeys.Conv2d, KernelKeys.Conv2dBackwardData, KernelKeys.Conv2dBackwardFilter], "conv2d fwd+bwd 8x1x28x28 k5x6 p2", (b, r) => CheckConv2d(b, r, lenetConv1));
         var resnetDown = new Conv2dShape(3, 17, 16, 16, 33, 3, 3, 2, 2, 1, 1);
-        Add("conv2d fwd+bwd 3x17x16x16 k3x33 s2 p1", (b, r) => CheckConv2d(b, r, resnetDown));
+        AddOf([KernelKeys.Conv2d, KernelKeys.Conv2dBackwardData, KernelKeys.Conv2dBackwardFilter], "conv2d fwd+bwd 3x17x16x16 k3x33 s2 p1", (b, r) => CheckConv2d(b, r, resnetDown));
         var resnetShortcut = new Conv2dShape(3, 17, 16, 16, 33, 1, 1, 2, 2, 0, 0);
-        Add("conv2d fwd+bwd 3x17x16x16 k1x33 s2", (b, r) => CheckConv2d(b, r, resnetShortcut));
+        AddOf([KernelKeys.Conv2d, KernelKeys.Conv2dBackwardData, KernelKeys.Conv2dBackwardFilter], "conv2d fwd+bwd 3x17x16x16 k1x33 s2", (b, r) => CheckConv2d(b, r, resnetShortcut));
         var lenetPool = new Pool2dShape(7, 6, 28, 28, 2, 2, 2, 2);
-        Add("max pool fwd+bwd 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2d(b, r, lenetPool));
+        AddOf([KernelKeys.MaxPool2d, KernelKeys.MaxPool2dBackward], "max pool fwd+bwd 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2d(b, r, lenetPool));
         var overlapping = new Pool2dShape(3, 5, 9, 7, 3, 3, 2, 2);
-        Add("max pool fwd+bwd 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2d(b, r, overlapping));
-        Add("max pool bwd relu-mask 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, lenetPool));
-        Add("max pool bwd relu-mask 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, overlapping));
-        Add("channel bias add 7x65x63", (b, r) => CheckChannelBiasAdd(b, r, 7, 65, 63));
-        Add("channel sum 7x65x63", (b, r) => CheckChannelSum(b, r, 7, 65, 63));
-        Add("relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));
-        Add("relu backward 32771", (b, r) => CheckReluBackward(b, r, 64 * 512 + 3));
-        Add("column sum 257x65", (b, r) => CheckColumnSum(b, r, 257, 65));
-        Add($"softmax-ce forward {Rows}x{Classes}", (b, r) => CheckSoftmaxForward(b, r, Rows, Classes));
-        Add($"softmax-ce backward {Rows}x{Classes}", (b, r) => CheckSoftmaxBackward(b, r, Rows, Classes, 1.75f));
-        Add($"softmax-ce fused {Rows}x{Classes}", (b, r) => CheckSoftmaxFused(b, r, Rows, Classes, 0.37f));
-        Add("sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
-        Add("sgd multi mlp (6 tensors)", CheckSgdMulti);
-        Add("momentum single 100003 (weight decay 1e-2)", (b, r) => CheckMomentum(b, r, 100_003));
-        Add("momentum multi mlp (6 tensors, weight decay 1e-2)", CheckMomentumMulti);
-        Add("adam single 100003 (step 10, weight decay 1e-2)", (b, r) => CheckAdam(b, r, 100_003));
-        Add("adam multi mlp (6 tensors, step 10, weight decay 1e-2)", CheckAdamMulti);
-        Add("adam beta powers (step 10)", CheckAdamBetaPowers);
-        Add("image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
-        Add($"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
-        Add("fill 100003", (b, r) => CheckFill(b, r, 100_003));
-        Add("add 100003", (b, r) => CheckAdd(b, r, 100_003));
+        AddOf([KernelKeys.MaxPool2d, KernelKeys.MaxPool2dBackward], "max pool fwd+bwd 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2d(b, r, overlapping));
+        AddOf([KernelKeys.MaxPool2dBackward], "max pool bwd relu-mask 7x6x28x28 window 2 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, lenetPool));
+        AddOf([KernelKeys.MaxPool2dBackward], "max pool bwd relu-mask 3x5x9x7 window 3 stride 2", (b, r) => CheckMaxPool2dReluMask(b, r, overlapping));
+        AddOf([KernelKeys.ChannelBiasAdd], "channel bias add 7x65x63", (b, r) => CheckChannelBiasAdd(b, r, 7, 65, 63));
+        AddOf([KernelKeys.ChannelSum], "channel sum 7x65x63", (b, r) => CheckChannelSum(b, r, 7, 65, 63));
+        AddOf([KernelKeys.Relu], "relu forward 32771", (b, r) => CheckRelu(b, r, 64 * 512 + 3));
+        AddOf([KernelKeys.ReluBackward], "relu backward 32771", (b, r) => CheckReluBackward(b, r, 64 * 512 + 3));
+        AddOf([KernelKeys.ColumnSum], "column sum 257x65", (b, r) => CheckColumnSum(b, r, 257, 65));
+        AddOf([KernelKeys.SoftmaxCrossEntropy], $"softmax-ce forward {Rows}x{Classes}", (b, r) => CheckSoftmaxForward(b, r, Rows, Classes));
+        AddOf([KernelKeys.SoftmaxCrossEntropyBackward], $"softmax-ce backward {Rows}x{Classes}", (b, r) => CheckSoftmaxBackward(b, r, Rows, Classes, 1.75f));
+        AddOf([KernelKeys.SoftmaxCrossEntropyFused], $"softmax-ce fused {Rows}x{Classes}", (b, r) => CheckSoftmaxFused(b, r, Rows, Classes, 0.37f));
+        AddOf([KernelKeys.SgdUpdate], "sgd single 100003", (b, r) => CheckSgd(b, r, 100_003));
+        AddOf([KernelKeys.SgdUpdateMulti], "sgd multi mlp (6 tensors)", CheckSgdMulti);
+        AddOf([KernelKeys.MomentumUpdate], "momentum single 100003 (weight decay 1e-2)", (b, r) => CheckMomentum(b, r, 100_003));
+        AddOf([KernelKeys.MomentumUpdateMulti], "momentum multi mlp (6 tensors, weight decay 1e-2)", CheckMomentumMulti);
+        AddOf([KernelKeys.AdamUpdate], "adam single 100003 (step 10, weight decay 1e-2)", (b, r) => CheckAdam(b, r, 100_003));
+        AddOf([KernelKeys.AdamUpdateMulti], "adam multi mlp (6 tensors, step 10, weight decay 1e-2)", CheckAdamMulti);
+        AddOf([KernelKeys.AdamBetaPowers], "adam beta powers (step 10)", CheckAdamBetaPowers);
+        AddOf([KernelKeys.ImageNormalize], "image normalize 50183", (b, r) => CheckImageNormalize(b, r, 64 * 784 + 7));
+        AddOf([KernelKeys.CountCorrect], $"count correct {Rows}x{Classes}", (b, r) => CheckCountCorrect(b, r, Rows, Classes));
+        AddOf([KernelKeys.Fill], "fill 100003", (b, r) => CheckFill(b, r, 100_003));
+        AddOf([KernelKeys.Add], "add 100003", (b, r) => CheckAdd(b, r, 100_003));
         AddTableChecks(Add);
         return checks;
     }

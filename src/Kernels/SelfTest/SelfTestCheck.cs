@@ -7,11 +7,19 @@ public sealed class SelfTestCheck
 {
     private readonly Func<IKernelBackend, SelfTestResult> run;
 
-    internal SelfTestCheck(string name, Func<IKernelBackend, SelfTestResult> run)
+    internal SelfTestCheck(string name, Func<IKernelBackend, SelfTestResult> run, IReadOnlyList<string>? tableKeys = null)
     {
         Name = name;
         this.run = run;
+        string? named = KernelSelfTest.TableKeyOf(name);
+        TableKeys = [.. (tableKeys ?? []).Concat(named is null ? [] : [named]).Distinct()];
     }
+
+    /// <summary>
+    /// The keys of the backend's <see cref="KernelTable"/> the check launches: those it declares (<c>gemm</c>; <c>conv2d</c>
+    /// and its two gradients) and the one its name starts with (<c>unary.exp 32771</c>).
+    /// </summary>
+    public IReadOnlyList<string> TableKeys { get; }
 
     /// <summary>What the check tests, e.g. <c>gemm nt 65x63x257 bias+relu</c>.</summary>
     public string Name { get; }

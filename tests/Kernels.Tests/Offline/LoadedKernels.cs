@@ -8,7 +8,8 @@ namespace Trainer.Kernels.Tests.Offline;
 /// <summary>
 /// The kernels <see cref="IlgpuBackend"/> compiles, read from the backend's own IL: every static
 /// method whose address its constructor, or a method of the backend it calls (the Load* methods),
-/// takes with <c>ldftn</c> to hand to ILGPU. A kernel is covered here as soon as a Load method passes
+/// takes with <c>ldftn</c> to hand to ILGPU, and every bind method it registers in its kernel table by reflection
+/// (<c>[TableKernel]</c>). A kernel is covered here as soon as a Load method passes
 /// it to <c>LoadAutoGroupedStreamKernel</c> or <c>LoadStreamKernel</c>; nobody has to add it to a list.
 /// </summary>
 internal static class LoadedKernels
@@ -53,6 +54,8 @@ internal static class LoadedKernels
         var kernels = new HashSet<MethodInfo>();
         var visited = new HashSet<MethodBase>();
         var pending = new Stack<MethodBase>(backend.GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public));
+        // Kernels that register themselves: the constructor reaches their bind methods by reflection, not by a call.
+        foreach (var (_, bind, _) in Trainer.Kernels.Device.TableKernelDiscovery.Of(backend)) pending.Push(bind);
         while (pending.Count > 0)
         {
             var method = pending.Pop();

@@ -1,5 +1,6 @@
 using Trainer.Graph.Ir;
 using Trainer.Kernels.Device;
+using Trainer.Kernels.Ops;
 using Trainer.Kernels.Families;
 
 namespace Trainer.Graph.Ops.Primitives;
@@ -55,12 +56,11 @@ public sealed class OneHotOp : OpDefinition
         var encoding = EncodingOf(op, inputTypes);
         var call = new KernelCall(inputs, [inputTypes[0].Shape], outputs, [output.Shape]) { Scalar = encoding.On };
         var place = backend.Kernels.Bind(FamilyKeys.OneHot, call);
-        var y = outputs[0];
         int count = checked((int)output.ElementCount);
-        float off = encoding.Off;
+        var fill = backend.Kernels.Bind(KernelKeys.Fill, new KernelCall([], [], [outputs[0]], [[count]]) { Scalar = encoding.Off });
         return new BoundKernel(FamilyKeys.OneHot, () =>
         {
-            backend.Fill(y, count, off);
+            fill();
             place();
         });
     }
