@@ -12,7 +12,10 @@ normalised once up front and batches are index slices, so the timed loop is the 
 
 `--model lenet --optimizer momentum --momentum 0.9` runs LeNet-5 as `trainer --model lenet` builds
 it (conv1 padded by 2, MaxPool 2x2, Dense 400-120-84-10) with MindSpore's Momentum (PyTorch's SGD
-momentum, the same update rule).
+momentum, the same update rule). `--model resnet8` runs ResNet-8 as `trainer --model resnet8` builds it
+(conv3x3 16 no bias, BatchNorm, ReLU; basic blocks of 16, 32, 64 channels at strides 1, 2, 2 with
+conv1x1 + BatchNorm projection shortcuts; global average pooling; Linear 64-10; PyTorch's BatchNorm
+momentum 0.1 is MindSpore's 0.9).
 
 Prints one JSON line last: {"threads", "epochs", "train_s" (per epoch), "test_accuracy", ...}.
 """
@@ -26,6 +29,40 @@ import time
 
 import torch
 from torch import nn
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.project = stride != 1 or cin != cout
+        if self.project:
+            self.shortcut_conv = nn.Conv2d(cin, cout, 1, stride, bias=False)
+            self.shortcut_bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return torch.relu(y + (self.shortcut_bn(self.shortcut_conv(x)) if self.project else x))
+
+
+class ResNet8(nn.Module):
+    def __init__(self, channels, classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.layer1 = Block(16, 16, 1)
+        self.layer2 = Block(16, 32, 2)
+        self.layer3 = Block(32, 64, 2)
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(x.mean(dim=(2, 3)))
+
 
 NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
@@ -67,7 +104,7 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--model", choices=("mlp", "lenet"), default="mlp")
+    p.add_argument("--model", choices=("mlp", "lenet", "resnet8"), default="mlp")
     p.add_argument("--optimizer", choices=("sgd", "momentum"), default="sgd")
     p.add_argument("--momentum", type=float, default=0.9)
     a = p.parse_args()
@@ -77,7 +114,9 @@ def main():
     torch.manual_seed(a.seed)
     train_x, train_y = load(a.data, "train")
     test_x, test_y = load(a.data, "test")
-    if a.model == "lenet":
+    if a.model == "resnet8":
+        model = ResNet8(1, 10)
+    elif a.model == "lenet":
         model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
                               nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
                               nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
