@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Hosting;
 using Trainer.Training.Optim;
 using Trainer.Training.Loops;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Kernels.Rng;
 

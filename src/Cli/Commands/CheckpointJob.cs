@@ -74,14 +74,14 @@ internal static class CheckpointJob
             Dropout = dropout,
         };
         if (!withData)
-            return (TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, info.Input, options.Dropout), withOptimizer: false, load), options, null!);
+            return (QuickstartCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, info.Input, options.Dropout), withOptimizer: false, load), options, null!);
         var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
         try
         {
             if (info.FromTrainer && info.Input != data.Input)
                 throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
             TrainCommand.CheckDataFits(options, data);
-            var match = TrainingCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
+            var match = QuickstartCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
             return (match, options, data);
         }
         catch

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Export;
 using Trainer.Training.IO;
 using Trainer.Training.Loops;
@@ -39,7 +40,7 @@ public static class ExportCommand
         CheckOut(r, outPath, checkpoint);
 
         var (weights, options, _) = CheckpointJob.Read(r, withData: false);
-        var sizedFor = Training.Checkpoints.CheckpointInfo.FromMetadata(checkpoint, weights.File.Metadata).Input;
+        var sizedFor = CheckpointInfo.FromMetadata(checkpoint, weights.File.Metadata).Input;
         if (sizedFor != ModelInput.Mnist)
             throw new Training.Checkpoints.CheckpointException(checkpoint, $"export writes models of MNIST's shape (1x28x28 images, 10 classes); this one takes {sizedFor}");
         WeightOptions.Report(weights, error);

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training;
 using Trainer.Training.Loops;
 using Trainer.Training.Nn;

@@ -172,7 +172,7 @@ public static class TrainCommand
         string F(float f) => f.ToString(CultureInfo.InvariantCulture);
         Same("--model", given.Model, info.Model, ModelKinds.Name);
         Same("--dropout", given.Dropout, info.Dropout, F);
-        Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, Training.Optim.OptimizerKinds.Name);
+        Same("--optimizer", given.Optimizer.Kind, info.Optimizer.Kind, OptimizerKinds.Name);
         Same("--momentum", given.Optimizer.Momentum, info.Optimizer.Momentum, F);
         Same("--weight-decay", given.Optimizer.WeightDecay, info.Optimizer.WeightDecay, F);
         Same("--lr", given.LearningRate, info.LearningRate, F);
@@ -196,7 +196,7 @@ public static class TrainCommand
         {
             if (request.ResumeInfo is { } saved && saved.Input != data.Input)
                 throw new CheckpointException(request.ResumePath!, $"its model was sized for {saved.Input}, and --data holds {data.Input}");
-            resumed = TrainingCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout),
+            resumed = QuickstartCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout),
                 withOptimizer: true, request.ResumeLoad);
             if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);
         }
@@ -284,7 +284,7 @@ public static class TrainCommand
         long step = 0;
         if (resumed is not null && request.ResumeInfo is { } info)
         {
-            TrainingCheckpoint.Load(resumed, session, job.Steps, withOptimizer: true);
+            QuickstartCheckpoint.Load(resumed, session, job.Steps, withOptimizer: true);
             (startEpoch, startBatch, step) = (info.Epoch, info.Batch, info.Step);
             output.WriteLine($"resumed: {request.ResumePath} (epoch {info.Epoch} done, {info.Batch} batches into the next, step {info.Step})");
         }

@@ -142,14 +142,14 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         };
         if (!writesCheckpoints)
         {
-            TrainingCheckpoint.Save(job.Steps, info); // no paths: the finiteness check alone
+            QuickstartCheckpoint.Save(job.Steps, info); // no paths: the finiteness check alone
             return;
         }
         var paths = names.Select(n => Path.Combine(directory, n)).ToArray();
         string last = Path.Combine(directory, "last" + Extension);
         foreach (string path in paths.Append(last))
             protectedFiles?.CheckOutput("--save", path); // now, not only at start: a name may have become a link to an input
-        TrainingCheckpoint.Save(job.Steps, info, request.SaveFormat, [.. paths, last]);
+        QuickstartCheckpoint.Save(job.Steps, info, request.SaveFormat, [.. paths, last]);
         saved.Add((paths[0], Step));
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Trainer.Cli.Quickstart;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Graph.Compilation;
 using Trainer.Graph.Ir;
 using Trainer.Graph.Passes;

@@ -11,7 +11,8 @@ namespace Trainer.Training.Checkpoints;
 /// parameters under their dotted names (<c>dense_relu_sequential.0.weight</c>, [out, in] row-major float32, as
 /// MindSpore and PyTorch lay them out), the optimizer's state (in safetensors under <see cref="OptimizerPrefix"/>,
 /// e.g. <c>optimizer.moments.fc1.weight</c>; in a .ckpt under MindSpore's own names, <c>moments.fc1.weight</c>),
-/// and the run's settings and progress as metadata (<see cref="CheckpointInfo"/>).
+/// and whatever metadata the program that wrote it chose (string keys and values: <see cref="ModelCheckpoint"/> writes the
+/// run's position; the <c>trainer</c> command writes its model, optimizer and settings too).
 /// </summary>
 public static class TrainingCheckpoint
 {
@@ -19,36 +20,13 @@ public static class TrainingCheckpoint
     public const string OptimizerPrefix = "optimizer.";
 
     /// <summary>
-    /// Writes the current values of <paramref name="steps"/>' model and optimizer state (placed on a
-    /// session) atomically and durably to each of <paramref name="paths"/> as safetensors, read from the device once.
-    /// Refuses non-finite values with <see cref="TrainingDivergedException"/>, so a saved checkpoint is
-    /// always one to go back to.
-    /// </summary>
-    public static void Save(QuickstartSteps steps, CheckpointInfo info, params string[] paths) =>
-        Save(steps, info, CheckpointFormat.SafeTensors, paths);
-
-    /// <summary>As <see cref="Save(QuickstartSteps, CheckpointInfo, string[])"/>, in <paramref name="format"/>.</summary>
-    public static void Save(QuickstartSteps steps, CheckpointInfo info, CheckpointFormat format, params string[] paths) =>
-        Save(steps.Model, steps.Optimizer, info, format, paths);
-
-    /// <summary>
-    /// Writes the current values of any placed <paramref name="network"/>'s parameters (under their dotted names from
-    /// the cell tree, <see cref="Cell.NamedParameters"/>) and of <paramref name="optimizer"/>'s state (under its own
-    /// names, behind the format's optimizer prefix; null for none) atomically and durably to each of
-    /// <paramref name="paths"/>, with <paramref name="info"/> as metadata, read from the device once. Refuses
-    /// non-finite values with <see cref="TrainingDivergedException"/>, so a saved checkpoint is always one to go back to.
-    /// </summary>
-    public static void Save(Cell network, IOptimizer? optimizer, CheckpointInfo info, CheckpointFormat format, params string[] paths)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        Save(network, optimizer, info.ToMetadata(), info.Batch == 0 ? info.Epoch : info.Epoch + 1, info.Step, format, paths);
-    }
-
-    /// <summary>
-    /// As <see cref="Save(Cell, IOptimizer?, CheckpointInfo, CheckpointFormat, string[])"/> with any metadata (string
-    /// keys and values; a file without the trainer's <c>format</c> key reads back as weights only). A non-finite value
-    /// is refused with <see cref="TrainingDivergedException"/> naming <paramref name="epoch"/> (1-based) and
-    /// <paramref name="step"/>, where the run is.
+    /// Writes the current values of any placed <paramref name="network"/>'s parameters and buffers (under their dotted
+    /// names from the cell tree, <see cref="Cell.NamedParameters"/>) and of <paramref name="optimizer"/>'s state (under
+    /// its own names, behind the format's optimizer prefix; null for none) atomically and durably to each of
+    /// <paramref name="paths"/>, with <paramref name="metadata"/> (string keys and values, what the program wants to
+    /// read back: <see cref="ModelCheckpoint"/> writes the run's position), read from the device once. Refuses
+    /// non-finite values with <see cref="TrainingDivergedException"/> naming <paramref name="epoch"/> (1-based) and
+    /// <paramref name="step"/>, where the run is, so a saved checkpoint is always one to go back to.
     /// </summary>
     public static void Save(Cell network, IOptimizer? optimizer, IReadOnlyDictionary<string, string> metadata, int epoch, long step,
         CheckpointFormat format, params string[] paths)
@@ -71,25 +49,6 @@ public static class TrainingCheckpoint
             else SafeTensors.Write(path, tensors, metadata);
         }
     }
-
-    /// <summary>
-    /// Checks that <paramref name="file"/> holds exactly the tensors <paramref name="steps"/> needs,
-    /// with the right dtype and shape: the model's parameters and, when <paramref name="withOptimizer"/>,
-    /// the optimizer's state (otherwise optimizer tensors are allowed and ignored). Any other tensor is refused,
-    /// as <see cref="WeightLoadOptions.Strict"/> does; every value of the tensors loaded must be finite. Needs no device.
-    /// </summary>
-    public static void Check(SafeTensorsFile file, QuickstartSteps steps, bool withOptimizer) =>
-        Match(file.ToWeightFile(), steps, withOptimizer, new WeightLoadOptions { Strict = true });
-
-    /// <summary>
-    /// Matches <paramref name="file"/> (any format, names mapped by <paramref name="options"/>) to the tensors
-    /// <paramref name="steps"/> needs: the model's parameters and, when <paramref name="withOptimizer"/>, the
-    /// optimizer's state. Without it, optimizer state is skipped silently (safetensors: the <c>optimizer.</c> prefix;
-    /// .ckpt: MindSpore's optimizer names, see <see cref="MindSporeNames.IsOptimizerState"/>). Throws the one-line
-    /// report of <see cref="WeightMatch.Match"/>. Needs no device.
-    /// </summary>
-    public static WeightMatch Match(WeightFile file, QuickstartSteps steps, bool withOptimizer, WeightLoadOptions options) =>
-        Match(file, steps.Model, withOptimizer ? steps.Optimizer : null, options, $"the {ModelKinds.Name(steps.Kind)}");
 
     /// <summary>
     /// Matches <paramref name="file"/> (any format, names mapped by <paramref name="options"/>) to the tensors any
@@ -116,20 +75,6 @@ public static class TrainingCheckpoint
         FiniteTensors.Check(match, expected.Select(e => e.Name));
         return match;
     }
-
-    /// <summary>Copies the checkpoint's values into the placed model (and optimizer state) of <paramref name="steps"/>.</summary>
-    public static void Load(SafeTensorsFile file, Session session, QuickstartSteps steps, bool withOptimizer)
-    {
-        Load(Match(file.ToWeightFile(), steps, withOptimizer, new WeightLoadOptions { Strict = true }), session, steps, withOptimizer);
-    }
-
-    /// <summary>
-    /// Copies a matched file's values, converted to float32, into the placed model (and, when
-    /// <paramref name="withOptimizer"/>, optimizer state) of <paramref name="steps"/>. The match must have been made
-    /// for the same model and <paramref name="withOptimizer"/>.
-    /// </summary>
-    public static void Load(WeightMatch match, Session session, QuickstartSteps steps, bool withOptimizer) =>
-        Load(match, session, steps.Model, withOptimizer ? steps.Optimizer : null);
 
     /// <summary>
     /// Copies a matched file's values, converted to float32, into the placed <paramref name="network"/> and, with an

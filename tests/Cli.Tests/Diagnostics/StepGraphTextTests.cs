@@ -1,4 +1,5 @@
 using Trainer.Cli.Diagnostics;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Loops;
 
 namespace Trainer.Cli.Tests.Diagnostics;

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Data;
 using Trainer.Training.Loops;
@@ -39,7 +40,7 @@ public sealed class ForeignWeightsTests(CpuSession cpu) : IClassFixture<CpuSessi
         Assert.Equal(ModelKind.Mlp, info.Model);
         var steps = new QuickstartSteps(seed: 1, learningRate: 0.01f);
         cpu.Session.Place(steps.Model);
-        TrainingCheckpoint.Load(file, cpu.Session, steps, withOptimizer: false);
+        QuickstartCheckpoint.Load(QuickstartCheckpoint.Match(file.ToWeightFile(), steps, withOptimizer: false, new WeightLoadOptions { Strict = true }), cpu.Session, steps, withOptimizer: false);
 
         const int rows = 7;
         var x = new float[rows * 784];

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Loops;
 using Trainer.Training.Tests.Data;
@@ -36,7 +37,7 @@ public sealed class WeightMatchTests : IDisposable
     }
 
     private static WeightMatch MatchMlp(string path, WeightLoadOptions options) =>
-        TrainingCheckpoint.Match(WeightFiles.Read(path), new QuickstartSteps(seed: 1, learningRate: 0.01f), withOptimizer: false, options);
+        QuickstartCheckpoint.Match(WeightFiles.Read(path), new QuickstartSteps(seed: 1, learningRate: 0.01f), withOptimizer: false, options);
 
     [Theory]
     [InlineData("F32")]

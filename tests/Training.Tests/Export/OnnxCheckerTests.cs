@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Export;
 using Trainer.Training.Loops;
 using Trainer.Training.Tests.Data;

@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Export;
 using Trainer.Training.Loops;
@@ -124,7 +125,7 @@ public sealed class OnnxRuntimeAgreementTests(ITestOutputHelper log) : IDisposab
     {
         var trained = TrainedZooModel.Of(ModelKind.Mlp);
         string checkpoint = System.IO.Path.Combine(dir.Path, "mlp.safetensors");
-        TrainingCheckpoint.Save(trained.Job.Steps, new CheckpointInfo { Model = ModelKind.Mlp }, checkpoint);
+        QuickstartCheckpoint.Save(trained.Job.Steps, new CheckpointInfo { Model = ModelKind.Mlp }, checkpoint);
         var file = SafeTensors.Read(checkpoint);
         var fresh = new QuickstartSteps(seed: 99, 0.01f).Model;
         var fromFile = OnnxExporter.ToBytes(fresh, null, p => file.ReadFloat32(p.Name, p.Type.Shape));

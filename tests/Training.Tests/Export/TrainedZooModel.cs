@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Graph.Compilation;
 using Trainer.Kernels.Device;
 using Trainer.Training.Data;

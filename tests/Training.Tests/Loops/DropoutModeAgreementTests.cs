@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Kernels.Device;
 using Trainer.Kernels.Rng;
 using Trainer.Training.Hosting;

@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Kernels.Tests.OpenCl;
 using Trainer.Training.Hosting;
 using Trainer.Training.Loops;

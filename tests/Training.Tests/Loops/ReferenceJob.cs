@@ -1,3 +1,4 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Data;
 using Trainer.Training.Hosting;
 using Trainer.Training.Loops;

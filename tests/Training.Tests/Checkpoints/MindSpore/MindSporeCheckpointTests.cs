@@ -1,4 +1,5 @@
 using System.Text;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Checkpoints.MindSpore;
 using Trainer.Training.Tests.Data;

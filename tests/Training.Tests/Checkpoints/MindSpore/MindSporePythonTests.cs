@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Checkpoints.MindSpore;
 using Trainer.Training.Loops;
@@ -45,7 +46,7 @@ public sealed class MindSporePythonTests : IDisposable
         var file = WeightFiles.Read(path);
         Assert.Equal(CheckpointFormat.MindSporeCkpt, file.Format);
         Assert.Equal("2", file.Metadata["epoch_num_text"]);
-        var match = TrainingCheckpoint.Match(file, new QuickstartSteps(seed: 1, learningRate: 0.01f), withOptimizer: false, WeightLoadOptions.Default);
+        var match = QuickstartCheckpoint.Match(file, new QuickstartSteps(seed: 1, learningRate: 0.01f), withOptimizer: false, WeightLoadOptions.Default);
         Assert.Empty(match.Unused);
         Assert.Equal(["Float16"], match.ConvertedDtypes);
         foreach (var (name, _, data, type) in values)

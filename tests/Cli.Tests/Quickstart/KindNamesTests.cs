@@ -1,7 +1,6 @@
-using Trainer.Training.Loops;
-using Trainer.Training.Optim;
+using Trainer.Cli.Quickstart;
 
-namespace Trainer.Training.Tests.Optim;
+namespace Trainer.Cli.Tests.Quickstart;
 
 /// <summary>The names `--optimizer`, `--model` and checkpoint metadata share: each kind's name reads back as that kind, and nothing else reads.</summary>
 public class KindNamesTests

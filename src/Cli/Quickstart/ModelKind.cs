@@ -1,6 +1,8 @@
+using Trainer.Training;
+using Trainer.Training.Loops;
 using Trainer.Training.Nn;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>The models <c>trainer train --model</c> offers.</summary>
 public enum ModelKind

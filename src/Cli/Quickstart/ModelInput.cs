@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>
 /// What a zoo model is sized from: the shape of one example (channels, height and width of an image, or the feature

@@ -1,8 +1,9 @@
+using Trainer.Cli.Quickstart;
 using Trainer.Training.Checkpoints;
 using Trainer.Training.Loops;
 using Trainer.Training.Nn;
 
-namespace Trainer.Training.Tests.Loops;
+namespace Trainer.Cli.Tests.Quickstart;
 
 /// <summary>Models sized from the data: LeNet-5's and the MLP's parameter shapes for a given input, and the input's record in checkpoint metadata.</summary>
 public sealed class ModelInputTests

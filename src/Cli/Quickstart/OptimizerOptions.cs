@@ -1,4 +1,8 @@
-namespace Trainer.Training.Optim;
+using Trainer.Training;
+using Trainer.Training.Optim;
+using Optim = Trainer.Training.Optim;
+
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>The optimizers <c>trainer train --optimizer</c> offers.</summary>
 public enum OptimizerKind

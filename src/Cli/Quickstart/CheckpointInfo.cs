@@ -1,8 +1,7 @@
 using System.Globalization;
-using Trainer.Training.Loops;
-using Trainer.Training.Optim;
+using Trainer.Training.Checkpoints;
 
-namespace Trainer.Training.Checkpoints;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>
 /// What a training checkpoint's metadata says about the run that wrote it: the model, the

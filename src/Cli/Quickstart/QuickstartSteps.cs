@@ -1,9 +1,13 @@
 using Trainer.Graph.Compilation;
+using Trainer.Training;
+using Trainer.Training.Loops;
 using Trainer.Training.Jit;
 using Trainer.Training.Nn;
 using Trainer.Training.Optim;
+using Distributed = Trainer.Training.Distributed;
+using Train = Trainer.Training.Train;
 
-namespace Trainer.Training.Loops;
+namespace Trainer.Cli.Quickstart;
 
 /// <summary>
 /// The quick-start's model, loss, optimizer and step functions, written as the tutorial writes them
