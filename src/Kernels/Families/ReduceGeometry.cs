@@ -41,6 +41,12 @@ public readonly struct ReduceGeometry
     private int ReducedDim(int axis) => reducedDims[axis];
     private int ReducedStride(int axis) => reducedStrides[axis];
 
+    /// <summary>The innermost reduced axis after merging (1 when nothing is reduced): the folds walk it in runs of this many elements.</summary>
+    internal int InnerReducedDim => ReducedRank == 0 ? 1 : ReducedDim(ReducedRank - 1);
+
+    /// <summary>The input stride of <see cref="InnerReducedDim"/> (0 when nothing is reduced).</summary>
+    internal int InnerReducedStride => ReducedRank == 0 ? 0 : ReducedStride(ReducedRank - 1);
+
     /// <summary>The input element where output <paramref name="output"/>'s fold starts.</summary>
     public int Base(int output)
     {
