@@ -19,44 +19,11 @@ import struct
 import sys
 
 import torch
-from torch import nn
 import torch.nn.functional as F
 
+from torch_train import ResNet8  # the same ResNet-8 the side-by-side timing runs, with the trainer's layer names
+
 STEPS, BATCH, CHANNELS, SIZE, CLASSES = 20, 16, 3, 8, 10
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.project = stride != 1 or cin != cout
-        if self.project:
-            self.shortcut_conv = nn.Conv2d(cin, cout, 1, stride, bias=False)
-            self.shortcut_bn = nn.BatchNorm2d(cout)
-
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return F.relu(y + (self.shortcut_bn(self.shortcut_conv(x)) if self.project else x))
-
-
-class ResNet8(nn.Module):
-    def __init__(self, channels, classes):
-        super().__init__()
-        self.conv1 = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        self.layer1 = Block(16, 16, 1)
-        self.layer2 = Block(16, 32, 2)
-        self.layer3 = Block(32, 64, 2)
-        self.fc = nn.Linear(64, classes)
-
-    def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.fc(x.mean(dim=(2, 3)))
 
 
 def save_file(tensors, path):
