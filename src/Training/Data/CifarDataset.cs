@@ -13,7 +13,7 @@ namespace Trainer.Training.Data;
 /// can be read from many threads at once. A label outside the data set's classes is reported when its row is read.
 /// Dispose the data set to close the files (they are also closed when it is collected).
 /// </remarks>
-public abstract class CifarDataset : Dataset, IDisposable
+public abstract class CifarDataset : MappableDataset, IDisposable
 {
     /// <summary>Image height and width in pixels.</summary>
     public const int ImageSize = 32;
@@ -45,7 +45,6 @@ public abstract class CifarDataset : Dataset, IDisposable
     /// <exception cref="DatasetException">The usage is unknown, the directory or a file is missing, or a file is not a whole number of records.</exception>
     private protected CifarDataset(string directory, string usage, string format, string archiveFolder,
         string[] trainFiles, string[] testFiles, int labelBytes, int labelOffset, int classCount)
-        : base(upstream: null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(usage);
@@ -98,25 +97,13 @@ public abstract class CifarDataset : Dataset, IDisposable
     public IReadOnlyList<string> Files => files.Select(file => file.Path).ToArray();
 
     /// <summary>Number of images.</summary>
-    public int Count { get; }
+    public override int Count { get; }
 
     /// <summary>Number of classes: labels are 0 to ClassCount - 1.</summary>
     public int ClassCount { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ColumnNames => Columns;
-
-    /// <inheritdoc />
-    public override int GetDatasetSize() => Count;
-
-    /// <inheritdoc />
-    public override bool IsRandomAccess => true;
-
-    /// <inheritdoc />
-    public override IEnumerable<HostTensor[]> Rows(int epoch)
-    {
-        for (int i = 0; i < Count; i++) yield return GetRow(i, epoch);
-    }
 
     /// <summary>Row <paramref name="index"/> in file order (the files of <see cref="Files"/> one after another); the epoch does not affect it.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Count"/>).</exception>

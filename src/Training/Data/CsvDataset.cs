@@ -17,7 +17,7 @@ namespace Trainer.Training.Data;
 /// <para>The file is read and checked completely by the constructor (tabular data is small); every error is
 /// one line naming the file, the 1-based line number and the column.</para>
 /// </remarks>
-public sealed class CsvDataset : Dataset
+public sealed class CsvDataset : MappableDataset
 {
     /// <summary>The largest CSV file read, 2 GiB.</summary>
     public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
@@ -32,7 +32,6 @@ public sealed class CsvDataset : Dataset
     /// (the columns found are listed); a line has a different number of fields from the header; a cell is not a finite float32 number
     /// or the label is not a non-negative whole number.</exception>
     public CsvDataset(string path, string labelColumn)
-        : base(upstream: null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(labelColumn);
@@ -92,25 +91,13 @@ public sealed class CsvDataset : Dataset
     public int FeatureCount => FeatureNames.Count;
 
     /// <summary>Number of examples (data lines).</summary>
-    public int Count { get; }
+    public override int Count { get; }
 
     /// <summary>One more than the largest label: the class count a model needs.</summary>
     public int ClassCount { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ColumnNames => Columns;
-
-    /// <inheritdoc />
-    public override int GetDatasetSize() => Count;
-
-    /// <inheritdoc />
-    public override bool IsRandomAccess => true;
-
-    /// <inheritdoc />
-    public override IEnumerable<HostTensor[]> Rows(int epoch)
-    {
-        for (int i = 0; i < Count; i++) yield return GetRow(i, epoch);
-    }
 
     /// <summary>Example <paramref name="index"/> in file order; the epoch does not affect it.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Count"/>).</exception>

@@ -25,7 +25,7 @@ namespace Trainer.Training.Data;
 /// is only found when its row is decoded, and is then an error naming it whatever <c>skipBadImages</c> says, since
 /// the row count is fixed by then.</para>
 /// </remarks>
-public sealed class ImageFolderDataset : Dataset
+public sealed class ImageFolderDataset : MappableDataset
 {
     /// <summary>The file extensions read as images, compared without regard to case.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
@@ -46,7 +46,6 @@ public sealed class ImageFolderDataset : Dataset
     /// <exception cref="DatasetException">The folder is missing or has no class folders; a class has no images (or, skipping, none
     /// good); an image cannot be decoded and <paramref name="skipBadImages"/> is false; the channels or size are out of range.</exception>
     public ImageFolderDataset(string directory, int channels = 3, int? height = null, int? width = null, bool skipBadImages = false)
-        : base(upstream: null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (channels is not (1 or 3))
@@ -143,7 +142,7 @@ public sealed class ImageFolderDataset : Dataset
     public IReadOnlyList<string> Files => files;
 
     /// <summary>Number of images (rows).</summary>
-    public int Count => files.Length;
+    public override int Count => files.Length;
 
     /// <summary>Channels per decoded image: 1 (gray) or 3 (RGB).</summary>
     public int Channels { get; }
@@ -162,18 +161,6 @@ public sealed class ImageFolderDataset : Dataset
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ColumnNames => Columns;
-
-    /// <inheritdoc />
-    public override int GetDatasetSize() => Count;
-
-    /// <inheritdoc />
-    public override bool IsRandomAccess => true;
-
-    /// <inheritdoc />
-    public override IEnumerable<HostTensor[]> Rows(int epoch)
-    {
-        for (int i = 0; i < Count; i++) yield return GetRow(i, epoch);
-    }
 
     /// <summary>Decodes image <paramref name="index"/> (in <see cref="Files"/> order); the epoch does not affect it. Safe to call from several threads at once.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Count"/>).</exception>

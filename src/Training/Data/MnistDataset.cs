@@ -14,7 +14,7 @@ namespace Trainer.Training.Data;
 /// <para>With no directory, the built-in 10,000-digit subset embedded in this assembly is used
 /// (8,000 train and 2,000 test rows).</para>
 /// </remarks>
-public sealed class MnistDataset : Dataset
+public sealed class MnistDataset : MappableDataset
 {
     /// <summary>Height and width every image must have.</summary>
     public const int ImageSize = 28;
@@ -36,7 +36,6 @@ public sealed class MnistDataset : Dataset
     /// <exception cref="DatasetException">The usage is neither "train" nor "test"; the directory or a file is
     /// missing; a file is malformed; images are not 28x28; or image and label counts differ.</exception>
     public MnistDataset(string? directory, string usage)
-        : base(upstream: null)
     {
         ArgumentNullException.ThrowIfNull(usage);
         if (usage is not ("train" or "test"))
@@ -86,7 +85,7 @@ public sealed class MnistDataset : Dataset
     public string Usage { get; }
 
     /// <summary>Number of images (equal to the number of labels).</summary>
-    public int Count { get; }
+    public override int Count { get; }
 
     /// <summary>Image height in pixels (always <see cref="ImageSize"/>).</summary>
     public int ImageHeight { get; }
@@ -106,21 +105,6 @@ public sealed class MnistDataset : Dataset
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ColumnNames => Columns;
-
-    /// <inheritdoc />
-    public override int GetDatasetSize() => Count;
-
-    /// <inheritdoc />
-    public override bool IsRandomAccess => true;
-
-    /// <inheritdoc />
-    public override IEnumerable<HostTensor[]> Rows(int epoch)
-    {
-        for (int i = 0; i < Count; i++)
-        {
-            yield return GetRow(i, epoch);
-        }
-    }
 
     /// <summary>Row <paramref name="index"/> in file order; the epoch does not affect it.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Count"/>).</exception>
