@@ -74,6 +74,9 @@ internal sealed class OnnxGraphWriter
         Graph.Output.Add(ValueInfo(options.OutputName, Output.Type));
     }
 
+    /// <summary>True when <paramref name="value"/> is computed from the input (so its first axis is the batch), false when from parameters alone.</summary>
+    public bool IsBatched(Value value) => batched.Contains(value.Node);
+
     /// <summary>The ONNX name of <paramref name="value"/>; a parameter's first read adds its initializer.</summary>
     public string Name(Value value)
     {

@@ -11,7 +11,7 @@ namespace Trainer.Training.Export;
 /// written as their parts (a GEMM with a bias+ReLU epilogue is Gemm then Relu). An op without an
 /// entry has no ONNX form here (gradients, optimizer updates, losses) and is a one-line error naming
 /// it. The extension ops of the general pooling and convolution are written by <see cref="OnnxWindowOps"/>. To export
-/// a new op (BatchNormalization, Dropout as Identity, Softmax, once the IR has them), add its entry here.
+/// a new op, add its entry here (a primitive's in OnnxPrimitiveOps).
 /// </summary>
 internal static class OnnxOpTable
 {
@@ -81,9 +81,10 @@ internal static class OnnxOpTable
     {
         var output = n.Type;
         var input = n.Inputs[0].Type;
-        if (input.Rank == 0 || input[0] != TraceBatch)
+        if (!w.IsBatched(n.Inputs[0]))
         {
-            // A value with no batch axis (a BatchNorm's per-channel scale, [C] to [1, C, 1, 1]): its exact shape.
+            // A value computed from parameters alone (a BatchNorm's per-channel scale, [C] to [1, C, 1, 1]): its exact
+            // shape, whatever its first size (a layer as wide as the trace batch included).
             w.Node("Reshape", [w.Name(n.Inputs[0]), w.Int64Constant($"shape_{n.Id}", [.. output.Shape.Select(d => (long)d)])], [w.OutputOf(n)]);
             return;
         }

@@ -100,6 +100,45 @@ public sealed class OnnxExporterTests : IClassFixture<CpuSession>, IDisposable
             Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4, $"logit {i}: {actual[i]} in ONNX Runtime, {expected[i]} here");
     }
 
+    /// <summary>
+    /// Layers whose width equals the batch the exporter traces with (<see cref="OnnxGraphWriter.TraceBatch"/>): a
+    /// BatchNorm1d of that many features and a BatchNorm2d of that many channels after a pooling (not folded into a
+    /// convolution), whose per-feature statistics are reshaped. They carry no batch axis, whatever their first size.
+    /// The network ends in a Softmax or LogSoftmax (ReduceMax, Exp, ReduceSum, Log: axes an attribute or an input by opset).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 13, false)]
+    [InlineData(7, 17, true)]
+    [InlineData(7, 18, false)]
+    public void Layers_as_wide_as_the_trace_batch_export_with_their_own_shapes(int batch, int opset, bool log)
+    {
+        GlobalSeed.Set(13);
+        const int width = OnnxGraphWriter.TraceBatch;
+        var net = new SequentialCell(
+            new Conv2d(2, width, 3, stride: 1, padding: 1), new MaxPool2d(2), new BatchNorm2d(width), new ReLU(),
+            new Flatten(), new Dense(width * 3 * 2, width), new BatchNorm1d(width), log ? new LogSoftmax() : new Softmax());
+        session.Place(net);
+        var random = new Random(17);
+        float[] Draw(long n, double low, double high) => Enumerable.Range(0, (int)n).Select(_ => (float)(low + random.NextDouble() * (high - low))).ToArray();
+        foreach (var (name, p) in net.NamedState().Where(s => s.Name.Contains("moving", StringComparison.Ordinal) || s.Name.Contains("gamma", StringComparison.Ordinal) || s.Name.Contains("beta", StringComparison.Ordinal)))
+            session.Assign(p, name.EndsWith("variance", StringComparison.Ordinal) ? Draw(p.ElementCount, 0.2, 3) : Draw(p.ElementCount, -1, 1));
+        int[] image = [2, 6, 5];
+        var input = Draw(batch * 2 * 6 * 5, -2, 2);
+        net.SetTrain(false);
+        var expected = net.Call(session.ToDevice(new HostTensor([batch, .. image], input))).ToFloatArray();
+        session.EndStep();
+        net.SetTrain(true);
+
+        string path = System.IO.Path.Combine(dir.Path, $"wide-{batch}-{opset}.onnx");
+        OnnxExporter.Export(net, path, new OnnxExportOptions { ImageShape = image, Opset = opset });
+        using var ort = new InferenceSession(path);
+        using var results = ort.Run([NamedOnnxValue.CreateFromTensor(ort.InputMetadata.Keys.Single(), new DenseTensor<float>(input, [batch, .. image]))]);
+        var actual = results.Single().AsTensor<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < actual.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5, $"output {i}: {actual[i]} in ONNX Runtime, {expected[i]} here");
+    }
+
     [Fact]
     public void An_op_with_no_onnx_equivalent_is_one_line_naming_it()
     {
