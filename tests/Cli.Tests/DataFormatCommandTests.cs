@@ -88,6 +88,51 @@ public class DataFormatCommandTests
         }
     }
 
+    private static readonly string[] CifarNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+
+    /// <summary>
+    /// CIFAR-10's batches.meta.txt (ten names, then blank lines as in the official archive) names the classes: the checkpoint
+    /// records them and predict prints them; without the file there are no names; a file of nine names is one line naming it.
+    /// </summary>
+    [Fact]
+    public void Cifar_label_names_are_recorded_and_printed_and_a_wrong_names_file_is_one_line()
+    {
+        using var dir = new TempDirectory();
+        string data = Directory.CreateDirectory(dir.File("cifar")).FullName;
+        WriteCifar(data, records: 7);
+        var unnamed = Train(data, "--model", "mlp", "--save", dir.File("plain"));
+        Assert.True(unnamed.ExitCode == 0, unnamed.ToString());
+        Assert.False(Trainer.Training.Checkpoints.SafeTensors.Read(dir.File("plain/last.safetensors")).Metadata.ContainsKey("class_names"));
+
+        string names = Path.Combine(data, "batches.meta.txt");
+        File.WriteAllText(names, string.Join("\n", CifarNames) + "\n\n");
+        var trained = Train(data, "--model", "mlp", "--save", dir.File("named"));
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        var metadata = Trainer.Training.Checkpoints.SafeTensors.Read(dir.File("named/last.safetensors")).Metadata;
+        Assert.Equal("[" + string.Join(",", CifarNames.Select(n => $"\"{n}\"")) + "]", metadata["class_names"]);
+        var predicted = Cli.Run("predict", "--checkpoint", dir.File("named/last.safetensors"), "--data", data, "--device", "cpu", "--count", "7");
+        Assert.True(predicted.ExitCode == 0, predicted.ToString());
+        string pattern = $"({string.Join("|", CifarNames)})";
+        Assert.Matches($"^Predicted: \"\\[{pattern}(, {pattern}){{6}}\\]\", Actual: \"\\[airplane, automobile, bird, cat, deer, dog, frog\\]\"$", predicted.StdoutLines[^1]);
+
+        File.WriteAllText(names, string.Join("\n", CifarNames[..9]) + "\n");
+        AssertDataError(Train(data, "--model", "mlp"), $"error: {names}: 9 names for 10 classes, expected one name per class (the class names, one a line)");
+        File.WriteAllText(names, string.Join("\n", CifarNames[..4]) + "\n\n" + string.Join("\n", CifarNames[4..]));
+        AssertDataError(Train(data, "--model", "mlp"), $"error: {names}: line 5 is blank, expected a class name on each line (the class names, one a line)");
+    }
+
+    [Fact]
+    public void An_image_folder_class_name_with_a_control_character_is_one_line()
+    {
+        using var dir = new TempDirectory();
+        WriteFolders(dir.Path, classes: 2, perClass: 1);
+        foreach (string split in new[] { "train", "test" })
+            Directory.Move(dir.File($"{split}/class1"), dir.File($"{split}/class\tone"));
+        string train = Path.Combine(Path.GetFullPath(dir.Path), "train");
+        AssertDataError(Train(dir.Path, "--model", "mlp"),
+            $"error: image folder '{train}': class folder name 0 holds the control character U+0009; class names are recorded in checkpoints and printed by predict");
+    }
+
     [Fact]
     public void A_cifar_file_that_is_not_whole_records_is_one_line()
     {

@@ -175,6 +175,9 @@ public sealed class TrainingData : IDisposable
         using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
         var lines = reader.ReadToEnd().Split('\n').Select(l => l.Trim(' ', '\r')).ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        int blank = lines.IndexOf("");
+        if (blank >= 0)
+            throw new DatasetException($"{path}: line {blank + 1} is blank, expected a class name on each line (the class names, one a line)");
         return ClassNameList.Problem(lines, classes) is { } wrong
             ? throw new DatasetException($"{path}: {wrong} (the class names, one a line)")
             : lines;
