@@ -179,6 +179,19 @@ public sealed class PredictAnyModelCommandTests(UserDataCheckpoints zoo) : IClas
     }
 
     [Fact]
+    public void A_gray_folder_model_of_mnists_shape_is_refused_on_idx_digits_normalised_otherwise()
+    {
+        foreach (string command in new[] { "eval", "predict" })
+        {
+            var result = Cli.Run(command, "--device", "cpu", "--checkpoint", zoo.GrayMlp);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal($"error: {zoo.GrayMlp}: its images were normalised with mean 0.5, std 0.5 in training, and --data's images are normalised with mean 0.1307, std 0.3081; give data of the format it was trained on",
+                result.SingleErrorLine());
+            Assert.Equal("", result.Stdout);
+        }
+    }
+
+    [Fact]
     public void A_checkpoint_whose_names_differ_from_the_datas_is_refused_naming_both()
     {
         string data = zoo.Scratch("renamed");

@@ -82,6 +82,8 @@ internal static class CheckpointJob
                 throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
             if (info.ClassNames is { } named && data.ClassNames is { } found && !named.SequenceEqual(found, StringComparer.Ordinal))
                 throw new CheckpointException(path, $"its classes are {string.Join(", ", named)}, and --data names {string.Join(", ", found)}");
+            if (info.Pixels is { } recorded && data.Normalization is { } used && recorded != used)
+                throw new CheckpointException(path, $"its images were normalised with {recorded} in training, and --data's images are normalised with {used}; give data of the format it was trained on");
             TrainCommand.CheckDataFits(options, data);
             var match = QuickstartCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
             return (match, options, data);
