@@ -63,7 +63,7 @@ public sealed class PredictAnyModelCommandTests(UserDataCheckpoints zoo) : IClas
     {
         Assert.Equal("[\"cat\",\"dog\",\"red fox\"]", SafeTensors.Read(zoo.RgbMlp).Metadata["class_names"]);
         Assert.Equal("0.5", SafeTensors.Read(zoo.RgbMlp).Metadata["pixel_mean"]);
-        var result = Predict("--checkpoint", zoo.RgbMlp, "--data", Path.GetDirectoryName(Path.GetDirectoryName(zoo.RgbMlp))! + "/rgb", "--count", "6");
+        var result = Predict("--checkpoint", zoo.RgbMlp, "--data", zoo.RgbData, "--count", "6");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("found image folders: 6 train / 6 test images, 3 classes, RGB 6x9", result.StdoutLines[0]);
         var m = Regex.Match(result.StdoutLines[^1], "^Predicted: \"\\[((cat|dog|red fox)(, (cat|dog|red fox)){5})\\]\", Actual: \"\\[cat, cat, dog, dog, red fox, red fox\\]\"$");

@@ -44,12 +44,16 @@ public sealed class UserDataCheckpoints : IDisposable
             lines.Add(string.Join(",", Enumerable.Range(0, 257).Select(_ => (random.NextDouble() * 4 - 2).ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append((row % 3).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         File.WriteAllLines(csv, lines);
 
+        RgbData = rgb;
         RgbMlp = Train(rgb, "rgb-mlp", "mlp");
         GrayMlp = Train(gray, "gray-mlp", "mlp");
         CsvMlp = Train(csv, "csv-mlp", "mlp");
         Lenet = Train(rgb32, "rgb32-lenet", "lenet");
         Resnet8 = Train(rgb32, "rgb32-resnet8", "resnet8");
     }
+
+    /// <summary>The RGB 6x9 image folders of cat, dog and red fox (two images of each class in each split).</summary>
+    public string RgbData { get; }
 
     /// <summary>The MLP on RGB 6x9 folders of cat, dog and red fox.</summary>
     public string RgbMlp { get; }
