@@ -192,14 +192,21 @@ public sealed class PredictAnyModelCommandTests(UserDataCheckpoints zoo) : IClas
     }
 
     [Fact]
-    public void A_checkpoint_whose_names_differ_from_the_datas_is_refused_naming_both()
+    public void A_checkpoint_whose_names_differ_from_the_datas_is_refused_by_predict_and_resume_naming_both()
     {
         string data = zoo.Scratch("renamed");
         foreach (string split in new[] { "train", "test" })
             foreach (string name in new[] { "ant", "bee", "cow" })
                 ImageFolderTree.WriteRgb(Path.Combine(data, split, name), "0.png", image: 1, height: 6, width: 9);
-        var result = Predict("--checkpoint", zoo.RgbMlp, "--data", data);
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"error: {zoo.RgbMlp}: its classes are cat, dog, red fox, and --data names ant, bee, cow", result.SingleErrorLine());
+        foreach (var result in new[]
+        {
+            Predict("--checkpoint", zoo.RgbMlp, "--data", data),
+            Cli.Run("train", "--device", "cpu", "--data", data, "--resume", zoo.RgbMlp, "--epochs", "2", "--progress", "none"),
+        })
+        {
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Equal($"error: {zoo.RgbMlp}: its classes are cat, dog, red fox, and --data names ant, bee, cow", result.SingleErrorLine());
+            Assert.Equal("", result.Stdout);
+        }
     }
 }

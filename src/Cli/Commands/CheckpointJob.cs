@@ -78,12 +78,7 @@ internal static class CheckpointJob
         var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
         try
         {
-            if (info.FromTrainer && info.Input != data.Input)
-                throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
-            if (info.ClassNames is { } named && data.ClassNames is { } found && !named.SequenceEqual(found, StringComparer.Ordinal))
-                throw new CheckpointException(path, $"its classes are {string.Join(", ", named)}, and --data names {string.Join(", ", found)}");
-            if (info.Pixels is { } recorded && data.Normalization is { } used && recorded != used)
-                throw new CheckpointException(path, $"its images were normalised with {recorded} in training, and --data's images are normalised with {used}; give data of the format it was trained on");
+            if (info.FromTrainer) CheckSameData(path, info, data);
             TrainCommand.CheckDataFits(options, data);
             var match = QuickstartCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
             return (match, options, data);
@@ -93,6 +88,21 @@ internal static class CheckpointJob
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="data"/> for the trainer checkpoint at <paramref name="path"/> when it is not data of the kind the run
+    /// trained on: another input shape or class count, other class names (when both name them), or images normalised otherwise
+    /// than the checkpoint records. Each is one line naming the file.
+    /// </summary>
+    public static void CheckSameData(string path, CheckpointInfo info, TrainingData data)
+    {
+        if (info.Input != data.Input)
+            throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
+        if (info.ClassNames is { } named && data.ClassNames is { } found && !named.SequenceEqual(found, StringComparer.Ordinal))
+            throw new CheckpointException(path, $"its classes are {string.Join(", ", named)}, and --data names {string.Join(", ", found)}");
+        if (info.Pixels is { } recorded && data.Normalization is { } used && recorded != used)
+            throw new CheckpointException(path, $"its images were normalised with {recorded} in training, and --data's images are normalised with {used}; give data of the format it was trained on");
     }
 
     /// <summary>
