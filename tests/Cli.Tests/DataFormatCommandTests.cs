@@ -121,6 +121,32 @@ public class DataFormatCommandTests
         AssertDataError(Train(data, "--model", "mlp"), $"error: {names}: line 5 is blank, expected a class name on each line (the class names, one a line)");
     }
 
+    /// <summary>CIFAR-100's fine_label_names.txt (beside train.bin, as in cifar-100-binary/) names the 100 fine classes; 99 names are one line.</summary>
+    [Fact]
+    public void Cifar100_fine_label_names_are_recorded()
+    {
+        using var dir = new TempDirectory();
+        string data = Directory.CreateDirectory(dir.File("cifar-100-binary")).FullName;
+        var random = new Random(3);
+        foreach (string name in new[] { "train.bin", "test.bin" })
+        {
+            var bytes = new byte[5 * 3074];
+            random.NextBytes(bytes);
+            for (int r = 0; r < 5; r++) (bytes[r * 3074], bytes[r * 3074 + 1]) = ((byte)(r % 20), (byte)(r * 19 % 100));
+            File.WriteAllBytes(Path.Combine(data, name), bytes);
+        }
+        var names = Enumerable.Range(0, 100).Select(i => $"fine {i}").ToArray();
+        File.WriteAllText(Path.Combine(data, "coarse_label_names.txt"), string.Join("\n", Enumerable.Range(0, 20).Select(i => $"coarse {i}")) + "\n");
+        File.WriteAllText(Path.Combine(data, "fine_label_names.txt"), string.Join("\n", names) + "\n");
+        var trained = Train(data, "--model", "mlp", "--save", dir.File("run"));
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        var metadata = Trainer.Training.Checkpoints.SafeTensors.Read(dir.File("run/last.safetensors")).Metadata;
+        Assert.Equal(names, System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["class_names"]));
+
+        File.WriteAllText(Path.Combine(data, "fine_label_names.txt"), string.Join("\n", names[1..]));
+        AssertDataError(Train(data, "--model", "mlp"), $"error: {Path.Combine(data, "fine_label_names.txt")}: 99 names for 100 classes, expected one name per class (the class names, one a line)");
+    }
+
     [Fact]
     public void An_image_folder_class_name_with_a_control_character_is_one_line()
     {
