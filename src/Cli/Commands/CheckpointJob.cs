@@ -78,8 +78,7 @@ internal static class CheckpointJob
         var data = TrainingData.Open(options.DataDirectory, options.LabelColumn, options.SkipBadImages);
         try
         {
-            if (info.FromTrainer && info.Input != data.Input)
-                throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
+            if (info.FromTrainer) CheckSameData(path, info, data);
             TrainCommand.CheckDataFits(options, data);
             var match = QuickstartCheckpoint.Match(file, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout), withOptimizer: false, load);
             return (match, options, data);
@@ -92,23 +91,57 @@ internal static class CheckpointJob
     }
 
     /// <summary>
+    /// Refuses <paramref name="data"/> for the trainer checkpoint at <paramref name="path"/> when it is not data of the kind the run
+    /// trained on: another input shape or class count, other class names (when both name them), or images normalised otherwise
+    /// than the checkpoint records. Each is one line naming the file.
+    /// </summary>
+    public static void CheckSameData(string path, CheckpointInfo info, TrainingData data)
+    {
+        if (info.Input != data.Input)
+            throw new CheckpointException(path, $"its model was sized for {info.Input}, and --data holds {data.Input}");
+        if (info.ClassNames is { } named && data.ClassNames is { } found && !named.SequenceEqual(found, StringComparer.Ordinal))
+            throw new CheckpointException(path, $"its classes are {string.Join(", ", named)}, and --data names {string.Join(", ", found)}");
+        if (info.Pixels is { } recorded && data.Normalization is { } used && recorded != used)
+            throw new CheckpointException(path, $"its images were normalised with {recorded} in training, and --data's images are normalised with {used}; give data of the format it was trained on");
+    }
+
+    /// <summary>
     /// Reads and checks the data set (before any device is opened: bad data costs nothing), then opens the device and
     /// an evaluation-only <see cref="Model"/> (no optimizer) whose network holds the checkpoint's weights, with the test
     /// batches as the options' mode takes them.
     /// </summary>
     public static EvalJob Open(WeightMatch weights, TrainOptions options, TrainingData data)
     {
+        var (session, model) = OpenModel(weights, options, data.Input);
+        try
+        {
+            // Graph mode takes the images as bytes and normalises them in the step; eager mode takes normalised floats.
+            var loader = data.CreateLoader(trainSplit: false, options.BatchSize, shuffleSeed: null, bytes: options.Mode == ExecutionMode.Graph);
+            return new EvalJob(session, model, data, loader);
+        }
+        catch
+        {
+            model.Dispose();
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the device and an evaluation-only <see cref="Model"/> (no optimizer) sized for <paramref name="input"/> whose network
+    /// holds the checkpoint's weights; the caller disposes both (model first). What predict runs one picture or row on, with no data set.
+    /// </summary>
+    public static (Session Session, Model Model) OpenModel(WeightMatch weights, TrainOptions options, ModelInput input)
+    {
         var session = Session.Open(options.Device);
         try
         {
             GlobalSeed.Set(options.Seed);
-            var network = ModelKinds.Create(options.Model, data.Input, options.Dropout);
+            var network = ModelKinds.Create(options.Model, input, options.Dropout);
             var model = new Model(session, network, new CrossEntropyLoss(), optimizer: null, options.Mode,
                 new ModelOptions { InputTransform = Datapipe.OnDevice });
             TrainingCheckpoint.Load(weights, session, network, optimizer: null);
-            // Graph mode takes the images as bytes and normalises them in the step; eager mode takes normalised floats.
-            var loader = data.CreateLoader(trainSplit: false, options.BatchSize, shuffleSeed: null, bytes: options.Mode == ExecutionMode.Graph);
-            return new EvalJob(session, model, data, loader);
+            return (session, model);
         }
         catch
         {

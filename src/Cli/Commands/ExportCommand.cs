@@ -23,9 +23,11 @@ public static class ExportCommand
         "usage: trainer export --checkpoint FILE --out MODEL.onnx [--model mlp|lenet|resnet8] [--dropout P] [--opset 17] [--with-preprocessing]\n" +
         "                      [--rename FROM=TO]... [--rename-file MAP] [--strict]\n" +
         "  Writes the checkpoint's model as ONNX, for ONNX Runtime, ML.NET and other ONNX readers: the\n" +
-        "  inference graph (the eval step's forward pass, no loss or optimizer), input 'input' [N,1,28,28]\n" +
-        "  (float32 normalised as the data pipeline does, or uint8 pixels with --with-preprocessing) with\n" +
-        "  any batch size N, output 'logits' [N,10]; the model name and class count are in its metadata.\n" +
+        "  inference graph (the eval step's forward pass, no loss or optimizer), input 'input' [N,C,H,W] as\n" +
+        "  the checkpoint records it ([N,1,28,28] for MNIST; float32 normalised as the data pipeline did for\n" +
+        "  that data, or uint8 pixels with --with-preprocessing), or [N,F] float32 features for a table (CSV)\n" +
+        "  model, with any batch size N, output 'logits' [N,classes]; the model name, class count and, when\n" +
+        "  the checkpoint records them, the class names (JSON array 'class_names') are in its metadata.\n" +
         Options.Text.TrimEnd('\n');
 
     /// <summary>Runs `trainer export`: what was written on <paramref name="output"/>, notes about the weights file on <paramref name="error"/>.</summary>
@@ -40,22 +42,32 @@ public static class ExportCommand
         CheckOut(r, outPath, checkpoint);
 
         var (weights, options, _) = CheckpointJob.Read(r, withData: false);
-        var sizedFor = CheckpointInfo.FromMetadata(checkpoint, weights.File.Metadata).Input;
-        if (sizedFor != ModelInput.Mnist)
-            throw new Training.Checkpoints.CheckpointException(checkpoint, $"export writes models of MNIST's shape (1x28x28 images, 10 classes); this one takes {sizedFor}");
+        var info = CheckpointInfo.FromMetadata(checkpoint, weights.File.Metadata);
+        var input = info.Input;
+        bool withPreprocessing = r.Has("--with-preprocessing");
+        if (withPreprocessing && info.Normalization is null)
+            throw r.Error($"--with-preprocessing puts an image model's Rescale and Normalize into the graph, and '{checkpoint}' holds a model of {input}, which takes its features as they are");
         WeightOptions.Report(weights, error);
-        var steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, options.Dropout);
+        var steps = new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, input, options.Dropout);
         string name = ModelKinds.Name(options.Model);
+        var normalization = info.Normalization ?? PixelNormalization.Mnist; // a table model ignores it (no preprocessing)
         var exportOptions = new OnnxExportOptions
         {
             Opset = opset,
-            WithPreprocessing = r.Has("--with-preprocessing"),
+            WithPreprocessing = withPreprocessing,
+            Mean = normalization.Mean,
+            Std = normalization.Std,
+            ImageShape = input.IsTabular ? [input.Features] : [input.Channels, input.Height, input.Width],
+            ClassNames = info.ClassNames,
             ModelName = name,
             ProducerVersion = VersionCommand.Number,
         };
         OnnxExporter.Export(steps.Model, outPath, exportOptions, p => weights.Values(p.Name));
-        string input = exportOptions.WithPreprocessing ? "uint8 pixels, Rescale and Normalize in the graph" : "normalised float32";
-        output.WriteLine($"wrote {name} ({steps.Classes} classes, opset {opset}, input {exportOptions.InputName} [N,1,28,28] {input}, output {exportOptions.OutputName} [N,{steps.Classes}]) to {outPath}");
+        string shape = string.Join(",", exportOptions.ImageShape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        string inputText = input.IsTabular ? "float32 features"
+            : exportOptions.WithPreprocessing ? "uint8 pixels, Rescale and Normalize in the graph" : "normalised float32";
+        string named = info.ClassNames is null ? "" : ", named";
+        output.WriteLine($"wrote {name} ({steps.Classes} classes{named}, opset {opset}, input {exportOptions.InputName} [N,{shape}] {inputText}, output {exportOptions.OutputName} [N,{steps.Classes}]) to {outPath}");
         return 0;
     }
 

@@ -194,8 +194,7 @@ public static class TrainCommand
         WeightMatch? resumed = null;
         if (request.Resume is { } resumeFile)
         {
-            if (request.ResumeInfo is { } saved && saved.Input != data.Input)
-                throw new CheckpointException(request.ResumePath!, $"its model was sized for {saved.Input}, and --data holds {data.Input}");
+            if (request.ResumeInfo is { } saved) CheckpointJob.CheckSameData(request.ResumePath!, saved, data);
             resumed = QuickstartCheckpoint.Match(resumeFile, new QuickstartSteps(options.Seed, options.LearningRate, options.Optimizer, options.Model, data.Input, options.Dropout),
                 withOptimizer: true, request.ResumeLoad);
             if (!MpiJob.IsRank || MpiJob.Rank == 0) WeightOptions.Report(resumed, error);

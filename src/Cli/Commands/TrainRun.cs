@@ -139,6 +139,8 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
         {
             Model = o.Model, Dropout = o.Dropout, Optimizer = o.Optimizer, LearningRate = o.LearningRate, Seed = o.Seed, BatchSize = o.BatchSize,
             Epoch = epochsDone, Batch = batchesDone, Step = Step, FromTrainer = true, Input = job.Steps.Input,
+            // IDX checkpoints stay as they were: no record means MNIST's normalisation and no names.
+            ClassNames = job.Data.ClassNames, Pixels = job.Data.Format is null ? null : job.Data.Normalization,
         };
         if (!writesCheckpoints)
         {

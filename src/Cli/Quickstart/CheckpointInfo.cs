@@ -23,6 +23,19 @@ public sealed record CheckpointInfo
     /// <summary>The example shape and class count the model was sized for (metadata <c>input</c> and <c>classes</c>); a file without them is <see cref="ModelInput.Mnist"/>.</summary>
     public ModelInput Input { get; init; } = ModelInput.Mnist;
 
+    /// <summary>The names of the classes in label order, when the data named them (image folders, CIFAR's label-name files; metadata <c>class_names</c>); null when it did not (IDX, CSV) or the file predates them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The pixel normalisation the run recorded (metadata <c>pixel_mean</c>, <c>pixel_std</c>): written for image data other than IDX, null otherwise.</summary>
+    public PixelNormalization? Pixels { get; init; }
+
+    /// <summary>
+    /// How the model's images were normalised in training: <see cref="Pixels"/> when recorded, else MNIST's for a model of MNIST's
+    /// shape (IDX data, and every file from before the record) and the image formats' 0.5/0.5 for other image shapes; null for a table model.
+    /// </summary>
+    public PixelNormalization? Normalization => Input.IsTabular ? null
+        : Pixels ?? (Input == ModelInput.Mnist ? PixelNormalization.Mnist : PixelNormalization.ImageFormats);
+
     /// <summary>The probability of the model's Dropout before each hidden Dense; 0 for none (then the metadata has no <c>dropout</c>).</summary>
     public float Dropout { get; init; }
     /// <summary>The optimizer and its settings (its state is in the file under <see cref="TrainingCheckpoint.OptimizerPrefix"/>).</summary>
@@ -51,6 +64,12 @@ public sealed record CheckpointInfo
     {
         var metadata = Entries();
         if (Dropout > 0f) metadata["dropout"] = F(Dropout);
+        if (ClassNames is not null) metadata[ClassNameList.MetadataKey] = ClassNameList.ToMetadata(ClassNames);
+        if (Pixels is not null)
+        {
+            metadata[PixelNormalization.MeanKey] = F(Pixels.Mean);
+            metadata[PixelNormalization.StdKey] = F(Pixels.Std);
+        }
         return metadata;
     }
 
@@ -117,6 +136,18 @@ public sealed record CheckpointInfo
         float Fraction(string key) { float v = Float(key); return InRange(key, v >= 0f && v < 1f, "a number at least 0 and below 1"); }
         float Positive(string key) { float v = Float(key); return InRange(key, v > 0f, "a positive number"); }
         float NonNegative(string key) { float v = Float(key); return InRange(key, v >= 0f, "a number at least 0"); }
+        var input = ParseInput(path, metadata);
+        IReadOnlyList<string>? classNames = null;
+        if (metadata.TryGetValue(ClassNameList.MetadataKey, out var namesText))
+            classNames = ClassNameList.FromMetadata(namesText, input.Classes, out string problem)
+                ?? throw new CheckpointException(path, $"metadata '{ClassNameList.MetadataKey}': {problem}");
+        PixelNormalization? pixels = null;
+        if (metadata.ContainsKey(PixelNormalization.MeanKey) || metadata.ContainsKey(PixelNormalization.StdKey))
+        {
+            if (input.IsTabular)
+                throw new CheckpointException(path, $"metadata '{PixelNormalization.MeanKey}' is for image models; this one takes {input}");
+            pixels = new PixelNormalization(Float(PixelNormalization.MeanKey), Positive(PixelNormalization.StdKey));
+        }
         return new CheckpointInfo
         {
             Model = ParseModel(path, Get("model")),
@@ -132,7 +163,9 @@ public sealed record CheckpointInfo
             Epoch = (int)Long("epoch", int.MaxValue),
             Batch = (int)Long("batch", int.MaxValue),
             Step = Long("step", long.MaxValue),
-            Input = ParseInput(path, metadata),
+            Input = input,
+            ClassNames = classNames,
+            Pixels = pixels,
             FromTrainer = true,
         };
     }

@@ -51,8 +51,10 @@ public sealed class TrainingData : IDisposable
         owned = [];
     }
 
-    private TrainingData(DataFormat format, Dataset train, Dataset test, ModelInput input, IReadOnlyList<string> files, int skipped, IDisposable[] owned, string? note = null)
+    private TrainingData(DataFormat format, Dataset train, Dataset test, ModelInput input, IReadOnlyList<string> files, int skipped, IDisposable[] owned,
+        string? note = null, IReadOnlyList<string>? classNames = null)
     {
+        ClassNames = classNames;
         Format = format;
         this.train = train;
         this.test = test;
@@ -91,6 +93,12 @@ public sealed class TrainingData : IDisposable
     /// <summary>The example shape and class count the model is sized from.</summary>
     public ModelInput Input { get; }
 
+    /// <summary>The classes' names in label order when the data names them (image-folder names, CIFAR's label-name files); null for IDX and CSV.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>How images are normalised for the model: MNIST's for IDX, <see cref="PixelNormalization.ImageFormats"/> for other images, null for CSV rows.</summary>
+    public PixelNormalization? Normalization => Input.IsTabular ? null : IdxTrain is not null ? PixelNormalization.Mnist : PixelNormalization.ImageFormats;
+
     /// <summary>Every file read, for the check that no output overwrites an input.</summary>
     public IReadOnlyList<string> Files { get; }
 
@@ -128,7 +136,51 @@ public sealed class TrainingData : IDisposable
         var trainSet = open("train");
         var testSet = open("test");
         var input = ModelInput.Image(CifarDataset.Channels, CifarDataset.ImageSize, CifarDataset.ImageSize, trainSet.ClassCount);
-        return new TrainingData(format, trainSet, testSet, input, [.. trainSet.Files, .. testSet.Files], 0, [trainSet, testSet]);
+        string namesFile = Path.Combine(trainSet.Directory, format.Kind == DataFormatKind.Cifar10 ? Cifar10NamesFile : Cifar100NamesFile);
+        IReadOnlyList<string>? names;
+        try
+        {
+            names = ReadClassNames(namesFile, trainSet.ClassCount);
+        }
+        catch
+        {
+            trainSet.Dispose();
+            testSet.Dispose();
+            throw;
+        }
+        IReadOnlyList<string> files = [.. trainSet.Files, .. testSet.Files, .. names is null ? Array.Empty<string>() : [namesFile]];
+        return new TrainingData(format, trainSet, testSet, input, files, 0, [trainSet, testSet], classNames: names);
+    }
+
+    /// <summary>CIFAR-10's label names, one a line, beside its batches (in the official binary archive).</summary>
+    public const string Cifar10NamesFile = "batches.meta.txt";
+
+    /// <summary>CIFAR-100's fine label names, one a line, beside train.bin (in the official binary archive).</summary>
+    public const string Cifar100NamesFile = "fine_label_names.txt";
+
+    /// <summary>The largest label-name file read, 1 MiB.</summary>
+    private const long MaxNamesFileBytes = 1 << 20;
+
+    /// <summary>
+    /// The class names in <paramref name="path"/>, one a line (trailing blank lines and spaces around a name ignored), or null when
+    /// there is no such file; a file that does not name each of <paramref name="classes"/> classes once is a one-line error naming it.
+    /// </summary>
+    private static IReadOnlyList<string>? ReadClassNames(string path, int classes)
+    {
+        if (!File.Exists(path)) return null;
+        using var stream = Trainer.Training.IO.RegularFile.TryOpenRead(path, out string problem)
+            ?? throw new DatasetException($"{path}: {problem} (expected the class names, one a line)");
+        if (stream.Length > MaxNamesFileBytes)
+            throw new DatasetException($"{path}: {stream.Length} bytes, more than the {MaxNamesFileBytes} a file of class names may have");
+        using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+        var lines = reader.ReadToEnd().Split('\n').Select(l => l.Trim(' ', '\r')).ToList();
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        int blank = lines.IndexOf("");
+        if (blank >= 0)
+            throw new DatasetException($"{path}: line {blank + 1} is blank, expected a class name on each line (the class names, one a line)");
+        return ClassNameList.Problem(lines, classes) is { } wrong
+            ? throw new DatasetException($"{path}: {wrong} (the class names, one a line)")
+            : lines;
     }
 
     /// <summary>How <see cref="ImageFolderDataset"/>'s message for an undecodable image ends.</summary>
@@ -160,8 +212,10 @@ public sealed class TrainingData : IDisposable
         var input = ModelInput.Image(channels, height, width, trainSet.ClassCount);
         string note = string.Create(CultureInfo.InvariantCulture,
             $", {(channels == 1 ? "gray" : "RGB")} {height}x{width}{(resize ? " (images of other sizes resized to it)" : "")}");
+        if (ClassNameList.Problem(trainSet.ClassNames, trainSet.ClassCount) is { } wrong)
+            throw new DatasetException($"image folder '{trainSet.Directory}': class folder {wrong}; class names are recorded in checkpoints and printed by predict");
         return new TrainingData(format, Sized(trainSet), Sized(testSet), input, [.. trainSet.Files, .. testSet.Files],
-            trainSet.SkippedImages + testSet.SkippedImages, [], note);
+            trainSet.SkippedImages + testSet.SkippedImages, [], note, trainSet.ClassNames);
     }
 
     private static TrainingData OpenCsv(DataFormat format, string labelColumn)
@@ -230,7 +284,7 @@ public sealed class TrainingData : IDisposable
                 transforms.Add(new RandomCrop(Input.Height, Input.Width, padding, seed));
                 transforms.Add(new RandomHorizontalFlip(0.5, seed));
             }
-            transforms.AddRange([new Rescale(1f / 255f, 0f), new Normalize(Mean, Std), new HWC2CHW()]);
+            transforms.AddRange(Normalization!.Transforms());
             rows = rows.Map(transforms, "image");
         }
         rows = Datapipe.Int32Labels(rows);

@@ -169,11 +169,19 @@ public sealed class ImageFolderDataset : MappableDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        string path = files[index];
+        return [DecodeImage(files[index], Channels, resize), new HostTensor([], [labels[index]])];
+    }
+
+    /// <summary>
+    /// Decodes one image file as a row's image is decoded: uint8 [H,W,<paramref name="channels"/>] (gray by the luma rule, or RGB;
+    /// transparency over black), resized by <paramref name="resize"/> when given. What <c>trainer predict --image</c> reads a picture with.
+    /// </summary>
+    /// <exception cref="DatasetException">The file cannot be read or decoded; the message names it.</exception>
+    internal static HostTensor DecodeImage(string path, int channels, Resize? resize)
+    {
         using SKBitmap bitmap = ImageFileDecoder.DecodePremultiplied(path, ImageFileDecoder.ReadFile(path));
-        var image = new HostTensor([bitmap.Height, bitmap.Width, Channels], ImageFileDecoder.ToChannels(bitmap, Channels));
-        if (resize is not null) image = resize.Apply(image);
-        return [image, new HostTensor([], [labels[index]])];
+        var image = new HostTensor([bitmap.Height, bitmap.Width, channels], ImageFileDecoder.ToChannels(bitmap, channels));
+        return resize is null ? image : resize.Apply(image);
     }
 
     /// <summary>

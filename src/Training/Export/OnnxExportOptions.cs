@@ -40,8 +40,14 @@ public sealed record OnnxExportOptions
     /// <summary>Normalize's standard deviation (default MNIST's 0.3081).</summary>
     public float Std { get; init; } = Datapipe.Std;
 
-    /// <summary>One image's shape, channels × height × width (default MNIST's 1 × 28 × 28); the batch axis comes before it.</summary>
+    /// <summary>One example's shape, channels × height × width for an image (default MNIST's 1 × 28 × 28) or the feature count of a table row; the batch axis comes before it.</summary>
     public IReadOnlyList<int> ImageShape { get; init; } = [1, 28, 28];
+
+    /// <summary>
+    /// The classes' names in output order, written into the model's metadata as <c>class_names</c> (a JSON array of strings);
+    /// null (the default) writes none. When given, there must be one per class of the model.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
 
     /// <summary>The graph input's name (default <c>input</c>).</summary>
     public string InputName { get; init; } = "input";

@@ -17,10 +17,10 @@ namespace Trainer.Training.Export;
 /// forward pass is traced in eval mode (no loss, no optimizer) and compiled by the same pass
 /// pipeline as the eval step; the exporter then walks that graph and writes each op's ONNX form
 /// (<see cref="OnnxOpTable"/>; fused ops as their parts). The input is
-/// <see cref="OnnxExportOptions.InputName"/> [N, C, H, W] with a symbolic batch axis N, the output
+/// <see cref="OnnxExportOptions.InputName"/> [N, C, H, W] (or [N, F] for a table row) with a symbolic batch axis N, the output
 /// <see cref="OnnxExportOptions.OutputName"/> [N, classes], parameters are float32 initializers under
-/// their dotted names, and the metadata says the model's name, class count, input, output and
-/// preprocessing. Needs no device.
+/// their dotted names, and the metadata says the model's name, class count, input, output,
+/// preprocessing and, when given, the class names. Needs no device.
 /// </summary>
 public static class OnnxExporter
 {
@@ -85,12 +85,20 @@ public static class OnnxExporter
         if (classes is { } count) AddMetadata(model, "classes", count.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, "input", options.InputName);
         AddMetadata(model, "output", options.OutputName);
-        AddMetadata(model, "layout", "NCHW");
+        AddMetadata(model, "layout", options.ImageShape.Count == 3 ? "NCHW" : options.ImageShape.Count == 1 ? "NF" : "N" + new string('D', options.ImageShape.Count));
         AddMetadata(model, "preprocessing", options.WithPreprocessing
             ? FormattableString.Invariant($"rescale(scale={options.Scale:R},shift={options.Shift:R}) normalize(mean={options.Mean:R},std={options.Std:R})")
             : "none");
+        if (options.ClassNames is { } names)
+        {
+            if (classes is not { } known || names.Count != known)
+                throw new OnnxExportException($"{names.Count} class names for a model of {(classes?.ToString(CultureInfo.InvariantCulture) ?? "no known")} classes; give one name per class");
+            AddMetadata(model, "class_names", System.Text.Json.JsonSerializer.Serialize(names, ClassNamesJson));
+        }
         return model;
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ClassNamesJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The forward pass in eval mode as a graph: input → [Rescale, Normalize] → model → output.</summary>
     private static Graph.Ir.Graph TraceInference(Cell model, OnnxExportOptions options)

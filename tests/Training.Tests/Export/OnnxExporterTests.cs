@@ -65,6 +65,30 @@ public sealed class OnnxExporterTests : IClassFixture<CpuSession>, IDisposable
             Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4, $"output {i}: {actual[i]} in ONNX Runtime, {expected[i]} here");
     }
 
+    [Fact]
+    public void Class_names_go_into_the_metadata_and_a_count_other_than_the_classes_is_refused()
+    {
+        GlobalSeed.Set(5);
+        string[] names = ["a", "b, \"c\"", "été", "d", "e", "f", "g"];
+        var model = OnnxExporter.ToModel(new SmallNet(), new OnnxExportOptions { ImageShape = [3, 9, 13], ClassNames = names }, null);
+        var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(names, System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["class_names"]));
+        Assert.Equal("NCHW", metadata["layout"]);
+        Assert.DoesNotContain(OnnxExporter.ToModel(new SmallNet(), new OnnxExportOptions { ImageShape = [3, 9, 13] }, null).MetadataProps, p => p.Key == "class_names");
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.ToModel(new SmallNet(), new OnnxExportOptions { ImageShape = [3, 9, 13], ClassNames = names[..6] }, null));
+        Assert.Equal("6 class names for a model of 7 classes; give one name per class", e.Message);
+    }
+
+    [Fact]
+    public void A_table_model_takes_rows_of_features_laid_out_NF()
+    {
+        GlobalSeed.Set(5);
+        var model = OnnxExporter.ToModel(new Dense(257, 3), new OnnxExportOptions { ImageShape = [257] }, null);
+        Assert.Equal("NF", model.MetadataProps.Single(p => p.Key == "layout").Value);
+        Assert.Equal(2, model.Graph.Input.Single().Type.TensorType.Shape.Dim.Count);
+        Assert.Equal(257, model.Graph.Input.Single().Type.TensorType.Shape.Dim[1].DimValue);
+    }
+
     /// <summary>
     /// ResNet-8 in eval mode, its BatchNorms with moving statistics and affine parameters away from their initial values,
     /// at opset 17 (ReduceMean's axes an attribute) and 18 (an input): ONNX Runtime's logits equal ours within 1e-4.
