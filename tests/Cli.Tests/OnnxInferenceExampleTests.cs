@@ -59,6 +59,42 @@ public sealed class OnnxInferenceExampleTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// An MLP trained on a user's own RGB image folder (6x9 pictures of classes cat, dog, red fox): the example feeds the
+    /// exported model three planes and prints the class names the model carries, as trainer predict does.
+    /// </summary>
+    [Fact]
+    public void The_example_classifies_an_rgb_picture_by_class_name_as_trainer_predict_does()
+    {
+        string[] classes = ["cat", "dog", "red fox"];
+        string data = dir.File("rgb");
+        foreach (string split in new[] { "train", "test" })
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 2; i++)
+                    Trainer.Training.Tests.Data.ImageFolderTree.WriteRgb(Path.Combine(data, split, classes[c]), $"{i}.png", image: 10 * c + i, height: 6, width: 9);
+        var train = Cli.Run("train", "--data", data, "--device", "cpu", "--epochs", "2", "--batch-size", "2", "--save", dir.File("rgbrun"), "--progress", "none");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string checkpoint = dir.File("rgbrun/last.safetensors"), model = dir.File("rgb.onnx");
+        Assert.Equal(0, Cli.Run("export", "--checkpoint", checkpoint, "--out", model, "--with-preprocessing").ExitCode);
+
+        string png = Path.Combine(data, "test", "red fox", "1.png");
+        var predict = Cli.Run("predict", "--checkpoint", checkpoint, "--image", png, "--device", "cpu");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        var (code, stdout, stderr) = RunExample(model, png);
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        var expected = predict.StdoutLines.Where(l => l.StartsWith(png, StringComparison.Ordinal) || l.StartsWith("  ", StringComparison.Ordinal)).ToArray();
+        var actual = CliResult.Lines(stdout);
+        Assert.Equal(expected.Length + 1, actual.Length);
+        Assert.Equal(expected[0].Split(" (probability")[0], actual[0].Split(" (probability")[0]);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.StartsWith($"  {c} {classes[c]}: ", actual[c + 1], StringComparison.Ordinal);
+            Assert.Equal(expected[c + 1].Split(": ")[0], actual[c + 1].Split(": ")[0]);
+            Assert.True(Math.Abs(Probability(expected[c + 1]) - Probability(actual[c + 1])) <= 1.5e-4, $"class {c}: '{expected[c + 1]}' from trainer predict, '{actual[c + 1]}' from the example");
+        }
+        Assert.Equal("model: mlp (3 classes), by trainer", actual[^1]);
+    }
+
     private static double Probability(string line) => double.Parse(line.Split(": ")[1], CultureInfo.InvariantCulture);
 
     private static (int Code, string Stdout, string Stderr) RunExample(string model, string png)
