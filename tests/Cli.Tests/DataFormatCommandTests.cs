@@ -249,14 +249,41 @@ public class DataFormatCommandTests
             $"error: {csv}: --model lenet takes images, and the data holds rows of 3 features, 2 classes; use --model mlp for tables");
     }
 
+    /// <summary>
+    /// compare on data of another format: ResNet-8 sized from CIFAR records (3x32x32) and an MLP on a CSV table with its
+    /// label column, eager against the unfused graph with the same losses to the bit; what was found is the first line,
+    /// and a bad table is one line before any device work.
+    /// </summary>
     [Fact]
-    public void Compare_names_data_of_another_format_and_refuses_it()
+    public void Compare_runs_on_every_data_format_train_reads()
     {
         using var dir = new TempDirectory();
+        WriteCifar(dir.Path, records: 7);
+        var cifar = Cli.Run("compare", "--data", dir.Path, "--model", "resnet8", "--optimizer", "momentum", "--batch-size", "3",
+            "--warmup", "1", "--steps", "3", "--no-fuse", "--device", "cpu");
+        Assert.True(cifar.ExitCode == 0, cifar.ToString());
+        Assert.Equal("found CIFAR-10 binary: 35 train / 7 test images, 10 classes", cifar.StdoutLines[0]);
+        Assert.Contains(cifar.StdoutLines, l => l.StartsWith("max loss difference: 0 over ", StringComparison.Ordinal));
+
         string csv = Path.GetFullPath(dir.File("table.csv"));
-        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,4,1\n");
-        AssertDataError(Cli.Run("compare", "--data", csv, "--device", "cpu"),
-            $"error: compare runs on MNIST IDX data (a directory of the four IDX files); --data {csv}: found CSV: 2 rows, 3 columns; use 'trainer train' for it");
+        var random = new Random(9);
+        var lines = new List<string> { "x,kind,y" };
+        for (int i = 0; i < 65; i++)
+        {
+            double x = random.NextDouble(), y = random.NextDouble();
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{x:R},{(x > y ? 1 : 0)},{y:R}"));
+        }
+        File.WriteAllLines(csv, lines);
+        var table = Cli.Run("compare", "--data", csv, "--label-column", "kind", "--batch-size", "7", "--warmup", "1", "--steps", "5", "--no-fuse", "--device", "cpu");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.StartsWith("found CSV: 65 rows, 3 columns;", table.StdoutLines[0], StringComparison.Ordinal);
+        Assert.Contains(table.StdoutLines, l => l.StartsWith("max loss difference: 0 over ", StringComparison.Ordinal));
+
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,x,1\n");
+        var bad = Cli.Run("compare", "--data", csv, "--device", "cpu");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Single(bad.StderrLines);
+        Assert.Equal($"error: {csv}:3: column 'b' (2): 'x' is not a number", bad.StderrLines[0]);
     }
 
     /// <summary>`--augment` (RandomCrop and RandomHorizontalFlip on the worker threads) changes what is trained on, the same way every run; IDX data refuses it.</summary>

@@ -16,7 +16,7 @@ public static class CompareCommand
         CommonOptions.Device, CommonOptions.Threads,
         new("--steps", "N", "timed steps in each mode (default 200)"),
         new("--warmup", "N", "untimed steps first; --warmup + --steps at most 10,000,000 (default 20)"),
-        CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.Seed,
+        CommonOptions.BatchSize, CommonOptions.Data, CommonOptions.LabelColumn, CommonOptions.Seed,
         new("--json", "FILE", "also write the figures to FILE as JSON (default none)"),
         CommonOptions.Optimizer, CommonOptions.Momentum, CommonOptions.WeightDecay, CommonOptions.Model, CommonOptions.Dropout, CommonOptions.CudaGraph,
         new("--no-fuse", null, "measure graph mode without the fusion passes (default fused)"),
@@ -24,11 +24,12 @@ public static class CompareCommand
 
     public static readonly string Usage =
         "usage: trainer compare [--device auto|cuda|opencl|cpu|ilgpu-cpu] [--threads N] [--steps 200] [--warmup 20]\n" +
-        "                       [--batch-size 64] [--data DIR] [--seed 0] [--json FILE]\n" +
+        "                       [--batch-size 64] [--data PATH] [--label-column label] [--seed 0] [--json FILE]\n" +
         "                       [--optimizer sgd|momentum|adam] [--momentum 0.9] [--weight-decay 0]\n" +
         "                       [--model mlp|lenet|resnet8] [--dropout 0] [--no-fuse] [--cuda-graph on|off]\n" +
         "                       [--locate eager|unfused [--tolerance 1e-6]]\n" +
-        "  Trains the reference model eagerly and compiled from the same weights on the same batches and\n" +
+        "  Trains the reference model (sized from --data, any format train reads) eagerly and compiled from the\n" +
+        "  same weights on the same batches and\n" +
         "  prints compile time, step time (median, p10, p90), throughput, launches, uploads, downloads and\n" +
         "  host syncs inside a step, allocations, peak memory, the largest loss difference and test accuracy.\n" +
         "  Warm-up steps are not timed.\n" +
@@ -55,23 +56,24 @@ public static class CompareCommand
         var model = r.Model();
         float dropout = r.Dropout(model);
         bool? cudaGraph = CommonOptions.ReadCudaGraph(r);
-        // compare measures the zoo's MNIST-shaped steps: data of another format is named and refused before any work.
-        if (r.String("--data") is { } given && (File.Exists(given) || (Directory.Exists(given) && Training.Data.MnistDataset.FilesIn(given).Count == 0)))
-            throw new Training.Data.DatasetException($"compare runs on MNIST IDX data (a directory of the four IDX files); --data {given}: {Training.Data.DataFormat.Detect(given).Description}; use 'trainer train' for it");
+        string labelColumn = r.String("--label-column") ?? Quickstart.TrainingData.DefaultLabelColumn;
         if (CompareLocate.Read(r) is { } locate)
-            return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model) { Dropout = dropout },
+            return CompareLocate.Run(new ParityLocator(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model) { Dropout = dropout, LabelColumn = labelColumn },
                 locate.Reference, locate.Tolerance, batch, output);
+        // The data is read once here, before any device work: a bad file is one line, what was found is said first
+        // (nothing for IDX, as before), and --json may not overwrite any of its files.
+        if (json is not null) OutputPath.Check("--json", json);
         var inputs = new InputFiles();
         if (r.String("--data") is { } data)
-            foreach (string file in Training.Data.MnistDataset.FilesIn(data)) inputs.Add("--data", file);
-        if (json is not null)
         {
-            OutputPath.Check("--json", json);
-            inputs.CheckOutput("--json", json);
+            using var found = Quickstart.TrainingData.Open(data, labelColumn);
+            if (found.Found is { } line) output.WriteLine(line);
+            foreach (string file in found.Files) inputs.Add("--data", file);
         }
+        if (json is not null) inputs.CheckOutput("--json", json);
         var comparison = new ModeComparison(device, r.String("--data"), batch, seed, optimizer.DefaultLearningRate, optimizer, model, cudaGraph, error)
         {
-            Dropout = dropout, Fuse = !r.Has("--no-fuse"),
+            Dropout = dropout, Fuse = !r.Has("--no-fuse"), LabelColumn = labelColumn,
         };
         var (eager, graph) = comparison.Run(warmup, steps);
         double maxDiff = ModeComparison.MaxLossDifference(eager, graph);

@@ -26,6 +26,9 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
     /// <summary>The probability of the model's Dropout before each hidden Dense (`--dropout`); 0 for none. Both modes draw the same masks.</summary>
     public float Dropout { get; init; }
 
+    /// <summary>The label column of a CSV file given as the data (`--label-column`); "label" by default.</summary>
+    public string LabelColumn { get; init; } = TrainingData.DefaultLabelColumn;
+
     /// <summary>Whether <see cref="Run"/> measures graph mode with the fusion passes (`compare --no-fuse` turns them off); true by default.</summary>
     public bool Fuse { get; init; } = true;
 
@@ -84,15 +87,15 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
         using var session = Session.Open(device);
         session.UseCudaGraphs(cudaGraph ?? cudaGraphs, warnings ?? TextWriter.Null);
         Device = session.Backend.Description;
-        var train = new MnistDataset(dataDirectory, "train");
-        var test = new MnistDataset(dataDirectory, "test");
-        var recipe = new QuickstartSteps(seed, learningRate, optimizer ?? OptimizerOptions.Default, model, Dropout);
-        Datapipe.CheckData(train, test, recipe.Classes);
+        // Any data trainer train reads (IDX, CIFAR, image folders, CSV), the model sized from it as train sizes it.
+        using var data = TrainingData.Open(dataDirectory, LabelColumn);
+        var recipe = new QuickstartSteps(seed, learningRate, optimizer ?? OptimizerOptions.Default, model, data.Input, Dropout);
+        if (data.IdxTrain is { } idxTrain && data.IdxTest is { } idxTest) Datapipe.CheckData(idxTrain, idxTest, recipe.Classes);
         using var runner = recipe.CreateModel(session, mode, fuse);
-        // Graph mode takes the images as bytes and normalises them in the step, as trainer train does.
+        // Graph mode takes IDX images as bytes and normalises them in the step, as trainer train does.
         bool bytes = mode == ExecutionMode.Graph;
-        using var batches = FullBatches(Datapipe.Create(train, batchSize, seed, bytes), batchSize,
-            $"{train.Source}: {train.Count} training images make no full batch of {batchSize}").GetEnumerator();
+        using var batches = FullBatches(data.CreateBatches(trainSplit: true, batchSize, seed, bytes), batchSize,
+            $"{data.Source}: {data.TrainCount} training {(data.Input.IsTabular ? "rows" : "images")} make no full batch of {batchSize}").GetEnumerator();
         var backend = session.Backend;
         var losses = new float[warmup + steps];
         var stepMs = new double[steps];
@@ -131,7 +134,7 @@ public sealed class ModeComparison(DeviceRequest device, string? dataDirectory, 
             session.EndStep();
         }
         long peak = backend.Memory.PeakLiveBytes;
-        double accuracy = runner.Eval(Datapipe.CreateLoader(test, batchSize, shuffleSeed: null, bytes)).Accuracy;
+        double accuracy = runner.Eval(data.CreateLoader(trainSplit: false, batchSize, shuffleSeed: null, bytes)).Accuracy;
 
         Array.Sort(stepMs);
         double median = Percentile(stepMs, 0.5);

@@ -36,6 +36,9 @@ public sealed class ParityLocator
     /// <summary>The probability of the model's Dropout before each hidden Dense; 0 for none. Both replays draw the same masks.</summary>
     public float Dropout { get; init; }
 
+    /// <summary>The label column of a CSV file given as the data (`--label-column`); "label" by default.</summary>
+    public string LabelColumn { get; init; } = TrainingData.DefaultLabelColumn;
+
     /// <summary>A locator for one run's configuration: device, data, batch size, seed, learning rate, optimizer and model.</summary>
     public ParityLocator(DeviceRequest device, string? dataDirectory, int batchSize, ulong seed, float learningRate, OptimizerOptions optimizer, ModelKind model)
         : this(() => Session.Open(device), dataDirectory, batchSize, seed, learningRate, optimizer, model)
@@ -99,13 +102,13 @@ public sealed class ParityLocator
     {
         using var session = openSession();
         DeviceSummary = session.Backend.Description.Summary;
-        var train = new MnistDataset(dataDirectory, "train");
-        var steps = new QuickstartSteps(seed, learningRate, optimizer, model, Dropout);
-        Datapipe.CheckData(train, new MnistDataset(dataDirectory, "test"), steps.Classes);
+        using var data = TrainingData.Open(dataDirectory, LabelColumn);
+        var steps = new QuickstartSteps(seed, learningRate, optimizer, model, data.Input, Dropout);
+        if (data.IdxTrain is { } idxTrain && data.IdxTest is { } idxTest) Datapipe.CheckData(idxTrain, idxTest, steps.Classes);
         session.Place(steps.Model);
         session.Place(steps.Optimizer);
-        using var batches = ModeComparison.FullBatches(Datapipe.Create(train, batchSize, seed), batchSize,
-            $"{train.Source}: {train.Count} training images make no full batch of {batchSize}").GetEnumerator();
+        using var batches = ModeComparison.FullBatches(data.CreateBatches(trainSplit: true, batchSize, seed), batchSize,
+            $"{data.Source}: {data.TrainCount} training {(data.Input.IsTabular ? "rows" : "images")} make no full batch of {batchSize}").GetEnumerator();
         batches.MoveNext();
         var observations = observe(session, steps, batches.Current);
         session.EndStep();
