@@ -21,6 +21,7 @@ public static class Program
             Console.WriteLine(BenchDevice.Describe());
             if (args.Contains("--probe")) return Probe();
             if (args.Contains("--native-probe")) return NativeProbe();
+            if (args.Contains("--conv-probe")) return ConvProbe.Run();
             if (args.Contains("--lenet-probe"))
             {
                 LeNetStepProbe.Cold = args.Contains("--cold");

@@ -36,6 +36,7 @@ internal static unsafe class ColumnMatrix
                 float* src = plane + (long)ih * s.W + kw - s.PadW;
                 for (int ow = 0; ow < lo; ow++) row[ow] = 0f;
                 if (s.StrideW == 1) VectorRows.Copy(src + lo, row + lo, hi - lo);
+                else if (s.StrideW == 2) StrideTwoRows.Gather(src + 2 * lo, row + lo, hi - lo);
                 else
                 {
                     int step = s.StrideW;
@@ -67,7 +68,9 @@ internal static unsafe class ColumnMatrix
                     if (ih < 0 || ih >= s.H) continue;
                     float* row = plane + (long)ih * s.W + kw - s.PadW;
                     float* src = tap + (long)oh * s.OW;
-                    for (int ow = lo; ow < hi; ow++) row[ow * step] += src[ow];
+                    if (step == 2) StrideTwoRows.ScatterAdd(src + lo, row + 2 * lo, hi - lo);
+                    else
+                        for (int ow = lo; ow < hi; ow++) row[ow * step] += src[ow];
                 }
             }
     }

@@ -13,8 +13,8 @@ namespace Trainer.Kernels.Cpu;
 /// <item>input gradient: dcol[n] = Wᵀ · dy[n] (dy[n]'s planes are already the rows it needs), then
 /// col2im into the image's planes;</item>
 /// <item>weight gradient: one task per block of output channels by block of taps; for each image in
-/// order it gathers its taps' rows, multiplies dy[n]'s rows by them (one fused multiply-add chain over
-/// the image's positions) and adds the product into its block of dW.</item>
+/// order it gathers its taps' rows, multiplies them by dy[n]'s rows (one fused multiply-add chain over
+/// the image's positions) and adds the product into its sum, written to its block of dW at the end.</item>
 /// </list>
 /// The forward pass and the input gradient compute every output with exactly the whole-batch path's
 /// chain of operations (the GEMM's bits do not depend on how it is tiled), so the two paths agree bit
@@ -26,11 +26,11 @@ namespace Trainer.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    /// <summary>Output channels per task of the weight gradient at least, one register tile's rows.</summary>
-    private const int FilterRowBlock = 8;
+    /// <summary>Taps per task of the weight gradient, a multiple of this: the rows of one AVX-512 register tile.</summary>
+    private const int FilterTapBlock = 8;
 
-    /// <summary>Taps per task of the weight gradient at least, one GEMM panel's columns.</summary>
-    private const int FilterTapBlock = 32;
+    /// <summary>Output channels per task of the weight gradient, a multiple of this: the columns of one AVX-512 GEMM panel.</summary>
+    private const int FilterChannelBlock = 32;
 
     private readonly PerImageForwardWork perImageForward = new();
     private readonly PerImageDataWork perImageData = new();
@@ -80,9 +80,9 @@ public sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// The weight gradient's cut into blocks of output channels by blocks of taps, for <paramref name="threads"/>
-    /// workers: the taps into up to one block per worker, whole panels each; the channels into as
-    /// many blocks as leaves a task per worker. Each task's scratch is its taps' rows for one image
-    /// and its block of products.
+    /// workers: the taps (the product's rows) into up to one block per worker, whole register tiles
+    /// each; the channels (its vector columns) into as many blocks of whole panels as leaves a task per worker. Each task's scratch is its taps' rows for one image
+    /// and two blocks of products (the image's and the sum).
     /// </summary>
     private static (int ChannelBlock, int TapBlock, int Tasks, long TaskFloats) FilterBlocks(Conv2dShape s, int threads)
     {
@@ -90,10 +90,10 @@ public sealed unsafe partial class CpuBackend
         int tapBlocks = Math.Clamp(threads, 1, (taps + FilterTapBlock - 1) / FilterTapBlock);
         int tapBlock = ((taps + tapBlocks - 1) / tapBlocks + FilterTapBlock - 1) / FilterTapBlock * FilterTapBlock;
         tapBlocks = (taps + tapBlock - 1) / tapBlock;
-        int channelBlocks = Math.Clamp(threads / tapBlocks, 1, Math.Min(s.N, (s.O + FilterRowBlock - 1) / FilterRowBlock));
-        int channelBlock = ((s.O + channelBlocks - 1) / channelBlocks + FilterRowBlock - 1) / FilterRowBlock * FilterRowBlock;
+        int channelBlocks = Math.Clamp(threads / tapBlocks, 1, Math.Min(s.N, (s.O + FilterChannelBlock - 1) / FilterChannelBlock));
+        int channelBlock = ((s.O + channelBlocks - 1) / channelBlocks + FilterChannelBlock - 1) / FilterChannelBlock * FilterChannelBlock;
         channelBlocks = (s.O + channelBlock - 1) / channelBlock;
-        long taskFloats = ((long)Math.Min(tapBlock, taps) * p + (long)Math.Min(channelBlock, s.O) * Math.Min(tapBlock, taps) + 15) / 16 * 16;
+        long taskFloats = ((long)Math.Min(tapBlock, taps) * p + 2L * Math.Min(channelBlock, s.O) * Math.Min(tapBlock, taps) + 15) / 16 * 16;
         return (channelBlock, tapBlock, channelBlocks * tapBlocks, taskFloats);
     }
 
@@ -165,9 +165,10 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>
-    /// Task (channel block, tap block): for each image in order, its taps' rows of the column matrix,
-    /// dy[n]'s rows of the block times their transpose, added into dW's block (the first image's
-    /// product stored as it is).
+    /// Task (channel block, tap block): for each image in order, its taps' rows of the column matrix
+    /// times the transpose of dy[n]'s rows of the block, the product [taps, channels] added into the
+    /// task's sum (the first image's product is the sum); the sum is then written transposed into dW's block.
+    /// The product is taken in that orientation so the GEMM stores its tiles as whole vectors.
     /// </summary>
     private sealed class PerImageFilterWork : ParallelWork
     {
@@ -191,17 +192,18 @@ public sealed unsafe partial class CpuBackend
             int o0 = task / tapBlocks * channelBlock, rows = Math.Min(channelBlock, s.O - o0);
             float* col = workspace + task * taskFloats;
             float* product = col + (long)tapCount * p;
-            var shape = GemmShape.For(rows, tapCount, p, false, true);
+            float* sum = product + (long)tapCount * rows;
+            var shape = GemmShape.For(tapCount, rows, p, false, true);
             for (int n = 0; n < s.N; n++)
             {
                 ColumnMatrix.Gather(x, n, t0, t0 + tapCount, col, p, s);
-                gemms[worker].Run(dy + ((long)n * s.O + o0) * p, col, product, shape, GemmEpilogue.None, null, null);
-                for (int o = 0; o < rows; o++)
-                {
-                    float* sum = dw + (long)(o0 + o) * taps + t0, add = product + (long)o * tapCount;
-                    if (n == 0) VectorRows.Copy(add, sum, tapCount);
-                    else VectorRows.Add(add, sum, tapCount);
-                }
+                gemms[worker].Run(col, dy + ((long)n * s.O + o0) * p, n == 0 ? sum : product, shape, GemmEpilogue.None, null, null);
+                if (n > 0) VectorRows.Add(product, sum, tapCount * rows);
+            }
+            for (int o = 0; o < rows; o++)
+            {
+                float* to = dw + (long)(o0 + o) * taps + t0;
+                for (int t = 0; t < tapCount; t++) to[t] = sum[(long)t * rows + o];
             }
         }
     }

@@ -71,8 +71,8 @@ internal static unsafe class VectorRows
         return v;
     }
 
-    /// <summary>A mask of the first <paramref name="count"/> lanes (1 to 15).</summary>
+    /// <summary>A mask of the first <paramref name="count"/> lanes (0 to 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tail(int count) =>
+    internal static Vector512<float> Tail(int count) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 }
