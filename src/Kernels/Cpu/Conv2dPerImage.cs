@@ -29,6 +29,9 @@ public sealed unsafe partial class CpuBackend
     /// <summary>Taps per task of the weight gradient, a multiple of this: the rows of one AVX-512 register tile.</summary>
     private const int FilterTapBlock = 8;
 
+    /// <summary>Fewest taps per task of the weight gradient where the taps are split: one GEMM panel's columns.</summary>
+    private const int FilterMinTaps = 32;
+
     /// <summary>Output channels per task of the weight gradient, a multiple of this: the columns of one AVX-512 GEMM panel.</summary>
     private const int FilterChannelBlock = 32;
 
@@ -81,13 +84,14 @@ public sealed unsafe partial class CpuBackend
     /// <summary>
     /// The weight gradient's cut into blocks of output channels by blocks of taps, for <paramref name="threads"/>
     /// workers: the taps (the product's rows) into up to one block per worker, whole register tiles
-    /// each; the channels (its vector columns) into as many blocks of whole panels as leaves a task per worker. Each task's scratch is its taps' rows for one image
+    /// and at least <see cref="FilterMinTaps"/> each; the channels (its vector columns) into as many blocks of whole panels as leaves a task per worker. Each task's scratch is its taps' rows for one image
     /// and two blocks of products (the image's and the sum).
     /// </summary>
     private static (int ChannelBlock, int TapBlock, int Tasks, long TaskFloats) FilterBlocks(Conv2dShape s, int threads)
     {
         int taps = s.C * s.KH * s.KW, p = s.OH * s.OW;
-        int tapBlocks = Math.Clamp(threads, 1, (taps + FilterTapBlock - 1) / FilterTapBlock);
+        // At least FilterMinTaps taps a block: a thinner product pads its GEMM panels (or splits its packing) more than a second worker saves.
+        int tapBlocks = Math.Clamp(threads, 1, Math.Max(1, taps / FilterMinTaps));
         int tapBlock = ((taps + tapBlocks - 1) / tapBlocks + FilterTapBlock - 1) / FilterTapBlock * FilterTapBlock;
         tapBlocks = (taps + tapBlock - 1) / tapBlock;
         int channelBlocks = Math.Clamp(threads / tapBlocks, 1, Math.Min(s.N, (s.O + FilterChannelBlock - 1) / FilterChannelBlock));
