@@ -84,8 +84,9 @@ public sealed unsafe partial class CpuBackend
     /// <summary>
     /// The weight gradient's cut into blocks of output channels by blocks of taps, for <paramref name="threads"/>
     /// workers: the taps (the product's rows) into up to one block per worker, whole register tiles
-    /// and at least <see cref="FilterMinTaps"/> each; the channels (its vector columns) into as many blocks of whole panels as leaves a task per worker. Each task's scratch is its taps' rows for one image
-    /// and two blocks of products (the image's and the sum).
+    /// and at least <see cref="FilterMinTaps"/> each; the channels (its vector columns) into as many
+    /// blocks of whole panels as leaves a task per worker. Each task's scratch is its taps' rows for
+    /// one image and two blocks of products (the image's and the sum).
     /// </summary>
     private static (int ChannelBlock, int TapBlock, int Tasks, long TaskFloats) FilterBlocks(Conv2dShape s, int threads)
     {
@@ -102,9 +103,9 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>
-    /// Whether the weight gradient of an im2col shape goes image by image: on one worker (the most
-    /// scratch per task) its rows and products fit the whole-batch workspace, and so they do on any
-    /// number, the task count being capped by the images. A condition on the shape alone.
+    /// Whether the weight gradient of an im2col shape goes image by image: its one-task cut (one
+    /// block of all taps by all channels) fits the whole-batch workspace. A condition on the shape
+    /// alone; where more workers' cut would not fit, they take this one-task cut.
     /// </summary>
     internal static bool PerImageFilter(Conv2dShape s)
     {
