@@ -7,7 +7,10 @@ list) on the same machine.
     /usr/bin/python3 bench/torch_conv.py             # threads 1 and one per core
 
 Prints the median of --runs calls after --warmup calls, in microseconds and GFLOP/s (2 flops per
-multiply-add of the forward pass, as the C# benchmark counts).
+multiply-add of the forward pass, as the C# benchmark counts). --clock cpu times each call by the
+process's CPU time (all its threads) instead of the wall clock (with --threads 1, what `--conv-probe`'s
+one-thread column measures; far less inflated by other work on a shared machine), and also prints
+the fastest call.
 """
 import argparse
 import os
@@ -31,16 +34,16 @@ LAYERS = {
 }
 
 
-def median_us(fn, warmup, runs):
+def median_us(fn, warmup, runs, clock=time.perf_counter):
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     times.sort()
-    return times[len(times) // 2] * 1e6
+    return times[len(times) // 2] * 1e6, times[0] * 1e6
 
 
 def main():
@@ -48,7 +51,9 @@ def main():
     parser.add_argument("--threads", type=int, nargs="*", default=[1, os.cpu_count() or 1])
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = parser.parse_args()
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     print(f"torch {torch.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     g = torch.Generator().manual_seed(8)
     for threads in args.threads:
@@ -65,8 +70,9 @@ def main():
                 "BackwardFilter": lambda: torch.nn.grad.conv2d_weight(x, weight.shape, dy, padding=pad, stride=stride),
             }
             for method, fn in cases.items():
-                us = median_us(fn, args.warmup, args.runs)
-                print(f"torch {threads} thread(s)  {name:<14} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s")
+                us, fastest = median_us(fn, args.warmup, args.runs, clock)
+                extra = f"  min {fastest:9.1f} us (process CPU time)" if args.clock == "cpu" else ""
+                print(f"torch {threads} thread(s)  {name:<14} {method:<15} median {us:9.1f} us  {2 * macs / us / 1e3:7.2f} GFLOP/s{extra}")
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ internal static class LeNetStepProbe
     private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     /// <summary>The calling thread's CPU time (Linux CLOCK_THREAD_CPUTIME_ID); NaN where it cannot be read.</summary>
-    private static double ThreadCpuMicroseconds() =>
+    internal static double ThreadCpuMicroseconds() =>
         OperatingSystem.IsLinux() && ClockGetTime(3, out var t) == 0 ? t.Seconds * 1e6 + t.Nanoseconds / 1e3 : double.NaN;
 
     private static List<(string Name, Action Run)> Launches(CpuBackend b, DeviceData d)

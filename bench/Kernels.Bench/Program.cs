@@ -10,6 +10,7 @@ namespace Trainer.Kernels.Bench;
 /// any BenchmarkDotNet option works (<c>--filter '*Gemm*'</c>, <c>--list flat</c>, <c>--job default</c>).
 /// <c>--probe</c> instead times each GEMM variant at each shape a few times with a stopwatch (no warm-up
 /// beyond one call, so the CPU accelerator's first calls still run tier-0 JIT code).
+/// <c>--conv-probe</c> times the native backend's convolution passes (<see cref="ConvProbe"/>).
 /// The device comes from TRAINER_BENCH_DEVICE=cpu|cuda|opencl|auto (default auto).
 /// </summary>
 public static class Program
@@ -21,6 +22,7 @@ public static class Program
             Console.WriteLine(BenchDevice.Describe());
             if (args.Contains("--probe")) return Probe();
             if (args.Contains("--native-probe")) return NativeProbe();
+            if (args.Contains("--conv-probe")) return ConvProbe.Run();
             if (args.Contains("--lenet-probe"))
             {
                 LeNetStepProbe.Cold = args.Contains("--cold");

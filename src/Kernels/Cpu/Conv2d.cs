@@ -8,7 +8,8 @@ namespace Trainer.Kernels.Cpu;
 /// <summary>
 /// 2-D convolution in NCHW/OIHW and its two gradients. Stride-1 convolutions with kernels larger
 /// than 1x1 take the direct kernels (<see cref="DirectConvGeometry"/>, Conv2dDirect.cs); the rest
-/// (strided, 1x1) are im2col + one packed GEMM over the whole batch. The column matrix col[(c,kh,kw), (n,oh,ow)] holds the input under each kernel tap (zero in
+/// (strided, 1x1) are im2col + packed GEMM, image by image where the workspace holds a column matrix
+/// per worker (Conv2dPerImage.cs), else over the whole batch as below. The column matrix col[(c,kh,kw), (n,oh,ow)] holds the input under each kernel tap (zero in
 /// the padding); then
 /// <list type="bullet">
 /// <item>forward: Y[o, (n,p)] = W[o, ·] · col, copied out to NCHW plane by plane;</item>
@@ -45,6 +46,11 @@ public sealed unsafe partial class CpuBackend
             return;
         }
         var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
+        if (PerImagePlanes(shape))
+        {
+            PerImageForward(x.Float(), weight.Float(), epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu, y.Float(), shape, col);
+            return;
+        }
         Im2col(x.Float(), col, shape);
         gemm.Run(weight.Float(), col, planes, GemmShape.For(shape.O, columns, taps, false, false), GemmEpilogue.None, null, null);
         CopyPlanes(planes, y.Float(), shape, toNchw: true, epilogue.HasBias ? bias!.Float() : null, epilogue.HasRelu);
@@ -60,6 +66,11 @@ public sealed unsafe partial class CpuBackend
             return;
         }
         var (taps, columns) = Workspace(shape, workspace, out float* dcol, out float* planes);
+        if (PerImagePlanes(shape))
+        {
+            PerImageBackwardData(dy.Float(), weight.Float(), dx.Float(), shape, dcol);
+            return;
+        }
         CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
         gemm.Run(weight.Float(), planes, dcol, GemmShape.For(taps, columns, shape.O, true, false), GemmEpilogue.None, null, null);
         col2im.Chunk = 1;
@@ -76,6 +87,11 @@ public sealed unsafe partial class CpuBackend
             return;
         }
         var (taps, columns) = Workspace(shape, workspace, out float* col, out float* planes);
+        if (PerImageFilter(shape))
+        {
+            PerImageBackwardFilter(x.Float(), dy.Float(), dw.Float(), shape, col);
+            return;
+        }
         Im2col(x.Float(), col, shape);
         CopyPlanes(dy.Float(), planes, shape, toNchw: false, null, false);
         gemm.Run(planes, col, dw.Float(), GemmShape.For(shape.O, taps, columns, false, true), GemmEpilogue.None, null, null);
@@ -125,37 +141,15 @@ public sealed unsafe partial class CpuBackend
         RunRange(planeCopy, new PlaneCopyOp(from, to, s, toNchw, bias, relu), (long)s.N * s.O);
     }
 
-    /// <summary>Rows [start, end) of the column matrix, row r = (c·KH + kh)·KW + kw.</summary>
+    /// <summary>Rows [start, end) of the column matrix, row r = (c·KH + kh)·KW + kw, every image's part of each (<see cref="ColumnMatrix.Gather"/>).</summary>
     private readonly struct Im2colOp(float* x, float* col, Conv2dShape s) : IRangeOp
     {
         public void Run(long start, long end)
         {
             long columns = (long)s.N * s.OH * s.OW;
             for (long r = start; r < end; r++)
-            {
-                int kw = (int)(r % s.KW), kh = (int)(r / s.KW % s.KH), c = (int)(r / s.KW / s.KH);
-                float* dst = col + r * columns;
                 for (int n = 0; n < s.N; n++)
-                {
-                    float* plane = x + ((long)n * s.C + c) * s.H * s.W;
-                    for (int oh = 0; oh < s.OH; oh++)
-                    {
-                        int ih = oh * s.StrideH - s.PadH + kh;
-                        float* row = dst + ((long)n * s.OH + oh) * s.OW;
-                        if (ih < 0 || ih >= s.H)
-                        {
-                            new Span<float>(row, s.OW).Clear();
-                            continue;
-                        }
-                        float* src = plane + (long)ih * s.W;
-                        for (int ow = 0; ow < s.OW; ow++)
-                        {
-                            int iw = ow * s.StrideW - s.PadW + kw;
-                            row[ow] = iw >= 0 && iw < s.W ? src[iw] : 0f;
-                        }
-                    }
-                }
-            }
+                    ColumnMatrix.Gather(x, n, (int)r, (int)r + 1, col + r * columns + (long)n * s.OH * s.OW, columns, s);
         }
     }
 
@@ -196,11 +190,7 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>
-    /// Input planes [start, end), plane q = n·C + c: the plane is cleared, then each tap (kh, kw), in
-    /// order, adds its row of dcol where it lands. Every element so receives its taps in (kh, kw)
-    /// order, the sum a gather would form, while dcol is read row by row.
-    /// </summary>
+    /// <summary>Input planes [start, end), plane q = n·C + c, each from its image's columns of dcol (<see cref="ColumnMatrix.Scatter"/>).</summary>
     private readonly struct Col2imOp(float* dcol, float* dx, Conv2dShape s) : IRangeOp
     {
         public void Run(long start, long end)
@@ -209,25 +199,7 @@ public sealed unsafe partial class CpuBackend
             for (long q = start; q < end; q++)
             {
                 int n = (int)(q / s.C), c = (int)(q % s.C);
-                float* plane = dx + q * s.H * s.W;
-                new Span<float>(plane, s.H * s.W).Clear();
-                for (int kh = 0; kh < s.KH; kh++)
-                    for (int kw = 0; kw < s.KW; kw++)
-                    {
-                        float* tap = dcol + (((long)c * s.KH + kh) * s.KW + kw) * columns + (long)n * s.OH * s.OW;
-                        for (int oh = 0; oh < s.OH; oh++)
-                        {
-                            int ih = oh * s.StrideH - s.PadH + kh;
-                            if (ih < 0 || ih >= s.H) continue;
-                            float* row = plane + (long)ih * s.W;
-                            float* src = tap + (long)oh * s.OW;
-                            for (int ow = 0; ow < s.OW; ow++)
-                            {
-                                int iw = ow * s.StrideW - s.PadW + kw;
-                                if (iw >= 0 && iw < s.W) row[iw] += src[ow];
-                            }
-                        }
-                    }
+                ColumnMatrix.Scatter(dcol + (long)n * s.OH * s.OW, columns, c, dx + q * s.H * s.W, s);
             }
         }
     }

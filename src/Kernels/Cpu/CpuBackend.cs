@@ -131,6 +131,7 @@ public sealed unsafe partial class CpuBackend : IKernelBackend, ILayerKernels
         NativeMemory.AlignedFree(softmaxScratch);
         softmaxScratch = null;
         gemm.Dispose();
+        DisposeWorkerGemms();
         pool.Dispose();
     }
 }

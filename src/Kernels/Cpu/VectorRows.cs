@@ -30,6 +30,15 @@ internal static unsafe class VectorRows
             for (; i < count; i++) to[i] = from[i];
     }
 
+    /// <summary>to[i] += from[i] for i &lt; count (one rounded addition each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(float* from, float* to, int count)
+    {
+        int i = 0;
+        for (; i + Lanes <= count; i += Lanes) (Vector512.Load(to + i) + Vector512.Load(from + i)).Store(to + i);
+        for (; i < count; i++) to[i] += from[i];
+    }
+
     /// <summary>
     /// to[i] = from[i] (+ bias) (then ReLU: v &gt; 0 ? v : +0) for i &lt; count, the operations of
     /// <see cref="Ops.KernelKeys.ChannelBiasAdd"/> and <see cref="Ops.KernelKeys.Relu"/>, so the same bits.
@@ -62,8 +71,8 @@ internal static unsafe class VectorRows
         return v;
     }
 
-    /// <summary>A mask of the first <paramref name="count"/> lanes (1 to 15).</summary>
+    /// <summary>A mask of the first <paramref name="count"/> lanes (0 to 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tail(int count) =>
+    internal static Vector512<float> Tail(int count) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 }
