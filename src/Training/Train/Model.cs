@@ -148,18 +148,22 @@ public sealed class Model : IDisposable
     {
         _ = RunningSession;
         if (Mode != ExecutionMode.Graph) return 0;
-        int compiled = 0;
-        foreach (var (function, loader) in new[] { (TrainGraph, train), (EvalGraph, validation) })
+        int before = TrainGraph.Compilations + EvalGraph.Compilations;
+        bool wasTraining = Network.ModeForGuard;
+        foreach (var (function, loader, training) in new[] { (TrainGraph, train, true), (EvalGraph, validation, false) })
         {
             if (loader is null || loader.BatchCount == 0) continue;
             var (data, dataType, label, labelType) = loader.ItemTypes();
-            foreach (int rows in loader.RowCounts)
+            Network.SetTrain(training);
+            foreach (var shard in loader.Shards)
             {
-                function.Compile(new TensorType([rows, .. data], dataType), new TensorType([rows, .. label], labelType));
-                compiled++;
+                // Where this rank's rows start in the global batch, as the step will see it (BatchRowOffset).
+                using var rows = BatchRowOffset.Enter(shard.First);
+                function.Compile(new TensorType([shard.Rows, .. data], dataType), new TensorType([shard.Rows, .. label], labelType));
             }
         }
-        return compiled;
+        Network.SetTrain(wasTraining);
+        return TrainGraph.Compilations + EvalGraph.Compilations - before;
     }
 
     /// <summary>Trains <paramref name="epochs"/> epochs of a batched pipeline (<see cref="Dataset.Batch(int, bool)"/>), prefetched; see the loader overload.</summary>
@@ -224,7 +228,7 @@ public sealed class Model : IDisposable
             Group.BeginBatch(shard);
             context.BeginStep(batch, shard.GlobalRows);
             foreach (var c in callbacks) c.OnStepBegin(context);
-            context.StepLaunched(TrainStep.Call(x, y)[0]);
+            using (BatchRowOffset.Enter(shard.First)) context.StepLaunched(TrainStep.Call(x, y)[0]);
             foreach (var c in callbacks) c.OnStepEnd(context);
             context.EndStep();
             session.EndStep();
