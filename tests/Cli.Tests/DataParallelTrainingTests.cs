@@ -72,6 +72,42 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
     public void Two_ranks_draw_the_dropout_masks_of_one_process_in_lenet() =>
         AssertSameTraining("dropout-lenet", epochs: 1, ranks: 2, "--model", "lenet", "--dropout", "0.5");
 
+    /// <summary>
+    /// ResNet-8 with 2 ranks: each normalises with its own rows' statistics, and the running statistics are averaged
+    /// over the ranks before each evaluation and each checkpoint, so both ranks evaluate one model and the checkpoint
+    /// is that model: one process evaluating it gets the figures the 2 ranks logged (with rank 1's own statistics
+    /// for its half of the test set they differ). 640 random images, 130 test (a short last batch), 10 steps.
+    /// </summary>
+    [MpiRunFact]
+    public void Resnet8_with_two_ranks_saves_and_evaluates_the_running_statistics_averaged_over_the_ranks()
+    {
+        string data = dir.File("tiny");
+        Directory.CreateDirectory(data);
+        MnistFiles.WriteAll(data, train: 640, test: 130);
+        var run = Train("resnet8", "--model", "resnet8", "--optimizer", "momentum", "--data", data, "--epochs", "1", "--ranks", "2", "--save-every", "5");
+        var logged = run.Metrics.Last(m => m.IsEpoch);
+        var statistics = run.Weights.Entries.Where(e => e.Name.EndsWith(".moving_mean", StringComparison.Ordinal)).ToList();
+        Assert.Equal(9, statistics.Count);
+        Assert.All(statistics, e => Assert.Contains(run.Weights.ReadFloat32(e.Name, [(int)e.Shape[0]]), v => v != 0f)); // trained, not the initial zeros
+
+        foreach (string checkpoint in new[] { "last.safetensors", "step-5.safetensors" })
+        {
+            var eval = Cli.Run(["eval", "--device", "cpu", "--data", data, "--checkpoint", Path.Combine(dir.File("resnet8"), checkpoint)]);
+            log.WriteLine(eval.ToString());
+            Assert.True(eval.ExitCode == 0, eval.ToString());
+            if (checkpoint != "last.safetensors") continue;
+            var figures = System.Text.RegularExpressions.Regex.Match(eval.Stdout, @"Accuracy: ([0-9.]+)%, Avg loss: ([0-9.]+)");
+            Assert.True(figures.Success, eval.Stdout);
+            double accuracy = double.Parse(figures.Groups[1].Value, CultureInfo.InvariantCulture) / 100;
+            double loss = double.Parse(figures.Groups[2].Value, CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(accuracy - logged.TestAccuracy!.Value) <= 0.0015, $"one process evaluates the checkpoint at {accuracy:P1}, the 2 ranks logged {logged.TestAccuracy:P1}");
+            // The same model: only the order of the loss sums and eval's six printed decimals differ (rank 1's own
+            // statistics for its half moved the loss by 1.2e-4 in this run).
+            Assert.True(Math.Abs(loss - logged.TestLoss!.Value) <= 5e-6, $"one process evaluates the checkpoint at loss {loss}, the 2 ranks logged {logged.TestLoss:R}");
+            log.WriteLine($"the checkpoint evaluated by one process: loss {loss}, logged by the 2 ranks {logged.TestLoss:R}");
+        }
+    }
+
     /// <summary>One process against <paramref name="ranks"/> ranks: the log, every logged loss, the test figures and the weights; returns the one process's run.</summary>
     private (CliResult Result, IReadOnlyList<MetricsRecord> Metrics, SafeTensorsFile Weights) AssertSameTraining(string name, int epochs, int ranks, params string[] rest)
     {

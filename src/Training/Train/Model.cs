@@ -243,12 +243,15 @@ public sealed class Model : IDisposable
     /// <summary>
     /// The tutorial's test_loop: the network in eval mode over epoch 0 of <paramref name="data"/>, the mean of the
     /// batches' mean losses and the fraction of rows predicted correctly. With several data-parallel ranks each
-    /// evaluates its share of every batch and the sums are combined, so every rank returns the same figures.
+    /// evaluates its share of every batch and the sums are combined, so every rank returns the same figures; the
+    /// BatchNorm running statistics are first averaged over the ranks (<see cref="AverageRunningStatistics"/>), so
+    /// every rank evaluates the same model.
     /// </summary>
     public EvalResult Eval(PrefetchingBatchLoader data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var session = RunningSession;
+        AverageRunningStatistics();
         int batches = data.BatchCount;
         Network.SetTrain(false);
         double lossSum = 0;
@@ -266,6 +269,19 @@ public sealed class Model : IDisposable
         }
         (lossSum, correct, total) = Group.SumTest(lossSum, correct, total);
         return new EvalResult((double)correct / total, lossSum / batches, correct, total);
+    }
+
+    /// <summary>
+    /// With several data-parallel ranks, makes the running statistics of the network's BatchNorm layers the mean over
+    /// the ranks (each rank normalises with its own rows' statistics and updates its own running ones, as PyTorch's
+    /// DistributedDataParallel does with a plain BatchNorm), so every rank holds the same model and a checkpoint does
+    /// not depend on which rank wrote it. A collective: every rank calls it at the same point (<see cref="Eval(PrefetchingBatchLoader)"/>
+    /// does, and the command before each checkpoint). Does nothing for one process or a network without BatchNorm.
+    /// </summary>
+    internal void AverageRunningStatistics()
+    {
+        if (Group.Size == 1) return;
+        Group.AverageBuffers(RunningSession, Distributed.RunningStatistics.Of(Network));
     }
 
     /// <summary>
