@@ -5,9 +5,10 @@ For each seed, trains the MLP for 2 epochs on the built-in digits with one proce
 every 10 steps, and prints: the largest relative difference of the logged losses (metrics log, full precision),
 the test accuracies, and the largest weight difference at every saved step (so where the runs part shows). Then
 a control: one process with the learning rate 1% higher, to show how far a 1%-wrong gradient moves the weights
-in the same steps. Needs numpy, Open MPI and the .NET SDK; run from anywhere:
+in the same steps. --model and --dropout train another model or add dropout (every rank then draws one process's
+masks for its rows). Needs numpy, Open MPI and the .NET SDK; run from anywhere:
 
-    /usr/bin/python3 bench/data_parallel_agreement.py [--seeds 0 5]
+    /usr/bin/python3 bench/data_parallel_agreement.py [--seeds 0 5] [--model mlp|lenet] [--dropout P]
 """
 import argparse
 import json
@@ -58,13 +59,17 @@ def checkpoint(save, step, steps_per_epoch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 5])
+    parser.add_argument("--model", default="mlp")
+    parser.add_argument("--dropout", default="0")
     args = parser.parse_args()
+    extra = ["--model", args.model, "--dropout", args.dropout]
+    print(f"model {args.model}, dropout {args.dropout}")
     subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src/Cli"), "-v", "quiet", "-nologo"],
                    check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as directory:
         for seed in args.seeds:
-            one, m1 = train(directory, f"one-{seed}", "--seed", str(seed))
-            two, m2 = train(directory, f"two-{seed}", "--seed", str(seed), "--ranks", "2")
+            one, m1 = train(directory, f"one-{seed}", "--seed", str(seed), *extra)
+            two, m2 = train(directory, f"two-{seed}", "--seed", str(seed), "--ranks", "2", *extra)
             assert [(r["kind"], r["step"]) for r in m1] == [(r["kind"], r["step"]) for r in m2]
             loss = max(abs(a["loss"] - b["loss"]) / abs(a["loss"]) for a, b in zip(m1, m2))
             accuracy = [(a["test_accuracy"], b["test_accuracy"]) for a, b in zip(m1, m2) if a["kind"] == "epoch"]
@@ -79,7 +84,7 @@ def main():
                 row.append(f"{step}:{d:.1e}")
             print("  largest weight difference by step: " + " ".join(row))
         control_seed = args.seeds[-1]
-        control, _ = train(directory, "control", "--seed", str(control_seed), "--lr", "0.0101")
+        control, _ = train(directory, "control", "--seed", str(control_seed), "--lr", "0.0101", *extra)
         base = weights(os.path.join(directory, f"one-{control_seed}", "last.safetensors"))
         print(f"control, seed {control_seed}: lr 0.0101 against 0.01, one process each: final weights differ by "
               f"{largest_difference(base, weights(os.path.join(control, 'last.safetensors'))):.2e}")

@@ -52,7 +52,75 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
         AssertSameTraining("ragged", epochs: 2, ranks: 3, "--batch-size", "3999");
     }
 
-    private void AssertSameTraining(string name, int epochs, int ranks, params string[] rest)
+    // Every rank draws, for its rows, the factors one process draws for them (element indices of the global batch),
+    // so the runs part only by the rounding above. A batch of 63 gives rank 1 the rows from 31 of each full batch.
+    /// <summary>
+    /// <paramref name="train"/> random training images (1,280: 21 batches of 63, the last of 20) and 130 test images
+    /// (a short last batch): small runs, so a test costs mostly the ranks' start.
+    /// </summary>
+    private string TinyData(int train = 1280)
+    {
+        string data = dir.File($"tiny-{train}");
+        if (Directory.Exists(data)) return data;
+        Directory.CreateDirectory(data);
+        MnistFiles.WriteAll(data, train, test: 130);
+        return data;
+    }
+
+    // A batch of 63 gives rank 1 the rows from 31 of each full batch; a run of 2 ranks resumed from the single
+    // process's mid-epoch checkpoint goes on drawing its masks (the generator's step is in the checkpoint).
+    [MpiRunFact]
+    public void Two_ranks_draw_the_dropout_masks_of_one_process_in_the_mlp_also_from_a_mid_epoch_checkpoint()
+    {
+        var one = AssertSameTraining("dropout-mlp", epochs: 1, ranks: 2, "--data", TinyData(), "--dropout", "0.5", "--batch-size", "63", "--save-every", "7");
+        var resumed = Train("dropout-from-one", "--epochs", "1", "--ranks", "2", "--data", TinyData(), "--resume", Path.Combine(dir.File("dropout-mlp-1"), "step-7.safetensors"));
+        AssertContinues("dropout, 1 process, then 2 ranks from step 7", one, resumed);
+        var states = one.Weights.Entries.Where(e => e.Name.EndsWith(".rng_state", StringComparison.Ordinal)).Select(e => e.Name).ToList();
+        Assert.Equal(2, states.Count);
+        foreach (string state in states)
+            Assert.Equal(one.Weights.ReadFloat32(state, [6]), resumed.Weights.ReadFloat32(state, [6]));
+    }
+
+    [MpiRunFact]
+    public void Two_ranks_draw_the_dropout_masks_of_one_process_in_lenet() =>
+        AssertSameTraining("dropout-lenet", epochs: 1, ranks: 2, "--model", "lenet", "--data", TinyData(), "--dropout", "0.5");
+
+    /// <summary>
+    /// ResNet-8 with 2 ranks: each normalises with its own rows' statistics, and the running statistics are averaged
+    /// over the ranks before each evaluation and each checkpoint, so both ranks evaluate one model and the checkpoint
+    /// is that model: one process evaluating it gets the figures the 2 ranks logged (with rank 1's own statistics
+    /// for its half of the test set they differ). 320 random images, 130 test (a short last batch), 5 steps.
+    /// </summary>
+    [MpiRunFact]
+    public void Resnet8_with_two_ranks_saves_and_evaluates_the_running_statistics_averaged_over_the_ranks()
+    {
+        string data = TinyData(train: 320);
+        var run = Train("resnet8", "--model", "resnet8", "--optimizer", "momentum", "--data", data, "--epochs", "1", "--ranks", "2", "--save-every", "3");
+        var logged = run.Metrics.Last(m => m.IsEpoch);
+        var statistics = run.Weights.Entries.Where(e => e.Name.EndsWith(".moving_mean", StringComparison.Ordinal)).ToList();
+        Assert.Equal(9, statistics.Count);
+        Assert.All(statistics, e => Assert.Contains(run.Weights.ReadFloat32(e.Name, [(int)e.Shape[0]]), v => v != 0f)); // trained, not the initial zeros
+
+        foreach (string checkpoint in new[] { "last.safetensors", "step-3.safetensors" })
+        {
+            var eval = Cli.Run(["eval", "--device", "cpu", "--data", data, "--checkpoint", Path.Combine(dir.File("resnet8"), checkpoint)]);
+            log.WriteLine(eval.ToString());
+            Assert.True(eval.ExitCode == 0, eval.ToString());
+            if (checkpoint != "last.safetensors") continue;
+            var figures = System.Text.RegularExpressions.Regex.Match(eval.Stdout, @"Accuracy: ([0-9.]+)%, Avg loss: ([0-9.]+)");
+            Assert.True(figures.Success, eval.Stdout);
+            double accuracy = double.Parse(figures.Groups[1].Value, CultureInfo.InvariantCulture) / 100;
+            double loss = double.Parse(figures.Groups[2].Value, CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(accuracy - logged.TestAccuracy!.Value) <= 0.0015, $"one process evaluates the checkpoint at {accuracy:P1}, the 2 ranks logged {logged.TestAccuracy:P1}");
+            // The same model: only the order of the loss sums and eval's six printed decimals differ (rank 1's own
+            // statistics for its half, without the averaging, moved the loss by 4.5e-5 in this run).
+            Assert.True(Math.Abs(loss - logged.TestLoss!.Value) <= 5e-6, $"one process evaluates the checkpoint at loss {loss}, the 2 ranks logged {logged.TestLoss:R}");
+            log.WriteLine($"the checkpoint evaluated by one process: loss {loss}, logged by the 2 ranks {logged.TestLoss:R}");
+        }
+    }
+
+    /// <summary>One process against <paramref name="ranks"/> ranks: the log, every logged loss, the test figures and the weights; returns the one process's run.</summary>
+    private (CliResult Result, IReadOnlyList<MetricsRecord> Metrics, SafeTensorsFile Weights) AssertSameTraining(string name, int epochs, int ranks, params string[] rest)
     {
         string e = epochs.ToString(CultureInfo.InvariantCulture);
         var one = Train(name + "-1", ["--epochs", e, .. rest]);
@@ -102,6 +170,7 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
             Assert.True(worst <= WeightTolerance && relativeNorm <= WeightTolerance, $"{entry.Name}: largest difference {worst:E2}, relative to the norm {relativeNorm:E2}");
         }
         log.WriteLine($"{ranks} ranks against one process: losses within {worstLoss:E2} relative, weights within {worstWeight:E2} (relative to the norm {worstNorm:E2})");
+        return one;
     }
 
     [MpiRunFact]
@@ -114,22 +183,27 @@ public class DataParallelTrainingTests(ITestOutputHelper log) : IDisposable
         Train("one", "--epochs", "1", "--save-every", "100");
         var fromOne = Train("from-one", "--epochs", "2", "--ranks", "2", "--resume", Path.Combine(dir.File("one"), "step-100.safetensors"));
 
-        foreach (var (name, resumed) in new[] { ("2 ranks, then 1", fromTwo), ("1, then 2 ranks from step 100", fromOne) })
+        AssertContinues("2 ranks, then 1", reference, fromTwo);
+        AssertContinues("1, then 2 ranks from step 100", reference, fromOne);
+    }
+
+    /// <summary>A resumed run's last epoch and saved weights against the run never stopped, to the rounding of the ranks' sums.</summary>
+    private static void AssertContinues(string name, (CliResult Result, IReadOnlyList<MetricsRecord> Metrics, SafeTensorsFile Weights) reference,
+        (CliResult Result, IReadOnlyList<MetricsRecord> Metrics, SafeTensorsFile Weights) resumed)
+    {
+        Assert.Contains(resumed.Result.StdoutLines, l => l.StartsWith("resumed: ", StringComparison.Ordinal));
+        var want = reference.Metrics.Last(m => m.IsEpoch);
+        var got = resumed.Metrics.Last(m => m.IsEpoch);
+        Assert.Equal((want.Epoch, want.Step), (got.Epoch, got.Step));
+        Assert.True(Math.Abs(want.TestAccuracy!.Value - got.TestAccuracy!.Value) <= 0.001, $"{name}: test accuracy {got.TestAccuracy} against {want.TestAccuracy}");
+        Assert.True(Math.Abs(want.TestLoss!.Value - got.TestLoss!.Value) <= LossTolerance * want.TestLoss.Value, $"{name}: test loss {got.TestLoss} against {want.TestLoss}");
+        foreach (var entry in reference.Weights.Entries)
         {
-            Assert.Contains(resumed.Result.StdoutLines, l => l.StartsWith("resumed: ", StringComparison.Ordinal));
-            var want = reference.Metrics.Last(m => m.IsEpoch);
-            var got = resumed.Metrics.Last(m => m.IsEpoch);
-            Assert.Equal((2, want.Step), (got.Epoch, got.Step));
-            Assert.True(Math.Abs(want.TestAccuracy!.Value - got.TestAccuracy!.Value) <= 0.001, $"{name}: test accuracy {got.TestAccuracy} against {want.TestAccuracy}");
-            Assert.True(Math.Abs(want.TestLoss!.Value - got.TestLoss!.Value) <= LossTolerance * want.TestLoss.Value, $"{name}: test loss {got.TestLoss} against {want.TestLoss}");
-            foreach (var entry in reference.Weights.Entries)
-            {
-                var shape = entry.Shape.Select(d => (int)d).ToArray();
-                var a = reference.Weights.ReadFloat32(entry.Name, shape);
-                var b = resumed.Weights.ReadFloat32(entry.Name, shape);
-                double worst = a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
-                Assert.True(worst <= WeightTolerance, $"{name}: {entry.Name} differs by up to {worst:E2} from the run never stopped");
-            }
+            var shape = entry.Shape.Select(d => (int)d).ToArray();
+            var a = reference.Weights.ReadFloat32(entry.Name, shape);
+            var b = resumed.Weights.ReadFloat32(entry.Name, shape);
+            double worst = a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
+            Assert.True(worst <= WeightTolerance, $"{name}: {entry.Name} differs by up to {worst:E2} from the run never stopped");
         }
     }
 

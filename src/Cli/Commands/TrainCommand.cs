@@ -66,7 +66,10 @@ public static class TrainCommand
         "  Data parallel: --ranks N (or mpirun -np N trainer train ...) runs N processes; every one draws the\n" +
         "  same shuffled batches and trains on its share of each, gradients are averaged over all of them\n" +
         "  every step (one AllReduce of all of them in the compiled step), and rank 0 alone prints, writes\n" +
-        "  metrics and saves. The losses match one process's to rounding. Needs Open MPI\n" +
+        "  metrics and saves. The losses match one process's to rounding, with --dropout too (each rank draws\n" +
+        "  one process's masks for its rows); BatchNorm (resnet8) normalises each rank's rows with their own\n" +
+        "  statistics, so there they do not, and the running statistics are averaged over the ranks before\n" +
+        "  each evaluation and checkpoint. Needs Open MPI\n" +
         "  (apt-get install openmpi-bin libopenmpi-dev); on --device cpu the cores are divided among the ranks.\n" +
         Options.Text +
         DeviceHelp.Text;

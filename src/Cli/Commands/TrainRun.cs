@@ -14,7 +14,8 @@ namespace Trainer.Cli.Commands;
 /// the periodic and per-epoch checkpoints (<c>step-N</c>, <c>epoch-N</c> and <c>last</c>, .safetensors or .ckpt by --save-format)
 /// and which of them is known good.
 /// Every rank of a data-parallel job checks the weights at each checkpoint (they are the same on every rank, so a
-/// non-finite one stops all ranks at the same step); only the rank that <paramref name="writesCheckpoints"/> writes them.
+/// non-finite one stops all ranks at the same step), after averaging BatchNorm's running statistics over the ranks
+/// (<see cref="Model.AverageRunningStatistics"/>); only the rank that <paramref name="writesCheckpoints"/> writes them.
 /// The command puts it before the <see cref="MetricsMonitor"/>, so a checkpoint is written before the metrics record of
 /// the same moment. Before each checkpoint is written its names are checked against
 /// <paramref name="protectedFiles"/> (the data set and the metrics log), so no checkpoint replaces one of them.
@@ -142,6 +143,9 @@ internal sealed class TrainRun(QuickstartJob job, TrainCommand.Request request, 
             // IDX checkpoints stay as they were: no record means MNIST's normalisation and no names.
             ClassNames = job.Data.ClassNames, Pixels = job.Data.Format is null ? null : job.Data.Normalization,
         };
+        // Every rank comes here at the same step: BatchNorm's running statistics become the mean over the ranks, so
+        // the checkpoint holds every rank's model, not rank 0's alone.
+        job.Runner.AverageRunningStatistics();
         if (!writesCheckpoints)
         {
             QuickstartCheckpoint.Save(job.Steps, info); // no paths: the finiteness check alone

@@ -141,6 +141,10 @@ public sealed class PrefetchingBatchLoader
     public IReadOnlyList<int> RowCounts =>
         BatchCount == 0 ? [] : new[] { Shard(0).Rows, Shard(BatchCount - 1).Rows }.Distinct().ToArray();
 
+    /// <summary>The distinct shares of the yielded batches (the full batch's and the short last one's): their rows and where they start in the global batch.</summary>
+    internal IReadOnlyList<Distributed.BatchShard> Shards =>
+        BatchCount == 0 ? [] : new[] { Shard(0), Shard(BatchCount - 1) }.Distinct().ToArray();
+
     /// <summary>Called on the producer thread before each batch is filled; tests use it to inject a failure.</summary>
     internal Action<int>? BeforeFill { get; set; }
 

@@ -92,6 +92,33 @@ public sealed class DataParallelGroup : IDisposable
         return (scalars[0], (long)scalars[1], (long)scalars[2]);
     }
 
+    /// <summary>
+    /// Leaves in each of <paramref name="buffers"/> (float32, placed on <paramref name="session"/>) the mean over the ranks
+    /// of every rank's values, the same bits on every rank: one all-reduce for all of them (a collective), the sum divided
+    /// by <see cref="Size"/>. What makes BatchNorm's running statistics (<see cref="RunningStatistics"/>), which each rank
+    /// updates from its own rows, one model's again. Does nothing in a group of one.
+    /// </summary>
+    internal void AverageBuffers(Session session, IReadOnlyList<Parameter> buffers)
+    {
+        if (Size == 1 || buffers.Count == 0) return;
+        var values = new float[checked((int)buffers.Sum(b => b.ElementCount))];
+        int offset = 0;
+        foreach (var buffer in buffers)
+        {
+            buffer.ToFloatArray().CopyTo(values, offset);
+            offset += (int)buffer.ElementCount;
+        }
+        using (Watch("the all-reduce of BatchNorm's running statistics")) communicator.AllReduceSum(values);
+        offset = 0;
+        foreach (var buffer in buffers)
+        {
+            var mean = new float[buffer.ElementCount];
+            for (int i = 0; i < mean.Length; i++) mean[i] = values[offset + i] / Size;
+            session.Assign(buffer, mean);
+            offset += mean.Length;
+        }
+    }
+
     /// <summary>The reducer a compiled step's AllReduce nodes call: download, <see cref="CombineMeans"/>, upload.</summary>
     public IGradientReducer GradientReducer(IKernelBackend backend) => new HostGradientReducer(backend, Size, CombineMeans);
 

@@ -8,8 +8,8 @@ namespace Trainer.Training.Jit;
 
 /// <summary>
 /// A step compiled for graph mode (MindSpore's GRAPH_MODE / @jit), over any number of inputs and
-/// outputs: traced once per input shape and per mode of the cells it reads
-/// (<see cref="Cell.Training"/>), optimised, planned and bound; each call then copies the arguments
+/// outputs: traced once per input shape, per mode of the cells it reads
+/// (<see cref="Cell.Training"/>) and per data-parallel row offset a Dropout reads, optimised, planned and bound; each call then copies the arguments
 /// into the step's input buffers and replays the launch plan. Host arguments go up packed, in one
 /// asynchronous copy (<see cref="BatchStaging"/>), so a step waits for the device only when a
 /// result is read. Results are valid until the next call. <c>StepCompiler.Compile</c>
@@ -24,8 +24,11 @@ public sealed class GraphFunction : IStepFunction
     private readonly List<Entry> cache = [];
     private Entry? last;
 
-    /// <summary>One compiled form: the input types and cell modes it was traced for, its graph, results and staging ring.</summary>
-    private sealed record Entry(TensorType[] Key, (Cell Cell, bool Training)[] Modes, CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging);
+    /// <summary>
+    /// One compiled form: the input types and cell modes it was traced for, the data-parallel row offset it read
+    /// (<see cref="Distributed.BatchRowOffset"/>; null when it read none), its graph, results and staging ring.
+    /// </summary>
+    private sealed record Entry(TensorType[] Key, (Cell Cell, bool Training)[] Modes, int? RowOffset, CompiledGraph Graph, Tensor[] Outputs, BatchStaging Staging);
 
     /// <summary>A two-input step; <paramref name="inputNames"/> and <paramref name="outputNames"/> name the graph's inputs and outputs.</summary>
     public GraphFunction(Session? session, string name, Func<Tensor, Tensor, Tensor[]> function,
@@ -115,7 +118,16 @@ public sealed class GraphFunction : IStepFunction
     private Entry Compile(Session session, TensorType[] types)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (graph, parameters, modes, hyper) = Trace(types);
+        Graph.Ir.Graph graph;
+        IReadOnlyList<Parameter> parameters;
+        (Cell Cell, bool Training)[] modes;
+        (Optim.HyperparameterBlock Block, string Input)[] hyper;
+        int? rowOffset;
+        using (var rows = new Distributed.BatchRowOffset.Reads())
+        {
+            (graph, parameters, modes, hyper) = Trace(types);
+            rowOffset = rows.Seen;
+        }
         var program = GraphProgram.Build(graph, Options, session.Backend);
         var buffers = parameters.ToDictionary(p => p.Name, p => p.DeviceMemory);
         var compiled = CompiledGraph.Bind(program, session.Backend, buffers, session.StepCapture, session.GradientReducer);
@@ -126,7 +138,7 @@ public sealed class GraphFunction : IStepFunction
             return new Tensor(type, buffer, session.Eager);
         }).ToArray();
         CompileTime += started.Elapsed;
-        return new Entry(types, modes, compiled, outputs, staging);
+        return new Entry(types, modes, rowOffset, compiled, outputs, staging);
     }
 
     /// <summary>The compiled form for these types and the cells' current modes, compiling it on first use.</summary>
@@ -135,7 +147,7 @@ public sealed class GraphFunction : IStepFunction
         var session = this.session ?? throw new InvalidOperationException($"{Name} was made without a session: it can be traced but not run");
         Entry? entry = null;
         foreach (var candidate in cache)
-            if (candidate.Key.AsSpan().SequenceEqual(types) && CellModeReads.Hold(candidate.Modes)) { entry = candidate; break; }
+            if (candidate.Key.AsSpan().SequenceEqual(types) && Hold(candidate)) { entry = candidate; break; }
         if (entry is null) cache.Add(entry = Compile(session, types));
         last = entry;
         Launches = entry.Graph.Launches;
@@ -197,7 +209,7 @@ public sealed class GraphFunction : IStepFunction
     {
         for (int i = 0; i < inputs.Length; i++)
             if (!entry.Key[i].Equals(inputs[i].Type)) return false;
-        return CellModeReads.Hold(entry.Modes);
+        return Hold(entry);
     }
 
     private static TensorType[] TypesOf(ReadOnlySpan<Data.HostTensor> inputs)
@@ -211,8 +223,11 @@ public sealed class GraphFunction : IStepFunction
     {
         for (int i = 0; i < inputs.Length; i++)
             if (!Same(entry.Key[i], inputs[i])) return false;
-        return CellModeReads.Hold(entry.Modes);
+        return Hold(entry);
     }
+
+    /// <summary>Whether the cells' modes and the row offset are still those the entry was traced with; allocates nothing.</summary>
+    private static bool Hold(Entry entry) => CellModeReads.Hold(entry.Modes) && Distributed.BatchRowOffset.Reads.Hold(entry.RowOffset);
 
     private static bool Same(TensorType type, Data.HostTensor host) =>
         type.DType == host.DType && type.Shape.AsSpan().SequenceEqual(host.Shape);

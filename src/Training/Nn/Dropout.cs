@@ -11,6 +11,9 @@ namespace Trainer.Training.Nn;
 /// buffer <c>rng_state</c> (float32 [6], whole numbers): each training call draws at the next step and writes it
 /// back in the step (<see cref="Ops.Assign"/>), so a compiled step draws a new mask every replay without being
 /// recompiled, and a checkpoint holds the state, so a resumed run draws the masks the run never stopped would have.
+/// In data-parallel training a rank's input holds its rows of the global batch (axis 0 is the batch), and element i
+/// draws as the element of the global batch it is, so every rank draws the single process's mask for its rows
+/// (<see cref="Distributed.BatchRowOffset"/>).
 /// </summary>
 public sealed class Dropout : Cell
 {
@@ -44,11 +47,21 @@ public sealed class Dropout : Cell
     /// <summary>MindSpore's: <c>p=0.5</c>.</summary>
     public override string ExtendRepr() => string.Create(CultureInfo.InvariantCulture, $"p={P}");
 
+    /// <summary>Where x's element 0 sits in the global batch: its first row there times its elements per row; 0 outside data-parallel training.</summary>
+    private static long FirstElement(Tensor x)
+    {
+        int row = Distributed.BatchRowOffset.Read();
+        if (row == 0) return 0;
+        if (x.Rank == 0 || x.Type.Shape[0] == 0)
+            throw new InvalidOperationException($"Dropout: a data-parallel rank's input must have its rows on axis 0, got shape {x.Shape}");
+        return row * (x.ElementCount / x.Type.Shape[0]);
+    }
+
     /// <inheritdoc/>
     public override Tensor Construct(Tensor x)
     {
         if (P == 0f || !Training) return x;
-        var (y, next) = Ops.Dropout(x, State, P);
+        var (y, next) = Ops.Dropout(x, State, P, FirstElement(x));
         Ops.Assign(State, next);
         return y;
     }

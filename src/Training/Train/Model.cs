@@ -148,18 +148,22 @@ public sealed class Model : IDisposable
     {
         _ = RunningSession;
         if (Mode != ExecutionMode.Graph) return 0;
-        int compiled = 0;
-        foreach (var (function, loader) in new[] { (TrainGraph, train), (EvalGraph, validation) })
+        int before = TrainGraph.Compilations + EvalGraph.Compilations;
+        bool wasTraining = Network.ModeForGuard;
+        foreach (var (function, loader, training) in new[] { (TrainGraph, train, true), (EvalGraph, validation, false) })
         {
             if (loader is null || loader.BatchCount == 0) continue;
             var (data, dataType, label, labelType) = loader.ItemTypes();
-            foreach (int rows in loader.RowCounts)
+            Network.SetTrain(training);
+            foreach (var shard in loader.Shards)
             {
-                function.Compile(new TensorType([rows, .. data], dataType), new TensorType([rows, .. label], labelType));
-                compiled++;
+                // Where this rank's rows start in the global batch, as the step will see it (BatchRowOffset).
+                using var rows = BatchRowOffset.Enter(shard.First);
+                function.Compile(new TensorType([shard.Rows, .. data], dataType), new TensorType([shard.Rows, .. label], labelType));
             }
         }
-        return compiled;
+        Network.SetTrain(wasTraining);
+        return TrainGraph.Compilations + EvalGraph.Compilations - before;
     }
 
     /// <summary>Trains <paramref name="epochs"/> epochs of a batched pipeline (<see cref="Dataset.Batch(int, bool)"/>), prefetched; see the loader overload.</summary>
@@ -224,7 +228,7 @@ public sealed class Model : IDisposable
             Group.BeginBatch(shard);
             context.BeginStep(batch, shard.GlobalRows);
             foreach (var c in callbacks) c.OnStepBegin(context);
-            context.StepLaunched(TrainStep.Call(x, y)[0]);
+            using (BatchRowOffset.Enter(shard.First)) context.StepLaunched(TrainStep.Call(x, y)[0]);
             foreach (var c in callbacks) c.OnStepEnd(context);
             context.EndStep();
             session.EndStep();
@@ -239,12 +243,15 @@ public sealed class Model : IDisposable
     /// <summary>
     /// The tutorial's test_loop: the network in eval mode over epoch 0 of <paramref name="data"/>, the mean of the
     /// batches' mean losses and the fraction of rows predicted correctly. With several data-parallel ranks each
-    /// evaluates its share of every batch and the sums are combined, so every rank returns the same figures.
+    /// evaluates its share of every batch and the sums are combined, so every rank returns the same figures; the
+    /// BatchNorm running statistics are first averaged over the ranks (<see cref="AverageRunningStatistics"/>), so
+    /// every rank evaluates the same model.
     /// </summary>
     public EvalResult Eval(PrefetchingBatchLoader data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var session = RunningSession;
+        AverageRunningStatistics();
         int batches = data.BatchCount;
         Network.SetTrain(false);
         double lossSum = 0;
@@ -262,6 +269,19 @@ public sealed class Model : IDisposable
         }
         (lossSum, correct, total) = Group.SumTest(lossSum, correct, total);
         return new EvalResult((double)correct / total, lossSum / batches, correct, total);
+    }
+
+    /// <summary>
+    /// With several data-parallel ranks, makes the running statistics of the network's BatchNorm layers the mean over
+    /// the ranks (each rank normalises with its own rows' statistics and updates its own running ones, as PyTorch's
+    /// DistributedDataParallel does with a plain BatchNorm), so every rank holds the same model and a checkpoint does
+    /// not depend on which rank wrote it. A collective: every rank calls it at the same point (<see cref="Eval(PrefetchingBatchLoader)"/>
+    /// does, and the command before each checkpoint). Does nothing for one process or a network without BatchNorm.
+    /// </summary>
+    internal void AverageRunningStatistics()
+    {
+        if (Group.Size == 1) return;
+        Group.AverageBuffers(RunningSession, Distributed.RunningStatistics.Of(Network));
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace Trainer.Kernels.Tests.Rng;
 
 /// <summary>
 /// Dropout's kernels on every backend at awkward sizes against a loop over the generator written here, the same bits on
-/// every backend and thread count, the gradient kernel recomputing the forward's mask, and the fraction kept within a
-/// binomial bound.
+/// every backend and thread count, the gradient kernel recomputing the forward's mask, a slice of a larger tensor
+/// (<see cref="DropoutSlice"/>) drawing that tensor's factors, and the fraction kept within a binomial bound.
 /// </summary>
 public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<BackendFixture>
 {
@@ -28,7 +28,7 @@ public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<
     }
 
     /// <summary>The forward kernel's y and next state for x and a state (seed, step).</summary>
-    private static (float[] Y, float[] Next) Forward(IKernelBackend backend, float[] x, ulong seed, ulong step, float p)
+    private static (float[] Y, float[] Next) Forward(IKernelBackend backend, float[] x, ulong seed, ulong step, float p, DropoutSlice? slice = null)
     {
         int n = x.Length;
         using var dx = backend.Put(x);
@@ -36,7 +36,7 @@ public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<
         using var y = backend.Filled(n + 3, float.NaN);
         using var next = backend.Filled(DropoutMask.StateLength + 3, float.NaN);
         backend.Kernels.Bind(DropoutKeys.Dropout, new KernelCall([dx, state], [[n], [DropoutMask.StateLength]], [y, next],
-            [[n], [DropoutMask.StateLength]]) { Scalar = p })();
+            [[n], [DropoutMask.StateLength]]) { Scalar = p, Attributes = slice })();
         var got = backend.Floats(y, n + 3);
         var gotNext = backend.Floats(next, DropoutMask.StateLength + 3);
         Close.Untouched(got, n, n + 3, float.NaN, "dropout wrote past y");
@@ -44,13 +44,13 @@ public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<
         return (got[..n], gotNext[..DropoutMask.StateLength]);
     }
 
-    private static float[] Backward(IKernelBackend backend, float[] dy, float[] state, float p)
+    private static float[] Backward(IKernelBackend backend, float[] dy, float[] state, float p, DropoutSlice? slice = null)
     {
         int n = dy.Length;
         using var ddy = backend.Put(dy);
         using var dstate = backend.Put(state);
         using var dx = backend.Filled(n + 3, float.NaN);
-        backend.Kernels.Bind(DropoutKeys.DropoutGrad, new KernelCall([ddy, dstate], [[n], [DropoutMask.StateLength]], [dx], [[n]]) { Scalar = p })();
+        backend.Kernels.Bind(DropoutKeys.DropoutGrad, new KernelCall([ddy, dstate], [[n], [DropoutMask.StateLength]], [dx], [[n]]) { Scalar = p, Attributes = slice })();
         var got = backend.Floats(dx, n + 3);
         Close.Untouched(got, n, n + 3, float.NaN, "dropout_grad wrote past dx");
         return got[..n];
@@ -72,6 +72,56 @@ public sealed class DropoutKernelTests(BackendFixture backends) : IClassFixture<
                 var dy = TestData.Uniform(TestData.Rng(n, 7), n, -2f, 2f);
                 Close.Bitwise(Reference(dy, seed, step + 1, p), Backward(backend, dy, next, p), $"{backendName} dropout_grad n={n} p={p}");
             }
+    }
+
+    /// <summary>
+    /// A tensor that is elements [first, first + n) of a larger one (a data-parallel rank's rows) draws what the larger
+    /// one draws there, forward and backward: first elements in every position of a block (0 to 3 past a multiple of
+    /// 4), sizes that end inside a block, and a first element past 2^32 / 4 blocks (the counter's high word).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BackendFixture.AllNames), MemberType = typeof(BackendFixture))]
+    public void A_slice_draws_the_factors_of_those_elements_of_the_whole(string backendName)
+    {
+        var backend = backends.Get(backendName);
+        long[] firsts = backendName == BackendFixture.OpenClPocl ? [3, 66] : [0, 1, 2, 3, 5, 66, 127, 4L * 64 * 63 + 1];
+        int[] sizes = backendName == BackendFixture.OpenClPocl ? [65] : [1, 2, 7, 63, 65, 257];
+        foreach (long first in firsts)
+            foreach (int n in sizes)
+            {
+                var x = TestData.Uniform(TestData.Rng(n, (int)first), n, -2f, 2f);
+                var whole = new float[first + n];
+                x.CopyTo(whole, first);
+                const ulong seed = 0xD1B54A32D192ED03UL, step = 41;
+                var want = Reference(whole, seed, step + 1, 0.5f)[(int)first..];
+                var (y, next) = Forward(backend, x, seed, step, 0.5f, new DropoutSlice(first));
+                Close.Bitwise(want, y, $"{backendName} dropout of elements {first}..{first + n}");
+                Close.Bitwise(want, Backward(backend, x, next, 0.5f, new DropoutSlice(first)), $"{backendName} dropout_grad of elements {first}..{first + n}");
+            }
+        // Past 2^34 elements the block index needs its high word; the reference loop is over the slice alone there.
+        const long far = (1L << 34) + 6;
+        var ones = Enumerable.Repeat(1f, 9).ToArray();
+        var farY = Forward(backend, ones, 7, 0, 0.5f, new DropoutSlice(far)).Y;
+        for (int i = 0; i < ones.Length; i++)
+        {
+            long e = far + i;
+            var w = Philox4x32.Block((uint)(e >> 2), (uint)((ulong)e >> 34), 1, 0, 7, 0);
+            uint word = (e & 3) switch { 0 => w.X0, 1 => w.X1, 2 => w.X2, _ => w.X3 };
+            Assert.Equal(word >= 1u << 31 ? 2f : 0f, farY[i]);
+        }
+    }
+
+    [Fact]
+    public void A_slice_with_a_negative_first_element_or_other_attributes_is_refused_when_bound()
+    {
+        var backend = backends.Get(BackendFixture.Native);
+        using var x = backend.Put(new float[4]);
+        using var state = backend.Put(DropoutMask.State(1));
+        using var y = backend.Filled(4, 0f);
+        var bad = new KernelCall([x, state], [[4], [DropoutMask.StateLength]], [y], [[4]]) { Scalar = 0.5f, Attributes = new DropoutSlice(-1) };
+        Assert.Contains("negative", Assert.Throws<ArgumentException>(() => backend.Kernels.Bind(DropoutKeys.DropoutGrad, bad)).Message);
+        var other = bad with { Attributes = "no" };
+        Assert.Contains("DropoutSlice", Assert.Throws<ArgumentException>(() => backend.Kernels.Bind(DropoutKeys.DropoutGrad, other)).Message);
     }
 
     [Fact]

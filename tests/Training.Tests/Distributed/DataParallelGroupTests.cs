@@ -35,7 +35,8 @@ public class DataParallelGroupTests
         public void Dispose() { }
     }
 
-    private static T[] OnRanks<T>(int size, Func<DataParallelGroup, T> work)
+    /// <summary>Runs <paramref name="work"/> on <paramref name="size"/> ranks, each on its own thread with its own group over one in-memory communicator.</summary>
+    internal static T[] OnRanks<T>(int size, Func<DataParallelGroup, T> work)
     {
         var hub = new ThreadCommunicator.Hub(size);
         var results = new T[size];

@@ -44,7 +44,7 @@ public sealed class DropoutGradOp : OpDefinition
         IReadOnlyList<DeviceBuffer> inputs, IReadOnlyList<DeviceBuffer> outputs, DeviceBuffer? workspace)
     {
         float p = DropoutOp.ProbabilityOf(op, inputTypes);
-        var call = new KernelCall(inputs, [inputTypes[0].Shape, inputTypes[1].Shape], outputs, [inputTypes[0].Shape]) { Scalar = p };
+        var call = new KernelCall(inputs, [inputTypes[0].Shape, inputTypes[1].Shape], outputs, [inputTypes[0].Shape]) { Scalar = p, Attributes = DropoutOp.SliceOf(op) };
         return new BoundKernel(DropoutKeys.DropoutGrad, backend.Kernels.Bind(DropoutKeys.DropoutGrad, call));
     }
 }

@@ -6,7 +6,8 @@ namespace Trainer.Graph.Ops.Primitives;
 
 /// <summary>
 /// Dropout(x, state) → (y, next): y = x·factor, each element kept with probability 1 − p and scaled by 1/(1−p), the
-/// mask drawn by Philox4x32-10 from (seed, step, element index) (<see cref="DropoutMask"/>) at the step after the
+/// mask drawn by Philox4x32-10 from (seed, step, element index) (<see cref="DropoutMask"/>; the index counted from
+/// <see cref="DropoutAttributes.FirstElement"/>, see <see cref="DropoutSlice"/>) at the step after the
 /// state's; next is that state (same seed, step plus one), which the caller assigns back to its buffer and the
 /// gradient reads. Gradient: <see cref="DropoutGradOp"/>, the same mask recomputed from next, nothing stored.
 /// </summary>
@@ -28,8 +29,13 @@ public sealed class DropoutOp : OpDefinition
     {
         var attributes = op.Attributes as DropoutAttributes ?? throw Mismatch(op, inputs, "has no probability");
         if (!(attributes.P >= 0f && attributes.P < 1f)) throw Mismatch(op, inputs, $"p {attributes.P:R} must be in [0, 1)");
+        if (attributes.FirstElement < 0) throw Mismatch(op, inputs, $"the first element {attributes.FirstElement} must be at least 0");
         return attributes.P;
     }
+
+    /// <summary>The kernels' <see cref="KernelCall.Attributes"/>: where the tensor sits in the whole, none for a whole tensor (shared with <see cref="DropoutGradOp"/>).</summary>
+    internal static DropoutSlice? SliceOf(Op op) =>
+        op.Attributes is DropoutAttributes { FirstElement: > 0 } attributes ? new DropoutSlice(attributes.FirstElement) : null;
 
     /// <summary>Input <paramref name="index"/> must be a dropout state, float32 [<see cref="DropoutMask.StateLength"/>].</summary>
     internal static void ExpectState(Op op, IReadOnlyList<TensorType> inputs, int index)
@@ -62,7 +68,7 @@ public sealed class DropoutOp : OpDefinition
     {
         float p = ProbabilityOf(op, inputTypes);
         var shapes = new[] { inputTypes[0].Shape, inputTypes[1].Shape };
-        var call = new KernelCall(inputs, shapes, outputs, shapes) { Scalar = p };
+        var call = new KernelCall(inputs, shapes, outputs, shapes) { Scalar = p, Attributes = SliceOf(op) };
         return new BoundKernel(DropoutKeys.Dropout, backend.Kernels.Bind(DropoutKeys.Dropout, call));
     }
 }
