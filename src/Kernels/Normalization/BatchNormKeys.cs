@@ -9,16 +9,18 @@ public static class BatchNormKeys
 {
     /// <summary>
     /// Inputs x [outer, C, inner...], gamma [C], beta [C]; outputs y (x's shape), mean [C] and the biased variance
-    /// var [C] = Σ(x − mean)²/n. y = (x − mean)·(gamma·invstd) + beta. Statistics first (Σx, then Σ(x − mean)², each
-    /// summed in a fixed order), then the output: the result does not depend on the thread count.
+    /// var [C] = Σ(x − mean)²/n. y = (x − mean)·(gamma·invstd) + beta. Statistics first (Σx, then Σ(x − mean) and
+    /// Σ(x − mean)², each summed in a fixed order), then the output, centred as (x − mean) − Σ(x − mean)/n to undo the
+    /// float mean's rounding: the result does not depend on the thread count.
     /// </summary>
     public const string Forward = "batch_norm.forward";
 
     /// <summary>
     /// Inputs dy (x's shape), dmean [C], dvar [C] (the gradients of the forward kernel's statistics outputs, zeros when
-    /// nothing flowed into them), x, gamma, mean, var; outputs dx (x's shape), dgamma [C] and dbeta [C]. The two sums
+    /// nothing flowed into them), x, gamma, mean, var; outputs dx (x's shape), dgamma [C] and dbeta [C]. The sums
     /// first, dbeta = Σdy and dgamma = Σdy·(x − mean)·invstd, then
-    /// dx = a·dy + b·(x − mean) + d with a = gamma·invstd, b = 2·dvar/n − a·invstd·dgamma/n, d = dmean/n − a·dbeta/n.
+    /// dx = a·dy + b·(x − mean) + d with a = gamma·invstd, b = 2·dvar/n − a·invstd·dgamma/n, d = dmean/n − a·dbeta/n,
+    /// x − mean centred as the forward kernel centres it.
     /// </summary>
     public const string Backward = "batch_norm.backward";
 }
