@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# ResNet-8's training step, this checkout against another build of trainer on the same machine:
+# `trainer compare --model resnet8 --optimizer momentum --device cpu --steps 40 --warmup 5` of each, interleaved
+# (base, this, base, this, ...) so a slow spell of a shared machine hits both alike. Prints every round's raw output,
+# then each build's graph and eager step medians (median over rounds, and every round), launches per step, the max
+# eager/graph loss difference, and the ratios this / base.
+#
+#   bench/resnet8-step-against.sh BASE_CHECKOUT [ROUNDS]     e.g. a `git worktree add ../base 9af2280`, built or not
+#
+# Builds src/Cli in Release in both checkouts first. Needs only the .NET SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=${1:?usage: bench/resnet8-step-against.sh BASE_CHECKOUT [ROUNDS]}
+rounds=${2:-3}
+[ -f "$base/src/Cli/Cli.csproj" ] || { echo "error: '$base' is not a trainer checkout (no src/Cli/Cli.csproj)" >&2; exit 1; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "error: ROUNDS must be a positive integer, got '$rounds'" >&2; exit 1; }
+dotnet build -c Release src/Cli -v quiet -nologo >/dev/null
+dotnet build -c Release "$base/src/Cli" -v quiet -nologo >/dev/null
+args=(compare --model resnet8 --optimizer momentum --device cpu --steps 40 --warmup 5)
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# base $(git -C "$base" rev-parse --short HEAD), this $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)'); trainer ${args[*]}"
+for r in $(seq 1 "$rounds"); do
+  for which in base this; do
+    dir=.; [ "$which" = base ] && dir=$base
+    echo "## round $r, $which ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
+    dotnet "$dir/src/Cli/bin/Release/net10.0/trainer.dll" "${args[@]}" | tee "$log/$which.$r"
+  done
+done
+field() { grep -E "^$2 " "$1" | awk '{print $(NF-2), $(NF-1)}'; } # eager graph
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+echo "## summary ($rounds rounds)"
+for which in base this; do
+  graph=$(for r in $(seq 1 "$rounds"); do field "$log/$which.$r" "step ms median" | awk '{print $2}'; done)
+  eager=$(for r in $(seq 1 "$rounds"); do field "$log/$which.$r" "step ms median" | awk '{print $1}'; done)
+  launches=$(field "$log/$which.1" "launches/step" | awk '{print $2}')
+  loss=$(grep -h "max loss difference" "$log/$which".* | awk '{print $4}' | sort -u | tr '\n' ' ')
+  printf '%s graph_median_ms %s (%s) eager_median_ms %s (%s) graph_launches %s max_loss_difference %s\n' "$which" \
+    "$(echo "$graph" | median)" "$(echo $graph)" "$(echo "$eager" | median)" "$(echo $eager)" "$launches" "$loss"
+  echo "$graph" | median > "$log/$which.graph"; echo "$eager" | median > "$log/$which.eager"
+done
+awk -v bg="$(cat "$log/base.graph")" -v tg="$(cat "$log/this.graph")" -v be="$(cat "$log/base.eager")" -v te="$(cat "$log/this.eager")" \
+  'BEGIN { printf "this/base graph step %.2f, eager step %.2f\n", tg / bg, te / be }'
