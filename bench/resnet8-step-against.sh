@@ -2,7 +2,8 @@
 # ResNet-8's training step, this checkout against another build of trainer on the same machine:
 # `trainer compare --model resnet8 --optimizer momentum --device cpu --steps 40 --warmup 5` of each, interleaved
 # (base, this, base, this, ...) so a slow spell of a shared machine hits both alike. Prints every round's raw output,
-# then each build's graph and eager step medians (median over rounds, and every round), launches per step, the max
+# then each build's graph and eager step medians (median over rounds, and every round), the best of the graph step's
+# 10th percentiles (the least disturbed steps of a loaded machine), launches per step, the max
 # eager/graph loss difference, and the ratios this / base.
 #
 #   bench/resnet8-step-against.sh BASE_CHECKOUT [ROUNDS]     e.g. a `git worktree add ../base 9af2280`, built or not
@@ -34,11 +35,13 @@ echo "## summary ($rounds rounds)"
 for which in base this; do
   graph=$(for r in $(seq 1 "$rounds"); do field "$log/$which.$r" "step ms median" | awk '{print $2}'; done)
   eager=$(for r in $(seq 1 "$rounds"); do field "$log/$which.$r" "step ms median" | awk '{print $1}'; done)
+  p10=$(for r in $(seq 1 "$rounds"); do field "$log/$which.$r" "step ms p10" | awk '{print $2}'; done)
   launches=$(field "$log/$which.1" "launches/step" | awk '{print $2}')
   loss=$(grep -h "max loss difference" "$log/$which".* | awk '{print $4}' | sort -u | tr '\n' ' ')
-  printf '%s graph_median_ms %s (%s) eager_median_ms %s (%s) graph_launches %s max_loss_difference %s\n' "$which" \
-    "$(echo "$graph" | median)" "$(echo $graph)" "$(echo "$eager" | median)" "$(echo $eager)" "$launches" "$loss"
-  echo "$graph" | median > "$log/$which.graph"; echo "$eager" | median > "$log/$which.eager"
+  printf '%s graph_median_ms %s (%s) graph_best_p10_ms %s eager_median_ms %s (%s) graph_launches %s max_loss_difference %s\n' "$which" \
+    "$(echo "$graph" | median)" "$(echo $graph)" "$(echo "$p10" | sort -g | head -n 1)" "$(echo "$eager" | median)" "$(echo $eager)" "$launches" "$loss"
+  echo "$graph" | median > "$log/$which.graph"; echo "$eager" | median > "$log/$which.eager"; echo "$p10" | sort -g | head -n 1 > "$log/$which.p10"
 done
 awk -v bg="$(cat "$log/base.graph")" -v tg="$(cat "$log/this.graph")" -v be="$(cat "$log/base.eager")" -v te="$(cat "$log/this.eager")" \
-  'BEGIN { printf "this/base graph step %.2f, eager step %.2f\n", tg / bg, te / be }'
+  -v bp="$(cat "$log/base.p10")" -v tp="$(cat "$log/this.p10")" \
+  'BEGIN { printf "this/base graph step median %.2f, graph step best p10 %.2f, eager step median %.2f\n", tg / bg, tp / bp, te / be }'
