@@ -196,6 +196,7 @@ internal sealed class EagerExecutor : IExecutor, IDisposable
     private sealed class Builder(EagerExecutor executor) : IOpBuilder<Tensor>
     {
         public Tensor Apply(Op op, params Tensor[] inputs) => executor.Apply(op, inputs);
+        public Tensor[] ApplyMulti(Op op, params Tensor[] inputs) => executor.ApplyMulti(op, inputs);
         public TensorType TypeOf(Tensor value) => value.Type;
     }
 }

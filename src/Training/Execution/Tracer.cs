@@ -159,6 +159,7 @@ internal sealed class Tracer : IExecutor
     private sealed class Builder(Tracer tracer) : IOpBuilder<Tensor>
     {
         public Tensor Apply(Op op, params Tensor[] inputs) => tracer.Apply(op, inputs);
+        public Tensor[] ApplyMulti(Op op, params Tensor[] inputs) => tracer.ApplyMulti(op, inputs);
         public TensorType TypeOf(Tensor value) => value.Type;
     }
 

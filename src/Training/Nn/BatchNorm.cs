@@ -13,9 +13,11 @@ namespace Trainer.Training.Nn;
 /// (<c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c>) loads too.
 /// </summary>
 /// <remarks>
-/// Composed from primitive graph ops (reductions in a fixed order, broadcast arithmetic, <see cref="Ops.BiasAdd(Tensor, Tensor, int)"/>),
-/// so eager and compiled execution run the same kernels and agree bit for bit on every backend and thread count, and
-/// the gradient is autodiff's through those ops. The buffer writes are <see cref="Ops.Assign"/> side effects that the
+/// In training one fused op each way (<see cref="Graph.Ops.Primitives.BatchNormTrainingOp"/>: each channel's statistics,
+/// then its output; its gradient one kernel for dx, dgamma and dbeta), summed in a fixed order, so eager and compiled
+/// execution run the same kernels and agree bit for bit on every backend and thread count. Evaluation is composed from
+/// primitive ops (the scale and shift, then <see cref="Ops.BiasAdd(Tensor, Tensor, int)"/>), the pattern that
+/// <see cref="Graph.Passes.ConvBatchNormFolding"/> folds into the convolution before it. The buffer writes are <see cref="Ops.Assign"/> side effects that the
 /// output depends on, so a compiled step keeps them, ordered after this layer's reads.
 /// </remarks>
 public abstract class BatchNorm : Cell
@@ -75,9 +77,7 @@ public abstract class BatchNorm : Cell
         var shape = x.Shape;
         if (!AcceptsRank(shape.Rank) || shape[1] != NumFeatures)
             throw new ArgumentException($"{layer}({NumFeatures}) expects input {ExpectedShape} with C = {NumFeatures}, got {shape}", nameof(x));
-        int rank = shape.Rank;
-        var axes = Enumerable.Range(0, rank).Where(a => a != 1).ToArray();
-        var column = Enumerable.Range(0, rank).Select(a => a == 1 ? NumFeatures : 1).ToArray();
+        var column = Enumerable.Range(0, shape.Rank).Select(a => a == 1 ? NumFeatures : 1).ToArray();
         if (!Training)
         {
             // y = x·scale + shift with scale = gamma/√(moving_var + eps), shift = beta − moving_mean·scale: two passes over x.
@@ -88,16 +88,12 @@ public abstract class BatchNorm : Cell
         long n = shape.ElementCount / NumFeatures;
         if (n < 2)
             throw new ArgumentException($"{layer}({NumFeatures}) in training needs more than one value per channel, got input {shape}", nameof(x));
-        var mean = Ops.ReduceMean(x, axes, keepDims: true);
-        var centred = Ops.Sub(x, mean);
-        var variance = Ops.ReduceMean(Ops.Square(centred), axes, keepDims: true);
-        var gain = Ops.Div(Ops.Reshape(Gamma, column), Ops.Sqrt(Ops.Add(variance, Eps)));
-        var y = Ops.BiasAdd(Ops.Mul(centred, gain), Beta, axis: 1);
+        var (y, mean, variance) = Ops.BatchNormTraining(x, Gamma, Beta, Eps);
 
         float keep = Momentum, take = 1f - Momentum;
         float takeUnbiased = (float)((1.0 - Momentum) * n / (n - 1));
-        var meanUpdate = Ops.Assign(MovingMean, Ops.Add(Ops.Mul(MovingMean, keep), Ops.Mul(Ops.Reshape(mean, NumFeatures), take)));
-        var varianceUpdate = Ops.Assign(MovingVariance, Ops.Add(Ops.Mul(MovingVariance, keep), Ops.Mul(Ops.Reshape(variance, NumFeatures), takeUnbiased)));
+        var meanUpdate = Ops.Assign(MovingMean, Ops.Add(Ops.Mul(MovingMean, keep), Ops.Mul(mean, take)));
+        var varianceUpdate = Ops.Assign(MovingVariance, Ops.Add(Ops.Mul(MovingVariance, keep), Ops.Mul(variance, takeUnbiased)));
         return Ops.Depend(y, meanUpdate, varianceUpdate);
     }
 }

@@ -15,8 +15,9 @@ public sealed class StepGraphTextTests
         static int Count(string text, string what) => text.Split('\n').Count(l => l.Contains(what, StringComparison.Ordinal));
         Assert.Equal(18, Count(train, " Assign("));
         Assert.Equal(0, Count(eval, " Assign("));
-        Assert.Equal(18, Count(train, "ReduceMean[axes=(0,2,3)")); // a batch mean and variance per BatchNorm
-        Assert.Equal(0, Count(eval, "ReduceMean[axes=(0,2,3)"));
+        Assert.Equal(9, Count(train, " BatchNormTraining[")); // one fused op per BatchNorm: the batch's mean and variance, and y
+        Assert.Equal(9, Count(train, " BatchNormTrainingGrad["));
+        Assert.Equal(0, Count(eval, " BatchNormTraining"));
         Assert.Equal(18, Count(eval, "moving_"));
     }
 }
