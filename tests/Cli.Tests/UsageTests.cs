@@ -203,7 +203,7 @@ public class UsageTests
     public static TheoryData<string, string, string> OptionTables => new()
     {
         { "train", TrainCommand.Usage, "  --epochs N            epochs to train in all, counting those a resumed checkpoint has done (default 2)" },
-        { "compare", CompareCommand.Usage, "  --steps N           timed steps in each mode (default 200)" },
+        { "compare", CompareCommand.Usage, "  --steps N            timed steps in each mode (default 200)" },
         { "graph", GraphCommand.Usage, "  --stage STAGE       traced, optimized or scheduled (default optimized)" },
         { "selftest", SelfTestCommand.Usage, "  --device NAME       auto|cuda|opencl|cpu|ilgpu-cpu, see Devices below (default auto)" },
         { "devices", DevicesCommand.Usage, "  -h, --help          print this help and exit" },
