@@ -64,13 +64,13 @@ public sealed class PerImageConv2dTests
             Assert.Equal(s.WorkspaceBytes, backend.Conv2dWorkspaceBytes(s));
             if (shapeIndex == 2) Assert.Equal(threads == 1, backend.PerImagePlanes(s));
             else if (threads <= s.N) Assert.True(backend.PerImagePlanes(s));
-            var r = Run(backend, s, x, w, b, dy);
+            var r = Conv2dPasses.Run(backend, s, x, w, b, dy);
             results.Add(r);
             if (threads != 2) continue;
             int terms = s.C * s.KH * s.KW;
-            Check(r[0], ey, eym, terms, $"conv2d {s}");
-            Check(r[2], edx, edxm, s.O * s.KH * s.KW, $"conv2d backward data {s}");
-            Check(r[3], edw, edwm, s.N * s.OH * s.OW, $"conv2d backward filter {s}");
+            Conv2dPasses.Check(r[0], ey, eym, terms, $"conv2d {s}");
+            Conv2dPasses.Check(r[2], edx, edxm, s.O * s.KH * s.KW, $"conv2d backward data {s}");
+            Conv2dPasses.Check(r[3], edw, edwm, s.N * s.OH * s.OW, $"conv2d backward filter {s}");
             long plane = (long)s.OH * s.OW;
             var fused = new double[ey.Length];
             for (long i = 0; i < ey.Length; i++) fused[i] = Math.Max(0, ey[i] + b[i / plane % s.O]);
@@ -95,39 +95,9 @@ public sealed class PerImageConv2dTests
         var (ey, eym, edx, edxm, edw, edwm) = ReferenceMath.Conv2d(x, w, dy, s);
         using var backend = new CpuBackend(2) { DirectConvolutions = false };
         Assert.True(backend.PerImagePlanes(s));
-        var r = Run(backend, s, x, w, b, dy);
-        Check(r[0], ey, eym, s.C * s.KH * s.KW, $"conv2d {s}");
-        Check(r[2], edx, edxm, s.O * s.KH * s.KW, $"conv2d backward data {s}");
-        Check(r[3], edw, edwm, s.N * s.OH * s.OW, $"conv2d backward filter {s}");
-    }
-
-    /// <summary>Forward (plain, then bias+ReLU), data gradient and filter gradient, each output padded by two NaN sentinels, the workspace full of NaN.</summary>
-    private static float[][] Run(CpuBackend backend, Conv2dShape s, float[] x, float[] w, float[] b, float[] dy)
-    {
-        using var dX = backend.Put(x);
-        using var dW = backend.Put(w);
-        using var dB = backend.Put(b);
-        using var dDy = backend.Put(dy);
-        using var y = backend.Filled((int)s.OutputCount + 2, float.NaN);
-        using var fused = backend.Filled((int)s.OutputCount + 2, float.NaN);
-        using var dx = backend.Filled((int)s.InputCount + 2, float.NaN);
-        using var dw = backend.Filled((int)s.WeightCount + 2, float.NaN);
-        using var workspace = backend.Filled((int)(backend.Conv2dWorkspaceBytes(s) / sizeof(float)), float.NaN);
-        backend.Conv2d(dX, dW, null, y, s, GemmEpilogue.None, workspace);
-        backend.Conv2d(dX, dW, dB, fused, s, new GemmEpilogue(GemmEpilogue.BiasFlag | GemmEpilogue.ReluFlag), workspace);
-        backend.Conv2dBackwardData(dDy, dW, dx, s, workspace);
-        backend.Conv2dBackwardFilter(dX, dDy, dw, s, workspace);
-        return
-        [
-            backend.Floats(y, (int)s.OutputCount + 2), backend.Floats(fused, (int)s.OutputCount + 2),
-            backend.Floats(dx, (int)s.InputCount + 2), backend.Floats(dw, (int)s.WeightCount + 2),
-        ];
-    }
-
-    /// <summary>Recursive float32 summation of k products: |error| ≤ γ_{k+1}·Σ|term|; and nothing written past the end.</summary>
-    private static void Check(float[] got, double[] expected, double[] magnitude, int terms, string what)
-    {
-        Close.Untouched(got, expected.Length, expected.Length + 2, float.NaN, what + " wrote past its output");
-        Close.All(expected, got[..expected.Length], i => Close.Gamma(terms + 1) * magnitude[i], what);
+        var r = Conv2dPasses.Run(backend, s, x, w, b, dy);
+        Conv2dPasses.Check(r[0], ey, eym, s.C * s.KH * s.KW, $"conv2d {s}");
+        Conv2dPasses.Check(r[2], edx, edxm, s.O * s.KH * s.KW, $"conv2d backward data {s}");
+        Conv2dPasses.Check(r[3], edw, edwm, s.N * s.OH * s.OW, $"conv2d backward filter {s}");
     }
 }
