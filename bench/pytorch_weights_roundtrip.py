@@ -25,7 +25,6 @@ import os
 import re
 import shlex
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_safetensors import save_file  # noqa: E402
 from torch_train import load  # noqa: E402  (the same IDX reading and normalisation as the other benchmarks)
 
 RENAME = "linear_relu_stack.=dense_relu_sequential."
@@ -50,24 +50,6 @@ class NeuralNetwork(nn.Module):
 
     def forward(self, x):
         return self.linear_relu_stack(self.flatten(x))
-
-
-def save_file(tensors, path, metadata):
-    """What safetensors.torch.save_file writes, for float32 tensors."""
-    ordered = sorted(tensors.items(), key=lambda kv: kv[0])  # one dtype: by name
-    header, chunks, offset = {"__metadata__": metadata}, [], 0
-    for name, t in ordered:
-        raw = t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
 
 
 def run(command):

@@ -14,37 +14,15 @@ ResNet8, takes the same 20 steps and compares: running statistics within 1e-5 re
 
     /usr/bin/python3 bench/torch_batchnorm.py OUT_DIR
 """
-import json
-import struct
 import sys
 
 import torch
 import torch.nn.functional as F
 
+from torch_safetensors import save_file  # noqa: E402
 from torch_train import ResNet8  # the same ResNet-8 the side-by-side timing runs, with the trainer's layer names
 
 STEPS, BATCH, CHANNELS, SIZE, CLASSES = 20, 16, 3, 8, 10
-
-
-def save_file(tensors, path):
-    """safetensors.torch.save_file's layout (Debian has no python3-safetensors): F32 and I64 tensors, by dtype size then name."""
-    def encode(t):
-        t = t.detach().contiguous()
-        return ("I64", t.numpy().astype("<i8").tobytes()) if t.dtype == torch.int64 else ("F32", t.to(torch.float32).numpy().astype("<f4").tobytes())
-    ordered = sorted(tensors.items(), key=lambda kv: (-(8 if kv[1].dtype == torch.int64 else 4), kv[0]))
-    header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
-    for name, t in ordered:
-        dtype, raw = encode(t)
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
 
 
 def main():
